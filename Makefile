@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make run` and `make test`. Python 3.11+ is all they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format check migrate seed clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## run: install, migrate SQLite, load the demo data, serve on 127.0.0.1:8000
+run: export DEBUG ?= true
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  API docs:  http://127.0.0.1:8000/api/docs/   (ReDoc: /api/redoc/, schema: /api/schema/)"
+	@echo "  Admin:     http://127.0.0.1:8000/admin/      (admin@demo.test / council-demo-2026)"
+	@echo "  Health:    http://127.0.0.1:8000/healthz"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## test: the whole suite (SQLite, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## check: what CI checks besides the tests
+check: lint
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,65 @@
+"""Account changes: registration and erasure."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from accounts import error_codes, personal_data
+from accounts.models import User, normalize_email
+from backend.errors import INVALID, ApplicationError
+
+
+def user_register(*, email: str, password: str, display_name: str) -> User:
+    """Create a resident's account. Refuses a taken email and a weak password."""
+    email = normalize_email(email)
+    candidate = User(email=email, display_name=display_name)
+    try:
+        password_validation.validate_password(password, user=candidate)
+    except DjangoValidationError as exc:
+        raise ApplicationError(
+            INVALID, "The password is too weak.", fields={"password": list(exc.messages)}
+        ) from exc
+    taken = ApplicationError(
+        error_codes.EMAIL_TAKEN,
+        "An account with this email already exists.",
+        fields={"email": ["An account with this email already exists."]},
+    )
+    if User.objects.filter(email=email).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email, password=password, display_name=display_name
+            )
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise taken from exc
+
+
+def user_erase(*, user: User) -> None:
+    """Erase the caller's personal data (UK GDPR art. 17), keeping what must be kept.
+
+    The row stays, pseudonymised, so that ledger entries and check-in counts that point at it
+    keep adding up; every app's registered eraser runs first, in the same transaction. The
+    account can never log in again and its refresh tokens are blacklisted.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        personal_data.erase_sections(user)
+        user.email = f"erased-{user.pk}@erased.invalid"
+        user.display_name = "Former resident"
+        user.set_unusable_password()
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.erased_at = timezone.now()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        outstanding = OutstandingToken.objects.filter(user=user).exclude(
+            blacklistedtoken__isnull=False
+        )
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+        )

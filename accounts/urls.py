@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("auth/register/", views.RegisterApi.as_view(), name="auth-register"),
+    path("auth/token/", views.TokenObtainApi.as_view(), name="auth-token"),
+    path("auth/token/refresh/", views.TokenRefreshApi.as_view(), name="auth-token-refresh"),
+    path("me/", views.MeApi.as_view(), name="me"),
+    path("me/export/", views.MeExportApi.as_view(), name="me-export"),
+]

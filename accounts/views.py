@@ -1,0 +1,141 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.views import TokenRefreshView
+
+from accounts import error_codes
+from accounts.models import User
+from accounts.selectors import user_export
+from accounts.services import user_erase, user_register
+from backend import errors
+from backend.openapi import error_responses
+
+
+class AuthThrottleMixin:
+    """Login, registration and refresh share the stricter ``auth`` rate, keyed per client IP."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class RegisterApi(AuthThrottleMixin, APIView):
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        password = serializers.CharField(max_length=128, write_only=True)
+        display_name = serializers.CharField(max_length=60)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        email = serializers.EmailField()
+        display_name = serializers.CharField()
+
+    @extend_schema(
+        operation_id="auth_register",
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            **error_responses(errors.INVALID, error_codes.EMAIL_TAKEN, errors.THROTTLED),
+        },
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_register(**serializer.validated_data)
+        return Response(self.OutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+TokenPairSerializer = inline_serializer(
+    name="TokenPair", fields={"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+
+
+class TokenObtainApi(AuthThrottleMixin, APIView):
+    class InputSerializer(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        password = serializers.CharField(max_length=128, write_only=True)
+
+    @extend_schema(
+        operation_id="auth_token",
+        request=InputSerializer,
+        responses={
+            200: TokenPairSerializer,
+            **error_responses(errors.INVALID, error_codes.INVALID_CREDENTIALS, errors.THROTTLED),
+        },
+    )
+    def post(self, request):
+        self.InputSerializer(data=request.data).is_valid(raise_exception=True)
+        serializer = TokenObtainPairSerializer(data=request.data, context={"request": request})
+        try:
+            serializer.is_valid(raise_exception=True)
+        except AuthenticationFailed as exc:
+            raise errors.ApplicationError(
+                error_codes.INVALID_CREDENTIALS, "The email or password is wrong."
+            ) from exc
+        return Response(serializer.validated_data)
+
+
+class TokenRefreshApi(AuthThrottleMixin, TokenRefreshView):
+    @extend_schema(
+        operation_id="auth_token_refresh",
+        request=inline_serializer(name="TokenRefresh", fields={"refresh": serializers.CharField()}),
+        responses={
+            200: TokenPairSerializer,
+            **error_responses(errors.INVALID, errors.NOT_AUTHENTICATED, errors.THROTTLED),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class RoleOutputSerializer(serializers.Serializer):
+    council = serializers.SlugField(source="council.slug")
+    venue = serializers.UUIDField(source="venue_id", allow_null=True)
+    role = serializers.CharField()
+
+
+class MeApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        email = serializers.EmailField()
+        display_name = serializers.CharField()
+        points_balance = serializers.SerializerMethodField()
+        roles = RoleOutputSerializer(many=True, source="roles.all")
+
+        def get_points_balance(self, user) -> int:
+            # The ledger arrives with issue 4; until then nobody holds points.
+            return 0
+
+    @extend_schema(
+        operation_id="me_retrieve",
+        responses={200: OutputSerializer, **error_responses(errors.NOT_AUTHENTICATED)},
+    )
+    def get(self, request):
+        user = User.objects.prefetch_related("roles__council").get(pk=request.user.pk)
+        return Response(self.OutputSerializer(user).data)
+
+    @extend_schema(
+        operation_id="me_erase",
+        responses={204: None, **error_responses(errors.NOT_AUTHENTICATED)},
+    )
+    def delete(self, request):
+        user_erase(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportApi(APIView):
+    @extend_schema(
+        operation_id="me_export",
+        responses={
+            200: inline_serializer(name="PersonalDataExport", fields={}),
+            **error_responses(errors.NOT_AUTHENTICATED),
+        },
+    )
+    def get(self, request):
+        return Response(user_export(user=request.user))

@@ -1,0 +1,184 @@
+"""Domain errors and the one place that turns any error into the API's envelope.
+
+Every error answered by the API has the body ``{"code", "detail", "fields"?}`` (API.md,
+Conventions). Services raise `ApplicationError` with a code from their app's ``error_codes``
+module; DRF's own exceptions, Django's ``ValidationError``/``Http404``/``PermissionDenied`` and
+anything unexpected are translated here, so no view builds an error body by hand.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """A code of the contract and the one HTTP status it always comes with."""
+
+    code: str
+    status: int
+
+    def __str__(self) -> str:
+        return self.code
+
+
+INVALID = ErrorCode("invalid", 400)
+NOT_AUTHENTICATED = ErrorCode("not_authenticated", 401)
+PERMISSION_DENIED = ErrorCode("permission_denied", 403)
+NOT_FOUND = ErrorCode("not_found", 404)
+METHOD_NOT_ALLOWED = ErrorCode("method_not_allowed", 405)
+NOT_ACCEPTABLE = ErrorCode("not_acceptable", 406)
+UNSUPPORTED_MEDIA_TYPE = ErrorCode("unsupported_media_type", 415)
+THROTTLED = ErrorCode("throttled", 429)
+SERVER_ERROR = ErrorCode("server_error", 500)
+
+# DRF exception classes -> the contract's generic codes. Order matters: subclasses first.
+_CODE_BY_EXCEPTION: tuple[tuple[type[exceptions.APIException], ErrorCode], ...] = (
+    (exceptions.ValidationError, INVALID),
+    (exceptions.ParseError, INVALID),
+    (exceptions.NotAuthenticated, NOT_AUTHENTICATED),
+    (exceptions.AuthenticationFailed, NOT_AUTHENTICATED),
+    (exceptions.PermissionDenied, PERMISSION_DENIED),
+    (exceptions.NotFound, NOT_FOUND),
+    (exceptions.MethodNotAllowed, METHOD_NOT_ALLOWED),
+    (exceptions.NotAcceptable, NOT_ACCEPTABLE),
+    (exceptions.UnsupportedMediaType, UNSUPPORTED_MEDIA_TYPE),
+    (exceptions.Throttled, THROTTLED),
+)
+
+
+class ApplicationError(Exception):
+    """A rule of the domain refused the request: becomes ``{"code", "detail", **extra}``.
+
+    The status comes with the code. ``extra`` carries more top-level fields the contract names
+    for a code (for example ``retry_after`` with ``cooldown``), or ``fields`` for per-field
+    messages.
+    """
+
+    def __init__(self, error: ErrorCode, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.error = error
+        self.detail = detail
+        self.extra = extra
+
+    @property
+    def code(self) -> str:
+        return self.error.code
+
+    @property
+    def status(self) -> int:
+        return self.error.status
+
+    def as_body(self) -> dict[str, Any]:
+        return {"code": self.code, "detail": self.detail, **self.extra}
+
+
+def error_body(
+    code: ErrorCode | str, detail: str, fields: Mapping[str, list[str]] | None = None
+) -> dict:
+    body: dict[str, Any] = {"code": str(code), "detail": detail}
+    if fields:
+        body["fields"] = dict(fields)
+    return body
+
+
+def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure as ``{"a.b": ["message", ...]}``."""
+    if isinstance(detail, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_field_errors(value, name))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, Mapping | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            flat.update(flatten_field_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages if message]}
+
+
+def _code_for(exc: exceptions.APIException) -> ErrorCode | str:
+    for exception_class, code in _CODE_BY_EXCEPTION:
+        if isinstance(exc, exception_class):
+            return code
+    return str(exc.default_code)
+
+
+def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: every exception a view raises leaves as the envelope."""
+    if isinstance(exc, ApplicationError):
+        set_rollback()
+        return Response(exc.as_body(), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if not isinstance(exc, exceptions.APIException):
+        view = context.get("view")
+        logger.exception("Unhandled error in %s", type(view).__name__ if view else "a view")
+        set_rollback()
+        return Response(
+            error_body(SERVER_ERROR, "Something went wrong on our side; it has been logged."),
+            status=500,
+        )
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+
+    code = _code_for(exc)
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body(code, "Some fields are invalid.", flatten_field_errors(exc.detail))
+    else:
+        body = error_body(code, _detail_text(exc.detail))
+    set_rollback()
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+def _detail_text(detail: Any) -> str:
+    if isinstance(detail, Mapping):
+        # SimpleJWT puts {"detail", "code", "messages"} in its exceptions.
+        return str(detail.get("detail") or next(iter(detail.values()), ""))
+    if isinstance(detail, list):
+        return " ".join(str(item) for item in detail)
+    return str(detail)
+
+
+def _is_api_path(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found_view(request, exception=None):
+    """Django's handler404: the envelope for API paths, the usual page elsewhere."""
+    if _is_api_path(request):
+        return JsonResponse(error_body(NOT_FOUND, "Not found."), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error_view(request):
+    """Django's handler500 (errors outside DRF views, such as middleware): no stack trace."""
+    if _is_api_path(request):
+        return JsonResponse(
+            error_body(SERVER_ERROR, "Something went wrong on our side; it has been logged."),
+            status=500,
+        )
+    return defaults.server_error(request)

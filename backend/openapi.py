@@ -1,0 +1,48 @@
+"""Schema helpers: the error envelope, and the codes each operation can answer."""
+
+from collections import defaultdict
+
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+from backend.errors import ErrorCode
+
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "code": serializers.CharField(help_text="Machine-readable error code."),
+        "detail": serializers.CharField(help_text="A sentence for humans."),
+        "fields": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Per-field messages; only for validation errors.",
+        ),
+    },
+)
+
+
+def error_responses(*codes: ErrorCode) -> dict[int, OpenApiResponse]:
+    """The operation's error responses, one per status, each listing its codes."""
+    by_status: dict[int, list[str]] = defaultdict(list)
+    for error in codes:
+        by_status[error.status].append(error.code)
+    return {
+        status: OpenApiResponse(
+            response=ErrorSerializer,
+            description="Error codes: " + ", ".join(f"`{code}`" for code in names),
+        )
+        for status, names in sorted(by_status.items())
+    }
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Names a view's nested serializers after the view: ``RegisterApi.InputSerializer`` is the
+    component ``RegisterInput``, so every view can call its own ``InputSerializer`` that."""
+
+    def get_serializer_name(self, serializer, direction):
+        name = super().get_serializer_name(serializer, direction)
+        owner, _, own_name = type(serializer).__qualname__.rpartition(".")
+        if owner:
+            name = owner.split(".")[-1].removesuffix("Api") + own_name
+        return name

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from backend import health
+
+api_v1 = [
+    path("", include("accounts.urls")),
+    path("", include("venues.urls")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/", include("api_docs.urls")),
+    path("api/v1/", include(api_v1)),
+]
+
+handler404 = "backend.errors.not_found_view"
+handler500 = "backend.errors.server_error_view"

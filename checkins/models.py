@@ -1,0 +1,1 @@
+"""Check-ins, attempts and comments arrive with issue 3."""

@@ -1,0 +1,1 @@
+"""Offers, the ledger, catalog and vouchers arrive with issue 4."""

@@ -1,0 +1,43 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and cached values never leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def resident(db):
+    return UserFactory(display_name="Rosa Resident")
+
+
+@pytest.fixture
+def resident_client(resident) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(resident)
+    return client
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+is_postgresql = connection.vendor == "postgresql"
+postgres_only = pytest.mark.skipif(
+    not is_postgresql, reason="needs PostgreSQL (real row locks and concurrency); CI runs it"
+)

@@ -1,0 +1,140 @@
+"""The back office. Superusers see everything; council admins and venue managers (who get
+``is_staff`` with their role) see and edit only the councils and venues their roles cover."""
+
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+
+from venues.models import Council, Role, Venue
+from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.services import unique_slug, venue_deactivate
+
+_MANAGING_ROLES = (Role.Kind.COUNCIL_ADMIN, Role.Kind.VENUE_MANAGER)
+
+
+def _managed_venues(user) -> QuerySet[Venue]:
+    if user.is_superuser:
+        return Venue.objects.all()
+    roles = Role.objects.filter(user=user)
+    return Venue.objects.filter(
+        Q(council__in=roles.filter(role=Role.Kind.COUNCIL_ADMIN).values("council"))
+        | Q(id__in=roles.filter(role=Role.Kind.VENUE_MANAGER).values("venue"))
+    )
+
+
+def _administered_councils(user) -> QuerySet[Council]:
+    if user.is_superuser:
+        return Council.objects.all()
+    return Council.objects.filter(roles__user=user, roles__role=Role.Kind.COUNCIL_ADMIN).distinct()
+
+
+def _holds_managing_role(user) -> bool:
+    return user.is_superuser or Role.objects.filter(user=user, role__in=_MANAGING_ROLES).exists()
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return _administered_councils(request.user)
+
+    def has_module_permission(self, request):
+        return _holds_managing_role(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return _holds_managing_role(request.user)
+        return is_council_admin(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "council", "category", "postcode", "is_active", "foursquare_status"]
+    list_filter = ["is_active", "category", "foursquare_status", "council"]
+    search_fields = ["name", "postcode", "address"]
+    list_select_related = ["council"]
+    readonly_fields = [
+        "id",
+        "slug",
+        "foursquare_status",
+        "foursquare_synced_at",
+        "foursquare_error",
+    ]
+    actions = ["deactivate"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return _managed_venues(request.user).select_related("council")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "council":
+            kwargs["queryset"] = _administered_councils(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "council"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            taken = set(Venue.objects.filter(council=obj.council).values_list("slug", flat=True))
+            obj.slug = unique_slug(obj.name, taken)
+        super().save_model(request, obj, form, change)
+
+    def has_module_permission(self, request):
+        return _holds_managing_role(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return _holds_managing_role(request.user)
+        return has_venue_access(request.user, obj, VenueAccess.MANAGE)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return _administered_councils(request.user).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # venues are deactivated, never deleted: their history stays
+
+    @admin.action(description="Deactivate the selected venues")
+    def deactivate(self, request, queryset):
+        for venue in queryset:
+            venue_deactivate(venue=venue)
+        self.message_user(request, f"{queryset.count()} venue(s) deactivated.", messages.SUCCESS)
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "council", "venue", "created_at"]
+    list_filter = ["role", "council"]
+    search_fields = ["user__email", "council__name", "venue__name"]
+    list_select_related = ["user", "council", "venue"]
+    raw_id_fields = ["user", "venue", "granted_by"]
+
+    # Roles are granted through the members API (council admins) or here by superusers.
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

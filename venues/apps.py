@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class VenuesConfig(AppConfig):
+    name = "venues"
+    verbose_name = "Councils and venues"
+
+    def ready(self) -> None:
+        from accounts import personal_data
+        from venues.personal_data import erase_roles, export_roles
+
+        personal_data.register("roles", export=export_roles, erase=erase_roles)

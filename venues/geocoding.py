@@ -1,0 +1,55 @@
+"""Turning an address into coordinates: geopy's Nominatim, configured from settings.
+
+Nominatim's usage policy asks for an identifying user agent and at most one request a second;
+the only callers are venue creation (one at a time) and the CSV import for rows without
+coordinates. Tests point ``GEOCODER_DOMAIN``/``GEOCODER_SCHEME`` at a local fake that answers
+Nominatim's JSON, so the real geopy code path runs.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from geopy.exc import GeopyError
+from geopy.geocoders import Nominatim
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    latitude: float
+    longitude: float
+
+
+class GeocodingFailed(Exception):
+    """The address could not be turned into coordinates (not found, or the service failed)."""
+
+
+def _geocoder() -> Nominatim:
+    return Nominatim(
+        user_agent=settings.GEOCODER_USER_AGENT,
+        domain=settings.GEOCODER_DOMAIN,
+        scheme=settings.GEOCODER_SCHEME,
+        timeout=settings.GEOCODER_TIMEOUT_SECONDS,
+    )
+
+
+def geocode_address(*, address: str, postcode: str) -> Coordinates:
+    """The coordinates of ``address, postcode``; raises `GeocodingFailed`."""
+    query = ", ".join(part for part in (address.strip(), postcode.strip()) if part)
+    if not query:
+        raise GeocodingFailed("There is no address to look up.")
+    try:
+        location = _geocoder().geocode(
+            query, exactly_one=True, country_codes=settings.GEOCODER_COUNTRY_CODES or None
+        )
+    except GeopyError as exc:
+        logger.warning("Geocoding %r failed: %s", query, exc)
+        raise GeocodingFailed(f"The geocoding service failed: {exc}") from exc
+    except ValueError as exc:  # a malformed answer
+        logger.warning("Geocoding %r got a malformed answer: %s", query, exc)
+        raise GeocodingFailed("The geocoding service gave a malformed answer.") from exc
+    if location is None:
+        raise GeocodingFailed(f"No place was found for '{query}'.")
+    return Coordinates(latitude=float(location.latitude), longitude=float(location.longitude))

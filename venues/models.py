@@ -1,0 +1,175 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from venues.validators import validate_opening_hours, validate_postcode
+
+
+class Council(models.Model):
+    """A local authority: it registers venues and appoints the people who run them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VenueCategory(models.TextChoices):
+    LIBRARY = "library"
+    LEISURE_CENTRE = "leisure_centre"
+    MUSEUM = "museum"
+    PARK = "park"
+    COMMUNITY_CENTRE = "community_centre"
+    THEATRE = "theatre"
+    COUNCIL_OFFICE = "council_office"
+    OTHER = "other"
+
+
+class Venue(models.Model):
+    """A place residents check in at: a library, a leisure centre, a park..."""
+
+    Category = VenueCategory
+
+    class FoursquareStatus(models.TextChoices):
+        PENDING = "pending"
+        LINKED = "linked"
+        UNMATCHED = "unmatched"
+        ERROR = "error"
+
+    RADIUS_MIN_M = 10
+    RADIUS_MAX_M = 1000
+    RADIUS_DEFAULT_M = 100
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="venues")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220)
+    category = models.CharField(max_length=32, choices=Category.choices)
+    address = models.CharField(max_length=300)
+    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    # WGS-84 degrees. Many published coordinates are postcode centroids: hence radius_m.
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    radius_m = models.PositiveIntegerField(
+        default=RADIUS_DEFAULT_M,
+        validators=[MinValueValidator(RADIUS_MIN_M), MaxValueValidator(RADIUS_MAX_M)],
+        help_text="How far from the coordinates a check-in is still at the venue.",
+    )
+    is_active = models.BooleanField(default=True)
+    opening_hours = models.JSONField(default=dict, blank=True, validators=[validate_opening_hours])
+
+    foursquare_place_id = models.CharField(max_length=64, blank=True)
+    foursquare_status = models.CharField(
+        max_length=16, choices=FoursquareStatus.choices, default=FoursquareStatus.PENDING
+    )
+    foursquare_synced_at = models.DateTimeField(null=True, blank=True)
+    foursquare_error = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90), name="venue_latitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="venue_longitude_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(radius_m__gte=10, radius_m__lte=1000), name="venue_radius_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=VenueCategory.values),
+                name="venue_category_known",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "slug"], name="venue_slug_unique_in_council"
+            ),
+            # The key of the CSV import: re-importing a file updates, never duplicates.
+            models.UniqueConstraint(
+                fields=["council", "name", "postcode"], name="venue_unique_name_postcode"
+            ),
+        ]
+        indexes = [
+            # The bounding-box prefilter of the geo search (venues.selectors.venues_near).
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(is_active=True),
+                name="venue_active_lat_lng",
+            ),
+            models.Index(fields=["council", "name"], name="venue_council_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.postcode})"
+
+
+class Role(models.Model):
+    """A right over a council or one of its venues, granted to an account.
+
+    ``council_admin`` covers every venue of the council; ``venue_manager`` and ``venue_staff``
+    one venue. Site superusers need no role.
+    """
+
+    class Kind(models.TextChoices):
+        COUNCIL_ADMIN = "council_admin"
+        VENUE_MANAGER = "venue_manager"
+        VENUE_STAFF = "venue_staff"
+
+    VENUE_KINDS = (Kind.VENUE_MANAGER, Kind.VENUE_STAFF)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="roles")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
+    role = models.CharField(max_length=32, choices=Kind.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role="council_admin", venue__isnull=True)
+                    | Q(role__in=["venue_manager", "venue_staff"], venue__isnull=False)
+                ),
+                name="role_venue_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "council", "role"],
+                condition=Q(venue__isnull=True),
+                name="role_unique_council_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "venue", "role"],
+                condition=Q(venue__isnull=False),
+                name="role_unique_venue_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.venue or self.council
+        return f"{self.user} - {self.role} of {target}"

@@ -1,0 +1,60 @@
+"""Base views that load the council or venue named in the URL and check access once.
+
+As Sentry's ``ProjectEndpoint.convert_args``: the URL's ``slug``/``venue_id`` is replaced by
+the loaded object before the handler runs, so no handler repeats the lookup or can forget the
+permission check. A missing object is 404; a visible one the caller may not act on is 403.
+"""
+
+from django.shortcuts import get_object_or_404
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from venues.models import Council
+from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.selectors import venue_queryset
+
+
+class _ScopedApi(APIView):
+    # Anonymous callers reach the handler only where the method needs no access (reads);
+    # everything else is refused by the scope check, as 401 when there is no caller.
+    permission_classes = [AllowAny]
+
+    def _deny(self, request) -> None:
+        if not request.user.is_authenticated:
+            self.permission_denied(request)  # raises NotAuthenticated for anonymous callers
+        raise PermissionDenied("You do not have a role that allows this here.")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # DRF passes this same dict on to the handler: swap the URL's key for the object.
+        self.convert_kwargs(request, self.kwargs)
+
+
+class CouncilScopedApi(_ScopedApi):
+    """URL has ``<slug:slug>``; the handler gets ``council``. ``council_admin_methods`` (by
+    default every unsafe method) need the council's admin or a superuser."""
+
+    council_admin_methods: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def convert_kwargs(self, request, kwargs) -> None:
+        council = get_object_or_404(Council, slug=kwargs.pop("slug"))
+        if request.method in self.council_admin_methods and not is_council_admin(
+            request.user, council
+        ):
+            self._deny(request)
+        kwargs["council"] = council
+
+
+class VenueScopedApi(_ScopedApi):
+    """URL has ``<uuid:venue_id>``; the handler gets ``venue``. ``access_by_method`` says
+    the access each method needs (a method not listed is open to anyone)."""
+
+    access_by_method: dict[str, VenueAccess] = {}
+
+    def convert_kwargs(self, request, kwargs) -> None:
+        venue = get_object_or_404(venue_queryset(), pk=kwargs.pop("venue_id"))
+        needed = self.access_by_method.get(request.method)
+        if needed is not None and not has_venue_access(request.user, venue, needed):
+            self._deny(request)
+        kwargs["venue"] = venue

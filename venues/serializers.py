@@ -1,0 +1,57 @@
+"""Representations of councils and venues that several endpoints answer with."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from venues.models import Council, Venue
+
+
+class CouncilOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Council
+        fields = ["id", "slug", "name", "website"]
+
+
+class FoursquareLinkSerializer(serializers.Serializer):
+    place_id = serializers.CharField(source="foursquare_place_id", allow_blank=True)
+    status = serializers.ChoiceField(
+        source="foursquare_status", choices=Venue.FoursquareStatus.choices
+    )
+    synced_at = serializers.DateTimeField(source="foursquare_synced_at", allow_null=True)
+    error = serializers.CharField(source="foursquare_error", allow_blank=True)
+
+
+class VenueOutputSerializer(serializers.ModelSerializer):
+    council = serializers.SlugField(source="council.slug")
+    foursquare = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Venue
+        fields = [
+            "id",
+            "council",
+            "name",
+            "slug",
+            "category",
+            "address",
+            "postcode",
+            "latitude",
+            "longitude",
+            "radius_m",
+            "is_active",
+            "opening_hours",
+            "foursquare",
+        ]
+
+    @extend_schema_field(FoursquareLinkSerializer)
+    def get_foursquare(self, venue):
+        return FoursquareLinkSerializer(venue).data
+
+
+class VenueNearOutputSerializer(VenueOutputSerializer):
+    distance_m = serializers.FloatField(
+        help_text="WGS-84 geodesic distance from `near`, in metres; only with `near`."
+    )
+
+    class Meta(VenueOutputSerializer.Meta):
+        fields = [*VenueOutputSerializer.Meta.fields, "distance_m"]

@@ -1,0 +1,203 @@
+"""Changes to councils, venues and roles. Each service is one transaction."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from accounts.models import User, normalize_email
+from backend.errors import INVALID, ApplicationError
+from venues import error_codes
+from venues.geocoding import GeocodingFailed, geocode_address
+from venues.models import Council, Role, Venue
+from venues.validators import normalise_postcode
+
+VENUE_EDITABLE_FIELDS = (
+    "name",
+    "category",
+    "address",
+    "postcode",
+    "latitude",
+    "longitude",
+    "radius_m",
+    "is_active",
+    "opening_hours",
+    "foursquare_place_id",
+)
+
+
+def unique_slug(name: str, taken: set[str], *, max_length: int = 200) -> str:
+    """``slugify(name)``, or with ``-2``, ``-3``... appended when already in ``taken``."""
+    base = slugify(name)[:max_length] or "venue"
+    slug, suffix = base, 2
+    while slug in taken:
+        slug = f"{base}-{suffix}"
+        suffix += 1
+    return slug
+
+
+def council_create(*, slug: str, name: str, website: str = "") -> Council:
+    try:
+        with transaction.atomic():
+            return Council.objects.create(slug=slug, name=name, website=website)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            error_codes.COUNCIL_EXISTS,
+            f"A council with the slug '{slug}' already exists.",
+        ) from exc
+
+
+def _geocode_or_refuse(*, address: str, postcode: str) -> tuple[float, float]:
+    try:
+        found = geocode_address(address=address, postcode=postcode)
+    except GeocodingFailed as exc:
+        raise ApplicationError(
+            error_codes.GEOCODING_FAILED,
+            f"The address could not be located ({exc}); send latitude and longitude instead.",
+        ) from exc
+    return found.latitude, found.longitude
+
+
+def _venue_exists_error(name: str, postcode: str) -> ApplicationError:
+    return ApplicationError(
+        error_codes.VENUE_EXISTS,
+        f"The council already has a venue called '{name}' at {postcode}.",
+    )
+
+
+def venue_create(
+    *,
+    council: Council,
+    name: str,
+    category: str,
+    address: str,
+    postcode: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    radius_m: int = Venue.RADIUS_DEFAULT_M,
+    opening_hours: dict | None = None,
+) -> Venue:
+    """Register a venue; without coordinates its address is geocoded (before the transaction,
+    so no database lock waits on the network)."""
+    postcode = normalise_postcode(postcode)
+    if latitude is None or longitude is None:
+        latitude, longitude = _geocode_or_refuse(address=address, postcode=postcode)
+    venue = Venue(
+        council=council,
+        name=name,
+        category=category,
+        address=address,
+        postcode=postcode,
+        latitude=latitude,
+        longitude=longitude,
+        radius_m=radius_m,
+        opening_hours=opening_hours or {},
+    )
+    try:
+        with transaction.atomic():
+            taken = set(Venue.objects.filter(council=council).values_list("slug", flat=True))
+            venue.slug = unique_slug(name, taken)
+            # Field rules here; the unique keys are left to the database, which decides races.
+            venue.full_clean(validate_unique=False, validate_constraints=False)
+            venue.save(force_insert=True)
+    except IntegrityError as exc:
+        raise _venue_exists_error(name, postcode) from exc
+    return venue
+
+
+def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
+    """Apply a manager's edit. A new address or postcode without new coordinates moves the
+    venue to where the new address geocodes, so the geofence follows the correction."""
+    unknown = set(changes) - set(VENUE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    if "postcode" in changes:
+        changes["postcode"] = normalise_postcode(changes["postcode"])
+    moved = any(
+        field in changes and changes[field] != getattr(venue, field)
+        for field in ("address", "postcode")
+    )
+    if moved and "latitude" not in changes and "longitude" not in changes:
+        changes["latitude"], changes["longitude"] = _geocode_or_refuse(
+            address=changes.get("address", venue.address),
+            postcode=changes.get("postcode", venue.postcode),
+        )
+    try:
+        with transaction.atomic():
+            venue = Venue.objects.select_for_update().get(pk=venue.pk)
+            for field, value in changes.items():
+                setattr(venue, field, value)
+            venue.full_clean(validate_unique=False, validate_constraints=False)
+            venue.save()
+    except IntegrityError as exc:
+        raise _venue_exists_error(venue.name, venue.postcode) from exc
+    return Venue.objects.select_related("council").get(pk=venue.pk)
+
+
+def venue_deactivate(*, venue: Venue) -> Venue:
+    """Take a venue out of service. Nothing is deleted: its check-ins and history stay."""
+    with transaction.atomic():
+        Venue.objects.filter(pk=venue.pk).update(is_active=False)
+    venue.is_active = False
+    return venue
+
+
+def role_grant(
+    *, council: Council, email: str, role: str, venue: Venue | None, granted_by: User | None
+) -> Role:
+    """Give an existing account a role in ``council`` (on ``venue`` for the venue roles)."""
+    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    if user is None:
+        raise ApplicationError(
+            error_codes.UNKNOWN_USER,
+            "No account has this email; the person must register first.",
+            fields={"email": ["No account has this email."]},
+        )
+    if role == Role.Kind.COUNCIL_ADMIN and venue is not None:
+        raise ApplicationError(
+            INVALID,
+            "A council admin role covers the whole council; send no venue.",
+            fields={"venue": ["Must be empty for council_admin."]},
+        )
+    if role in Role.VENUE_KINDS:
+        if venue is None:
+            raise ApplicationError(
+                INVALID,
+                "A venue role needs a venue.",
+                fields={"venue": ["This field is required."]},
+            )
+        if venue.council_id != council.id:
+            raise ApplicationError(
+                INVALID,
+                "The venue belongs to another council.",
+                fields={"venue": ["Not a venue of this council."]},
+            )
+    try:
+        with transaction.atomic():
+            granted = Role.objects.create(
+                user=user, council=council, venue=venue, role=role, granted_by=granted_by
+            )
+            _sync_back_office_access(user)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            error_codes.ROLE_EXISTS, "The account already has this role."
+        ) from exc
+    return granted
+
+
+def role_revoke(*, role: Role) -> None:
+    with transaction.atomic():
+        role.delete()
+        _sync_back_office_access(role.user)
+
+
+def _sync_back_office_access(user: User) -> None:
+    """Council admins and venue managers work in the admin too: ``is_staff`` follows them."""
+    if user.is_superuser:
+        return
+    is_staff = Role.objects.filter(
+        user=user, role__in=(Role.Kind.COUNCIL_ADMIN, Role.Kind.VENUE_MANAGER)
+    ).exists()
+    if user.is_staff != is_staff:
+        User.objects.filter(pk=user.pk).update(is_staff=is_staff)
+        user.is_staff = is_staff

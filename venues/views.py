@@ -1,0 +1,303 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend import errors
+from backend.openapi import error_responses
+from backend.pagination import PageNumberPagination
+from venues import error_codes
+from venues.filters import VenueFilter
+from venues.models import Council, Role, Venue
+from venues.permissions import VenueAccess, is_council_admin
+from venues.scoping import CouncilScopedApi, VenueScopedApi
+from venues.selectors import council_list, council_members, venue_list, venues_near
+from venues.serializers import (
+    CouncilOutputSerializer,
+    VenueNearOutputSerializer,
+    VenueOutputSerializer,
+)
+from venues.services import (
+    council_create,
+    role_grant,
+    role_revoke,
+    venue_create,
+    venue_deactivate,
+    venue_update,
+)
+from venues.validators import normalise_postcode, validate_opening_hours, validate_postcode
+
+VENUE_WRITE_ERRORS = (errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED)
+
+
+class IsSuperuserToWrite(IsAuthenticated):
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return super().has_permission(request, view) and request.user.is_superuser
+
+
+class CouncilListApi(APIView):
+    permission_classes = [IsSuperuserToWrite]
+
+    class InputSerializer(serializers.Serializer):
+        slug = serializers.SlugField(max_length=80)
+        name = serializers.CharField(max_length=200)
+        website = serializers.URLField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        operation_id="councils_list", responses={200: CouncilOutputSerializer(many=True)}
+    )
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(council_list(), request, view=self)
+        return paginator.get_paginated_response(CouncilOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="councils_create",
+        request=InputSerializer,
+        responses={
+            201: CouncilOutputSerializer,
+            **error_responses(*VENUE_WRITE_ERRORS, error_codes.COUNCIL_EXISTS),
+        },
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        council = council_create(**serializer.validated_data)
+        return Response(CouncilOutputSerializer(council).data, status=status.HTTP_201_CREATED)
+
+
+class CouncilDetailApi(CouncilScopedApi):
+    @extend_schema(
+        operation_id="councils_retrieve",
+        responses={200: CouncilOutputSerializer, **error_responses(errors.NOT_FOUND)},
+    )
+    def get(self, request, council: Council):
+        return Response(CouncilOutputSerializer(council).data)
+
+
+class MemberOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField(source="user.email")
+    display_name = serializers.CharField(source="user.display_name")
+    role = serializers.ChoiceField(choices=Role.Kind.choices)
+    venue = serializers.UUIDField(source="venue_id", allow_null=True)
+
+
+MEMBER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
+
+
+class CouncilMemberListApi(CouncilScopedApi):
+    council_admin_methods = frozenset({"GET", "POST"})
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        role = serializers.ChoiceField(choices=Role.Kind.choices)
+        venue = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+    @extend_schema(
+        operation_id="council_members_list",
+        responses={200: MemberOutputSerializer(many=True), **error_responses(*MEMBER_ERRORS)},
+    )
+    def get(self, request, council: Council):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(council_members(council=council), request, view=self)
+        return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="council_members_create",
+        request=InputSerializer,
+        responses={
+            201: MemberOutputSerializer,
+            **error_responses(
+                errors.INVALID, error_codes.UNKNOWN_USER, *MEMBER_ERRORS, error_codes.ROLE_EXISTS
+            ),
+        },
+    )
+    def post(self, request, council: Council):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        venue_id = serializer.validated_data.pop("venue")
+        venue = None
+        if venue_id is not None:
+            venue = Venue.objects.filter(pk=venue_id).first()
+            if venue is None:
+                raise ValidationError({"venue": ["No venue has this id."]})
+        role = role_grant(
+            council=council, venue=venue, granted_by=request.user, **serializer.validated_data
+        )
+        return Response(MemberOutputSerializer(role).data, status=status.HTTP_201_CREATED)
+
+
+class CouncilMemberDetailApi(CouncilScopedApi):
+    council_admin_methods = frozenset({"DELETE"})
+
+    @extend_schema(
+        operation_id="council_members_revoke",
+        responses={204: None, **error_responses(*MEMBER_ERRORS)},
+    )
+    def delete(self, request, council: Council, member_id):
+        role = get_object_or_404(Role, pk=member_id, council=council)
+        role_revoke(role=role)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VenueInputSerializer(serializers.Serializer):
+    """The writable fields of a venue; PATCH takes any subset (``partial=True``)."""
+
+    name = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=Venue.Category.choices)
+    address = serializers.CharField(max_length=300)
+    postcode = serializers.CharField(max_length=10)
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    radius_m = serializers.IntegerField(
+        min_value=Venue.RADIUS_MIN_M, max_value=Venue.RADIUS_MAX_M, required=False
+    )
+    opening_hours = serializers.JSONField(
+        required=False,
+        validators=[validate_opening_hours],
+        help_text=(
+            '{"monday": [{"opens": "09:00", "closes": "17:00"}], ...}; a missing day is closed.'
+        ),
+    )
+
+    def validate_postcode(self, value):
+        value = normalise_postcode(value)
+        validate_postcode(value)
+        return value
+
+    def validate(self, attrs):
+        if ("latitude" in attrs) != ("longitude" in attrs):
+            raise ValidationError(
+                {"latitude": ["Send latitude and longitude together, or neither."]}
+            )
+        return attrs
+
+
+class VenueListApi(APIView):
+    permission_classes = [AllowAny]
+
+    class CreateSerializer(VenueInputSerializer):
+        council = serializers.SlugField()
+
+    @extend_schema(
+        operation_id="venues_list",
+        parameters=[
+            OpenApiParameter("near", OpenApiTypes.STR, description="`<lat>,<lng>`: nearest first"),
+            OpenApiParameter(
+                "radius",
+                OpenApiTypes.INT,
+                description=(
+                    f"Metres around `near` (default {settings.VENUE_SEARCH_DEFAULT_RADIUS_M}, "
+                    f"max {settings.VENUE_SEARCH_MAX_RADIUS_M})."
+                ),
+            ),
+            OpenApiParameter("category", OpenApiTypes.STR, enum=Venue.Category.values),
+            OpenApiParameter("council", OpenApiTypes.STR, description="A council's slug."),
+            OpenApiParameter("search", OpenApiTypes.STR, description="Part of the name."),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100."),
+        ],
+        responses={200: VenueNearOutputSerializer(many=True), **error_responses(errors.INVALID)},
+    )
+    def get(self, request):
+        filterset = VenueFilter(request.query_params, queryset=venue_list())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        venues = filterset.qs
+        near = filterset.form.cleaned_data.get("near")
+        serializer_class = VenueOutputSerializer
+        if near is not None:
+            radius = filterset.form.cleaned_data.get("radius")
+            venues = venues_near(
+                venues,
+                latitude=near[0],
+                longitude=near[1],
+                radius_m=float(radius or settings.VENUE_SEARCH_DEFAULT_RADIUS_M),
+            )
+            serializer_class = VenueNearOutputSerializer
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(venues, request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(
+        operation_id="venues_create",
+        request=CreateSerializer,
+        responses={
+            201: VenueOutputSerializer,
+            **error_responses(
+                *VENUE_WRITE_ERRORS, error_codes.GEOCODING_FAILED, error_codes.VENUE_EXISTS
+            ),
+        },
+    )
+    def post(self, request):
+        if not request.user.is_authenticated:
+            self.permission_denied(request)
+        serializer = self.CreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        council = Council.objects.filter(slug=data.pop("council")).first()
+        if council is None:
+            raise ValidationError({"council": ["No council has this slug."]})
+        if not is_council_admin(request.user, council):
+            raise PermissionDenied("Only the council's admins can register its venues.")
+        venue = venue_create(council=council, **data)
+        return Response(VenueOutputSerializer(venue).data, status=status.HTTP_201_CREATED)
+
+
+class VenueDetailApi(VenueScopedApi):
+    access_by_method = {"PATCH": VenueAccess.MANAGE, "DELETE": VenueAccess.MANAGE}
+
+    class UpdateSerializer(VenueInputSerializer):
+        is_active = serializers.BooleanField(required=False)
+        foursquare_place_id = serializers.CharField(
+            max_length=64,
+            required=False,
+            allow_blank=True,
+            help_text="Link the venue to this Foursquare place by hand; the sync trusts it.",
+        )
+
+    @extend_schema(
+        operation_id="venues_retrieve",
+        responses={200: VenueOutputSerializer, **error_responses(errors.NOT_FOUND)},
+    )
+    def get(self, request, venue: Venue):
+        return Response(VenueOutputSerializer(venue).data)
+
+    @extend_schema(
+        operation_id="venues_partial_update",
+        request=UpdateSerializer,
+        responses={
+            200: VenueOutputSerializer,
+            **error_responses(
+                *VENUE_WRITE_ERRORS,
+                errors.NOT_FOUND,
+                error_codes.GEOCODING_FAILED,
+                error_codes.VENUE_EXISTS,
+            ),
+        },
+    )
+    def patch(self, request, venue: Venue):
+        serializer = self.UpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        venue = venue_update(venue=venue, changes=dict(serializer.validated_data))
+        return Response(VenueOutputSerializer(venue).data)
+
+    @extend_schema(
+        operation_id="venues_deactivate",
+        description="Deactivates the venue: it leaves the public list, its history is kept.",
+        responses={
+            204: None,
+            **error_responses(errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND),
+        },
+    )
+    def delete(self, request, venue: Venue):
+        venue_deactivate(venue=venue)
+        return Response(status=status.HTTP_204_NO_CONTENT)
