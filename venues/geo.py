@@ -1,19 +1,20 @@
 """Geodesic distances and the bounding box that bounds a radius search.
 
-Distances are WGS-84 geodesics computed exactly as ``geopy.distance.geodesic`` computes them
-(the same geographiclib solver on the same ellipsoid in kilometres, scaled to metres), without
-geopy's per-call point parsing, which costs more than the solve itself on a hot loop. A test
-holds the two equal to the last bit.
+Distances are WGS-84 geodesics (Karney's algorithm, as ``geopy.distance.geodesic`` computes
+them). geopy runs GeographicLib's pure-Python solver at ~130 µs a pair, which would make a
+search with a few hundred candidates cost tens of milliseconds; pyproj runs GeographicLib's C
+implementation of the same algorithm at ~1 µs a pair and agrees with geopy to within 1e-8 m
+(``tests/venues/test_geo_search.py`` holds them to 1e-6 m). So geopy stays the reference and
+pyproj does the work.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geographiclib.geodesic import Geodesic
-from geopy.distance import ELLIPSOIDS
+from pyproj import Geod
 
-_SEMI_MAJOR_KM, _SEMI_MINOR_KM, _FLATTENING = ELLIPSOIDS["WGS-84"]
-_WGS84_KM = Geodesic(_SEMI_MAJOR_KM, _FLATTENING)
+_WGS84 = Geod(ellps="WGS84")
 
 # Lower bounds (with a margin) of the length of one degree on WGS-84: of latitude anywhere
 # (110,574 m at the equator is the least), and of longitude at the equator (111,319 m), which
@@ -23,8 +24,18 @@ _METRES_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111_000.0
 
 
 def geodesic_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """The WGS-84 geodesic distance in metres, bit-identical to geopy's ``geodesic().meters``."""
-    return _WGS84_KM.Inverse(lat1, lng1, lat2, lng2, Geodesic.DISTANCE)["s12"] * 1000
+    """The WGS-84 geodesic distance in metres between two points."""
+    return _WGS84.inv(lng1, lat1, lng2, lat2)[2]
+
+
+def geodesics_from_m(
+    lat: float, lng: float, latitudes: Sequence[float], longitudes: Sequence[float]
+) -> list[float]:
+    """Distances in metres from one point to many, in one vectorised call."""
+    if not latitudes:
+        return []
+    count = len(latitudes)
+    return list(_WGS84.inv([lng] * count, [lat] * count, list(longitudes), list(latitudes))[2])
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from venues.geo import bounding_box, geodesic_m
+from venues.geo import bounding_box, geodesics_from_m
 from venues.models import Council, Role, Venue
 
 
@@ -72,12 +72,18 @@ def venues_near(
         for west, east in box.longitude_ranges:
             longitude_match |= Q(longitude__gte=west, longitude__lte=east)
         in_box &= longitude_match
-    candidates = venues.filter(in_box).order_by().values_list("id", "latitude", "longitude")
-    ranking = []
-    for venue_id, venue_lat, venue_lng in candidates.iterator(chunk_size=2000):
-        distance = geodesic_m(latitude, longitude, venue_lat, venue_lng)
-        if distance <= radius_m:
-            ranking.append(RankedVenue(venue_id, distance))
+    candidates = list(venues.filter(in_box).order_by().values_list("id", "latitude", "longitude"))
+    distances = geodesics_from_m(
+        latitude,
+        longitude,
+        [candidate[1] for candidate in candidates],
+        [candidate[2] for candidate in candidates],
+    )
+    ranking = [
+        RankedVenue(candidate[0], distance)
+        for candidate, distance in zip(candidates, distances, strict=True)
+        if distance <= radius_m
+    ]
     ranking.sort(key=lambda item: (item.distance_m, str(item.id)))
     return VenuesByDistance(venues, ranking)
 
