@@ -8,8 +8,10 @@ Nominatim's JSON, so the real geopy code path runs.
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
+from geopy.adapters import RequestsAdapter
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
 
@@ -32,6 +34,9 @@ def _geocoder() -> Nominatim:
         domain=settings.GEOCODER_DOMAIN,
         scheme=settings.GEOCODER_SCHEME,
         timeout=settings.GEOCODER_TIMEOUT_SECONDS,
+        # No retries: geopy's default adapter retries twice and sleeps out Retry-After, which
+        # would hold a request for minutes and hammer a service that asked us to slow down.
+        adapter_factory=partial(RequestsAdapter, max_retries=0),
     )
 
 
@@ -45,11 +50,16 @@ def geocode_address(*, address: str, postcode: str) -> Coordinates:
             query, exactly_one=True, country_codes=settings.GEOCODER_COUNTRY_CODES or None
         )
     except GeopyError as exc:
+        # The message can hold the service's URL: log it, tell the caller less.
         logger.warning("Geocoding %r failed: %s", query, exc)
-        raise GeocodingFailed(f"The geocoding service failed: {exc}") from exc
-    except ValueError as exc:  # a malformed answer
-        logger.warning("Geocoding %r got a malformed answer: %s", query, exc)
-        raise GeocodingFailed("The geocoding service gave a malformed answer.") from exc
+        raise GeocodingFailed(f"the geocoding service failed ({type(exc).__name__})") from exc
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        logger.warning("Geocoding %r got a malformed answer: %r", query, exc)
+        raise GeocodingFailed("the geocoding service gave a malformed answer") from exc
     if location is None:
-        raise GeocodingFailed(f"No place was found for '{query}'.")
+        raise GeocodingFailed(f"no place was found for '{query}'")
+    raw = location.raw if isinstance(location.raw, dict) else {}
+    if raw.get("lat") in (None, "") or raw.get("lon") in (None, ""):
+        # geopy reads a place without coordinates as (0, 0), off the coast of Africa.
+        raise GeocodingFailed("the geocoding service gave a place without coordinates")
     return Coordinates(latitude=float(location.latitude), longitude=float(location.longitude))

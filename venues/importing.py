@@ -121,18 +121,34 @@ def _clean_row(line: int, row: dict[str, str], warnings: list[str]) -> _CleanRow
     return _CleanRow(line, name, category, address, postcode, latitude, longitude)
 
 
-def read_venue_csv(text: str) -> list[dict[str, str]]:
-    """The rows of a CSV text, checking the header has every required column."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [column.strip().lower() for column in (reader.fieldnames or [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise ImportFileError(f"The header lacks the column(s): {', '.join(missing)}.")
-    reader.fieldnames = header
+class CsvRow(dict):
+    """One CSV record's columns, and the line of the file it starts on."""
+
+    def __init__(self, columns: dict[str, str], line: int) -> None:
+        super().__init__(columns)
+        self.line = line
+
+
+def read_venue_csv(text: str) -> list[CsvRow]:
+    """The records of a CSV text, checking the header has every required column.
+
+    Each row knows the file line it starts on (a quoted address may span lines, and blank
+    lines are skipped), so a rejection names the line a person sees in their editor.
+    """
+    reader = csv.reader(io.StringIO(text))
     try:
-        return list(reader)
+        header = [column.strip().lower() for column in next(reader, [])]
+        missing = [column for column in REQUIRED_COLUMNS if column not in header]
+        if missing:
+            raise ImportFileError(f"The header lacks the column(s): {', '.join(missing)}.")
+        rows, previous_end = [], reader.line_num
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if record:
+                rows.append(CsvRow(dict(zip(header, record, strict=False)), start))
     except csv.Error as exc:
         raise ImportFileError(f"Not a readable CSV file: {exc}") from exc
+    return rows
 
 
 def venues_import(
@@ -144,7 +160,8 @@ def venues_import(
     """Create or update ``council``'s venues from CSV rows; see the module docstring."""
     report = ImportReport()
     clean_rows: dict[tuple[str, str], _CleanRow] = {}
-    for line, row in enumerate(rows, start=2):  # line 1 is the header
+    for position, row in enumerate(rows, start=2):  # line 1 is the header
+        line = getattr(row, "line", position)
         try:
             clean = _clean_row(line, row, report.warnings)
             key = (clean.name, clean.postcode)

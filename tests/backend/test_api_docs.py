@@ -1,0 +1,83 @@
+"""The schema, Swagger UI and ReDoc, served without a CDN and with DEBUG off (as in tests)."""
+
+import re
+import socket
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from pytest_socket import SocketConnectBlockedError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tests_run_with_debug_off():
+    assert settings.DEBUG is False
+
+
+def test_schema_is_openapi_3_and_lists_the_contracts_paths(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    for path in [
+        "/api/v1/auth/register/",
+        "/api/v1/auth/token/",
+        "/api/v1/auth/token/refresh/",
+        "/api/v1/me/",
+        "/api/v1/me/export/",
+        "/api/v1/councils/",
+        "/api/v1/councils/{slug}/",
+        "/api/v1/councils/{slug}/members/",
+        "/api/v1/councils/{slug}/members/{member_id}/",
+        "/api/v1/venues/",
+        "/api/v1/venues/{venue_id}/",
+    ]:
+        assert path in schema["paths"], path
+
+
+def test_schema_as_json(client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert "/api/v1/venues/" in response.json()["paths"]
+
+
+def test_each_operation_documents_its_error_codes(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    register = schema["paths"]["/api/v1/auth/register/"]["post"]["responses"]
+    assert "`email_taken`" in register["400"]["description"]
+    assert "`invalid`" in register["400"]["description"]
+    venue_create = schema["paths"]["/api/v1/venues/"]["post"]["responses"]
+    assert "`geocoding_failed`" in venue_create["400"]["description"]
+    assert "`venue_exists`" in venue_create["409"]["description"]
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    assert "`invalid_credentials`" in token["401"]["description"]
+    assert schema["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
+
+
+def test_schema_validates_without_warnings():
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+@pytest.mark.parametrize(
+    ("path", "asset"),
+    [("/api/docs/", "swagger-ui-bundle"), ("/api/redoc/", "redoc.standalone")],
+)
+def test_the_docs_pages_load_their_assets_from_this_server(client, path, asset):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    urls = re.findall(r'(/static/drf_spectacular_sidecar/[^"\']+)', html)
+    script = next(url for url in urls if asset in url)
+    # whitenoise serves it with DEBUG off, as gunicorn would in production.
+    asset_response = client.get(script)
+    assert asset_response.status_code == 200
+    assert b"".join(asset_response.streaming_content)[:10]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_no_test_can_reach_the_internet():
+    with pytest.raises(SocketConnectBlockedError):
+        socket.create_connection(("93.184.215.14", 80), timeout=1)
