@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "backend",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -155,6 +156,8 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="600/min"),
         # Login, registration and token refresh: a stricter per-IP scope against guessing.
         "auth": env.str("THROTTLE_AUTH", default="10/min"),
+        "checkins": env.str("THROTTLE_CHECKINS", default="30/min"),
+        "comments": env.str("THROTTLE_COMMENTS", default="20/hour"),
     },
     "EXCEPTION_HANDLER": "backend.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "backend.openapi.AutoSchema",
@@ -201,6 +204,25 @@ GEOCODER_SCHEME = env.str("GEOCODER_SCHEME", default="https")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="council-checkins/0.1")
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
 GEOCODER_COUNTRY_CODES = env.str("GEOCODER_COUNTRY_CODES", default="gb")
+
+# --- Check-ins (API.md, "Settings that change behaviour").
+CHECKIN_COOLDOWN_SECONDS = env.int("CHECKIN_COOLDOWN_SECONDS", default=14400)
+CHECKIN_MAX_ACCURACY_M = env.float("CHECKIN_MAX_ACCURACY_M", default=100.0)
+CHECKIN_ACCURACY_SLACK_M = env.float("CHECKIN_ACCURACY_SLACK_M", default=50.0)
+CHECKIN_MAX_SPEED_KMH = env.float("CHECKIN_MAX_SPEED_KMH", default=200.0)
+LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=30)
+
+# --- Comments.
+COMMENT_CHECKIN_WINDOW_DAYS = env.int("COMMENT_CHECKIN_WINDOW_DAYS", default=30)
+COMMENT_REPORTS_TO_HIDE = env.int("COMMENT_REPORTS_TO_HIDE", default=3)
+# Extra words to refuse in comments, comma-separated, on top of checkins/blocked_words.txt.
+COMMENT_BLOCKED_WORDS = env.list("COMMENT_BLOCKED_WORDS", default=[])
+
+# --- QR poster signing (ES256). The PEM of an EC P-256 private key; previous public keys stay
+# verifiable so that printed posters outlive a key rotation. Without a key, one is derived from
+# SECRET_KEY (fine for development; `check --deploy` warns).
+QR_SIGNING_KEY = env.str("QR_SIGNING_KEY", default="", multiline=True)
+QR_PREVIOUS_PUBLIC_KEYS = env.str("QR_PREVIOUS_PUBLIC_KEYS", default="", multiline=True)
 
 # --- Venue search.
 VENUE_SEARCH_DEFAULT_RADIUS_M = 5000

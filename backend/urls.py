@@ -6,6 +6,8 @@ from backend import health
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("venues.urls")),
+    path("", include("venues.posters.urls")),
+    path("", include("checkins.urls")),
 ]
 
 urlpatterns = [

@@ -1,1 +1,173 @@
-"""Check-ins, attempts and comments arrive with issue 3."""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from venues.models import Poster, Venue
+
+
+class CheckinMethod(models.TextChoices):
+    GPS = "gps"
+    QR = "qr"
+
+
+class CheckIn(models.Model):
+    """An accepted, verified visit of a resident to a venue.
+
+    ``distance_m`` (from the fix to the venue) is kept for good; the raw fix (latitude,
+    longitude, accuracy) is dropped after ``LOCATION_RETENTION_DAYS``.
+    """
+
+    Method = CheckinMethod
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkins"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="checkins")
+    method = models.CharField(max_length=8, choices=CheckinMethod.choices)
+    poster = models.ForeignKey(
+        Poster, on_delete=models.PROTECT, null=True, blank=True, related_name="checkins"
+    )
+    distance_m = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
+    # Set by the service from the same clock reading its cooldown and travel checks used.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method="gps", poster__isnull=True)
+                | Q(method="qr", poster__isnull=False),
+                name="checkin_poster_matches_method",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="checkin_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="checkin_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(distance_m__isnull=True) | Q(distance_m__gte=0),
+                name="checkin_distance_not_negative",
+            ),
+        ]
+        indexes = [
+            # Cooldown, impossible travel and "my check-ins": the resident's latest first.
+            models.Index(fields=["resident", "-created_at"], name="checkin_resident_recent"),
+            models.Index(fields=["venue", "-created_at"], name="checkin_venue_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} at {self.venue_id} ({self.method})"
+
+
+class CheckinAttempt(models.Model):
+    """A refused check-in, kept for fraud review: who, where, why, when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_attempts"
+    )
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, null=True, blank=True, related_name="checkin_attempts"
+    )
+    poster = models.ForeignKey(
+        Poster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=8, choices=CheckinMethod.choices)
+    reason = models.CharField(max_length=32, db_index=True)
+    detail = models.CharField(max_length=300)
+    distance_m = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} by {self.resident_id}"
+
+
+class CommentStatus(models.TextChoices):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+
+
+class Comment(models.Model):
+    """A verified visitor's words about a venue.
+
+    Status moves by `checkins.comments.TRANSITIONS`: visible <-> hidden (by enough reports,
+    pending review, or by a manager).
+    """
+
+    Status = CommentStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    body = models.TextField(max_length=2000)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=CommentStatus.choices, default=CommentStatus.VISIBLE
+    )
+    hidden_reason = models.CharField(max_length=200, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="comment_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CommentStatus.values), name="comment_status_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "status", "-created_at"], name="comment_venue_visible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} on {self.venue_id}: {self.body[:40]}"
+
+
+class CommentReport(models.Model):
+    """A resident's report of a comment. Open (unreviewed) reports from distinct residents
+    hide the comment at ``COMMENT_REPORTS_TO_HIDE``; a manager's review closes them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="comment_report_once_per_resident"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report of {self.comment_id} by {self.reporter_id}"

@@ -26,5 +26,5 @@ def error(
     body = response.json()
     assert body["code"] == code, body
     assert isinstance(body["detail"], str) and body["detail"]
-    assert set(body) <= {"code", "detail", "fields", "retry_after"}, body
+    assert set(body) <= {"code", "detail", "fields", "retry_after", "distance_m"}, body
     return body

@@ -5,3 +5,6 @@ UNKNOWN_USER = ErrorCode("unknown_user", 400)
 COUNCIL_EXISTS = ErrorCode("council_exists", 409)
 VENUE_EXISTS = ErrorCode("venue_exists", 409)
 ROLE_EXISTS = ErrorCode("role_exists", 409)
+INVALID_QR = ErrorCode("invalid_qr", 400)
+UNKNOWN_QR = ErrorCode("invalid_qr", 404)  # the resolver answers a bad token with 404
+REVOKED_QR = ErrorCode("revoked_qr", 410)

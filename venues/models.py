@@ -173,3 +173,32 @@ class Role(models.Model):
     def __str__(self) -> str:
         target = self.venue or self.council
         return f"{self.user} - {self.role} of {target}"
+
+
+class Poster(models.Model):
+    """A printed QR poster at a venue's entrance. Its token is signed once, when it is made
+    (ECDSA signatures differ each time), and stored so that the same poster can be printed
+    again. Printed posters cannot rotate: a leaked one is revoked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="posters")
+    label = models.CharField(max_length=100, help_text="Where it hangs, e.g. 'Main entrance'.")
+    token = models.TextField(unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} at {self.venue_id}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from venues.models import Council
+from venues.models import Council, Poster
 from venues.permissions import VenueAccess, has_venue_access, is_council_admin
 from venues.selectors import venue_queryset
 
@@ -58,3 +58,16 @@ class VenueScopedApi(_ScopedApi):
         if needed is not None and not has_venue_access(request.user, venue, needed):
             self._deny(request)
         kwargs["venue"] = venue
+
+
+class PosterScopedApi(_ScopedApi):
+    """URL has ``<uuid:poster_id>``; the handler gets ``poster`` (with its venue and council).
+    Every method needs the poster's venue's managers."""
+
+    def convert_kwargs(self, request, kwargs) -> None:
+        poster = get_object_or_404(
+            Poster.objects.select_related("venue__council"), pk=kwargs.pop("poster_id")
+        )
+        if not has_venue_access(request.user, poster.venue, VenueAccess.MANAGE):
+            self._deny(request)
+        kwargs["poster"] = poster

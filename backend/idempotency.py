@@ -1,0 +1,86 @@
+"""``Idempotency-Key`` for POST endpoints that create something (API.md, Conventions).
+
+A retry with the same key from the same user gets the original status and body and creates
+nothing; the same key with a different request is ``409 idempotency_key_reused``.
+
+The handler runs inside one transaction with the claim on the key: the record is inserted
+first, so a concurrent retry with the same key waits on the unique index until the first
+commits, then replays its answer. Answers below 500 (refusals included) are stored; a 5xx or an
+unexpected exception rolls everything back, the key with it, so the client may retry.
+"""
+
+import hashlib
+import json
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+
+from backend.errors import ApplicationError, ErrorCode, api_exception_handler
+from backend.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_REUSED = ErrorCode("idempotency_key_reused", 409)
+_INVALID_KEY = ErrorCode("invalid", 400)
+
+
+def request_fingerprint(request) -> str:
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    material = f"{request.method} {request.path}\n{body}"
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+    if record.fingerprint != fingerprint:
+        raise ApplicationError(
+            IDEMPOTENCY_KEY_REUSED,
+            "This Idempotency-Key was already used for a different request.",
+        )
+    response = Response(record.response_body, status=record.status_code)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(handler):
+    """Decorate an APIView's ``post``; requests without the header run as usual."""
+
+    @wraps(handler)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None or not request.user.is_authenticated:
+            return handler(view, request, *args, **kwargs)
+        if not 1 <= len(key) <= 255:
+            raise ApplicationError(
+                _INVALID_KEY,
+                "The Idempotency-Key header must be 1 to 255 characters.",
+                fields={HEADER: ["Must be 1 to 255 characters."]},
+            )
+        fingerprint = request_fingerprint(request)
+        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        user=request.user, key=key, fingerprint=fingerprint, status_code=0
+                    )
+            except IntegrityError:
+                # A concurrent request with this key committed first: answer as it did.
+                return _replay(
+                    IdempotencyRecord.objects.get(user=request.user, key=key), fingerprint
+                )
+            try:
+                response = handler(view, request, *args, **kwargs)
+            except (ApplicationError, APIException) as exc:
+                response = api_exception_handler(exc, {"view": view, "request": request})
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+                return response
+            record.status_code = response.status_code
+            record.response_body = response.data
+            record.save(update_fields=["status_code", "response_body"])
+        return response
+
+    return wrapper

@@ -1,0 +1,218 @@
+"""Verifying and recording a check-in (DESIGN.md, "Check-in verification").
+
+One entry point, `checkin_record`. The checks that need no lock run first (the QR signature,
+the venue, the GPS fix); then, under a row lock on the resident, the checks that a concurrent
+request could race (cooldown, impossible travel) and the insert, in one transaction. Every
+refusal is logged as a `CheckinAttempt`, outside the transaction that refused, so the log
+survives the rollback.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from backend.errors import ApplicationError
+from checkins import error_codes
+from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
+from venues.geo import geodesic_m
+from venues.models import Poster, Venue
+from venues.posters.services import poster_resolve
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A phone's position: ``accuracy_m`` is its reported radius (68% on Android)."""
+
+    latitude: float
+    longitude: float
+    accuracy_m: float
+
+
+@dataclass
+class CheckinOutcome:
+    checkin: CheckIn
+    points_earned: int = 0
+    rewards: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class _Attempt:
+    """What is known of an attempt so far, for the fraud log if it is refused."""
+
+    resident: User
+    method: str
+    fix: Fix | None
+    venue: Venue | None = None
+    poster: Poster | None = None
+    distance_m: float | None = None
+
+
+def checkin_record(
+    *,
+    resident: User,
+    venue: Venue | None = None,
+    qr_token: str | None = None,
+    fix: Fix | None = None,
+) -> CheckinOutcome:
+    """Verify a resident's presence at a venue and record it, or refuse with the contract's code.
+
+    GPS: ``venue`` and ``fix``. QR: ``qr_token``, optionally with ``venue`` (which must be the
+    poster's) and a ``fix`` (then checked against the geofence too: a photographed poster proves
+    only that someone saw it).
+    """
+    if venue is None and qr_token is None:
+        raise ValueError("A check-in needs a venue or a QR token.")
+    attempt = _Attempt(
+        resident=resident,
+        method=CheckinMethod.QR if qr_token else CheckinMethod.GPS,
+        fix=fix,
+        venue=venue,
+    )
+    try:
+        if qr_token is not None:
+            attempt.poster = poster_resolve(token=qr_token)
+            if venue is not None and attempt.poster.venue_id != venue.id:
+                raise ApplicationError(
+                    error_codes.INVALID_QR, "This QR code belongs to another venue."
+                )
+            attempt.venue = attempt.poster.venue
+        if not attempt.venue.is_active:
+            raise ApplicationError(error_codes.VENUE_INACTIVE, "This venue is closed for good.")
+        if fix is not None:
+            attempt.distance_m = _check_fix(attempt.venue, fix)
+        return _record(attempt)
+    except ApplicationError as refusal:
+        _log_refusal(attempt, refusal)
+        raise
+
+
+def _check_fix(venue: Venue, fix: Fix) -> float:
+    """The fix's distance from the venue, if the fix is good enough and inside the geofence."""
+    max_accuracy = settings.CHECKIN_MAX_ACCURACY_M
+    if not (0 < fix.accuracy_m <= max_accuracy):
+        raise ApplicationError(
+            error_codes.POOR_ACCURACY,
+            f"The location is too imprecise (±{fix.accuracy_m:g} m; at most ±{max_accuracy:g} m "
+            "is accepted). Try again outside or with Wi-Fi on.",
+        )
+    distance = geodesic_m(fix.latitude, fix.longitude, venue.latitude, venue.longitude)
+    allowed = venue.radius_m + min(fix.accuracy_m, settings.CHECKIN_ACCURACY_SLACK_M)
+    if distance > allowed:
+        raise ApplicationError(
+            error_codes.OUTSIDE_GEOFENCE,
+            f"You are {distance:.0f} m from {venue.name}; check-ins are accepted within "
+            f"{allowed:.0f} m.",
+            distance_m=round(distance, 1),
+        )
+    return distance
+
+
+def _record(attempt: _Attempt) -> CheckinOutcome:
+    venue, fix = attempt.venue, attempt.fix
+    with transaction.atomic():
+        # Serialises this resident's check-ins: two at once cannot both pass the cooldown.
+        User.objects.select_for_update().filter(pk=attempt.resident.pk).values_list("pk").get()
+        now = timezone.now()
+        _check_cooldown(attempt.resident, venue, now)
+        _check_travel(attempt.resident, venue, now)
+        checkin = CheckIn.objects.create(
+            resident=attempt.resident,
+            venue=venue,
+            method=attempt.method,
+            poster=attempt.poster,
+            distance_m=attempt.distance_m,
+            latitude=fix.latitude if fix else None,
+            longitude=fix.longitude if fix else None,
+            accuracy_m=fix.accuracy_m if fix else None,
+            created_at=now,
+        )
+    return CheckinOutcome(checkin=checkin)
+
+
+def _check_cooldown(resident: User, venue: Venue, now: datetime) -> None:
+    cooldown = timedelta(seconds=settings.CHECKIN_COOLDOWN_SECONDS)
+    last = (
+        CheckIn.objects.filter(resident=resident, venue=venue, created_at__gt=now - cooldown)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        retry_after = math.ceil((last + cooldown - now).total_seconds())
+        raise ApplicationError(
+            error_codes.COOLDOWN,
+            f"You checked in here recently; try again in {_duration(retry_after)}.",
+            retry_after=retry_after,
+        )
+
+
+def _check_travel(resident: User, venue: Venue, now: datetime) -> None:
+    """Refuse when getting here from the previous check-in's venue needed more than the
+    configured speed. The venues' radii are forgiven: neighbours are never impossible."""
+    previous = (
+        CheckIn.objects.filter(resident=resident)
+        .exclude(venue=venue)
+        .select_related("venue")
+        .order_by("-created_at")
+        .first()
+    )
+    if previous is None:
+        return
+    gap_m = geodesic_m(
+        previous.venue.latitude, previous.venue.longitude, venue.latitude, venue.longitude
+    ) - (previous.venue.radius_m + venue.radius_m)
+    if gap_m <= 0:
+        return
+    elapsed_s = (now - previous.created_at).total_seconds()
+    max_speed_ms = settings.CHECKIN_MAX_SPEED_KMH / 3.6
+    if elapsed_s <= 0 or gap_m / elapsed_s > max_speed_ms:
+        raise ApplicationError(
+            error_codes.IMPOSSIBLE_TRAVEL,
+            f"You checked in at {previous.venue.name}, {gap_m / 1000:.1f} km away, "
+            f"{_duration(int(elapsed_s))} ago: nobody travels that fast.",
+        )
+
+
+def _duration(seconds: int) -> str:
+    hours, remainder = divmod(max(seconds, 0), 3600)
+    minutes = math.ceil(remainder / 60) if remainder else 0
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{max(minutes, 1)} min"
+
+
+def _log_refusal(attempt: _Attempt, refusal: ApplicationError) -> None:
+    fix = attempt.fix
+    CheckinAttempt.objects.create(
+        resident=attempt.resident,
+        venue=attempt.venue,
+        poster=attempt.poster,
+        method=attempt.method,
+        reason=refusal.code,
+        detail=refusal.detail[:300],
+        distance_m=refusal.extra.get("distance_m", attempt.distance_m),
+        latitude=fix.latitude if fix else None,
+        longitude=fix.longitude if fix else None,
+        accuracy_m=fix.accuracy_m if fix else None,
+    )
+
+
+def checkin_locations_drop(*, older_than_days: int | None = None) -> tuple[int, int]:
+    """Forget the raw fixes of check-ins and attempts older than the retention period; the
+    distance stays. Returns how many check-ins and attempts were cleared."""
+    days = settings.LOCATION_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    cleared = {"latitude": None, "longitude": None, "accuracy_m": None}
+    with transaction.atomic():
+        checkins = CheckIn.objects.filter(created_at__lt=cutoff, latitude__isnull=False).update(
+            **cleared
+        )
+        attempts = CheckinAttempt.objects.filter(
+            created_at__lt=cutoff, latitude__isnull=False
+        ).update(**cleared)
+    return checkins, attempts

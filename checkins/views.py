@@ -1,0 +1,165 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from backend import errors
+from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
+from backend.openapi import error_responses
+from backend.pagination import PageNumberPagination
+from checkins import error_codes
+from checkins.models import CheckIn
+from checkins.selectors import checkins_at_venue, checkins_of_resident
+from checkins.services import Fix, checkin_record
+from venues.models import Venue
+from venues.permissions import VenueAccess
+from venues.scoping import VenueScopedApi
+from venues.selectors import venue_queryset
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description="1-255 characters; a retry with the same key replays the first answer.",
+)
+
+
+class RewardSerializer(serializers.Serializer):
+    offer = serializers.UUIDField()
+    kind = serializers.CharField()
+    points = serializers.IntegerField(required=False)
+    voucher = serializers.UUIDField(required=False)
+
+
+class CheckinOutputSerializer(serializers.ModelSerializer):
+    venue = serializers.UUIDField(source="venue_id")
+    venue_name = serializers.CharField(source="venue.name")
+
+    class Meta:
+        model = CheckIn
+        fields = ["id", "venue", "venue_name", "method", "distance_m", "created_at"]
+
+
+class CheckinListApi(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [UserRateThrottle, ScopedRateThrottle]
+
+    def get_throttles(self):
+        # The stricter check-in scope guards the POST only; reading one's list is cheap.
+        self.throttle_scope = "checkins" if self.request.method == "POST" else None
+        return super().get_throttles()
+
+    class InputSerializer(serializers.Serializer):
+        venue = serializers.UUIDField(required=False)
+        qr_token = serializers.CharField(required=False, max_length=2000)
+        latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
+        longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+        accuracy_m = serializers.FloatField(
+            required=False, help_text="The phone's reported accuracy radius in metres."
+        )
+
+        def validate(self, attrs):
+            gps_fields = {"latitude", "longitude", "accuracy_m"}
+            given = gps_fields & set(attrs)
+            if given and given != gps_fields:
+                missing = sorted(gps_fields - given)
+                raise ValidationError({name: ["Send the whole fix."] for name in missing})
+            if "qr_token" not in attrs:
+                if "venue" not in attrs:
+                    raise ValidationError({"venue": ["Send a venue with a fix, or a qr_token."]})
+                if not given:
+                    raise ValidationError({"latitude": ["A GPS check-in needs the fix."]})
+            return attrs
+
+    class OutputSerializer(CheckinOutputSerializer):
+        points_earned = serializers.IntegerField()
+        rewards = RewardSerializer(many=True)
+
+        class Meta(CheckinOutputSerializer.Meta):
+            fields = [*CheckinOutputSerializer.Meta.fields, "points_earned", "rewards"]
+
+    @extend_schema(
+        operation_id="checkins_list",
+        responses={
+            200: CheckinOutputSerializer(many=True),
+            **error_responses(errors.NOT_AUTHENTICATED),
+        },
+    )
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            checkins_of_resident(resident=request.user), request, view=self
+        )
+        return paginator.get_paginated_response(CheckinOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="checkins_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            **error_responses(
+                errors.INVALID,
+                error_codes.OUTSIDE_GEOFENCE,
+                error_codes.POOR_ACCURACY,
+                error_codes.INVALID_QR,
+                error_codes.VENUE_INACTIVE,
+                error_codes.IMPOSSIBLE_TRAVEL,
+                errors.NOT_AUTHENTICATED,
+                error_codes.COOLDOWN,
+                IDEMPOTENCY_KEY_REUSED,
+                error_codes.REVOKED_QR,
+                errors.THROTTLED,
+            ),
+        },
+    )
+    @idempotent
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        venue = None
+        if "venue" in data:
+            venue = venue_queryset().filter(pk=data["venue"]).first()
+            if venue is None:
+                raise ValidationError({"venue": ["No venue has this id."]})
+        fix = None
+        if "latitude" in data:
+            fix = Fix(data["latitude"], data["longitude"], data["accuracy_m"])
+        outcome = checkin_record(
+            resident=request.user, venue=venue, qr_token=data.get("qr_token"), fix=fix
+        )
+        body = {
+            **CheckinOutputSerializer(outcome.checkin).data,
+            "points_earned": outcome.points_earned,
+            "rewards": outcome.rewards,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class VenueCheckinListApi(VenueScopedApi):
+    access_by_method = {"GET": VenueAccess.MANAGE}
+
+    class OutputSerializer(serializers.ModelSerializer):
+        visitor = serializers.CharField(source="resident.display_name")
+
+        class Meta:
+            model = CheckIn
+            fields = ["id", "visitor", "method", "distance_m", "created_at"]
+
+    @extend_schema(
+        operation_id="venue_checkins_list",
+        description="Check-ins at the venue; visitors appear by display name only.",
+        responses={
+            200: OutputSerializer(many=True),
+            **error_responses(errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND),
+        },
+    )
+    def get(self, request, venue: Venue):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(checkins_at_venue(venue=venue), request, view=self)
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)

@@ -1,0 +1,1 @@
+"""QR posters: the signed tokens they carry, and their printable rendering."""

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from venues.posters import views
+
+urlpatterns = [
+    path(
+        "venues/<uuid:venue_id>/posters/",
+        views.VenuePosterListApi.as_view(),
+        name="venue-poster-list",
+    ),
+    path("posters/<uuid:poster_id>/revoke/", views.PosterRevokeApi.as_view(), name="poster-revoke"),
+    path("qr/keys/", views.QrKeySetApi.as_view(), name="qr-keys"),
+    path("qr/<str:token>/", views.QrResolveApi.as_view(), name="qr-resolve"),
+]

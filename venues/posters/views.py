@@ -1,0 +1,128 @@
+from django.conf import settings
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend import errors
+from backend.openapi import error_responses
+from backend.pagination import PageNumberPagination
+from venues import error_codes
+from venues.models import Poster, Venue
+from venues.permissions import VenueAccess
+from venues.posters.services import poster_create, poster_resolve, poster_revoke
+from venues.posters.tokens import public_key_set
+from venues.scoping import PosterScopedApi, VenueScopedApi
+from venues.serializers import VenueOutputSerializer
+
+MANAGER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
+
+
+class PosterOutputSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The text the QR code encodes.")
+
+    class Meta:
+        model = Poster
+        fields = ["id", "label", "token", "url", "created_at", "revoked_at"]
+
+    def get_url(self, poster: Poster) -> str:
+        return poster_url(poster)
+
+
+def poster_url(poster: Poster) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/q/{poster.token}"
+
+
+class VenuePosterListApi(VenueScopedApi):
+    access_by_method = {"GET": VenueAccess.MANAGE, "POST": VenueAccess.MANAGE}
+
+    class InputSerializer(serializers.Serializer):
+        label = serializers.CharField(max_length=100)
+
+    @extend_schema(
+        operation_id="venue_posters_list",
+        responses={200: PosterOutputSerializer(many=True), **error_responses(*MANAGER_ERRORS)},
+    )
+    def get(self, request, venue: Venue):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            venue.posters.order_by("-created_at", "id"), request, view=self
+        )
+        return paginator.get_paginated_response(PosterOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="venue_posters_create",
+        request=InputSerializer,
+        responses={
+            201: PosterOutputSerializer,
+            **error_responses(errors.INVALID, *MANAGER_ERRORS),
+        },
+    )
+    def post(self, request, venue: Venue):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        poster = poster_create(venue=venue, created_by=request.user, **serializer.validated_data)
+        return Response(PosterOutputSerializer(poster).data, status=status.HTTP_201_CREATED)
+
+
+class PosterRevokeApi(PosterScopedApi):
+    @extend_schema(
+        operation_id="posters_revoke",
+        request=None,
+        responses={200: PosterOutputSerializer, **error_responses(*MANAGER_ERRORS)},
+    )
+    def post(self, request, poster: Poster):
+        poster = poster_revoke(poster=poster, revoked_by=request.user)
+        return Response(PosterOutputSerializer(poster).data)
+
+
+class QrResolveApi(APIView):
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        venue = VenueOutputSerializer()
+        poster = inline_serializer(
+            name="QrPoster",
+            fields={"id": serializers.UUIDField(), "label": serializers.CharField()},
+        )
+
+    @extend_schema(
+        operation_id="qr_resolve",
+        responses={
+            200: OutputSerializer,
+            **error_responses(error_codes.UNKNOWN_QR, error_codes.REVOKED_QR),
+        },
+    )
+    def get(self, request, token: str):
+        poster = poster_resolve(token=token, invalid=error_codes.UNKNOWN_QR)
+        return Response(
+            {
+                "venue": VenueOutputSerializer(poster.venue).data,
+                "poster": {"id": str(poster.id), "label": poster.label},
+            }
+        )
+
+
+class QrKeySetApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="qr_keys",
+        description=(
+            "The public keys (JWKS, ES256) that poster tokens are signed with, so the app can "
+            "verify a poster offline. Tokens carry the key's RFC 7638 thumbprint as `kid`."
+        ),
+        responses={
+            200: inline_serializer(
+                name="JsonWebKeySet",
+                fields={
+                    "keys": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
+    )
+    def get(self, request):
+        response = Response(public_key_set())
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
