@@ -205,6 +205,9 @@ GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="council-checkins/0
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
 GEOCODER_COUNTRY_CODES = env.str("GEOCODER_COUNTRY_CODES", default="gb")
 
+# Where the poster landing page (/q/<token>) sends a phone without the app.
+APP_DOWNLOAD_URL = env.str("APP_DOWNLOAD_URL", default="https://www.gov.uk")
+
 # --- Check-ins (API.md, "Settings that change behaviour").
 CHECKIN_COOLDOWN_SECONDS = env.int("CHECKIN_COOLDOWN_SECONDS", default=14400)
 CHECKIN_MAX_ACCURACY_M = env.float("CHECKIN_MAX_ACCURACY_M", default=100.0)

@@ -7,6 +7,7 @@ class VenuesConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import personal_data
+        from venues import checks  # noqa: F401 (registers the deploy checks)
         from venues.personal_data import erase_roles, export_roles
 
         personal_data.register("roles", export=export_roles, erase=erase_roles)
