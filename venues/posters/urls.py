@@ -1,6 +1,6 @@
 from django.urls import path
 
-from venues.posters import views
+from venues.posters import printing, views
 
 urlpatterns = [
     path(
@@ -9,6 +9,12 @@ urlpatterns = [
         name="venue-poster-list",
     ),
     path("posters/<uuid:poster_id>/revoke/", views.PosterRevokeApi.as_view(), name="poster-revoke"),
+    path(
+        "posters/<uuid:poster_id>/poster.png", printing.PosterPngApi.as_view(), name="poster-png"
+    ),
+    path(
+        "posters/<uuid:poster_id>/poster.pdf", printing.PosterPdfApi.as_view(), name="poster-pdf"
+    ),
     path("qr/keys/", views.QrKeySetApi.as_view(), name="qr-keys"),
     path("qr/<str:token>/", views.QrResolveApi.as_view(), name="qr-resolve"),
 ]
