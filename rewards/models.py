@@ -1,1 +1,5 @@
-"""Offers, the ledger, catalog and vouchers arrive with issue 4."""
+"""Rewards: the ledger's tables (rewards.ledger) and, with issue 4, offers, catalog, vouchers."""
+
+from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
+
+__all__ = ["Entry", "LedgerAccount", "LedgerTransaction"]

@@ -1,0 +1,126 @@
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class Asset(models.TextChoices):
+    POINTS = "POINTS"
+    VOUCHER = "VOUCHER"
+
+
+class TransactionKind(models.TextChoices):
+    EARN = "earn"
+    CLAIM = "claim"
+    REDEEM = "redeem"
+    EXPIRE = "expire"
+    REVERSE = "reverse"
+    ADJUST = "adjust"
+
+
+class AppendOnlyError(Exception):
+    """Ledger rows are never changed or deleted: post a reversing transaction instead."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class LedgerAccount(models.Model):
+    """An account holding one asset. ``name`` is the caller's key (``wallet:<user id>``...).
+
+    The balance is ``credits_posted - debits_posted``; the database refuses any row whose
+    balance falls under ``min_balance`` (none: unbounded, as for sources and sinks).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    name = models.CharField(max_length=200)
+    asset = models.CharField(max_length=16, choices=Asset.choices)
+    min_balance = models.BigIntegerField(null=True, blank=True)
+    debits_posted = models.BigIntegerField(default=0)
+    credits_posted = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "asset"], name="ledger_account_unique_name"),
+            models.CheckConstraint(
+                condition=Q(min_balance__isnull=True)
+                | Q(credits_posted__gte=F("debits_posted") + F("min_balance")),
+                name="ledger_account_within_min_balance",
+            ),
+            models.CheckConstraint(
+                condition=Q(debits_posted__gte=0, credits_posted__gte=0),
+                name="ledger_account_posted_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.asset})"
+
+    @property
+    def balance(self) -> int:
+        return self.credits_posted - self.debits_posted
+
+
+class LedgerTransaction(AppendOnlyModel):
+    """One posting: entries that sum to zero per asset, under a unique idempotency key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=TransactionKind.choices)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    request_hash = models.CharField(max_length=64)
+    memo = models.CharField(max_length=300, blank=True)
+    reference = models.CharField(max_length=200, blank=True, db_index=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.idempotency_key}"
+
+
+class Entry(AppendOnlyModel):
+    """One leg of a transaction: a credit (positive) or debit (negative) of one account."""
+
+    id = models.BigAutoField(primary_key=True)
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
+    asset = models.CharField(max_length=16, choices=Asset.choices)
+    amount = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "entries"
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_not_zero"),
+        ]
+        indexes = [models.Index(fields=["account", "id"], name="ledger_entry_account")]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} {self.asset} to {self.account_id}"

@@ -1,0 +1,186 @@
+"""Posting to the ledger: `post` is the only way balances change."""
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction, TransactionKind
+
+
+class LedgerError(Exception):
+    """A posting was refused; nothing of it was written."""
+
+
+class UnbalancedTransaction(LedgerError):
+    pass
+
+
+class InsufficientBalance(LedgerError):
+    def __init__(self, account: LedgerAccount, needed: int) -> None:
+        super().__init__(
+            f"{account.name} would fall to {account.balance - needed}, "
+            f"under its minimum of {account.min_balance}."
+        )
+        self.account = account
+
+
+class IdempotencyConflict(LedgerError):
+    """The key was used before for a different posting."""
+
+
+@dataclass(frozen=True)
+class Leg:
+    """``amount`` > 0 credits the account, < 0 debits it."""
+
+    account: LedgerAccount
+    amount: int
+
+
+def account_get_or_create(
+    *, name: str, asset: str, min_balance: int | None = None
+) -> LedgerAccount:
+    """The account called ``name`` for ``asset``, made on first use with ``min_balance``."""
+    account, _ = LedgerAccount.objects.get_or_create(
+        name=name, asset=asset, defaults={"min_balance": min_balance}
+    )
+    return account
+
+
+def _request_hash(kind: str, legs: Sequence[Leg], memo: str, reference: str) -> str:
+    material = json.dumps(
+        [kind, sorted((leg.account.pk, leg.amount) for leg in legs), memo, reference],
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _replay(existing: LedgerTransaction, request_hash: str) -> LedgerTransaction:
+    if existing.request_hash != request_hash:
+        raise IdempotencyConflict(
+            f"The key {existing.idempotency_key!r} was used for another posting."
+        )
+    return existing
+
+
+def _check_balanced(legs: Sequence[Leg]) -> None:
+    if not legs:
+        raise UnbalancedTransaction("A transaction needs entries.")
+    totals: dict[str, int] = defaultdict(int)
+    for leg in legs:
+        if not isinstance(leg.amount, int) or isinstance(leg.amount, bool) or leg.amount == 0:
+            raise UnbalancedTransaction(f"Amounts are non-zero integers, not {leg.amount!r}.")
+        totals[leg.account.asset] += leg.amount
+    unbalanced = {asset: total for asset, total in totals.items() if total}
+    if unbalanced:
+        raise UnbalancedTransaction(f"Entries must sum to zero per asset: {unbalanced}.")
+
+
+def post(
+    *,
+    kind: str,
+    legs: Sequence[Leg],
+    idempotency_key: str,
+    memo: str = "",
+    reference: str = "",
+    reverses: LedgerTransaction | None = None,
+) -> LedgerTransaction:
+    """Post a balanced transaction, all or nothing, once per ``idempotency_key``.
+
+    Replaying a key with the same posting returns the first transaction; with another posting
+    it raises `IdempotencyConflict`. The accounts are locked in id order (so two postings never
+    deadlock), checked against their minimums (`InsufficientBalance`), and their posted totals
+    updated in the same database transaction as the entries.
+    """
+    if kind not in TransactionKind.values:
+        raise LedgerError(f"Unknown transaction kind {kind!r}.")
+    _check_balanced(legs)
+    request_hash = _request_hash(kind, legs, memo, reference)
+    with transaction.atomic():
+        existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, request_hash)
+
+        net: dict[int, int] = defaultdict(int)
+        credits: dict[int, int] = defaultdict(int)
+        debits: dict[int, int] = defaultdict(int)
+        for leg in legs:
+            net[leg.account.pk] += leg.amount
+            if leg.amount > 0:
+                credits[leg.account.pk] += leg.amount
+            else:
+                debits[leg.account.pk] -= leg.amount
+        locked = {
+            account.pk: account
+            for account in LedgerAccount.objects.select_for_update()
+            .filter(pk__in=net)
+            .order_by("pk")
+        }
+        for account_id, amount in net.items():
+            account = locked[account_id]
+            if account.min_balance is not None and account.balance + amount < account.min_balance:
+                raise InsufficientBalance(account, -amount)
+
+        try:
+            with transaction.atomic():
+                posted = LedgerTransaction.objects.create(
+                    kind=kind,
+                    idempotency_key=idempotency_key,
+                    request_hash=request_hash,
+                    memo=memo[:300],
+                    reference=reference,
+                    reverses=reverses,
+                )
+        except IntegrityError:
+            # The same key was committed while we waited for the locks.
+            return _replay(
+                LedgerTransaction.objects.get(idempotency_key=idempotency_key), request_hash
+            )
+        Entry.objects.bulk_create(
+            Entry(
+                transaction=posted,
+                account_id=leg.account.pk,
+                asset=leg.account.asset,
+                amount=leg.amount,
+            )
+            for leg in legs
+        )
+        for account_id in sorted(net):
+            LedgerAccount.objects.filter(pk=account_id).update(
+                credits_posted=F("credits_posted") + credits[account_id],
+                debits_posted=F("debits_posted") + debits[account_id],
+            )
+    return posted
+
+
+def reverse(
+    *, original: LedgerTransaction, idempotency_key: str, memo: str = ""
+) -> LedgerTransaction:
+    """Undo ``original`` with a transaction of the opposite entries (it may fail if an account
+    has since spent what it received: the minimum still holds)."""
+    legs = [
+        Leg(entry.account, -entry.amount)
+        for entry in original.entries.select_related("account").order_by("id")
+    ]
+    return post(
+        kind=TransactionKind.REVERSE,
+        legs=legs,
+        idempotency_key=idempotency_key,
+        memo=memo or f"Reverses {original.idempotency_key}",
+        reference=original.reference,
+        reverses=original,
+    )
+
+
+def balance(account: LedgerAccount) -> int:
+    """The current balance, read from the account row: O(1) whatever the history."""
+    credits, debits = (
+        LedgerAccount.objects.filter(pk=account.pk)
+        .values_list("credits_posted", "debits_posted")
+        .get()
+    )
+    return credits - debits
