@@ -152,23 +152,29 @@ def test_the_database_refuses_an_account_under_its_minimum(wallet):
 )
 def test_raw_sql_cannot_rewrite_the_ledger_on_postgresql(pool, wallet, statement):
     earn(pool, wallet, 5, "earn")
-    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(IntegrityError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert sorted(Entry.objects.values_list("amount", flat=True)) == [-5, 5]
 
 
 @postgres_only
 def test_an_unbalanced_transaction_cannot_commit_on_postgresql(pool, wallet):
     txn = earn(pool, wallet, 5, "earn")
-    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO rewards_entry (transaction_id, account_id, asset, amount, created_at)"
-                " VALUES (%s, %s, 'POINTS', 7, now())",
-                [txn.pk, wallet.pk],
-            )
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with (
+        pytest.raises(IntegrityError, match="does not balance"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO rewards_entry (transaction_id, account_id, asset, amount, created_at)"
+            " VALUES (%s, %s, 'POINTS', 7, now())",
+            [txn.pk, wallet.pk],
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def test_the_audit_passes_a_sound_ledger_and_reports_a_tampered_one(pool, wallet):
