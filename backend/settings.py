@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "venues.models.Role.Kind",
         "VenueCategoryEnum": "venues.models.Venue.Category",
         "FoursquareStatusEnum": "venues.models.Venue.FoursquareStatus",
+        "CommentStatusEnum": "checkins.models.CommentStatus",
+        "CheckinMethodEnum": "checkins.models.CheckinMethod",
     },
 }
 

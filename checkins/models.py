@@ -106,7 +106,7 @@ class CommentStatus(models.TextChoices):
 class Comment(models.Model):
     """A verified visitor's words about a venue.
 
-    Status moves by `checkins.comments.TRANSITIONS`: visible <-> hidden (by enough reports,
+    Status moves by `checkins.services.comments.TRANSITIONS`: visible <-> hidden (by enough reports,
     pending review, or by a manager).
     """
 

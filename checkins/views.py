@@ -46,6 +46,8 @@ class CheckinOutputSerializer(serializers.ModelSerializer):
 
 class CheckinListApi(APIView):
     permission_classes = [IsAuthenticated]
+    # Declared so the schema shows the paginated envelope of the list.
+    pagination_class = PageNumberPagination
     throttle_classes = [UserRateThrottle, ScopedRateThrottle]
 
     def get_throttles(self):
@@ -142,6 +144,8 @@ class CheckinListApi(APIView):
 
 
 class VenueCheckinListApi(VenueScopedApi):
+    # Declared so the schema shows the paginated envelope of the list.
+    pagination_class = PageNumberPagination
     access_by_method = {"GET": VenueAccess.MANAGE}
 
     class OutputSerializer(serializers.ModelSerializer):

@@ -44,6 +44,8 @@ class IsSuperuserToWrite(IsAuthenticated):
 
 class CouncilListApi(APIView):
     permission_classes = [IsSuperuserToWrite]
+    # Declared so the schema shows the paginated envelope of the list.
+    pagination_class = PageNumberPagination
 
     class InputSerializer(serializers.Serializer):
         slug = serializers.SlugField(max_length=80)
@@ -94,6 +96,8 @@ MEMBER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_
 
 
 class CouncilMemberListApi(CouncilScopedApi):
+    # Declared so the schema shows the paginated envelope of the list.
+    pagination_class = PageNumberPagination
     council_admin_methods = frozenset({"GET", "POST"})
 
     class InputSerializer(serializers.Serializer):
@@ -183,6 +187,8 @@ class VenueInputSerializer(serializers.Serializer):
 
 class VenueListApi(APIView):
     permission_classes = [AllowAny]
+    # Declared so the schema shows the paginated envelope of the list.
+    pagination_class = PageNumberPagination
 
     class CreateSerializer(VenueInputSerializer):
         council = serializers.SlugField()

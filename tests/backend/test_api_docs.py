@@ -81,3 +81,20 @@ def test_the_docs_pages_load_their_assets_from_this_server(client, path, asset):
 def test_no_test_can_reach_the_internet():
     with pytest.raises(SocketConnectBlockedError):
         socket.create_connection(("93.184.215.14", 80), timeout=1)
+
+
+def test_list_endpoints_document_the_paginated_envelope(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    for path in [
+        "/api/v1/councils/",
+        "/api/v1/venues/",
+        "/api/v1/checkins/",
+        "/api/v1/councils/{slug}/members/",
+        "/api/v1/venues/{venue_id}/checkins/",
+        "/api/v1/venues/{venue_id}/posters/",
+    ]:
+        body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        name = body["schema"]["$ref"].rsplit("/", 1)[1]
+        assert {"count", "next", "previous", "results"} <= set(
+            schema["components"]["schemas"][name]["properties"]
+        ), path

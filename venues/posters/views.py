@@ -35,6 +35,8 @@ def poster_url(poster: Poster) -> str:
 
 
 class VenuePosterListApi(VenueScopedApi):
+    # Declared so the schema shows the paginated envelope of the list.
+    pagination_class = PageNumberPagination
     access_by_method = {"GET": VenueAccess.MANAGE, "POST": VenueAccess.MANAGE}
 
     class InputSerializer(serializers.Serializer):
