@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("venues.urls")),
     path("", include("venues.posters.urls")),
     path("", include("checkins.urls")),
+    path("", include("checkins.comment_urls")),
 ]
 
 urlpatterns = [

@@ -6,5 +6,30 @@ from checkins.services.checkins import (
     checkin_locations_drop,
     checkin_record,
 )
+from checkins.services.comments import (
+    TRANSITIONS,
+    CommentTransitionError,
+    comment_create,
+    comment_delete,
+    comment_hide,
+    comment_report,
+    comment_restore,
+    comment_set_status,
+    contains_blocked_word,
+)
 
-__all__ = ["CheckinOutcome", "Fix", "checkin_locations_drop", "checkin_record"]
+__all__ = [
+    "TRANSITIONS",
+    "CheckinOutcome",
+    "CommentTransitionError",
+    "Fix",
+    "checkin_locations_drop",
+    "checkin_record",
+    "comment_create",
+    "comment_delete",
+    "comment_hide",
+    "comment_report",
+    "comment_restore",
+    "comment_set_status",
+    "contains_blocked_word",
+]

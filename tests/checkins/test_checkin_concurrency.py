@@ -4,17 +4,16 @@ The races run on real threads against PostgreSQL (SQLite has no row locks to pro
 with); each thread has its own database connection, as two gunicorn workers would.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from checkins.models import CheckIn, CheckinAttempt
 from tests.api import error, success
+from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, postgres_only
 from tests.factories import UserFactory, VenueFactory
 
@@ -191,26 +190,10 @@ def test_old_coordinates_are_dropped_and_distances_kept():
 
 
 def fire_in_parallel(count, request):
-    """Start ``count`` threads at one barrier, each sending ``request(index)``."""
-    barrier = threading.Barrier(count)
-    responses, failures = [None] * count, []
-
-    def run(index):
-        try:
-            barrier.wait()
-            responses[index] = request(index)
-        except Exception as exc:  # surfaced by the assertion below
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_in_parallel(count, request)
+    failures = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     assert not failures, failures
-    return responses
+    return outcomes
 
 
 @postgres_only

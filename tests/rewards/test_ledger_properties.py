@@ -1,10 +1,8 @@
 """Random sequences of postings never break the ledger's invariants; races never overspend."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -20,6 +18,7 @@ from rewards.ledger.services import (
     post,
     reverse,
 )
+from tests.concurrency import run_in_parallel
 from tests.conftest import postgres_only
 
 ACCOUNTS = [
@@ -123,28 +122,6 @@ class TestLedgerMachine(LedgerMachine.TestCase, TestCase):
     pass
 
 
-def run_in_threads(count, work):
-    barrier = threading.Barrier(count)
-    outcomes, failures = [None] * count, []
-
-    def run(index):
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except Exception as exc:
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures
-    return outcomes
-
-
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_spending_the_same_points_twice_at_once_succeeds_once():
@@ -158,7 +135,7 @@ def test_spending_the_same_points_twice_at_once_succeeds_once():
             kind="claim", legs=[Leg(wallet, -80), Leg(spent, 80)], idempotency_key=f"claim-{index}"
         )
 
-    outcomes = run_in_threads(6, spend)
+    outcomes = run_in_parallel(6, spend)
     assert sum(isinstance(outcome, LedgerTransaction) for outcome in outcomes) == 1
     assert all(
         isinstance(outcome, LedgerTransaction | InsufficientBalance) for outcome in outcomes
@@ -181,7 +158,7 @@ def test_postings_over_the_same_accounts_in_opposite_orders_never_deadlock():
             post(kind="adjust", legs=legs, idempotency_key=f"{index}-{round_}")
         return "done"
 
-    assert run_in_threads(8, shuffle) == ["done"] * 8
+    assert run_in_parallel(8, shuffle) == ["done"] * 8
     assert (balance(first), balance(second)) == (0, 0)
     assert LedgerTransaction.objects.count() == 80
     assert ledger_breaches() == []

@@ -1,0 +1,30 @@
+"""Read queries about comments: a venue's public comments and its moderation queue."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from checkins.models import Comment, CommentReport, CommentStatus
+from venues.models import Venue
+
+
+def comments_visible(*, venue: Venue) -> QuerySet[Comment]:
+    """The venue's published comments, newest first, with their authors (one query a page)."""
+    return (
+        Comment.objects.filter(venue=venue, status=CommentStatus.VISIBLE)
+        .select_related("author")
+        .order_by("-created_at", "id")
+    )
+
+
+def comments_to_moderate(*, venue: Venue) -> QuerySet[Comment]:
+    """The venue's hidden comments and those with open reports, newest first, each with all
+    its reports (oldest first) prefetched: a page costs two queries however long it is."""
+    open_reports = CommentReport.objects.filter(comment=OuterRef("pk"), reviewed_at__isnull=True)
+    return (
+        Comment.objects.filter(venue=venue)
+        .filter(Q(status=CommentStatus.HIDDEN) | Q(Exists(open_reports)))
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("reports", queryset=CommentReport.objects.order_by("created_at", "id"))
+        )
+        .order_by("-created_at", "id")
+    )

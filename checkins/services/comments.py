@@ -1,0 +1,294 @@
+"""Comments on venues: writing one, deleting it, reporting it, and its moderation.
+
+Only a resident with a recent accepted check-in at a venue may comment there, and never with a
+blocked word. A comment's status moves by `TRANSITIONS` through `comment_set_status`, always
+under a row lock on the comment: enough open reports from distinct residents hide it pending
+review; the venue's managers hide or restore it. Hiding a hidden comment, or restoring a
+visible one, changes no status (the first hide is kept, as revoking a poster twice keeps the
+first revocation), but either action closes the open reports: the manager has reviewed them,
+so restoring a reported comment is also how its reports are dismissed.
+"""
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from backend import errors
+from backend.errors import ApplicationError
+from checkins import error_codes
+from checkins.models import CheckIn, Comment, CommentReport, CommentStatus
+from venues.models import Venue
+
+BODY_MAX_LENGTH = 2000
+HIDDEN_REASON_MAX_LENGTH = 200
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CommentStatus.VISIBLE: frozenset({CommentStatus.HIDDEN}),
+    CommentStatus.HIDDEN: frozenset({CommentStatus.VISIBLE}),
+}
+
+
+class CommentTransitionError(ValueError):
+    """A status change `TRANSITIONS` does not allow: a bug in the caller, not a user error."""
+
+
+def comment_create(*, author: User, venue: Venue, body: str, rating: int | None = None) -> Comment:
+    """Publish a resident's comment on a venue they checked in at recently.
+
+    Refuses with ``invalid`` for an empty or too long body or a rating outside 1-5, then with
+    ``checkin_required`` (403) without an accepted check-in at the venue in the last
+    ``COMMENT_CHECKIN_WINDOW_DAYS`` (a check-in exactly that old still counts), then with
+    ``inappropriate_content`` (400) when the body has a blocked word. The check-in comes first
+    so that the word filter cannot be probed by people who were never there.
+    """
+    body = body.strip()
+    _check_body_and_rating(body, rating)
+    since = timezone.now() - timedelta(days=settings.COMMENT_CHECKIN_WINDOW_DAYS)
+    if not CheckIn.objects.filter(resident=author, venue=venue, created_at__gte=since).exists():
+        raise ApplicationError(
+            error_codes.CHECKIN_REQUIRED,
+            f"Check in at {venue.name} first: only residents who visited it in the last "
+            f"{settings.COMMENT_CHECKIN_WINDOW_DAYS} days can comment on it.",
+        )
+    if contains_blocked_word(body):
+        raise ApplicationError(
+            error_codes.INAPPROPRIATE_CONTENT,
+            "The comment contains words we do not publish; please rephrase it.",
+        )
+    return Comment.objects.create(venue=venue, author=author, body=body, rating=rating)
+
+
+def _check_body_and_rating(body: str, rating: int | None) -> None:
+    fields = {}
+    if not 1 <= len(body) <= BODY_MAX_LENGTH:
+        fields["body"] = [f"Write 1 to {BODY_MAX_LENGTH} characters."]
+    if rating is not None and not 1 <= rating <= 5:
+        fields["rating"] = ["A rating is 1 to 5."]
+    if fields:
+        raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=fields)
+
+
+def comment_delete(*, comment: Comment, by: User) -> None:
+    """Its author deletes a comment for good, with its reports; anyone else is refused."""
+    if comment.author_id != by.pk:
+        raise ApplicationError(errors.PERMISSION_DENIED, "Only its author can delete a comment.")
+    comment.delete()
+
+
+def comment_report(*, comment: Comment, reporter: User, reason: str) -> CommentReport:
+    """Record a resident's report; the report that brings the comment's open reports to
+    ``COMMENT_REPORTS_TO_HIDE`` hides it pending review.
+
+    Once per resident and comment (again: ``already_reported``, 409); never of one's own
+    comment (``permission_denied``). Reports of a hidden comment are kept for the review.
+    Reports of one comment are serialised by its row lock, so that however many arrive at
+    once the count is right and the comment is hidden exactly once.
+    """
+    with transaction.atomic():
+        locked = _check_report(comment=comment, reporter=reporter)
+        return _do_report(comment=locked, reporter=reporter, reason=reason)
+
+
+def _check_report(*, comment: Comment, reporter: User) -> Comment:
+    """Lock the comment and refuse the report if it may not be made; returns the locked row."""
+    if comment.author_id == reporter.pk:
+        raise ApplicationError(errors.PERMISSION_DENIED, "You cannot report your own comment.")
+    locked = _lock(comment)
+    if CommentReport.objects.filter(comment=locked, reporter=reporter).exists():
+        raise ApplicationError(error_codes.ALREADY_REPORTED, "You already reported this comment.")
+    return locked
+
+
+def _do_report(*, comment: Comment, reporter: User, reason: str) -> CommentReport:
+    """Store the report and hide the comment at the threshold. Must run under `_lock`."""
+    try:
+        with transaction.atomic():
+            report = CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)
+    except IntegrityError as exc:
+        # Only reachable without the row lock (SQLite ignores it): the constraint still holds.
+        raise ApplicationError(
+            error_codes.ALREADY_REPORTED, "You already reported this comment."
+        ) from exc
+    # The unique (comment, reporter) constraint makes this a count of distinct residents.
+    open_reports = CommentReport.objects.filter(comment=comment, reviewed_at__isnull=True).count()
+    if comment.status == CommentStatus.VISIBLE and open_reports >= settings.COMMENT_REPORTS_TO_HIDE:
+        comment_set_status(
+            comment=comment,
+            status=CommentStatus.HIDDEN,
+            reason=f"Reported by {open_reports} residents; hidden pending review.",
+        )
+    return report
+
+
+def comment_hide(*, comment: Comment, by: User, reason: str = "") -> Comment:
+    """A manager hides a comment and closes its open reports. Hiding a hidden comment keeps
+    the first hide (its reason and time) and only closes the reports."""
+    with transaction.atomic():
+        comment = _lock(comment)
+        if comment.status != CommentStatus.HIDDEN:
+            comment_set_status(
+                comment=comment,
+                status=CommentStatus.HIDDEN,
+                by=by,
+                reason=reason.strip() or "Hidden by the venue's managers.",
+            )
+        _close_open_reports(comment)
+    return comment
+
+
+def comment_restore(*, comment: Comment, by: User) -> Comment:
+    """A manager makes a comment visible again and closes its open reports, so that the next
+    report does not hide it at once. On a visible comment this dismisses its reports."""
+    with transaction.atomic():
+        comment = _lock(comment)
+        if comment.status != CommentStatus.VISIBLE:
+            comment_set_status(comment=comment, status=CommentStatus.VISIBLE, by=by)
+        _close_open_reports(comment)
+    return comment
+
+
+def comment_set_status(
+    *, comment: Comment, status: str, by: User | None = None, reason: str = ""
+) -> Comment:
+    """Move a comment to ``status`` if `TRANSITIONS` allows it, else `CommentTransitionError`.
+
+    Must run under `_lock` on the comment. ``by`` is the manager (None when reports hid it).
+    """
+    if status not in TRANSITIONS[comment.status]:
+        raise CommentTransitionError(f"A {comment.status} comment cannot become {status}.")
+    comment.status = status
+    comment.moderated_by = by
+    if status == CommentStatus.HIDDEN:
+        comment.hidden_reason = reason[:HIDDEN_REASON_MAX_LENGTH]
+        comment.hidden_at = timezone.now()
+    else:
+        comment.hidden_reason = ""
+        comment.hidden_at = None
+    comment.save(update_fields=["status", "moderated_by", "hidden_reason", "hidden_at"])
+    return comment
+
+
+def _lock(comment: Comment) -> Comment:
+    """The comment's current row, locked until the transaction ends (404 if it was deleted).
+    Only the comment's row: locking its author too would serialise unrelated work."""
+    locked = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .filter(pk=comment.pk)
+        .first()
+    )
+    if locked is None:
+        raise ApplicationError(errors.NOT_FOUND, "This comment no longer exists.")
+    return locked
+
+
+def _close_open_reports(comment: Comment) -> None:
+    comment.reports.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now())
+
+
+# --- Blocked words --------------------------------------------------------------------------
+
+BLOCKED_WORDS_FILE = Path(__file__).resolve().parent.parent / "blocked_words.txt"
+
+# Digits and symbols written for letters; only these symbols are kept inside words.
+_LOOKALIKES = {
+    "a": "a4@",
+    "b": "b8",
+    "e": "e3",
+    "g": "g9",
+    "i": "i1!",
+    "l": "l1",
+    "o": "o0",
+    "s": "s5$",
+    "t": "t7",
+}
+_ENDINGS = ("s", "es", "ed", "er", "ers", "ing", "in")
+_TOKEN = re.compile(r"[a-z0-9@$!]+")
+_LONG_RUN = re.compile(r"(.)\1{2,}")
+_LONGEST_WORD = 40
+_LONGEST_SPELLED_OUT = 12
+
+
+def contains_blocked_word(text: str) -> bool:
+    """Whether ``text`` has a blocked word as a whole word, in any case, also when stretched
+    ("fuuuck", "asssss"), written with look-alikes ("sh1t", "@sshole"), spelled out ("f u c k") or
+    with a common ending. Words that merely contain one ("Scunthorpe", "classic") pass.
+
+    A candidate needs at least as many letters as look-alikes, so that numbers and codes
+    (the A55, room 455) are never read as words.
+    """
+    pattern = _blocked_pattern()
+    for candidate in _candidates(text):
+        # A letter written three or more times is stretched: "fuuuck" is "fuck", "asss" is
+        # "ass". A doubled letter is not, or "Shiite" would be "shite".
+        for squeezed in {_LONG_RUN.sub(r"\1", candidate), _LONG_RUN.sub(r"\1\1", candidate)}:
+            if not 0 < len(squeezed) <= _LONGEST_WORD:
+                continue
+            letters = sum(char.isalpha() for char in squeezed)
+            if letters >= len(squeezed) - letters and pattern.fullmatch(squeezed):
+                return True
+    return False
+
+
+def _fold(text: str) -> str:
+    """Lower case, without accents: "FÜCK" and "fuck" are one word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def _candidates(text: str) -> Iterator[str]:
+    tokens = _TOKEN.findall(_fold(text))
+    for token in tokens:
+        yield token
+        yield token.strip("@$!")  # "shit!" is "shit"; "!" stands for "i" only inside a word
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and len(run) < _LONGEST_SPELLED_OUT:
+            run.append(token)
+            continue
+        for start in range(len(run)):
+            for end in range(start + 3, len(run) + 1):
+                yield "".join(run[start:end])
+        run = [token] if len(token) == 1 else []
+
+
+def _blocked_pattern() -> re.Pattern[str]:
+    return _compile_blocked(tuple(settings.COMMENT_BLOCKED_WORDS))
+
+
+@functools.cache
+def _compile_blocked(extra_words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the default list and the setting's words, built once per setting."""
+    words = set(_default_blocked_words())
+    for entry in extra_words:
+        word = _fold(entry.strip())
+        if not _TOKEN.fullmatch(word):
+            raise ImproperlyConfigured(
+                f"COMMENT_BLOCKED_WORDS has {entry!r}: each entry must be one word."
+            )
+        words.add(word)
+    alternatives = "|".join(_word_pattern(word) for word in sorted(words))
+    endings = "|".join(_ENDINGS)
+    return re.compile(f"(?:{alternatives})(?:{endings})?")
+
+
+@functools.cache
+def _default_blocked_words() -> frozenset[str]:
+    lines = BLOCKED_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        _fold(line.strip()) for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def _word_pattern(word: str) -> str:
+    """Each letter may be written as a look-alike: "ass" is [a4@][s5$][s5$]."""
+    return "".join(f"[{re.escape(_LOOKALIKES.get(char, char))}]" for char in word)
