@@ -46,3 +46,12 @@ class AutoSchema(openapi.AutoSchema):
         if owner:
             name = owner.split(".")[-1].removesuffix("Api") + own_name
         return name
+
+    def get_auth(self):
+        """Views that check access themselves (the scoped APIs) say which methods need a
+        caller; for those, the schema must not offer anonymous access."""
+        auth = super().get_auth()
+        requires = getattr(self.view, "requires_authentication", None)
+        if requires is not None and requires(self.method):
+            auth = [requirement for requirement in auth if requirement]
+        return auth

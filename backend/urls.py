@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from backend import health
+from venues.posters import landing
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api_docs.urls")),
     path("api/v1/", include(api_v1)),
+    path("q/<str:token>", landing.poster_landing_page, name="poster-landing"),
 ]
 
 handler404 = "backend.errors.not_found_view"

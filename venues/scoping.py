@@ -20,6 +20,11 @@ class _ScopedApi(APIView):
     # everything else is refused by the scope check, as 401 when there is no caller.
     permission_classes = [AllowAny]
 
+    def requires_authentication(self, method: str) -> bool:
+        """Whether ``method`` needs a caller beyond what ``permission_classes`` say (read by
+        the schema generator, backend.openapi.AutoSchema)."""
+        return False
+
     def _deny(self, request) -> None:
         if not request.user.is_authenticated:
             self.permission_denied(request)  # raises NotAuthenticated for anonymous callers
@@ -37,6 +42,9 @@ class CouncilScopedApi(_ScopedApi):
 
     council_admin_methods: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
+    def requires_authentication(self, method: str) -> bool:
+        return method in self.council_admin_methods
+
     def convert_kwargs(self, request, kwargs) -> None:
         council = get_object_or_404(Council, slug=kwargs.pop("slug"))
         if request.method in self.council_admin_methods and not is_council_admin(
@@ -52,6 +60,9 @@ class VenueScopedApi(_ScopedApi):
 
     access_by_method: dict[str, VenueAccess] = {}
 
+    def requires_authentication(self, method: str) -> bool:
+        return method in self.access_by_method
+
     def convert_kwargs(self, request, kwargs) -> None:
         venue = get_object_or_404(venue_queryset(), pk=kwargs.pop("venue_id"))
         needed = self.access_by_method.get(request.method)
@@ -63,6 +74,9 @@ class VenueScopedApi(_ScopedApi):
 class PosterScopedApi(_ScopedApi):
     """URL has ``<uuid:poster_id>``; the handler gets ``poster`` (with its venue and council).
     Every method needs the poster's venue's managers."""
+
+    def requires_authentication(self, method: str) -> bool:
+        return True
 
     def convert_kwargs(self, request, kwargs) -> None:
         poster = get_object_or_404(

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,15 +35,15 @@ from venues.validators import normalise_postcode, validate_opening_hours, valida
 VENUE_WRITE_ERRORS = (errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED)
 
 
-class IsSuperuserToWrite(IsAuthenticated):
+class SuperuserToWrite(BasePermission):
+    """Anyone reads; only site superusers write (after IsAuthenticatedOrReadOnly's 401)."""
+
     def has_permission(self, request, view):
-        if request.method in SAFE_METHODS:
-            return True
-        return super().has_permission(request, view) and request.user.is_superuser
+        return request.method in SAFE_METHODS or request.user.is_superuser
 
 
 class CouncilListApi(APIView):
-    permission_classes = [IsSuperuserToWrite]
+    permission_classes = [IsAuthenticatedOrReadOnly, SuperuserToWrite]
     # Declared so the schema shows the paginated envelope of the list.
     pagination_class = PageNumberPagination
 
@@ -186,7 +186,7 @@ class VenueInputSerializer(serializers.Serializer):
 
 
 class VenueListApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     # Declared so the schema shows the paginated envelope of the list.
     pagination_class = PageNumberPagination
 
@@ -244,8 +244,6 @@ class VenueListApi(APIView):
         },
     )
     def post(self, request):
-        if not request.user.is_authenticated:
-            self.permission_denied(request)
         serializer = self.CreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

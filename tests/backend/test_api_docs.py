@@ -98,3 +98,25 @@ def test_list_endpoints_document_the_paginated_envelope(client):
         assert {"count", "next", "previous", "results"} <= set(
             schema["components"]["schemas"][name]["properties"]
         ), path
+
+
+def test_the_schema_offers_anonymous_access_exactly_where_the_api_allows_it(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    anonymous = {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if {} in operation.get("security", [{}])
+    }
+    assert anonymous == {
+        "POST /api/v1/auth/register/",
+        "POST /api/v1/auth/token/",
+        "POST /api/v1/auth/token/refresh/",
+        "GET /api/v1/councils/",
+        "GET /api/v1/councils/{slug}/",
+        "GET /api/v1/qr/{token}/",
+        "GET /api/v1/qr/keys/",
+        "GET /api/v1/venues/",
+        "GET /api/v1/venues/{venue_id}/",
+        "GET /api/v1/venues/{venue_id}/comments/",
+    }

@@ -1,5 +1,6 @@
 """Making, revoking and resolving QR posters."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -7,6 +8,11 @@ from backend.errors import ApplicationError, ErrorCode
 from venues import error_codes
 from venues.models import Poster, Venue
 from venues.posters.tokens import InvalidPosterToken, sign_poster_token, verify_poster_token
+
+
+def poster_url(poster: Poster) -> str:
+    """What the poster's QR code encodes: the landing page a phone's camera opens."""
+    return f"{settings.PUBLIC_BASE_URL}/q/{poster.token}"
 
 
 def poster_create(*, venue: Venue, label: str, created_by) -> Poster:

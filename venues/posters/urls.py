@@ -9,12 +9,8 @@ urlpatterns = [
         name="venue-poster-list",
     ),
     path("posters/<uuid:poster_id>/revoke/", views.PosterRevokeApi.as_view(), name="poster-revoke"),
-    path(
-        "posters/<uuid:poster_id>/poster.png", printing.PosterPngApi.as_view(), name="poster-png"
-    ),
-    path(
-        "posters/<uuid:poster_id>/poster.pdf", printing.PosterPdfApi.as_view(), name="poster-pdf"
-    ),
+    path("posters/<uuid:poster_id>/poster.png", printing.PosterPngApi.as_view(), name="poster-png"),
+    path("posters/<uuid:poster_id>/poster.pdf", printing.PosterPdfApi.as_view(), name="poster-pdf"),
     path("qr/keys/", views.QrKeySetApi.as_view(), name="qr-keys"),
     path("qr/<str:token>/", views.QrResolveApi.as_view(), name="qr-resolve"),
 ]

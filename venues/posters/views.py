@@ -1,4 +1,3 @@
-from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -11,7 +10,7 @@ from backend.pagination import PageNumberPagination
 from venues import error_codes
 from venues.models import Poster, Venue
 from venues.permissions import VenueAccess
-from venues.posters.services import poster_create, poster_resolve, poster_revoke
+from venues.posters.services import poster_create, poster_resolve, poster_revoke, poster_url
 from venues.posters.tokens import public_key_set
 from venues.scoping import PosterScopedApi, VenueScopedApi
 from venues.serializers import VenueOutputSerializer
@@ -28,10 +27,6 @@ class PosterOutputSerializer(serializers.ModelSerializer):
 
     def get_url(self, poster: Poster) -> str:
         return poster_url(poster)
-
-
-def poster_url(poster: Poster) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/q/{poster.token}"
 
 
 class VenuePosterListApi(VenueScopedApi):

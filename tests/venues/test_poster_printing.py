@@ -1,0 +1,188 @@
+"""What a poster looks like on paper and on a phone: the PNG and PDF (decoded, to prove they
+scan) and the page ``/q/<token>`` that a phone's camera opens."""
+
+import io
+import re
+
+import pypdf
+import pytest
+import zxingcpp
+from django.test import Client
+from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
+
+from tests.api import error, success
+from tests.conftest import client_for
+from tests.factories import VenueFactory, venue_manager_of
+from venues.posters.rendering import poster_png, printable_text, qr_symbol
+from venues.posters.services import poster_create, poster_revoke, poster_url
+
+pytestmark = pytest.mark.django_db
+
+A4_POINTS = (595.28, 841.89)
+
+
+@pytest.fixture
+def venue():
+    return VenueFactory(name="Barking Learning Centre", council__name="Barking and Dagenham")
+
+
+@pytest.fixture
+def poster(venue):
+    return poster_create(venue=venue, label="Main entrance", created_by=None)
+
+
+@pytest.fixture
+def manager_client(venue):
+    return client_for(venue_manager_of(venue))
+
+
+def read_qr_codes(image: Image.Image) -> list:
+    # QR only, as a phone's camera does: zxing's linear decoders can misread a row of modules
+    # as, say, a Codabar symbol.
+    return zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+
+
+def decoded(image: Image.Image) -> list[str]:
+    return [result.text for result in read_qr_codes(image)]
+
+
+class TestPng:
+    def test_the_png_is_a4_at_300_dpi_and_scans_to_the_posters_url(self, manager_client, poster):
+        response = success(manager_client, "get", f"/api/v1/posters/{poster.id}/poster.png")
+        assert response["Content-Type"] == "image/png"
+        image = Image.open(io.BytesIO(response.content))
+        assert (image.format, image.size) == ("PNG", (2480, 3508))
+        assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        [result] = read_qr_codes(image)
+        assert result.text == poster_url(poster)
+        assert result.text.startswith("http://127.0.0.1:8000/q/ey")
+        # Printed large: the symbol spans more than 13 cm of the 21 cm page.
+        assert result.position.top_right.x - result.position.top_left.x > 1500
+
+    def test_the_header_and_footer_carry_text(self, poster):
+        image = Image.open(io.BytesIO(poster_png(poster))).convert("L")
+        header, footer = image.crop((0, 0, 2480, 500)), image.crop((0, 3200, 2480, 3508))
+        assert header.getextrema()[0] < 64 and footer.getextrema()[0] < 128
+
+    def test_it_still_scans_from_a_small_blurred_photo(self, poster):
+        image = Image.open(io.BytesIO(poster_png(poster))).reduce(5)  # 496 x 702 px
+        assert decoded(image) == [poster_url(poster)]
+
+    def test_error_correction_is_q_and_falls_back_to_m_for_very_long_names(self, venue):
+        short = qr_symbol(poster_url(poster_create(venue=venue, label="a", created_by=None)))
+        assert short.error_correction == ERROR_CORRECT_Q and short.version <= 20
+        long_venue = VenueFactory(name="Community Leisure and Wellbeing Centre " * 5)
+        poster = poster_create(venue=long_venue, label="a", created_by=None)
+        symbol = qr_symbol(poster_url(poster))
+        assert symbol.error_correction == ERROR_CORRECT_M and symbol.version <= 20
+        assert decoded(Image.open(io.BytesIO(poster_png(poster)))) == [poster_url(poster)]
+
+    @pytest.mark.parametrize(
+        ("name", "printed"),
+        [
+            ("Canolfan Hamdden Ynys Môn \u2013 Café", "Canolfan Hamdden Ynys Mon - Cafe"),
+            ("Łódź Straße", "Lodz Strasse"),
+            ("Brent\u2019s \u201cLibrary\u201d", "Brent\u2019s \u201cLibrary\u201d"),
+            ("图书馆", "???"),
+        ],
+    )
+    def test_letters_the_font_lacks_are_printed_without_accents(self, name, printed):
+        # Pillow's embedded font has no accented letters: they would print as empty boxes.
+        assert printable_text(name) == printed
+
+    def test_an_accept_header_for_the_image_is_honoured(self, manager_client, poster):
+        response = manager_client.get(
+            f"/api/v1/posters/{poster.id}/poster.png", HTTP_ACCEPT="image/png"
+        )
+        assert response.status_code == 200 and response.content.startswith(b"\x89PNG")
+
+
+class TestPdf:
+    def test_the_pdf_is_one_a4_page_that_scans_to_the_posters_url(self, manager_client, poster):
+        response = success(manager_client, "get", f"/api/v1/posters/{poster.id}/poster.pdf")
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == (
+            'attachment; filename="poster-barking-learning-centre-main-entrance.pdf"'
+        )
+        reader = pypdf.PdfReader(io.BytesIO(response.content))
+        [page] = reader.pages
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        assert size == pytest.approx(A4_POINTS, abs=1)
+        [embedded] = page.images
+        assert embedded.image.size == (2480, 3508)
+        assert decoded(embedded.image) == [poster_url(poster)]
+
+    def test_a_label_without_letters_still_makes_a_filename(self, manager_client, venue):
+        poster = poster_create(venue=venue, label="★ ★", created_by=None)
+        response = success(manager_client, "get", f"/api/v1/posters/{poster.id}/poster.pdf")
+        expected = f"poster-barking-learning-centre-{str(poster.id)[:8]}.pdf"
+        assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
+
+
+@pytest.mark.parametrize("extension", ["png", "pdf"])
+def test_a_revoked_poster_is_not_printed(manager_client, poster, extension):
+    poster_revoke(poster=poster, revoked_by=None)
+    path = f"/api/v1/posters/{poster.id}/poster.{extension}"
+    error(manager_client, "get", path, status=410, code="revoked_qr")
+
+
+APP_URL = "https://apps.example.org/council-checkins"
+URL = re.compile(r"https?://[^\s\"'<>)]+")
+
+
+@pytest.fixture
+def browser(settings):
+    settings.APP_DOWNLOAD_URL = APP_URL
+    return Client()
+
+
+class TestLandingPage:
+    def test_it_names_the_venue_and_offers_a_check_in_button(self, browser, poster, venue):
+        response = browser.get(f"/q/{poster.token}")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        html = response.content.decode()
+        assert '<html lang="en-GB">' in html and 'name="viewport"' in html
+        assert f"<h1>{venue.name}</h1>" in html and "Barking and Dagenham" in html
+        assert '<form id="checkin-form"' in html and '<button type="submit"' in html
+        assert f'"{poster.token}"' in html  # for the script that posts it
+        assert "/api/v1/checkins/" in html and 'localStorage.getItem("access_token")' in html
+        assert 'aria-live="polite"' in html
+        assert f'href="{APP_URL}"' in html
+
+    def test_it_loads_nothing_from_elsewhere(self, browser, poster):
+        html = browser.get(f"/q/{poster.token}").content.decode()
+        assert set(URL.findall(html)) == {APP_URL}
+        assert "<script src" not in html and "<link" not in html and "@import" not in html
+
+    def test_the_app_link_has_a_default(self, settings, poster):
+        del settings.APP_DOWNLOAD_URL
+        html = Client().get(f"/q/{poster.token}").content.decode()
+        assert set(URL.findall(html)) == {"https://www.gov.uk"}
+
+    def test_venue_names_are_escaped(self, browser):
+        venue = VenueFactory(name='<script>alert("x")</script>')
+        poster = poster_create(venue=venue, label="a", created_by=None)
+        html = browser.get(f"/q/{poster.token}").content.decode()
+        assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+    @pytest.mark.parametrize("token", ["not-a-token", "a.b.c"])
+    def test_a_bad_token_is_a_not_found_page(self, browser, token):
+        response = browser.get(f"/q/{token}")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")
+        html = response.content.decode()
+        assert "not recognised" in html and "<button" not in html and f'href="{APP_URL}"' in html
+
+    def test_a_revoked_poster_is_a_gone_page(self, browser, poster, venue):
+        poster_revoke(poster=poster, revoked_by=None)
+        response = browser.get(f"/q/{poster.token}")
+        assert response.status_code == 410
+        html = response.content.decode()
+        assert "withdrawn" in html and venue.name not in html and "<button" not in html
+
+    def test_it_is_not_cached_and_only_read(self, browser, poster):
+        response = browser.get(f"/q/{poster.token}")
+        assert "no-cache" in response["Cache-Control"]
+        assert browser.post(f"/q/{poster.token}").status_code == 405
