@@ -104,8 +104,10 @@ class Venue(models.Model):
         ]
         indexes = [
             # The bounding-box prefilter of the geo search (venues.selectors.venues_near).
+            # Covering (INCLUDE id): the candidates come from the index alone on PostgreSQL.
             models.Index(
                 fields=["latitude", "longitude"],
+                include=["id"],
                 condition=Q(is_active=True),
                 name="venue_active_lat_lng",
             ),
