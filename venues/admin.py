@@ -4,14 +4,15 @@
 from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 
-from venues.models import Council, Role, Venue
+from venues.models import Council, Poster, Role, Venue
 from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.posters.services import poster_revoke
 from venues.services import unique_slug, venue_deactivate
 
 _MANAGING_ROLES = (Role.Kind.COUNCIL_ADMIN, Role.Kind.VENUE_MANAGER)
 
 
-def _managed_venues(user) -> QuerySet[Venue]:
+def managed_venues(user) -> QuerySet[Venue]:
     if user.is_superuser:
         return Venue.objects.all()
     roles = Role.objects.filter(user=user)
@@ -27,7 +28,7 @@ def _administered_councils(user) -> QuerySet[Council]:
     return Council.objects.filter(roles__user=user, roles__role=Role.Kind.COUNCIL_ADMIN).distinct()
 
 
-def _holds_managing_role(user) -> bool:
+def holds_managing_role(user) -> bool:
     return user.is_superuser or Role.objects.filter(user=user, role__in=_MANAGING_ROLES).exists()
 
 
@@ -41,11 +42,11 @@ class CouncilAdmin(admin.ModelAdmin):
         return _administered_councils(request.user)
 
     def has_module_permission(self, request):
-        return _holds_managing_role(request.user)
+        return holds_managing_role(request.user)
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return _holds_managing_role(request.user)
+            return holds_managing_role(request.user)
         return is_council_admin(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
@@ -75,7 +76,7 @@ class VenueAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return _managed_venues(request.user).select_related("council")
+        return managed_venues(request.user).select_related("council")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "council":
@@ -93,11 +94,11 @@ class VenueAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def has_module_permission(self, request):
-        return _holds_managing_role(request.user)
+        return holds_managing_role(request.user)
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
-            return _holds_managing_role(request.user)
+            return holds_managing_role(request.user)
         return has_venue_access(request.user, obj, VenueAccess.MANAGE)
 
     has_change_permission = has_view_permission
@@ -138,3 +139,57 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(Poster)
+class PosterAdmin(admin.ModelAdmin):
+    list_display = ["label", "venue", "created_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["label", "venue__name"]
+    list_select_related = ["venue"]
+    readonly_fields = [
+        "id",
+        "venue",
+        "token",
+        "created_at",
+        "created_by",
+        "revoked_at",
+        "revoked_by",
+    ]
+    fields = [
+        "id",
+        "venue",
+        "label",
+        "token",
+        "created_at",
+        "created_by",
+        "revoked_at",
+        "revoked_by",
+    ]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        return Poster.objects.filter(venue__in=managed_venues(request.user)).select_related("venue")
+
+    def has_module_permission(self, request):
+        return holds_managing_role(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return holds_managing_role(request.user)
+        return has_venue_access(request.user, obj.venue, VenueAccess.MANAGE)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a poster's token is printed: revoke it and make a new one
+
+    def has_add_permission(self, request):
+        return False  # made through the API, which signs the token
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected posters")
+    def revoke(self, request, queryset):
+        for poster in queryset:
+            poster_revoke(poster=poster, revoked_by=request.user)
+        self.message_user(request, f"{queryset.count()} poster(s) revoked.", messages.SUCCESS)

@@ -1,0 +1,59 @@
+"""The back office for check-ins: each manager sees their venues' rows only."""
+
+import pytest
+from django.test import Client
+
+from checkins.models import CheckinAttempt, Comment
+from tests.factories import UserFactory, VenueFactory
+from venues.models import Role
+from venues.posters.services import poster_create
+from venues.services import role_grant
+
+pytestmark = pytest.mark.django_db
+
+
+def manager_client(venue) -> Client:
+    manager = UserFactory()
+    role_grant(
+        council=venue.council,
+        email=manager.email,
+        role=Role.Kind.VENUE_MANAGER,
+        venue=venue,
+        granted_by=None,
+    )
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+def test_the_fraud_log_shows_only_the_managers_venues():
+    mine, theirs = VenueFactory(), VenueFactory()
+    resident = UserFactory()
+    for venue in (mine, theirs):
+        CheckinAttempt.objects.create(
+            resident=resident, venue=venue, method="gps", reason="outside_geofence", detail="far"
+        )
+    response = manager_client(mine).get("/admin/checkins/checkinattempt/")
+    assert response.status_code == 200
+    assert [attempt.venue for attempt in response.context["cl"].result_list] == [mine]
+
+
+def test_a_manager_hides_a_comment_from_the_back_office():
+    venue = VenueFactory()
+    comment = Comment.objects.create(venue=venue, author=UserFactory(), body="Rude words")
+    response = manager_client(venue).post(
+        "/admin/checkins/comment/", {"action": "hide", "_selected_action": [str(comment.pk)]}
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == "hidden"
+
+
+def test_a_manager_revokes_a_poster_from_the_back_office():
+    venue = VenueFactory()
+    poster = poster_create(venue=venue, label="Door", created_by=None)
+    manager_client(venue).post(
+        "/admin/venues/poster/", {"action": "revoke", "_selected_action": [str(poster.pk)]}
+    )
+    poster.refresh_from_db()
+    assert poster.revoked_at is not None
