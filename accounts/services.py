@@ -9,6 +9,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts import error_codes, personal_data
 from accounts.models import User, normalize_email
 from backend.errors import INVALID, ApplicationError
+from backend.models import IdempotencyRecord
 
 
 def user_register(*, email: str, password: str, display_name: str) -> User:
@@ -55,6 +56,8 @@ def user_erase(*, user: User) -> None:
         user.is_superuser = False
         user.erased_at = timezone.now()
         user.save()
+        # Stored answers of the user's POSTs can quote what they wrote.
+        IdempotencyRecord.objects.filter(user=user).delete()
         user.groups.clear()
         user.user_permissions.clear()
         outstanding = OutstandingToken.objects.filter(user=user).exclude(

@@ -1,6 +1,6 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
@@ -91,7 +91,10 @@ class TokenRefreshApi(AuthThrottleMixin, TokenRefreshView):
         },
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except User.DoesNotExist as exc:  # SimpleJWT looks the user up and lets this escape
+            raise NotAuthenticated("The account behind this token no longer exists.") from exc
 
 
 class RoleOutputSerializer(serializers.Serializer):
@@ -109,7 +112,8 @@ class MeApi(APIView):
         roles = RoleOutputSerializer(many=True, source="roles.all")
 
         def get_points_balance(self, user) -> int:
-            # The ledger arrives with issue 4; until then nobody holds points.
+            # Nothing earns points until offers post to the ledger (issue 4), which will answer
+            # this from the wallet account's row.
             return 0
 
     @extend_schema(

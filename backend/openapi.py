@@ -3,7 +3,8 @@
 from collections import defaultdict
 
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 from backend.errors import ErrorCode
@@ -19,6 +20,14 @@ ErrorSerializer = inline_serializer(
             help_text="Per-field messages; only for validation errors.",
         ),
     },
+)
+
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description="1-255 characters; a retry with the same key replays the first answer.",
 )
 
 

@@ -9,7 +9,20 @@ from venues.admin import holds_managing_role, managed_venues
 
 
 class ManagedVenueAdmin(admin.ModelAdmin):
-    """Read-only lists of rows at the venues the user manages."""
+    """Read-only lists of rows at the venues the user manages. Staff see people by display
+    name only, and never where a phone was: emails and raw coordinates are for superusers."""
+
+    private_fields = ("latitude", "longitude", "accuracy_m")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        fields = [field for field in fields if field not in self.private_fields]
+        return ["visitor" if field == "resident" else field for field in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "visitor"]
 
     def get_queryset(self, request):
         return (
@@ -35,20 +48,26 @@ class ManagedVenueAdmin(admin.ModelAdmin):
         return False
 
 
+class VisitorColumn:
+    @admin.display(description="visitor")
+    def visitor(self, row):
+        return row.resident.display_name
+
+
 @admin.register(CheckinAttempt)
-class CheckinAttemptAdmin(ManagedVenueAdmin):
+class CheckinAttemptAdmin(VisitorColumn, ManagedVenueAdmin):
     """Refused check-ins for fraud review."""
 
-    list_display = ["created_at", "reason", "venue", "resident", "method", "distance_m"]
+    list_display = ["created_at", "reason", "venue", "visitor", "method", "distance_m"]
     list_filter = ["reason", "method", "created_at"]
-    search_fields = ["resident__email", "venue__name"]
+    search_fields = ["venue__name", "resident__display_name"]
     date_hierarchy = "created_at"
     list_select_related = ["venue", "resident"]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ManagedVenueAdmin):
-    list_display = ["created_at", "venue", "resident", "method", "distance_m"]
+class CheckInAdmin(VisitorColumn, ManagedVenueAdmin):
+    list_display = ["created_at", "venue", "visitor", "method", "distance_m"]
     list_filter = ["method", "created_at"]
     search_fields = ["venue__name", "resident__display_name"]
     date_hierarchy = "created_at"
@@ -57,7 +76,7 @@ class CheckInAdmin(ManagedVenueAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(ManagedVenueAdmin):
-    list_display = ["created_at", "venue", "author", "rating", "status", "hidden_reason"]
+    list_display = ["created_at", "venue", "author_name", "rating", "status", "hidden_reason"]
     list_filter = ["status", "rating"]
     search_fields = ["body", "venue__name"]
     list_select_related = ["venue", "author"]
@@ -68,6 +87,22 @@ class CommentAdmin(ManagedVenueAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Comment._meta.fields]
+
+    def get_fields(self, request, obj=None):
+        return [
+            "venue",
+            "author_name",
+            "body",
+            "rating",
+            "status",
+            "hidden_reason",
+            "hidden_at",
+            "created_at",
+        ]
+
+    @admin.display(description="author")
+    def author_name(self, comment):
+        return comment.author.display_name
 
     @admin.action(description="Hide the selected comments")
     def hide(self, request, queryset):

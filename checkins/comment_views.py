@@ -14,7 +14,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
-from backend.openapi import error_responses
+from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PageNumberPagination
 from checkins import error_codes
 from checkins.comment_selectors import comments_to_moderate, comments_visible
@@ -27,15 +27,14 @@ from checkins.services import (
     comment_restore,
 )
 from checkins.services.comments import BODY_MAX_LENGTH, HIDDEN_REASON_MAX_LENGTH
-from checkins.views import IDEMPOTENCY_KEY_PARAMETER
 from venues.models import Venue
 from venues.permissions import VenueAccess, has_venue_access
-from venues.scoping import VenueScopedApi, _ScopedApi
+from venues.scoping import ScopedApi, VenueScopedApi
 
 MANAGER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
 
 
-class CommentScopedApi(_ScopedApi):
+class CommentScopedApi(ScopedApi):
     """URL has ``<uuid:comment_id>``; the handler gets ``comment`` (with its venue and author).
     Every method needs a signed-in caller; ``venue_access`` (if set) that access to the
     comment's venue."""

@@ -1,5 +1,4 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -9,7 +8,7 @@ from rest_framework.views import APIView
 
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
-from backend.openapi import error_responses
+from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PageNumberPagination
 from checkins import error_codes
 from checkins.models import CheckIn
@@ -19,13 +18,6 @@ from venues.models import Venue
 from venues.permissions import VenueAccess
 from venues.scoping import VenueScopedApi
 from venues.selectors import venue_queryset
-
-IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    description="1-255 characters; a retry with the same key replays the first answer.",
-)
 
 
 class RewardSerializer(serializers.Serializer):

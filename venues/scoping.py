@@ -15,7 +15,7 @@ from venues.permissions import VenueAccess, has_venue_access, is_council_admin
 from venues.selectors import venue_queryset
 
 
-class _ScopedApi(APIView):
+class ScopedApi(APIView):
     # Anonymous callers reach the handler only where the method needs no access (reads);
     # everything else is refused by the scope check, as 401 when there is no caller.
     permission_classes = [AllowAny]
@@ -30,13 +30,18 @@ class _ScopedApi(APIView):
             self.permission_denied(request)  # raises NotAuthenticated for anonymous callers
         raise PermissionDenied("You do not have a role that allows this here.")
 
+    @staticmethod
+    def access_method(request) -> str:
+        """The method whose access rules apply: HEAD is served by ``get`` and so is a GET."""
+        return "GET" if request.method == "HEAD" else request.method
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         # DRF passes this same dict on to the handler: swap the URL's key for the object.
         self.convert_kwargs(request, self.kwargs)
 
 
-class CouncilScopedApi(_ScopedApi):
+class CouncilScopedApi(ScopedApi):
     """URL has ``<slug:slug>``; the handler gets ``council``. ``council_admin_methods`` (by
     default every unsafe method) need the council's admin or a superuser."""
 
@@ -47,14 +52,14 @@ class CouncilScopedApi(_ScopedApi):
 
     def convert_kwargs(self, request, kwargs) -> None:
         council = get_object_or_404(Council, slug=kwargs.pop("slug"))
-        if request.method in self.council_admin_methods and not is_council_admin(
+        if self.access_method(request) in self.council_admin_methods and not is_council_admin(
             request.user, council
         ):
             self._deny(request)
         kwargs["council"] = council
 
 
-class VenueScopedApi(_ScopedApi):
+class VenueScopedApi(ScopedApi):
     """URL has ``<uuid:venue_id>``; the handler gets ``venue``. ``access_by_method`` says
     the access each method needs (a method not listed is open to anyone)."""
 
@@ -65,13 +70,13 @@ class VenueScopedApi(_ScopedApi):
 
     def convert_kwargs(self, request, kwargs) -> None:
         venue = get_object_or_404(venue_queryset(), pk=kwargs.pop("venue_id"))
-        needed = self.access_by_method.get(request.method)
+        needed = self.access_by_method.get(self.access_method(request))
         if needed is not None and not has_venue_access(request.user, venue, needed):
             self._deny(request)
         kwargs["venue"] = venue
 
 
-class PosterScopedApi(_ScopedApi):
+class PosterScopedApi(ScopedApi):
     """URL has ``<uuid:poster_id>``; the handler gets ``poster`` (with its venue and council).
     Every method needs the poster's venue's managers."""
 

@@ -46,7 +46,9 @@ class VenuesByDistance(Sequence):
         by_id = self._venues.in_bulk([item.id for item in ranked])
         page = []
         for item in ranked:
-            venue = by_id[item.id]
+            venue = by_id.get(item.id)
+            if venue is None:  # deactivated between the ranking and this page
+                continue
             venue.distance_m = item.distance_m
             page.append(venue)
         return page

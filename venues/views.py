@@ -9,12 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend import errors
-from backend.openapi import error_responses
+from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
+from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PageNumberPagination
 from venues import error_codes
 from venues.filters import VenueFilter
 from venues.models import Council, Role, Venue
-from venues.permissions import VenueAccess, is_council_admin
+from venues.permissions import VenueAccess, has_venue_access, is_council_admin
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 from venues.selectors import council_list, council_members, venue_list, venues_near
 from venues.serializers import (
@@ -62,12 +63,16 @@ class CouncilListApi(APIView):
 
     @extend_schema(
         operation_id="councils_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
         responses={
             201: CouncilOutputSerializer,
-            **error_responses(*VENUE_WRITE_ERRORS, error_codes.COUNCIL_EXISTS),
+            **error_responses(
+                *VENUE_WRITE_ERRORS, error_codes.COUNCIL_EXISTS, IDEMPOTENCY_KEY_REUSED
+            ),
         },
     )
+    @idempotent
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -116,14 +121,20 @@ class CouncilMemberListApi(CouncilScopedApi):
 
     @extend_schema(
         operation_id="council_members_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
         responses={
             201: MemberOutputSerializer,
             **error_responses(
-                errors.INVALID, error_codes.UNKNOWN_USER, *MEMBER_ERRORS, error_codes.ROLE_EXISTS
+                errors.INVALID,
+                error_codes.UNKNOWN_USER,
+                *MEMBER_ERRORS,
+                error_codes.ROLE_EXISTS,
+                IDEMPOTENCY_KEY_REUSED,
             ),
         },
     )
+    @idempotent
     def post(self, request, council: Council):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -235,14 +246,19 @@ class VenueListApi(APIView):
 
     @extend_schema(
         operation_id="venues_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=CreateSerializer,
         responses={
             201: VenueOutputSerializer,
             **error_responses(
-                *VENUE_WRITE_ERRORS, error_codes.GEOCODING_FAILED, error_codes.VENUE_EXISTS
+                *VENUE_WRITE_ERRORS,
+                error_codes.GEOCODING_FAILED,
+                error_codes.VENUE_EXISTS,
+                IDEMPOTENCY_KEY_REUSED,
             ),
         },
     )
+    @idempotent
     def post(self, request):
         serializer = self.CreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -291,6 +307,10 @@ class VenueDetailApi(VenueScopedApi):
     def patch(self, request, venue: Venue):
         serializer = self.UpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        if "is_active" in serializer.validated_data and not has_venue_access(
+            request.user, venue, VenueAccess.ADMINISTER
+        ):
+            raise PermissionDenied("Only the council's admins can (re)activate a venue.")
         venue = venue_update(venue=venue, changes=dict(serializer.validated_data))
         return Response(VenueOutputSerializer(venue).data)
 

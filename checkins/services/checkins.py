@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from backend import errors
 from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
@@ -87,7 +88,8 @@ def checkin_record(
             attempt.distance_m = _check_fix(attempt.venue, fix)
         return _record(attempt)
     except ApplicationError as refusal:
-        _log_refusal(attempt, refusal)
+        if refusal.error != errors.NOT_AUTHENTICATED:  # a closed account leaves no new trace
+            _log_refusal(attempt, refusal)
         raise
 
 
@@ -115,8 +117,16 @@ def _check_fix(venue: Venue, fix: Fix) -> float:
 def _record(attempt: _Attempt) -> CheckinOutcome:
     venue, fix = attempt.venue, attempt.fix
     with transaction.atomic():
-        # Serialises this resident's check-ins: two at once cannot both pass the cooldown.
-        User.objects.select_for_update().filter(pk=attempt.resident.pk).values_list("pk").get()
+        # Serialises this resident's check-ins: two at once cannot both pass the cooldown. It
+        # also waits out an erasure in progress, after which the account is inactive.
+        is_active = (
+            User.objects.select_for_update()
+            .filter(pk=attempt.resident.pk)
+            .values_list("is_active", flat=True)
+            .get()
+        )
+        if not is_active:
+            raise ApplicationError(errors.NOT_AUTHENTICATED, "This account has been closed.")
         now = timezone.now()
         _check_cooldown(attempt.resident, venue, now)
         _check_travel(attempt.resident, venue, now)

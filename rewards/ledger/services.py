@@ -135,11 +135,13 @@ def post(
                     reference=reference,
                     reverses=reverses,
                 )
-        except IntegrityError:
-            # The same key was committed while we waited for the locks.
-            return _replay(
-                LedgerTransaction.objects.get(idempotency_key=idempotency_key), request_hash
-            )
+        except IntegrityError as exc:
+            # The same key was committed while we waited for the locks, or (without a key
+            # clash) the transaction to reverse has been reversed already.
+            committed = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+            if committed is None:
+                raise LedgerError(f"{reverses} has already been reversed.") from exc
+            return _replay(committed, request_hash)
         Entry.objects.bulk_create(
             Entry(
                 transaction=posted,

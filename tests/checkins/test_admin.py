@@ -57,3 +57,27 @@ def test_a_manager_revokes_a_poster_from_the_back_office():
     )
     poster.refresh_from_db()
     assert poster.revoked_at is not None
+
+
+def test_staff_see_visitors_by_display_name_and_never_their_coordinates():
+    venue = VenueFactory()
+    resident = UserFactory(email="private.person@example.org", display_name="Pat")
+    attempt = CheckinAttempt.objects.create(
+        resident=resident,
+        venue=venue,
+        method="gps",
+        reason="outside_geofence",
+        detail="far",
+        latitude=53.123456,
+        longitude=-1.654321,
+    )
+    client = manager_client(venue)
+    listing = client.get("/admin/checkins/checkinattempt/")
+    detail = client.get(f"/admin/checkins/checkinattempt/{attempt.pk}/change/")
+    for response in (listing, detail):
+        assert response.status_code == 200
+        assert b"private.person@example.org" not in response.content
+    assert b"Pat" in listing.content
+    assert b"53.123456" not in detail.content
+    searched = client.get("/admin/checkins/checkinattempt/?q=private.person")
+    assert searched.context["cl"].result_count == 0

@@ -127,16 +127,15 @@ class TestQr:
             lambda token: "not-a-token",
             lambda token: token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"),
             lambda token: token.split(".")[0] + ".e30." + token.split(".")[2],
-            lambda token: "",
         ],
-        ids=["garbage", "bad-signature", "swapped-payload", "empty"],
+        ids=["garbage", "bad-signature", "swapped-payload"],
     )
     def test_malformed_or_forged_tokens_are_invalid_qr(self, client, poster, tamper):
         response = client.post(
             "/api/v1/checkins/", {"qr_token": tamper(poster.token)}, format="json"
         )
         assert response.status_code == 400
-        assert response.json()["code"] in ("invalid_qr", "invalid")
+        assert response.json()["code"] == "invalid_qr"
         assert not CheckIn.objects.exists()
 
     def test_a_forged_token_is_logged_as_invalid_qr(self, client, poster):

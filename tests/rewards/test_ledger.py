@@ -11,6 +11,7 @@ from rewards.ledger.models import AppendOnlyError, Asset, Entry, LedgerAccount, 
 from rewards.ledger.services import (
     IdempotencyConflict,
     InsufficientBalance,
+    LedgerError,
     Leg,
     UnbalancedTransaction,
     account_get_or_create,
@@ -193,3 +194,12 @@ def test_the_audit_passes_a_sound_ledger_and_reports_a_tampered_one(pool, wallet
         call_command("ledger_audit", stdout=io.StringIO(), stderr=err)
     assert exit_info.value.code == 1
     assert "wallet:rosa" in err.getvalue()
+
+
+def test_a_transaction_is_reversed_at_most_once(pool):
+    sink = account_get_or_create(name="sink", asset=Asset.POINTS)
+    original = post(kind="earn", legs=[Leg(pool, -5), Leg(sink, 5)], idempotency_key="earn")
+    reverse(original=original, idempotency_key="undo-1")
+    with pytest.raises(LedgerError, match="already been reversed"):
+        reverse(original=original, idempotency_key="undo-2")
+    assert balance(sink) == 0

@@ -4,18 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('venues', '0002_poster'),
+        ("venues", "0002_poster"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='venue',
-            name='venue_active_lat_lng',
+            model_name="venue",
+            name="venue_active_lat_lng",
         ),
         migrations.AddIndex(
-            model_name='venue',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['latitude', 'longitude'], include=('id',), name='venue_active_lat_lng'),
+            model_name="venue",
+            index=models.Index(
+                condition=models.Q(("is_active", True)),
+                fields=["latitude", "longitude"],
+                include=("id",),
+                name="venue_active_lat_lng",
+            ),
         ),
     ]

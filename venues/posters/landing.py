@@ -5,6 +5,8 @@ page posts the token to the JSON check-in endpoint), and points everyone else at
 token we did not sign is a 404 page, a withdrawn poster a 410 page, in the same layout.
 """
 
+import secrets
+
 from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -34,17 +36,31 @@ _PROBLEMS = {
 @never_cache  # a poster can be withdrawn at any time
 @require_safe
 def poster_landing_page(request, token: str):
-    context = {"app_download_url": getattr(settings, "APP_DOWNLOAD_URL", DEFAULT_APP_DOWNLOAD_URL)}
+    nonce = secrets.token_urlsafe(16)
+    context = {
+        "app_download_url": getattr(settings, "APP_DOWNLOAD_URL", DEFAULT_APP_DOWNLOAD_URL),
+        "csp_nonce": nonce,
+    }
     try:
         poster = poster_resolve(token=token, invalid=error_codes.UNKNOWN_QR)
     except ApplicationError as exc:
         title, message = _PROBLEMS.get(exc.code, _PROBLEMS[error_codes.UNKNOWN_QR.code])
         context.update(title=title, problem=message)
-        return render(request, TEMPLATE, context, status=exc.status)
+        return _with_policy(render(request, TEMPLATE, context, status=exc.status), nonce)
     context.update(
         title=f"Check in at {poster.venue.name}",
         venue=poster.venue,
         council=poster.venue.council,
         token=poster.token,
     )
-    return render(request, TEMPLATE, context)
+    return _with_policy(render(request, TEMPLATE, context), nonce)
+
+
+def _with_policy(response, nonce: str):
+    """Only this page's own inline style and script run, and it talks only to this site."""
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
+        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+    return response

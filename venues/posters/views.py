@@ -5,7 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend import errors
-from backend.openapi import error_responses
+from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
+from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PageNumberPagination
 from venues import error_codes
 from venues.models import Poster, Venue
@@ -50,12 +51,14 @@ class VenuePosterListApi(VenueScopedApi):
 
     @extend_schema(
         operation_id="venue_posters_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
         responses={
             201: PosterOutputSerializer,
-            **error_responses(errors.INVALID, *MANAGER_ERRORS),
+            **error_responses(errors.INVALID, *MANAGER_ERRORS, IDEMPOTENCY_KEY_REUSED),
         },
     )
+    @idempotent
     def post(self, request, venue: Venue):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
