@@ -167,33 +167,36 @@ def _check_travel(resident: User, venue: Venue, now: datetime) -> None:
     previous = (
         CheckIn.objects.filter(resident=resident)
         .exclude(venue=venue)
-        .select_related("venue")
         .order_by("-created_at")
+        .values_list(
+            "created_at", "venue__name", "venue__latitude", "venue__longitude", "venue__radius_m"
+        )
         .first()
     )
     if previous is None:
         return
-    gap_m = geodesic_m(
-        previous.venue.latitude, previous.venue.longitude, venue.latitude, venue.longitude
-    ) - (previous.venue.radius_m + venue.radius_m)
+    previous_at, previous_name, previous_lat, previous_lng, previous_radius = previous
+    gap_m = geodesic_m(previous_lat, previous_lng, venue.latitude, venue.longitude) - (
+        previous_radius + venue.radius_m
+    )
     if gap_m <= 0:
         return
-    elapsed_s = (now - previous.created_at).total_seconds()
+    elapsed_s = (now - previous_at).total_seconds()
     max_speed_ms = settings.CHECKIN_MAX_SPEED_KMH / 3.6
     if elapsed_s <= 0 or gap_m / elapsed_s > max_speed_ms:
         raise ApplicationError(
             error_codes.IMPOSSIBLE_TRAVEL,
-            f"You checked in at {previous.venue.name}, {gap_m / 1000:.1f} km away, "
+            f"You checked in at {previous_name}, {gap_m / 1000:.1f} km away, "
             f"{_duration(int(elapsed_s))} ago: nobody travels that fast.",
         )
 
 
 def _duration(seconds: int) -> str:
-    hours, remainder = divmod(max(seconds, 0), 3600)
-    minutes = math.ceil(remainder / 60) if remainder else 0
+    """``14400`` -> ``"4 h"``, ``3599`` -> ``"1 h"``, ``90`` -> ``"2 min"`` (rounded up)."""
+    hours, minutes = divmod(max(math.ceil(seconds / 60), 1), 60)
     if hours and minutes:
         return f"{hours} h {minutes} min"
-    return f"{hours} h" if hours else f"{max(minutes, 1)} min"
+    return f"{hours} h" if hours else f"{minutes} min"
 
 
 def _log_refusal(attempt: _Attempt, refusal: ApplicationError) -> None:

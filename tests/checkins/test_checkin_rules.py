@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from geographiclib.geodesic import Geodesic
+from rest_framework.throttling import ScopedRateThrottle
 
 from checkins.models import CheckIn, CheckinAttempt
+from checkins.services.checkins import _duration
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import UserFactory, VenueFactory, venue_manager_of
@@ -302,3 +304,28 @@ class TestLists:
             code="permission_denied",
         )
         error(api_client, "get", path, status=401, code="not_authenticated")
+
+
+def test_check_ins_are_throttled_by_their_own_scope(client, monkeypatch):
+    rates = {**ScopedRateThrottle.THROTTLE_RATES, "checkins": "2/min"}
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
+    venues = [VenueFactory(latitude=LEEDS[0], longitude=LEEDS[1]) for _ in range(3)]
+    for venue in venues[:2]:
+        success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
+    error(client, "post", "/api/v1/checkins/", gps(venues[2]), status=429, code="throttled")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (14400, "4 h"),
+        (14399, "4 h"),
+        (3599, "1 h"),
+        (3661, "1 h 2 min"),
+        (90, "2 min"),
+        (1, "1 min"),
+        (0, "1 min"),
+    ],
+)
+def test_waits_are_said_in_whole_minutes_rounded_up(seconds, text):
+    assert _duration(seconds) == text
