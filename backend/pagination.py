@@ -1,4 +1,5 @@
 from rest_framework import pagination
+from rest_framework.response import Response
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -6,3 +7,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+def paginated_response(view, items, serializer_class) -> Response:
+    """One page of ``items`` in the list envelope, paginated as ``view.pagination_class`` says
+    (declared on the view so that the schema shows the envelope too)."""
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(items, view.request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)

@@ -15,7 +15,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination
+from backend.pagination import PageNumberPagination, paginated_response
 from checkins import error_codes
 from checkins.comment_selectors import comments_to_moderate, comments_visible
 from checkins.models import Comment, CommentReport
@@ -105,9 +105,7 @@ class VenueCommentListApi(VenueScopedApi):
         responses={200: CommentOutputSerializer(many=True), **error_responses(errors.NOT_FOUND)},
     )
     def get(self, request, venue: Venue):
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(comments_visible(venue=venue), request, view=self)
-        return paginator.get_paginated_response(CommentOutputSerializer(page, many=True).data)
+        return paginated_response(self, comments_visible(venue=venue), CommentOutputSerializer)
 
     @extend_schema(
         operation_id="venue_comments_create",
@@ -153,10 +151,8 @@ class VenueCommentModerationApi(VenueScopedApi):
         },
     )
     def get(self, request, venue: Venue):
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(comments_to_moderate(venue=venue), request, view=self)
-        return paginator.get_paginated_response(
-            ModeratedCommentOutputSerializer(page, many=True).data
+        return paginated_response(
+            self, comments_to_moderate(venue=venue), ModeratedCommentOutputSerializer
         )
 
 

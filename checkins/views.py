@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination
+from backend.pagination import PageNumberPagination, paginated_response
 from checkins import error_codes
 from checkins.models import CheckIn
 from checkins.selectors import checkins_at_venue, checkins_of_resident
@@ -86,11 +86,9 @@ class CheckinListApi(APIView):
         },
     )
     def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            checkins_of_resident(resident=request.user), request, view=self
+        return paginated_response(
+            self, checkins_of_resident(resident=request.user), CheckinOutputSerializer
         )
-        return paginator.get_paginated_response(CheckinOutputSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="checkins_create",
@@ -158,6 +156,4 @@ class VenueCheckinListApi(VenueScopedApi):
         },
     )
     def get(self, request, venue: Venue):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(checkins_at_venue(venue=venue), request, view=self)
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+        return paginated_response(self, checkins_at_venue(venue=venue), self.OutputSerializer)

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination
+from backend.pagination import PageNumberPagination, paginated_response
 from venues import error_codes
 from venues.filters import VenueFilter
 from venues.models import Council, Role, Venue
@@ -57,9 +57,7 @@ class CouncilListApi(APIView):
         operation_id="councils_list", responses={200: CouncilOutputSerializer(many=True)}
     )
     def get(self, request):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(council_list(), request, view=self)
-        return paginator.get_paginated_response(CouncilOutputSerializer(page, many=True).data)
+        return paginated_response(self, council_list(), CouncilOutputSerializer)
 
     @extend_schema(
         operation_id="councils_create",
@@ -115,9 +113,7 @@ class CouncilMemberListApi(CouncilScopedApi):
         responses={200: MemberOutputSerializer(many=True), **error_responses(*MEMBER_ERRORS)},
     )
     def get(self, request, council: Council):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(council_members(council=council), request, view=self)
-        return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
+        return paginated_response(self, council_members(council=council), MemberOutputSerializer)
 
     @extend_schema(
         operation_id="council_members_create",
@@ -240,9 +236,7 @@ class VenueListApi(APIView):
                 radius_m=float(radius or settings.VENUE_SEARCH_DEFAULT_RADIUS_M),
             )
             serializer_class = VenueNearOutputSerializer
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(venues, request, view=self)
-        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+        return paginated_response(self, venues, serializer_class)
 
     @extend_schema(
         operation_id="venues_create",

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination
+from backend.pagination import PageNumberPagination, paginated_response
 from venues import error_codes
 from venues.models import Poster, Venue
 from venues.permissions import VenueAccess
@@ -43,11 +43,9 @@ class VenuePosterListApi(VenueScopedApi):
         responses={200: PosterOutputSerializer(many=True), **error_responses(*MANAGER_ERRORS)},
     )
     def get(self, request, venue: Venue):
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            venue.posters.order_by("-created_at", "id"), request, view=self
+        return paginated_response(
+            self, venue.posters.order_by("-created_at", "id"), PosterOutputSerializer
         )
-        return paginator.get_paginated_response(PosterOutputSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="venue_posters_create",
