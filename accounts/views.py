@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenRefreshView
 
-from accounts import error_codes
+from accounts import error_codes, profile
 from accounts.models import User
 from accounts.selectors import user_export
 from accounts.services import user_erase, user_register
@@ -112,9 +112,7 @@ class MeApi(APIView):
         roles = RoleOutputSerializer(many=True, source="roles.all")
 
         def get_points_balance(self, user) -> int:
-            # Nothing earns points until offers post to the ledger (issue 4), which will answer
-            # this from the wallet account's row.
-            return 0
+            return profile.points_balance(user)
 
     @extend_schema(
         operation_id="me_retrieve",

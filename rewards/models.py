@@ -1,5 +1,290 @@
-"""Rewards: the ledger's tables (rewards.ledger) and, with issue 4, offers, catalog, vouchers."""
+"""Rewards: what venue managers offer, what residents hold, and the ledger beneath.
+
+Every point and voucher moves through the ledger (``rewards.ledger``); the rows here describe
+offers and vouchers and index the ledger for the questions it cannot answer quickly (which
+points expire when: ``PointsLot``; who was rewarded for which check-in: ``RewardGrant``).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
+from venues.models import Council, Venue
 
-__all__ = ["Entry", "LedgerAccount", "LedgerTransaction"]
+__all__ = [
+    "CatalogItem",
+    "Entry",
+    "LedgerAccount",
+    "LedgerTransaction",
+    "Offer",
+    "PointsLot",
+    "RewardGrant",
+    "Voucher",
+]
+
+
+class OfferRule(models.TextChoices):
+    EVERY_CHECKIN = "every_checkin"  # every accepted check-in
+    FIRST_CHECKIN = "first_checkin"  # the resident's first ever check-in at the venue
+    NTH_CHECKIN = "nth_checkin"  # every every_n-th check-in at the venue
+    FREQUENCY = "frequency"  # the every_n-th check-in within window_days
+
+
+class Offer(models.Model):
+    """An earning rule of a venue (``venue`` set) or of every venue of a council.
+
+    It rewards ``points`` or a voucher (``voucher_title``; with ``stripe_coupon_id`` also a
+    Stripe promotion code). ``max_rewards`` is the limit of the offer's ledger pool account,
+    so the budget holds whatever the concurrency; ``per_user_limit`` is counted under the
+    resident's row lock that every check-in takes.
+    """
+
+    Rule = OfferRule
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="offers")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
+    )
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+    rule = models.CharField(max_length=16, choices=OfferRule.choices)
+    points = models.PositiveIntegerField(default=0)
+    voucher_title = models.CharField(max_length=120, blank=True)
+    stripe_coupon_id = models.CharField(max_length=100, blank=True)
+    voucher_valid_days = models.PositiveIntegerField(null=True, blank=True)
+    every_n = models.PositiveIntegerField(null=True, blank=True)
+    window_days = models.PositiveIntegerField(null=True, blank=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    max_rewards = models.PositiveIntegerField(null=True, blank=True)
+    per_user_limit = models.PositiveIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(points__gt=0) & Q(voucher_title=""))
+                | (Q(points=0) & ~Q(voucher_title="")),
+                name="offer_rewards_points_or_a_voucher",
+            ),
+            models.CheckConstraint(
+                condition=Q(stripe_coupon_id="") | ~Q(voucher_title=""),
+                name="offer_stripe_coupon_needs_a_voucher",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rule__in=["nth_checkin", "frequency"]) | Q(every_n__gte=1),
+                name="offer_counting_rules_need_every_n",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rule="frequency") | Q(window_days__gte=1),
+                name="offer_frequency_needs_a_window",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=F("starts_at")),
+                name="offer_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_rewards__isnull=True) | Q(max_rewards__gte=1),
+                name="offer_max_rewards_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(per_user_limit__isnull=True) | Q(per_user_limit__gte=1),
+                name="offer_per_user_limit_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "is_active"], name="offer_venue_live"),
+            models.Index(fields=["council", "is_active"], name="offer_council_live"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_live(self, at=None) -> bool:
+        at = at or timezone.now()
+        return (
+            self.is_active
+            and (self.starts_at is None or self.starts_at <= at)
+            and (self.ends_at is None or at < self.ends_at)
+        )
+
+
+class RewardGrant(models.Model):
+    """One reward an offer gave for one check-in (points or a voucher). The check-in is named
+    by id: rewards knows nothing of the checkins app."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="grants")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reward_grants"
+    )
+    checkin_id = models.UUIDField()
+    points = models.PositiveIntegerField(default=0)
+    voucher = models.OneToOneField(
+        "Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="grant"
+    )
+    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "checkin_id"], name="reward_grant_once_per_checkin"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["offer", "resident", "-created_at"], name="grant_offer_resident"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} for check-in {self.checkin_id}"
+
+
+class CatalogItem(models.Model):
+    """Something residents buy with points: each claim issues a voucher. ``stock`` is the
+    limit of the item's ledger stock account (none: unlimited)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="catalog_items")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="catalog_items"
+    )
+    title = models.CharField(max_length=120)
+    cost_points = models.PositiveIntegerField()
+    stock = models.PositiveIntegerField(null=True, blank=True)
+    valid_days = models.PositiveIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost_points__gte=1), name="catalog_item_costs_points"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VoucherStatus(models.TextChoices):
+    ISSUED = "issued"
+    REDEEMED = "redeemed"
+    EXPIRED = "expired"
+    VOID = "void"
+
+
+class Voucher(models.Model):
+    """A resident's voucher, from an offer or a catalog claim. Valid at ``venue``, or at every
+    venue of ``council`` when no venue is set. Status moves by ``rewards.vouchers.TRANSITIONS``
+    (issued -> redeemed | expired | void)."""
+
+    Status = VoucherStatus
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=16, unique=True)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vouchers"
+    )
+    title = models.CharField(max_length=120)
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="vouchers")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
+    )
+    catalog_item = models.ForeignKey(
+        CatalogItem, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
+    )
+    status = models.CharField(
+        max_length=16, choices=VoucherStatus.choices, default=VoucherStatus.ISSUED
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    redeemed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    redeemed_venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stripe_promotion_code = models.CharField(max_length=100, blank=True)
+    issue_transaction = models.OneToOneField(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="issued_voucher"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offer__isnull=False) ^ Q(catalog_item__isnull=False),
+                name="voucher_from_an_offer_or_the_catalog",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="redeemed", redeemed_at__isnull=False)
+                | (~Q(status="redeemed") & Q(redeemed_at__isnull=True)),
+                name="voucher_redeemed_at_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VoucherStatus.values), name="voucher_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("issued_at")), name="voucher_expires_after_issue"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resident", "-issued_at"], name="voucher_resident_recent"),
+            models.Index(fields=["status", "expires_at"], name="voucher_status_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.status})"
+
+
+class PointsLot(models.Model):
+    """Points earned together, expiring together: spending draws from the lots that expire
+    soonest, and the expiry job posts ``expire`` for what is left in lapsed lots."""
+
+    id = models.BigAutoField(primary_key=True)
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_lots"
+    )
+    earned = models.PositiveIntegerField()
+    remaining = models.PositiveIntegerField()
+    earned_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["expires_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(remaining__lte=F("earned")), name="points_lot_remaining_le_earned"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["resident", "expires_at", "id"],
+                condition=Q(remaining__gt=0),
+                name="points_lot_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remaining}/{self.earned} points until {self.expires_at:%Y-%m-%d}"
