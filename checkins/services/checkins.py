@@ -20,6 +20,7 @@ from backend import errors
 from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
+from rewards.offers import rewards_for_checkin
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
 from venues.posters.services import poster_resolve
@@ -141,7 +142,18 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
             accuracy_m=fix.accuracy_m if fix else None,
             created_at=now,
         )
-    return CheckinOutcome(checkin=checkin)
+        # Still under the resident's row lock: per-user limits are counted race-free.
+        resident = attempt.resident
+        points_earned, rewards = rewards_for_checkin(
+            resident=resident,
+            venue=venue,
+            checkin_id=checkin.pk,
+            checked_in_at=now,
+            visits_since=lambda since: CheckIn.objects.filter(
+                resident=resident, venue=venue, **({"created_at__gt": since} if since else {})
+            ).count(),
+        )
+    return CheckinOutcome(checkin=checkin, points_earned=points_earned, rewards=rewards)
 
 
 def _check_cooldown(resident: User, venue: Venue, now: datetime) -> None:

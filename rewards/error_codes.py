@@ -1,0 +1,8 @@
+"""The rewards app's error codes (API.md, "Offers, rewards and the ledger")."""
+
+from backend.errors import ErrorCode
+
+INSUFFICIENT_POINTS = ErrorCode("insufficient_points", 400)
+OUT_OF_STOCK = ErrorCode("out_of_stock", 409)
+ALREADY_REDEEMED = ErrorCode("already_redeemed", 409)
+VOUCHER_EXPIRED = ErrorCode("voucher_expired", 410)
