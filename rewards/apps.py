@@ -6,7 +6,11 @@ class RewardsConfig(AppConfig):
     verbose_name = "Offers, vouchers and the ledger"
 
     def ready(self) -> None:
-        from accounts import profile
+        from accounts import personal_data, profile
+        from rewards.statement import wallet_statement_export
         from rewards.wallet import points_balance
 
         profile.register_points_balance(points_balance)
+        # The statement is the resident's own history: exported, never erased (the ledger is
+        # append-only and holds no personal data beyond the wallet's name, a user id).
+        personal_data.register("points_statement", export=wallet_statement_export)

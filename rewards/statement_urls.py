@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from rewards.statement_views import LedgerStatementApi
+
+urlpatterns = [
+    path("me/ledger/", LedgerStatementApi.as_view(), name="me-ledger"),
+]

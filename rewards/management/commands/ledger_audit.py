@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from rewards.audit import rewards_breaches
 from rewards.ledger.audit import ledger_breaches
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
 
@@ -9,11 +10,13 @@ from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
 class Command(BaseCommand):
     help = (
         "Check every invariant of the ledger (zero-sum transactions, posted totals equal to "
-        "the entries, no balance under its minimum); exit 1 with a report on any breach."
+        "the entries, no balance under its minimum) and of the rewards on it (wallets equal "
+        "their points lots, voucher accounts hold the issued vouchers, every voucher has its "
+        "issue transaction); exit 1 with a report on any breach."
     )
 
     def handle(self, *args, **options):
-        breaches = ledger_breaches()
+        breaches = ledger_breaches() + rewards_breaches()
         counts = (
             f"{LedgerAccount.objects.count()} accounts, "
             f"{LedgerTransaction.objects.count()} transactions, {Entry.objects.count()} entries"

@@ -1,0 +1,115 @@
+"""Checks that the rewards rows agree with the ledger beneath them.
+
+The ledger's own audit (`rewards.ledger.audit`) knows nothing of lots or vouchers; these are
+the invariants that tie them to it. Each check is a few aggregate queries, whatever the number
+of residents or vouchers.
+"""
+
+import uuid
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Sum
+
+from rewards.ledger.models import Asset, Entry, LedgerAccount
+from rewards.models import PointsLot, Voucher, VoucherStatus
+
+HELD_PREFIX = "vouchers:"
+
+
+def _resident_id(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def _existing_residents(ids) -> set[str]:
+    return {
+        str(pk) for pk in get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True)
+    }
+
+
+def _wallet_breaches() -> list[str]:
+    """Every resident's wallet balance equals what their lots still hold."""
+    wallets = {
+        name: credits - debits
+        for name, credits, debits in LedgerAccount.objects.filter(
+            name__startswith="wallet:", asset=Asset.POINTS
+        ).values_list("name", "credits_posted", "debits_posted")
+    }
+    lots: dict[str, int] = defaultdict(int)
+    for resident_id, remaining in (
+        PointsLot.objects.values("resident_id")
+        .annotate(remaining=Sum("remaining"))
+        .values_list("resident_id", "remaining")
+    ):
+        lots[f"wallet:{resident_id}"] = remaining
+    # Only wallets named after a resident: the ledger is generic and other names are not ours.
+    candidates = {name.removeprefix("wallet:") for name in wallets}
+    residents = _existing_residents(filter(None, map(_resident_id, candidates)))
+    names = {f"wallet:{pk}" for pk in residents} | set(lots)
+    return [
+        f"wallet {name}: balance {wallets.get(name, 0)} but its lots hold {lots.get(name, 0)}"
+        for name in sorted(names)
+        if wallets.get(name, 0) != lots.get(name, 0)
+    ]
+
+
+def _held_name(resident_id, offer_id, catalog_item_id) -> str:
+    source = f"offer:{offer_id}" if offer_id is not None else f"catalog:{catalog_item_id}"
+    return f"{HELD_PREFIX}{resident_id}:{source}"
+
+
+def _held_breaches() -> list[str]:
+    """Each voucher account holds exactly the resident's issued vouchers from that source."""
+    held = {
+        name: credits - debits
+        for name, credits, debits in LedgerAccount.objects.filter(
+            name__startswith=HELD_PREFIX, asset=Asset.VOUCHER
+        ).values_list("name", "credits_posted", "debits_posted")
+    }
+    issued: dict[str, int] = defaultdict(int)
+    for resident_id, offer_id, catalog_item_id, count in (
+        Voucher.objects.filter(status=VoucherStatus.ISSUED)
+        .values("resident_id", "offer_id", "catalog_item_id")
+        .annotate(count=Count("id"))
+        .values_list("resident_id", "offer_id", "catalog_item_id", "count")
+    ):
+        issued[_held_name(resident_id, offer_id, catalog_item_id)] += count
+    owners = {name.split(":")[1] for name in held if name.count(":") >= 2}
+    residents = _existing_residents(filter(None, map(_resident_id, owners)))
+    names = {name for name in held if name.split(":")[1] in residents} | set(issued)
+    return [
+        f"voucher account {name}: holds {held.get(name, 0)} but {issued.get(name, 0)} "
+        "vouchers from it are issued"
+        for name in sorted(names)
+        if held.get(name, 0) != issued.get(name, 0)
+    ]
+
+
+def _issue_breaches() -> list[str]:
+    """Every voucher's issue transaction moved one unit into that resident's voucher account."""
+    credited = defaultdict(set)
+    for transaction_id, name in Entry.objects.filter(
+        transaction__issued_voucher__isnull=False, asset=Asset.VOUCHER, amount=1
+    ).values_list("transaction_id", "account__name"):
+        credited[transaction_id].add(name)
+    return [
+        f"voucher {voucher_id}: its issue transaction {transaction_id} did not credit {name}"
+        for voucher_id, transaction_id, name in (
+            (voucher_id, transaction_id, _held_name(resident_id, offer_id, catalog_item_id))
+            for voucher_id, transaction_id, resident_id, offer_id, catalog_item_id in (
+                Voucher.objects.order_by("pk").values_list(
+                    "pk", "issue_transaction_id", "resident_id", "offer_id", "catalog_item_id"
+                )
+            )
+        )
+        if name not in credited[transaction_id]
+    ]
+
+
+def rewards_breaches() -> list[str]:
+    """Human-readable descriptions of every disagreement between the rewards rows and the
+    ledger; empty when they agree."""
+    return _wallet_breaches() + _held_breaches() + _issue_breaches()
