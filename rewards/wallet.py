@@ -13,7 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from rewards.ledger.models import Asset, LedgerAccount, LedgerTransaction, TransactionKind
-from rewards.ledger.services import InsufficientBalance, Leg, account_get_or_create, post
+from rewards.ledger.services import (
+    InsufficientBalance,
+    Leg,
+    account_get_or_create,
+    post,
+    reverse,
+)
 from rewards.models import PointsLot
 
 SPENT_POINTS = "sink:points-spent"
@@ -126,6 +132,25 @@ def points_debit(
             if owed == 0:
                 break
     return posted
+
+
+def points_credit_reverse(*, credit: LedgerTransaction, idempotency_key: str) -> LedgerTransaction:
+    """Undo a credit (an earn given by mistake): its points go back to their source and its lot
+    closes. Refused with `InsufficientBalance` once any of the lot was spent or expired: those
+    points are gone, and an ``adjust`` is the way to correct that."""
+    with transaction.atomic():
+        replay = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if replay is not None:
+            return reverse(original=credit, idempotency_key=idempotency_key)
+        lot = (
+            PointsLot.objects.select_for_update().select_related("resident").get(transaction=credit)
+        )
+        if lot.remaining < lot.earned:
+            raise InsufficientBalance(wallet_account(lot.resident), lot.earned)
+        undone = reverse(original=credit, idempotency_key=idempotency_key)
+        lot.remaining = 0
+        lot.save(update_fields=["remaining"])
+    return undone
 
 
 def points_expire_lapsed(*, now: datetime | None = None) -> int:

@@ -29,6 +29,7 @@ from rewards.wallet import (
     SPENT_POINTS,
     points_balance,
     points_credit,
+    points_credit_reverse,
     points_debit,
     points_expire_lapsed,
     sink_account,
@@ -66,6 +67,7 @@ class RewardsMachine(RuleBasedStateMachine):
         self.pool_used = 0
         self.stock_used = 0
         self.adjusts: list[LedgerTransaction] = []
+        self.earns: list[tuple[LedgerTransaction, list]] = []  # with the model's lot
         self.keys = 0
 
     def _key(self) -> str:
@@ -82,7 +84,7 @@ class RewardsMachine(RuleBasedStateMachine):
     def earn(self, amount):
         fits = self.pool_used + amount <= POOL_LIMIT
         try:
-            points_credit(
+            credit = points_credit(
                 resident=self.resident,
                 amount=amount,
                 source=self.pool,
@@ -94,7 +96,26 @@ class RewardsMachine(RuleBasedStateMachine):
             return
         assert fits
         self.pool_used += amount
-        self.lots.append([self.now + timedelta(days=LOT_DAYS), amount])
+        lot = [self.now + timedelta(days=LOT_DAYS), amount, amount]
+        self.lots.append(lot)
+        self.earns.append((credit, lot))
+
+    @rule(data=st.data())
+    def reverse_earn(self, data):
+        """An earn given by mistake is reversed: possible only while its lot is untouched."""
+        if not self.earns:
+            return
+        credit, lot = data.draw(st.sampled_from(self.earns))
+        untouched = lot[1] == lot[2]
+        try:
+            points_credit_reverse(credit=credit, idempotency_key=self._key())
+        except InsufficientBalance:
+            assert not untouched
+            return
+        assert untouched
+        self.earns.remove((credit, lot))
+        self.pool_used -= lot[2]
+        lot[1] = 0
 
     @rule()
     def claim(self):
