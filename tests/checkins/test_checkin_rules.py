@@ -9,6 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from checkins.models import CheckIn, CheckinAttempt
 from checkins.services.checkins import _duration
+from rewards.offers import offer_create
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import UserFactory, VenueFactory, venue_manager_of
@@ -268,8 +269,28 @@ class TestInput:
 
 def test_the_check_in_costs_a_fixed_number_of_queries(client, venue, django_assert_max_num_queries):
     VenueFactory.create_batch(3)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # no live offer: one query finds none
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
+
+
+def test_each_rewarding_offer_adds_a_bounded_number_of_queries(
+    client, venue, django_assert_max_num_queries
+):
+    for points in (10, 20, 30):
+        offer_create(
+            council=None,
+            venue=venue,
+            created_by=None,
+            title=f"{points} points",
+            rule="every_checkin",
+            points=points,
+            max_rewards=100,
+        )
+    # ~19 a rewarding offer: its pool and the wallet, the posting (replay check, row locks,
+    # transaction, entries, posted totals, savepoints), the points lot and the grant.
+    with django_assert_max_num_queries(10 + 3 * 20):
+        body = success(client, "post", "/api/v1/checkins/", gps(venue), status=201).json()
+    assert body["points_earned"] == 60 and len(body["rewards"]) == 3
 
 
 class TestLists:
