@@ -16,6 +16,7 @@ from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PageNumberPagination, paginated_response
 from rewards.models import Offer, OfferRule
 from rewards.offers import (
+    EDITABLE_FIELDS,
     offer_budget_left,
     offer_create,
     offer_queryset,
@@ -25,23 +26,6 @@ from rewards.offers import (
 from venues.models import Council, Venue
 from venues.permissions import VenueAccess, has_venue_access, is_council_admin
 from venues.scoping import VenueScopedApi
-
-OFFER_FIELDS = [
-    "title",
-    "description",
-    "rule",
-    "points",
-    "voucher_title",
-    "stripe_coupon_id",
-    "voucher_valid_days",
-    "every_n",
-    "window_days",
-    "starts_at",
-    "ends_at",
-    "max_rewards",
-    "per_user_limit",
-    "is_active",
-]
 
 
 class OfferOutputSerializer(serializers.ModelSerializer):
@@ -58,7 +42,7 @@ class OfferOutputSerializer(serializers.ModelSerializer):
             "id",
             "venue",
             "council",
-            *OFFER_FIELDS,
+            *EDITABLE_FIELDS,
             "rewards_given",
             "budget_left",
             "created_at",

@@ -22,23 +22,22 @@ from rewards.vouchers import voucher_issue
 from rewards.wallet import points_credit
 from venues.models import Council, Venue
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "rule",
-        "points",
-        "voucher_title",
-        "stripe_coupon_id",
-        "voucher_valid_days",
-        "every_n",
-        "window_days",
-        "starts_at",
-        "ends_at",
-        "max_rewards",
-        "per_user_limit",
-        "is_active",
-    }
+# The fields a manager sets, in the order the API shows them.
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "rule",
+    "points",
+    "voucher_title",
+    "stripe_coupon_id",
+    "voucher_valid_days",
+    "every_n",
+    "window_days",
+    "starts_at",
+    "ends_at",
+    "max_rewards",
+    "per_user_limit",
+    "is_active",
 )
 COUNTING_RULES = frozenset({OfferRule.NTH_CHECKIN, OfferRule.FREQUENCY})
 
