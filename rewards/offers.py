@@ -123,7 +123,7 @@ def _validate(offer: Offer) -> None:
 
 
 def _check_known(fields: dict) -> None:
-    unknown = set(fields) - EDITABLE_FIELDS
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(
             errors.INVALID,
