@@ -220,6 +220,9 @@ CHECKIN_ACCURACY_SLACK_M = env.float("CHECKIN_ACCURACY_SLACK_M", default=50.0)
 CHECKIN_MAX_SPEED_KMH = env.float("CHECKIN_MAX_SPEED_KMH", default=200.0)
 LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=30)
 
+# How long a stored Idempotency-Key answer is replayed (manage.py purge_idempotency_keys).
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
+
 # --- Rewards.
 POINTS_EXPIRY_DAYS = env.int("POINTS_EXPIRY_DAYS", default=365)
 VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=90)
