@@ -1,0 +1,210 @@
+"""Venue and council statistics: read-only aggregates over check-ins, rewards and comments.
+
+Every figure is computed by a fixed set of grouped queries whatever the number of venues,
+days or visitors (five for a venue, six for a council including its venue list): nothing
+is queried per venue or per day.
+
+Semantics, for a range of local dates ``start``..``end`` (both inclusive, in
+``settings.TIME_ZONE``, so a day is a Europe/London day across the clock changes):
+
+- ``checkins``: accepted check-ins in the range (refused attempts are not check-ins);
+- ``unique_visitors``: distinct residents among them;
+- ``repeat_visitors``: residents with two or more of them;
+- ``checkins_by_day``: every day of the range, oldest first, zeros included, by local date;
+- ``rewards_issued``: reward grants (points or vouchers) given for those check-ins, counted
+  by the check-in's time (a grant carries its check-in's time anyway);
+- ``vouchers_redeemed``: vouchers redeemed at the venue in the range, whoever issued them;
+- ``comments``: comments written in the range, whatever their status now;
+- ``average_rating``: the mean rating of the range's visible comments that have one,
+  rounded half up to two decimals; None when there is none.
+
+A council's figures cover all of its venues, active or not. ``checkins``,
+``rewards_issued``, ``vouchers_redeemed`` and ``comments`` are the sums of its venues' rows;
+``unique_visitors`` and ``repeat_visitors`` count residents across the council (a resident
+who visits two venues is one visitor, and a repeat one), so they may be below the sums;
+``average_rating`` is over all the council's rated comments, not a mean of venue means.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, UUIDField
+from django.db.models.functions import TruncDate
+
+from checkins.models import CheckIn, Comment, CommentStatus
+from rewards.models import RewardGrant, Voucher, VoucherStatus
+from venues.models import Council, Venue
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The range as aware datetimes: [midnight of ``start``, midnight after ``end``)."""
+        tz = ZoneInfo(settings.TIME_ZONE)
+        lower = datetime.combine(self.start, time.min, tzinfo=tz)
+        upper = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz)
+        return lower, upper
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.days)]
+
+
+def _average(total, count) -> float | None:
+    if not count:
+        return None
+    mean = (Decimal(total) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return float(mean)
+
+
+def _empty_row() -> dict:
+    return {
+        "checkins": 0,
+        "unique_visitors": 0,
+        "repeat_visitors": 0,
+        "rewards_issued": 0,
+        "vouchers_redeemed": 0,
+        "comments": 0,
+        "average_rating": None,
+    }
+
+
+def _stats(*, venue_scope: Q, period: DateRange, by_venue: bool) -> tuple[dict, dict]:
+    """The totals (with ``checkins_by_day``) and, when ``by_venue``, one row per venue id.
+
+    ``venue_scope`` is a filter on the ``venue`` relation (``Q(venue=...)`` or
+    ``Q(venue__council=...)``), applied to check-ins, comments and redeemed vouchers.
+    """
+    lower, upper = period.bounds()
+    in_range = Q(created_at__gte=lower, created_at__lt=upper)
+    checkins = CheckIn.objects.filter(venue_scope, in_range)
+    totals = _empty_row()
+    rows: dict = defaultdict(_empty_row)
+
+    # 1. Check-ins per (venue, resident): the counts, visitors and repeat visitors at once.
+    per_resident: Counter = Counter()
+    for pair in checkins.order_by().values("venue_id", "resident_id").annotate(n=Count("id")):
+        per_resident[pair["resident_id"]] += pair["n"]
+        totals["checkins"] += pair["n"]
+        if by_venue:
+            row = rows[pair["venue_id"]]
+            row["checkins"] += pair["n"]
+            row["unique_visitors"] += 1
+            row["repeat_visitors"] += pair["n"] >= 2
+    totals["unique_visitors"] = len(per_resident)
+    totals["repeat_visitors"] = sum(1 for n in per_resident.values() if n >= 2)
+
+    # 2. Check-ins per local day.
+    tz = ZoneInfo(settings.TIME_ZONE)
+    per_day = dict(
+        checkins.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .order_by()
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    totals["checkins_by_day"] = [
+        {"date": day, "count": per_day.get(day, 0)} for day in period.dates()
+    ]
+
+    # 3. Reward grants for the range's check-ins, by the check-in's venue.
+    grants = (
+        RewardGrant.objects.filter(checkin_id__in=checkins.order_by().values("id"))
+        .annotate(
+            checkin_venue=Subquery(
+                CheckIn.objects.filter(pk=OuterRef("checkin_id")).values("venue_id")[:1],
+                output_field=UUIDField(),
+            )
+        )
+        .order_by()
+        .values("checkin_venue")
+        .annotate(n=Count("id"))
+    )
+    for group in grants:
+        totals["rewards_issued"] += group["n"]
+        if by_venue:
+            rows[group["checkin_venue"]]["rewards_issued"] += group["n"]
+
+    # 4. Vouchers redeemed at the venues.
+    redeemed = (
+        Voucher.objects.filter(
+            _on_relation(venue_scope, "redeemed_venue"),
+            status=VoucherStatus.REDEEMED,
+            redeemed_at__gte=lower,
+            redeemed_at__lt=upper,
+        )
+        .order_by()
+        .values("redeemed_venue_id")
+        .annotate(n=Count("id"))
+    )
+    for group in redeemed:
+        totals["vouchers_redeemed"] += group["n"]
+        if by_venue:
+            rows[group["redeemed_venue_id"]]["vouchers_redeemed"] += group["n"]
+
+    # 5. Comments, and the ratings of the visible ones.
+    rated = Q(status=CommentStatus.VISIBLE, rating__isnull=False)
+    comments = (
+        Comment.objects.filter(venue_scope, in_range)
+        .order_by()
+        .values("venue_id")
+        .annotate(
+            n=Count("id"),
+            rating_sum=Sum("rating", filter=rated),
+            rating_n=Count("rating", filter=rated),
+        )
+    )
+    rating_sum = rating_n = 0
+    for group in comments:
+        totals["comments"] += group["n"]
+        rating_sum += group["rating_sum"] or 0
+        rating_n += group["rating_n"]
+        if by_venue:
+            row = rows[group["venue_id"]]
+            row["comments"] += group["n"]
+            row["average_rating"] = _average(group["rating_sum"] or 0, group["rating_n"])
+    totals["average_rating"] = _average(rating_sum, rating_n)
+    return totals, rows
+
+
+def _on_relation(scope: Q, relation: str) -> Q:
+    """``scope`` (written against ``venue``) rewritten against another venue relation."""
+    children = []
+    for child in scope.children:
+        key, value = child
+        children.append((relation + key.removeprefix("venue"), value))
+    return Q(*children, _connector=scope.connector, _negated=scope.negated)
+
+
+def venue_stats(*, venue: Venue, period: DateRange) -> dict:
+    """One venue's figures over ``period`` (five queries)."""
+    totals, _ = _stats(venue_scope=Q(venue=venue), period=period, by_venue=False)
+    return {"from": period.start, "to": period.end, **totals}
+
+
+def council_stats(*, council: Council, period: DateRange) -> dict:
+    """A council's figures over ``period`` and a row per venue, by name (six queries)."""
+    totals, rows = _stats(venue_scope=Q(venue__council=council), period=period, by_venue=True)
+    venues = Venue.objects.filter(council=council).order_by("name", "id").values_list("id", "name")
+    return {
+        "from": period.start,
+        "to": period.end,
+        **totals,
+        "venues": [
+            {"venue": venue_id, "name": name, **rows.get(venue_id, _empty_row())}
+            for venue_id, name in venues
+        ],
+    }

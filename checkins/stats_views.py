@@ -1,0 +1,147 @@
+"""Statistics for a venue's managers and a council's admins (see ``checkins.stats``)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from backend import errors
+from backend.openapi import error_responses
+from checkins.stats import DEFAULT_DAYS, MAX_DAYS, DateRange, council_stats, venue_stats
+from venues.models import Council, Venue
+from venues.permissions import VenueAccess
+from venues.scoping import CouncilScopedApi, VenueScopedApi
+
+RANGE_PARAMETERS = [
+    OpenApiParameter(
+        "from",
+        OpenApiTypes.DATE,
+        description=f"First day (inclusive, Europe/London). Default: {DEFAULT_DAYS - 1} days "
+        "before `to`.",
+    ),
+    OpenApiParameter(
+        "to", OpenApiTypes.DATE, description="Last day (inclusive, Europe/London). Default: today."
+    ),
+]
+
+# "from" is a Python keyword: the fields are declared by name.
+RangeSerializer = type(
+    "StatsRangeSerializer",
+    (serializers.Serializer,),
+    {
+        "from": serializers.DateField(required=False, input_formats=["iso-8601"]),
+        "to": serializers.DateField(required=False, input_formats=["iso-8601"]),
+    },
+)
+
+
+def period_from(query_params) -> DateRange:
+    """The ``?from=&to=`` range: ISO dates, both inclusive; ``to`` defaults to today (local),
+    ``from`` to ``DEFAULT_DAYS`` days up to ``to``. ``from`` after ``to``, or more than
+    ``MAX_DAYS`` days, is invalid."""
+    serializer = RangeSerializer(data=query_params)
+    serializer.is_valid(raise_exception=True)
+    end = serializer.validated_data.get("to") or timezone.localdate()
+    start = serializer.validated_data.get("from") or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise ValidationError({"from": ["Must not be after `to`."]})
+    period = DateRange(start, end)
+    if period.days > MAX_DAYS:
+        raise ValidationError({"from": [f"The range may span at most {MAX_DAYS} days."]})
+    return period
+
+
+class DayCountSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class FiguresSerializer(serializers.Serializer):
+    checkins = serializers.IntegerField(help_text="Accepted check-ins in the range.")
+    unique_visitors = serializers.IntegerField(help_text="Distinct residents who checked in.")
+    repeat_visitors = serializers.IntegerField(
+        help_text="Residents with two or more check-ins in the range."
+    )
+    rewards_issued = serializers.IntegerField(
+        help_text="Rewards (points or vouchers) given for the range's check-ins."
+    )
+    vouchers_redeemed = serializers.IntegerField(help_text="Vouchers redeemed in the range.")
+    comments = serializers.IntegerField(help_text="Comments written in the range, any status.")
+    average_rating = serializers.FloatField(
+        allow_null=True,
+        help_text="Mean rating of the range's visible rated comments (2 decimals); null if none.",
+    )
+
+
+def _with_range(serializer_class, name: str, **extra_fields):
+    """``serializer_class`` plus the resolved range and the day series (names cannot be
+    declared as attributes: ``from`` is a keyword)."""
+    return type(
+        name,
+        (serializer_class,),
+        {
+            "from": serializers.DateField(help_text="First day of the range (resolved)."),
+            "to": serializers.DateField(help_text="Last day of the range (resolved)."),
+            "checkins_by_day": DayCountSerializer(
+                many=True, help_text="Every day of the range, zeros included."
+            ),
+            **extra_fields,
+        },
+    )
+
+
+VenueStatsSerializer = _with_range(FiguresSerializer, "VenueStatsSerializer")
+
+
+class CouncilVenueStatsSerializer(FiguresSerializer):
+    venue = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+CouncilStatsSerializer = _with_range(
+    FiguresSerializer,
+    "CouncilStatsSerializer",
+    venues=CouncilVenueStatsSerializer(many=True, help_text="One row per venue, by name."),
+)
+
+ACCESS_ERRORS = (errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED)
+
+
+class VenueStatsApi(VenueScopedApi):
+    access_by_method = {"GET": VenueAccess.MANAGE}
+
+    @extend_schema(
+        operation_id="venue_stats",
+        description="The venue's figures over a range of local days (managers only).",
+        parameters=RANGE_PARAMETERS,
+        responses={
+            200: VenueStatsSerializer,
+            **error_responses(*ACCESS_ERRORS, errors.NOT_FOUND),
+        },
+    )
+    def get(self, request, venue: Venue):
+        period = period_from(request.query_params)
+        return Response(VenueStatsSerializer(venue_stats(venue=venue, period=period)).data)
+
+
+class CouncilStatsApi(CouncilScopedApi):
+    council_admin_methods = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+    @extend_schema(
+        operation_id="council_stats",
+        description="The council's figures over a range of local days, with a row per venue "
+        "(council admins only). Check-ins, rewards, vouchers and comments are the sums of "
+        "the venue rows; visitors are counted once across the council.",
+        parameters=RANGE_PARAMETERS,
+        responses={
+            200: CouncilStatsSerializer,
+            **error_responses(*ACCESS_ERRORS, errors.NOT_FOUND),
+        },
+    )
+    def get(self, request, council: Council):
+        period = period_from(request.query_params)
+        return Response(CouncilStatsSerializer(council_stats(council=council, period=period)).data)
