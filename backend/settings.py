@@ -1,8 +1,10 @@
 """The one settings module, configured from the environment (twelve-factor).
 
 Every variable is documented in `.env.example`. OS variables win over a `.env` file. Safe by
-default: DEBUG is off unless asked for, there is no default SECRET_KEY outside DEBUG, and every
-API view requires authentication unless it says otherwise. `make run` asks for DEBUG itself.
+default where it matters: a deployment (one that sets DATABASE_URL) runs with DEBUG off unless
+it asks, there is no default SECRET_KEY outside DEBUG, and every API view requires
+authentication unless it says otherwise. With nothing set at all it is a local development
+checkout: SQLite in the repo, DEBUG on.
 """
 
 from datetime import timedelta
@@ -16,7 +18,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+# With nothing set (no DATABASE_URL: the local SQLite file) it runs in DEBUG, as DESIGN.md asks,
+# so `manage.py` works on a bare machine; any deployment that names its database gets DEBUG off
+# unless it asks for it, and then needs a SECRET_KEY.
+DEBUG = env.bool("DEBUG", default=not env.str("DATABASE_URL", default=""))
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
