@@ -244,6 +244,28 @@ COMMENT_BLOCKED_WORDS = env.list("COMMENT_BLOCKED_WORDS", default=[])
 QR_SIGNING_KEY = env.str("QR_SIGNING_KEY", default="", multiline=True)
 QR_PREVIOUS_PUBLIC_KEYS = env.str("QR_PREVIOUS_PUBLIC_KEYS", default="", multiline=True)
 
+# --- Foursquare Places API (venues/foursquare/). The service key of the council's Foursquare
+# developer account; without it the sync records "not configured" instead of calling out.
+FOURSQUARE_API_KEY = env.str("FOURSQUARE_API_KEY", default="")
+FOURSQUARE_API_BASE = env.str("FOURSQUARE_API_BASE", default="https://places-api.foursquare.com")
+# The X-Places-Api-Version date the client's paths and JSON were written against.
+FOURSQUARE_API_VERSION = env.str("FOURSQUARE_API_VERSION", default="2025-06-17")
+FOURSQUARE_CONNECT_TIMEOUT_SECONDS = env.float("FOURSQUARE_CONNECT_TIMEOUT_SECONDS", default=3.05)
+FOURSQUARE_READ_TIMEOUT_SECONDS = env.float("FOURSQUARE_READ_TIMEOUT_SECONDS", default=10.0)
+# Retries after the first attempt on 429/5xx (and, for reads, on connection/read failures).
+FOURSQUARE_MAX_RETRIES = env.int("FOURSQUARE_MAX_RETRIES", default=2)
+FOURSQUARE_BACKOFF_FACTOR = env.float("FOURSQUARE_BACKOFF_FACTOR", default=1.0)
+FOURSQUARE_BACKOFF_MAX_SECONDS = env.float("FOURSQUARE_BACKOFF_MAX_SECONDS", default=30.0)
+FOURSQUARE_RETRY_AFTER_MAX_SECONDS = env.int("FOURSQUARE_RETRY_AFTER_MAX_SECONDS", default=60)
+# Place match scores below this are no match (Foursquare scores 0.45-1.0).
+FOURSQUARE_MATCH_MIN_SCORE = env.float("FOURSQUARE_MATCH_MIN_SCORE", default=0.8)
+# The nearby-search fallback refuses candidates whose name is less similar than this (0-1).
+FOURSQUARE_MIN_NAME_SIMILARITY = env.float("FOURSQUARE_MIN_NAME_SIMILARITY", default=0.7)
+# Foursquare's coordinates further than this from the council's are drift.
+FOURSQUARE_DRIFT_DISTANCE_M = env.float("FOURSQUARE_DRIFT_DISTANCE_M", default=50.0)
+# Push the council's values to Foursquare (Places Feedback) when they differ.
+FOURSQUARE_PROPOSE_EDITS = env.bool("FOURSQUARE_PROPOSE_EDITS", default=True)
+
 # --- Venue search.
 VENUE_SEARCH_DEFAULT_RADIUS_M = 5000
 VENUE_SEARCH_MAX_RADIUS_M = 50000
