@@ -29,3 +29,12 @@ GEOCODER_SCHEME = "http"
 GEOCODER_TIMEOUT_SECONDS = 2.0
 
 CACHES = CACHES
+
+# Foursquare points nowhere real: a test that syncs starts a fake server and points here. Short
+# timeouts and backoff keep the retry tests quick; the retry *counts* are the production ones.
+FOURSQUARE_API_KEY = "fsq-test-service-key"
+FOURSQUARE_API_BASE = "http://127.0.0.1:9"
+FOURSQUARE_CONNECT_TIMEOUT_SECONDS = 1.0
+FOURSQUARE_READ_TIMEOUT_SECONDS = 1.0
+FOURSQUARE_BACKOFF_FACTOR = 0.01
+FOURSQUARE_BACKOFF_MAX_SECONDS = 0.05
