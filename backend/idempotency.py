@@ -11,9 +11,12 @@ unexpected exception rolls everything back, the key with it, so the client may r
 
 import hashlib
 import json
+from datetime import datetime, timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
@@ -84,3 +87,12 @@ def idempotent(handler):
         return response
 
     return wrapper
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> tuple[int, datetime]:
+    """Delete the stored answers older than ``IDEMPOTENCY_KEY_TTL_HOURS``: a retry after that is
+    a new request (as with Stripe's 24 hours). Returns how many were deleted and the cutoff.
+    Idempotent: a second run finds nothing older left."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted, cutoff

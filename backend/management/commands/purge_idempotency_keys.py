@@ -1,10 +1,6 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from backend.models import IdempotencyRecord
+from backend.idempotency import idempotency_records_purge
 
 
 class Command(BaseCommand):
@@ -14,8 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        cutoff = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
-        deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+        deleted, cutoff = idempotency_records_purge()
         self.stdout.write(
             f"Deleted {deleted} idempotency records older than {cutoff:%Y-%m-%d %H:%M}."
         )
