@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,6 +120,80 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# --- Background jobs (Celery, backend/celery.py). The broker (and the result store) is Redis:
+# CELERY_BROKER_URL, else REDIS_URL. With neither, every task runs in-process at .delay()
+# (eager), so `make run` needs no Redis, worker or beat; `make worker` / `make beat` refuse.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = not CELERY_BROKER_URL
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it finishes, not when a worker takes it, so a worker that dies
+# (deploy, OOM kill) gives its task back to the queue: every task must be idempotent (the
+# periodic jobs are). A task lost that way is retried up to its max_retries, then fails, so a
+# task that kills its worker cannot loop forever; requeueing is the fallback if the retry
+# cannot be sent. One message at a time per process, so a long job holds up nothing else.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Processes per worker (default: the machine's CPU count).
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)
+# The soft limit raises SoftTimeLimitExceeded inside the task; the hard one kills its process.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT_SECONDS", default=1500)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT_SECONDS", default=1800)
+# Redis hands an unacknowledged task to another worker after this long; with late acks a task
+# still running then would run twice, so it must outlast the hard time limit.
+_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY_TIMEOUT}
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT_SECONDS must be below CELERY_TASK_TIME_LIMIT_SECONDS."
+    )
+if CELERY_TASK_TIME_LIMIT >= _VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed CELERY_TASK_TIME_LIMIT_SECONDS."
+    )
+# Run exactly one beat. Times are London wall-clock (CELERY_TIMEZONE). The daily jobs run after
+# 02:00, so the clock changes (01:00-02:00 skipped in March, repeated in October) neither skip
+# nor repeat them (the hourly purge may, harmlessly). A run no worker has started within a few
+# hours is dropped (expires) rather than piling up: the next run catches up.
+# The Stripe outbox drain joins this schedule with the Stripe integration.
+_DAILY = {"expires": 4 * 3600}
+CELERY_BEAT_SCHEDULE = {
+    "foursquare-nightly-sync": {
+        "task": "venues.tasks.foursquare_nightly_sync",
+        "schedule": crontab(hour=2, minute=30),
+        "options": _DAILY,
+    },
+    "expire-points": {
+        "task": "rewards.tasks.expire_points",
+        "schedule": crontab(hour=3, minute=10),
+        "options": _DAILY,
+    },
+    "expire-vouchers": {
+        "task": "rewards.tasks.expire_vouchers",
+        "schedule": crontab(hour=3, minute=20),
+        "options": _DAILY,
+    },
+    "drop-old-locations": {
+        "task": "checkins.tasks.drop_old_locations",
+        "schedule": crontab(hour=3, minute=40),
+        "options": _DAILY,
+    },
+    "purge-idempotency-keys": {
+        "task": "backend.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
+    },
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
