@@ -67,6 +67,9 @@ class Venue(models.Model):
     )
     is_active = models.BooleanField(default=True)
     opening_hours = models.JSONField(default=dict, blank=True, validators=[validate_opening_hours])
+    website = models.URLField(
+        blank=True, help_text="The venue's own page; compared with Foursquare's."
+    )
 
     foursquare_place_id = models.CharField(max_length=64, blank=True)
     foursquare_status = models.CharField(
@@ -74,6 +77,9 @@ class Venue(models.Model):
     )
     foursquare_synced_at = models.DateTimeField(null=True, blank=True)
     foursquare_error = models.TextField(blank=True)
+    # Where Foursquare's listing differs from this record, as the last sync saw it:
+    # [{"field", "council", "foursquare"}] (venues.foursquare.drift).
+    foursquare_drift = models.JSONField(default=list, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -204,3 +210,85 @@ class Poster(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class FoursquarePlace(models.Model):
+    """The Foursquare place a venue is linked to, as last fetched.
+
+    A cache, not a copy: Foursquare's pay-as-you-go terms let only the place id be kept
+    indefinitely, so the details are refreshed by the nightly sync and carry ``fetched_at``.
+    """
+
+    class LinkedBy(models.TextChoices):
+        MATCH = "match"
+        SEARCH = "search"
+        MANUAL = "manual"
+
+    venue = models.OneToOneField(
+        Venue, on_delete=models.CASCADE, primary_key=True, related_name="foursquare_place"
+    )
+    place_id = models.CharField(max_length=64)
+    linked_by = models.CharField(max_length=8, choices=LinkedBy.choices)
+    match_score = models.FloatField(null=True, blank=True)
+    name = models.CharField(max_length=300)
+    categories = models.JSONField(default=list, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    locality = models.CharField(max_length=200, blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    rating = models.FloatField(null=True, blank=True, help_text="0-10, from Foursquare users.")
+    popularity = models.FloatField(null=True, blank=True, help_text="0-1, relative foot traffic.")
+    hours = models.JSONField(default=dict, blank=True)
+    tips_count = models.PositiveIntegerField(null=True, blank=True)
+    date_closed = models.DateField(null=True, blank=True)
+    fetched_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.place_id})"
+
+
+class FoursquareProposal(models.Model):
+    """One value the council proposed to Foursquare (Places Feedback), so that it is proposed
+    once: the same (place, field, value) is never sent twice, whatever Foursquare decided."""
+
+    class Field(models.TextChoices):
+        NAME = "name"
+        ADDRESS = "address"
+        POSTCODE = "postcode"
+        COORDINATES = "coordinates"
+        WEBSITE = "website"
+        CLOSED = "closed", "closed (venue deactivated)"
+
+    SENDING = "sending"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="foursquare_proposals")
+    place_id = models.CharField(max_length=64)
+    field = models.CharField(max_length=16, choices=Field.choices)
+    value = models.CharField(max_length=500)
+    suggestion_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Foursquare's word for where the proposal stands; "sending" while the call is in flight.
+    status = models.CharField(max_length=32, default=SENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place_id", "field", "value"], name="foursquare_proposal_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(resolved_at__isnull=True),
+                name="foursquare_proposal_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value} for {self.place_id}"

@@ -10,6 +10,7 @@ from backend.errors import INVALID, ApplicationError
 from venues import error_codes
 from venues.geocoding import GeocodingFailed, geocode_address
 from venues.models import Council, Role, Venue
+from venues.tasks import foursquare_sync_venue
 from venues.validators import normalise_postcode
 
 VENUE_EDITABLE_FIELDS = (
@@ -22,6 +23,7 @@ VENUE_EDITABLE_FIELDS = (
     "radius_m",
     "is_active",
     "opening_hours",
+    "website",
     "foursquare_place_id",
 )
 
@@ -76,6 +78,7 @@ def venue_create(
     longitude: float | None = None,
     radius_m: int = Venue.RADIUS_DEFAULT_M,
     opening_hours: dict | None = None,
+    website: str = "",
 ) -> Venue:
     """Register a venue; without coordinates its address is geocoded (before the transaction,
     so no database lock waits on the network)."""
@@ -92,6 +95,7 @@ def venue_create(
         longitude=longitude,
         radius_m=radius_m,
         opening_hours=opening_hours or {},
+        website=website,
     )
     try:
         with transaction.atomic():
@@ -125,21 +129,41 @@ def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
     try:
         with transaction.atomic():
             venue = Venue.objects.select_for_update().get(pk=venue.pk)
+            relinked = changes.get("foursquare_place_id", venue.foursquare_place_id) != (
+                venue.foursquare_place_id
+            )
             for field, value in changes.items():
                 setattr(venue, field, value)
+            if relinked:
+                # A place id set by hand is trusted: the sync fetches that place, no matching.
+                venue.foursquare_status = Venue.FoursquareStatus.PENDING
+                venue.foursquare_error = ""
+                venue.foursquare_drift = []
             venue.full_clean(validate_unique=False, validate_constraints=False)
             venue.save()
+            if relinked:
+                foursquare_sync_enqueue(venue=venue)
     except IntegrityError as exc:
         raise _venue_exists_error(venue.name, venue.postcode) from exc
     return Venue.objects.select_related("council").get(pk=venue.pk)
 
 
 def venue_deactivate(*, venue: Venue) -> Venue:
-    """Take a venue out of service. Nothing is deleted: its check-ins and history stay."""
+    """Take a venue out of service. Nothing is deleted: its check-ins and history stay. A venue
+    linked to Foursquare is then reported closed there (by the sync, in the background)."""
     with transaction.atomic():
         Venue.objects.filter(pk=venue.pk).update(is_active=False)
+        if venue.foursquare_place_id:
+            foursquare_sync_enqueue(venue=venue)
     venue.is_active = False
     return venue
+
+
+def foursquare_sync_enqueue(*, venue: Venue) -> None:
+    """Queue a Foursquare sync of the venue, sent once the current transaction commits (a
+    worker must see what it commits; without a broker it runs in-process right then)."""
+    venue_id = str(venue.pk)
+    transaction.on_commit(lambda: foursquare_sync_venue.delay(venue_id))
 
 
 def role_grant(

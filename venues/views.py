@@ -171,6 +171,7 @@ class VenueInputSerializer(serializers.Serializer):
     radius_m = serializers.IntegerField(
         min_value=Venue.RADIUS_MIN_M, max_value=Venue.RADIUS_MAX_M, required=False
     )
+    website = serializers.URLField(max_length=200, required=False, allow_blank=True)
     opening_hours = serializers.JSONField(
         required=False,
         validators=[validate_opening_hours],

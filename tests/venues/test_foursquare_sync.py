@@ -1,0 +1,486 @@
+"""The venue sync end to end against the fake Foursquare: link, snapshot, drift, push."""
+
+import time
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.factories import CouncilFactory, VenueFactory
+from tests.venues.fake_foursquare import library_place
+from venues.foursquare import sync as sync_module
+from venues.foursquare.sync import sync_venue
+from venues.models import FoursquarePlace, FoursquareProposal, Venue
+
+pytestmark = pytest.mark.django_db
+
+BARKING_ID = "4b0588a0f964a5203ad422e3"
+DAGENHAM_ID = "4ac518cef964a52013a620e3"
+
+
+def barking_place(*, name="Barking Library", **overrides):
+    values = {
+        "latitude": 51.53640,
+        "longitude": 0.07998,
+        "address": "2 Town Square",
+        "locality": "Barking",
+        "postcode": "IG11 7NB",
+        "website": "https://www.lbbd.gov.uk/barking-library",
+    } | overrides
+    return library_place(BARKING_ID, name, **values)
+
+
+@pytest.fixture
+def council():
+    return CouncilFactory(name="Barking and Dagenham", slug="barking-and-dagenham")
+
+
+@pytest.fixture
+def barking(council):
+    # The real row of the public library data.
+    return VenueFactory(
+        council=council,
+        name="Barking",
+        address="2 Town Square, Barking",
+        postcode="IG11 7NB",
+        latitude=51.536387,
+        longitude=0.079994,
+    )
+
+
+def reload(venue) -> Venue:
+    return Venue.objects.get(pk=venue.pk)
+
+
+class TestLinking:
+    def test_a_matched_venue_is_linked_with_a_snapshot_of_its_place(self, foursquare, barking):
+        foursquare.add(barking_place())
+
+        outcome = sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert outcome.status == "linked"
+        assert venue.foursquare_status == "linked"
+        assert venue.foursquare_place_id == BARKING_ID
+        assert venue.foursquare_error == ""
+        assert venue.foursquare_synced_at is not None
+        assert venue.foursquare_drift == []
+        place = FoursquarePlace.objects.get(venue=barking)
+        assert (place.place_id, place.linked_by, place.match_score) == (BARKING_ID, "match", 0.95)
+        assert place.name == "Barking Library"
+        assert place.categories == ["Library"]
+        assert (place.rating, place.popularity, place.tips_count) == (8.1, 0.82, 7)
+        assert place.website == "https://www.lbbd.gov.uk/barking-library"
+        assert place.hours["display"].startswith("Mon-Fri")
+        assert place.fetched_at is not None
+        [match] = foursquare.calls("GET", "/places/match")
+        assert match["params"]["city"] == "Barking"
+        assert match["params"]["cc"] == "GB"
+        assert foursquare.calls("GET", f"/places/{BARKING_ID}")
+
+    def test_a_weak_match_falls_back_to_a_nearby_search(self, foursquare, barking):
+        foursquare.add(barking_place())
+        foursquare.match_scores[BARKING_ID] = 0.5
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "linked"
+        assert FoursquarePlace.objects.get(venue=barking).linked_by == "search"
+        [search] = foursquare.calls("GET", "/places/search")
+        assert search["params"]["radius"] == str(barking.radius_m)
+
+    def test_no_match_and_nothing_nearby_is_unmatched_with_the_reason(self, foursquare, barking):
+        outcome = sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert outcome.status == venue.foursquare_status == "unmatched"
+        assert "place match found nothing" in venue.foursquare_error
+        assert "within 100 m" in venue.foursquare_error
+        assert venue.foursquare_place_id == ""
+        assert not FoursquarePlace.objects.exists()
+
+    def test_a_nearby_place_with_another_name_is_refused(self, foursquare, barking):
+        foursquare.add(
+            library_place(
+                "5a187743ccad6b307315e6fe",
+                "Barking Town Hall Cafe",
+                latitude=51.53641,
+                longitude=0.07999,
+                address="1 Clockhouse Avenue",
+                locality="Barking",
+                postcode="IG11 7LU",
+            )
+        )
+        foursquare.match_scores["5a187743ccad6b307315e6fe"] = 0.46
+
+        sync_venue(barking.pk)
+
+        assert reload(barking).foursquare_status == "unmatched"
+
+    def test_a_namesake_outside_the_radius_is_refused(self, foursquare, barking):
+        # 400 m east: the search's radius keeps it out, and so does the sync's own check.
+        foursquare.add(barking_place(longitude=0.08577))
+        foursquare.match_scores[BARKING_ID] = 0.5
+
+        sync_venue(barking.pk)
+
+        assert reload(barking).foursquare_status == "unmatched"
+
+    def test_the_closest_of_two_good_candidates_wins(self, foursquare, barking):
+        foursquare.add(barking_place(latitude=51.53690))  # 56 m north
+        foursquare.add(
+            library_place(
+                "4ac518cef964a52013a620aa",
+                "Barking Library",
+                latitude=51.53639,
+                longitude=0.07999,
+                address="2 Town Square",
+                locality="Barking",
+                postcode="IG11 7NB",
+            )
+        )
+        foursquare.match_scores = dict.fromkeys(foursquare.places, 0.5)
+
+        sync_venue(barking.pk)
+
+        assert reload(barking).foursquare_place_id == "4ac518cef964a52013a620aa"
+
+
+class TestIdempotence:
+    def test_a_second_run_refreshes_the_same_link_without_matching_again(self, foursquare, barking):
+        foursquare.add(barking_place())
+        sync_venue(barking.pk)
+        first_fetch = FoursquarePlace.objects.get(venue=barking).fetched_at
+        foursquare.places[BARKING_ID]["rating"] = 9.2
+
+        sync_venue(barking.pk)
+
+        assert FoursquarePlace.objects.count() == 1
+        place = FoursquarePlace.objects.get(venue=barking)
+        assert place.rating == 9.2
+        assert place.fetched_at > first_fetch
+        assert place.linked_by == "match"
+        assert len(foursquare.calls("GET", "/places/match")) == 1
+        assert reload(barking).foursquare_place_id == BARKING_ID
+
+    def test_a_place_id_set_by_hand_is_trusted(self, foursquare, barking):
+        foursquare.add(barking_place())
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+
+        sync_venue(barking.pk)
+
+        assert foursquare.calls("GET", "/places/match") == []
+        assert foursquare.calls("GET", "/places/search") == []
+        assert FoursquarePlace.objects.get(venue=barking).linked_by == "manual"
+        assert reload(barking).foursquare_status == "linked"
+
+    def test_a_place_id_foursquare_does_not_know_is_an_error_that_says_so(
+        self, foursquare, barking
+    ):
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id="5a187743ccad6b307315e6fe")
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "error"
+        assert "has no place '5a187743ccad6b307315e6fe'" in venue.foursquare_error
+
+
+class TestFailures:
+    def test_401_is_an_error_with_a_clear_message_and_no_retry(self, foursquare, barking, settings):
+        settings.FOURSQUARE_API_KEY = "revoked"
+        foursquare.add(barking_place())
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "error"
+        assert "refused the service key (401)" in venue.foursquare_error
+        assert "FOURSQUARE_API_KEY" in venue.foursquare_error
+        assert len(foursquare.requests) == 1
+
+    def test_429_with_retry_after_is_retried_then_linked(self, foursquare, barking):
+        foursquare.add(barking_place())
+        foursquare.fail("/places/match", 429, headers={"Retry-After": "1"})
+
+        sync_venue(barking.pk)
+
+        assert reload(barking).foursquare_status == "linked"
+        assert len(foursquare.calls("GET", "/places/match")) == 2
+
+    def test_500_three_times_is_an_error(self, foursquare, barking):
+        foursquare.add(barking_place())
+        foursquare.fail("/places/match", 500, times=3)
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "error"
+        assert "failed (500) after retrying" in venue.foursquare_error
+        assert len(foursquare.calls("GET", "/places/match")) == 3
+
+    def test_a_timeout_is_an_error(self, foursquare, barking, settings):
+        settings.FOURSQUARE_READ_TIMEOUT_SECONDS = 0.2
+        settings.FOURSQUARE_MAX_RETRIES = 0
+        foursquare.add(barking_place())
+        foursquare.fail("/places/match", 200, delay_seconds=0.35)
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "error"
+        assert "did not answer in time" in venue.foursquare_error
+        time.sleep(0.2)  # the one-thread fake finishes the abandoned request
+
+    def test_malformed_json_is_an_error(self, foursquare, barking):
+        foursquare.add(barking_place())
+        foursquare.fail(f"/places/{BARKING_ID}", 200, body=b'{"results": "not a place"}')
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "error"
+        assert "no fsq_place_id or name" in venue.foursquare_error
+        assert not FoursquarePlace.objects.exists()
+
+    def test_an_error_keeps_the_last_good_link(self, foursquare, barking):
+        foursquare.add(barking_place())
+        sync_venue(barking.pk)
+        foursquare.fail(f"/places/{BARKING_ID}", 503, times=3)
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "error"
+        assert venue.foursquare_place_id == BARKING_ID
+        assert FoursquarePlace.objects.filter(venue=barking).exists()
+
+    def test_without_a_key_nothing_is_sent_and_the_venue_says_why(
+        self, foursquare, barking, settings
+    ):
+        settings.FOURSQUARE_API_KEY = ""
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "error"
+        assert "set FOURSQUARE_API_KEY" in venue.foursquare_error
+        assert foursquare.requests == []
+
+
+class TestCouncilWide:
+    def test_one_failing_venue_does_not_stop_the_others(self, foursquare, council, barking, capsys):
+        dagenham = VenueFactory(
+            council=council,
+            name="Dagenham",
+            address="1 Church Elm Lane, Dagenham",
+            postcode="RM10 9QS",
+            latitude=51.540376,
+            longitude=0.148329,
+        )
+        marks_gate = VenueFactory(
+            council=council,
+            name="Marks Gate",
+            address="Marks Gate Community Complex, Rose Lane, Marks Gate",
+            postcode="RM6 5NJ",
+            latitude=51.585380,
+            longitude=0.135866,
+        )
+        VenueFactory(name="Elsewhere")  # another council's venue is left alone
+        foursquare.add(barking_place())
+        foursquare.add(
+            library_place(
+                DAGENHAM_ID,
+                "Dagenham Library",
+                latitude=51.540376,
+                longitude=0.148329,
+                address="1 Church Elm Lane",
+                locality="Dagenham",
+                postcode="RM10 9QS",
+            )
+        )
+        # Dagenham's details fail for good; Marks Gate is not on Foursquare at all.
+        foursquare.fail(f"/places/{DAGENHAM_ID}", 500, times=3)
+
+        call_command("sync_foursquare", "--council", council.slug)
+
+        assert reload(barking).foursquare_status == "linked"
+        assert reload(dagenham).foursquare_status == "error"
+        assert reload(marks_gate).foursquare_status == "unmatched"
+        out = capsys.readouterr().out
+        assert "Barking and Dagenham: 1 linked, 1 unmatched, 1 error, 0 pending (3 venues)." in out
+        assert "error     Dagenham: Foursquare failed (500)" in out
+        assert len(foursquare.calls("GET", "/places/match")) == 3
+
+    def test_an_unexpected_failure_is_recorded_and_the_run_goes_on(
+        self, foursquare, council, barking, monkeypatch, capsys
+    ):
+        broken = VenueFactory(council=council, name="Aardvark")  # synced first, by name
+        foursquare.add(barking_place())
+        real_drift = sync_module.compute_drift
+
+        def drift_failing_for_one(venue, place):
+            if venue.pk == broken.pk:
+                raise RuntimeError("a bug")
+            return real_drift(venue, place)
+
+        monkeypatch.setattr(sync_module, "compute_drift", drift_failing_for_one)
+        foursquare.add(
+            library_place(
+                "4ac518cef964a52013a620ff",
+                "Aardvark Library",
+                latitude=broken.latitude,
+                longitude=broken.longitude,
+                address="2 Town Square",
+                locality="Barking",
+                postcode="IG11 7NB",
+            )
+        )
+
+        call_command("sync_foursquare", "--council", council.slug)
+
+        assert reload(broken).foursquare_status == "error"
+        assert "failed unexpectedly" in reload(broken).foursquare_error
+        assert reload(barking).foursquare_status == "linked"
+        assert "1 linked, 0 unmatched, 1 error" in capsys.readouterr().out
+
+    def test_one_venue_by_id(self, foursquare, council, barking):
+        other = VenueFactory(council=council, name="Dagenham")
+        foursquare.add(barking_place())
+
+        call_command("sync_foursquare", "--venue", str(barking.pk))
+
+        assert reload(barking).foursquare_status == "linked"
+        assert reload(other).foursquare_status == "pending"
+
+    @pytest.mark.parametrize(
+        "arguments, message",
+        [
+            (["--council", "nowhere"], "No council has the slug 'nowhere'"),
+            (["--venue", "not-a-uuid"], "'not-a-uuid' is not a venue id"),
+            (["--venue", "5e0b7c1e-3b7e-4f57-9d6c-2f1a3c0e9b11"], "No venue has the id"),
+        ],
+    )
+    def test_bad_arguments_are_refused(self, arguments, message):
+        with pytest.raises(CommandError, match=message):
+            call_command("sync_foursquare", *arguments)
+
+
+class TestDriftAndPush:
+    def drifted_place(self):
+        # Foursquare's listing is out of date: old name, old postcode, pin 210 m off, old site.
+        return barking_place(
+            name="Barking Learning Centre",
+            postcode="IG11 7NA",
+            latitude=51.53830,
+            website="http://www.barking-dagenham.gov.uk/library",
+        )
+
+    def test_drift_is_recorded_field_by_field(self, foursquare, barking):
+        Venue.objects.filter(pk=barking.pk).update(
+            website="https://www.lbbd.gov.uk/barking-library"
+        )
+        foursquare.add(self.drifted_place())
+        foursquare.match_scores[BARKING_ID] = 0.9
+
+        sync_venue(barking.pk)
+
+        drift = {item["field"]: item for item in reload(barking).foursquare_drift}
+        assert set(drift) == {"name", "postcode", "coordinates", "website"}
+        assert drift["name"] == {
+            "field": "name",
+            "council": "Barking",
+            "foursquare": "Barking Learning Centre",
+        }
+        assert drift["postcode"]["foursquare"] == "IG11 7NA"
+        assert 200 < drift["coordinates"]["distance_m"] < 220
+        assert drift["website"]["council"] == "https://www.lbbd.gov.uk/barking-library"
+
+    def test_the_councils_values_are_proposed_once(self, foursquare, barking):
+        foursquare.add(self.drifted_place())
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+
+        first = sync_venue(barking.pk)
+        second = sync_venue(barking.pk)
+
+        assert sorted(first.proposed) == ["coordinates", "name", "postcode"]
+        assert second.proposed == []
+        [call] = foursquare.calls("POST", f"/places/{BARKING_ID}/suggest/edit")
+        assert call["params"] == {
+            "name": "Barking",
+            "postcode": "IG11 7NB",
+            "latitude": "51.536387",
+            "longitude": "0.079994",
+        }
+        proposals = FoursquareProposal.objects.filter(venue=barking)
+        assert proposals.count() == 3
+        assert {p.status for p in proposals} == {"pending"}
+        assert len({p.suggestion_id for p in proposals}) == 1
+
+    def test_a_new_council_value_is_proposed_but_not_the_old_again(self, foursquare, barking):
+        foursquare.add(self.drifted_place())
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+        sync_venue(barking.pk)
+        Venue.objects.filter(pk=barking.pk).update(name="Barking Central")
+
+        outcome = sync_venue(barking.pk)
+
+        assert outcome.proposed == ["name"]
+        last = foursquare.calls("POST", f"/places/{BARKING_ID}/suggest/edit")[-1]
+        assert last["params"] == {"name": "Barking Central"}
+
+    def test_the_verdicts_are_read_back(self, foursquare, barking):
+        foursquare.add(self.drifted_place())
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+        sync_venue(barking.pk)
+        suggestion_id = FoursquareProposal.objects.first().suggestion_id
+        foursquare.set_suggestion_status(suggestion_id, "accepted", resolved=True)
+
+        sync_venue(barking.pk)
+
+        assert {p.status for p in FoursquareProposal.objects.all()} == {"accepted"}
+        assert all(p.resolved_at for p in FoursquareProposal.objects.all())
+        [status_call, *_] = foursquare.calls("GET", "/places/suggest/status")
+        assert status_call["params"]["suggested_edit_ids"] == suggestion_id
+
+    def test_a_failed_proposal_keeps_the_link_and_is_tried_again_next_time(
+        self, foursquare, barking
+    ):
+        foursquare.add(self.drifted_place())
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+        foursquare.fail(r"/places/.*/suggest/edit", 403, method="POST")
+
+        sync_venue(barking.pk)
+
+        venue = reload(barking)
+        assert venue.foursquare_status == "linked"
+        assert "proposing the council's values failed" in venue.foursquare_error
+        assert not FoursquareProposal.objects.exists()
+
+        sync_venue(barking.pk)
+
+        assert FoursquareProposal.objects.count() == 3
+        assert reload(barking).foursquare_error == ""
+
+    def test_proposals_can_be_switched_off(self, foursquare, barking, settings):
+        settings.FOURSQUARE_PROPOSE_EDITS = False
+        foursquare.add(self.drifted_place())
+
+        sync_venue(barking.pk)
+
+        assert reload(barking).foursquare_drift
+        assert foursquare.calls("POST", r".*") == []
+
+    def test_a_deactivated_venue_is_reported_closed_once(self, foursquare, barking):
+        foursquare.add(barking_place())
+        sync_venue(barking.pk)
+        Venue.objects.filter(pk=barking.pk).update(is_active=False)
+
+        sync_venue(barking.pk)
+        sync_venue(barking.pk)
+
+        [call] = foursquare.calls("POST", f"/places/{BARKING_ID}/suggest/remove")
+        assert call["params"]["reason"] == "closed"
+        assert "Barking and Dagenham has closed Barking" in call["params"]["comment"]
+        assert FoursquareProposal.objects.get(venue=barking).field == "closed"

@@ -1,0 +1,122 @@
+"""The Foursquare endpoints: start a venue's sync, and the council's drift report."""
+
+from django.core.cache import cache
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from backend import errors
+from backend.openapi import error_responses
+from venues.models import Council, Venue
+from venues.permissions import VenueAccess
+from venues.scoping import CouncilScopedApi, VenueScopedApi
+from venues.selectors import council_foursquare_report, council_foursquare_summary
+from venues.serializers import (
+    FoursquareLinkSerializer,
+    FoursquarePlaceSerializer,
+    FoursquareProposalSerializer,
+)
+from venues.services import foursquare_sync_enqueue
+
+# A manager pressing the button repeatedly queues one sync, not one per press.
+SYNC_REQUEST_DEDUP_SECONDS = 60
+
+SCOPED_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
+
+
+class FoursquareSyncQueuedSerializer(serializers.Serializer):
+    venue = serializers.UUIDField(source="id")
+    foursquare = FoursquareLinkSerializer(source="*")
+    queued = serializers.BooleanField(
+        help_text="False when a sync of this venue was already asked for in the last minute."
+    )
+
+
+class VenueFoursquareSyncApi(VenueScopedApi):
+    access_by_method = {"POST": VenueAccess.MANAGE}
+
+    @extend_schema(
+        operation_id="venues_foursquare_sync",
+        request=None,
+        description=(
+            "Queues a Foursquare sync of the venue: link (place match, then a nearby search), "
+            "refresh the cached details, record drift, propose the council's values. The "
+            "venue's `foursquare` block says how it went once the sync has run."
+        ),
+        responses={202: FoursquareSyncQueuedSerializer, **error_responses(*SCOPED_ERRORS)},
+    )
+    def post(self, request, venue: Venue):
+        queued = cache.add(
+            f"foursquare-sync-queued:{venue.pk}",
+            timezone.now().isoformat(),
+            timeout=SYNC_REQUEST_DEDUP_SECONDS,
+        )
+        if queued:
+            foursquare_sync_enqueue(venue=venue)
+        # Without a broker the sync has already run in-process: answer with what it did.
+        venue.refresh_from_db()
+        venue.queued = queued
+        return Response(FoursquareSyncQueuedSerializer(venue).data, status=status.HTTP_202_ACCEPTED)
+
+
+class FoursquareReportVenueSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    postcode = serializers.CharField()
+    foursquare = FoursquareLinkSerializer(source="*")
+    place = serializers.SerializerMethodField()
+    proposals = FoursquareProposalSerializer(source="foursquare_proposals", many=True)
+
+    @extend_schema_field(FoursquarePlaceSerializer(allow_null=True))
+    def get_place(self, venue):
+        try:
+            place = venue.foursquare_place
+        except Venue.foursquare_place.RelatedObjectDoesNotExist:
+            return None
+        return FoursquarePlaceSerializer(place).data
+
+
+class FoursquareSummarySerializer(serializers.Serializer):
+    venues = serializers.IntegerField(help_text="Active venues of the council.")
+    pending = serializers.IntegerField()
+    linked = serializers.IntegerField()
+    unmatched = serializers.IntegerField()
+    error = serializers.IntegerField()
+    drifted = serializers.IntegerField(help_text="Linked venues whose listing differs.")
+
+
+class FoursquareReportSerializer(serializers.Serializer):
+    council = serializers.SlugField()
+    summary = FoursquareSummarySerializer()
+    venues = FoursquareReportVenueSerializer(many=True)
+
+
+class CouncilFoursquareReportApi(CouncilScopedApi):
+    council_admin_methods = frozenset({"GET"})
+
+    @extend_schema(
+        operation_id="councils_foursquare_report",
+        description=(
+            "How the council's venues stand on Foursquare: counts by sync status, and the "
+            "venues that need a look (drifted, unmatched, in error) with what differs, the "
+            "cached listing (rating, popularity, tips) and what was proposed to Foursquare."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "all",
+                OpenApiTypes.BOOL,
+                description="Every active venue, not only those that need a look.",
+            )
+        ],
+        responses={200: FoursquareReportSerializer, **error_responses(*SCOPED_ERRORS)},
+    )
+    def get(self, request, council: Council):
+        everything = request.query_params.get("all", "").lower() in ("1", "true", "yes")
+        report = {
+            "council": council.slug,
+            "summary": council_foursquare_summary(council),
+            "venues": council_foursquare_report(council, everything=everything),
+        }
+        return Response(FoursquareReportSerializer(report).data)
