@@ -38,3 +38,8 @@ FOURSQUARE_CONNECT_TIMEOUT_SECONDS = 1.0
 FOURSQUARE_READ_TIMEOUT_SECONDS = 1.0
 FOURSQUARE_BACKOFF_FACTOR = 0.01
 FOURSQUARE_BACKOFF_MAX_SECONDS = 0.05
+
+# Tests never need a broker: every task runs in-process at .delay() and raises what it raises,
+# even when REDIS_URL is set. The broker URL stays, for the real worker of tests/celery_worker.py.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

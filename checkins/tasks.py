@@ -1,0 +1,27 @@
+"""Periodic jobs of the check-ins app, run by Celery beat (settings.CELERY_BEAT_SCHEDULE).
+
+Idempotent: clearing coordinates that are already cleared changes nothing, so two overlapping
+runs need no lock. A database outage is retried with backoff; the next run catches up anyway.
+"""
+
+from celery import shared_task
+from celery.utils.log import get_task_logger
+from django.db import OperationalError
+
+from checkins.services import checkin_locations_drop
+
+logger = get_task_logger(__name__)
+
+
+@shared_task(
+    name="checkins.tasks.drop_old_locations",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def drop_old_locations() -> dict:
+    """Forget raw coordinates older than LOCATION_RETENTION_DAYS, keeping distances (daily)."""
+    checkins, attempts = checkin_locations_drop()
+    summary = {"checkins_cleared": checkins, "attempts_cleared": attempts}
+    logger.info("Dropped old locations: %s", summary)
+    return summary

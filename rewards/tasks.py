@@ -1,0 +1,42 @@
+"""Periodic jobs of the rewards app, run by Celery beat (settings.CELERY_BEAT_SCHEDULE).
+
+Both are idempotent: each lot or voucher is re-checked under its row lock and settled once,
+under its own ledger idempotency key, so two overlapping runs (a slow run meeting the next beat,
+or a task redelivered after its worker died) post nothing twice and need no lock of their own.
+A database outage is retried with backoff; the next run catches up anyway.
+"""
+
+from celery import shared_task
+from celery.utils.log import get_task_logger
+from django.db import OperationalError
+
+from rewards.redemption import vouchers_expire_lapsed
+from rewards.wallet import points_expire_lapsed
+
+logger = get_task_logger(__name__)
+
+
+@shared_task(
+    name="rewards.tasks.expire_points",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def expire_points() -> dict:
+    """Post an 'expire' transaction for what every lapsed points lot still holds (daily)."""
+    summary = {"lots_expired": points_expire_lapsed()}
+    logger.info("Expired points: %s", summary)
+    return summary
+
+
+@shared_task(
+    name="rewards.tasks.expire_vouchers",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def expire_vouchers() -> dict:
+    """Settle every issued voucher past its expiry as expired (daily)."""
+    summary = {"vouchers_expired": vouchers_expire_lapsed()}
+    logger.info("Expired vouchers: %s", summary)
+    return summary
