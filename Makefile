@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check migrate seed clean
+.PHONY: run test lint format check migrate seed clean worker beat
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,22 @@ run: $(STAMP)
 ## test: the whole suite (SQLite, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refuse to start a worker or beat with no broker: then every job already runs in-process
+# (Celery eager). Asks the settings, so a broker set in .env counts as well.
+REQUIRE_BROKER = $(BIN)/python -c 'import sys; from backend.settings import CELERY_BROKER_URL; \
+	sys.exit(None if CELERY_BROKER_URL else "No broker: set REDIS_URL (or CELERY_BROKER_URL). \
+	Without one, background jobs run in-process (Celery eager) and need no worker or beat.")'
+
+## worker: a Celery worker for the background jobs (needs REDIS_URL or CELERY_BROKER_URL)
+worker: $(STAMP)
+	@$(REQUIRE_BROKER)
+	$(BIN)/celery -A backend worker --loglevel=INFO
+
+## beat: the periodic jobs' scheduler; run exactly one per deployment (needs a broker too)
+beat: $(STAMP)
+	@$(REQUIRE_BROKER)
+	$(BIN)/celery -A backend beat --loglevel=INFO --schedule .celerybeat-schedule
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
