@@ -2,12 +2,14 @@
 ``is_staff`` with their role) see and edit only the councils and venues their roles cover."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.html import format_html, format_html_join
 
-from venues.models import Council, Poster, Role, Venue
+from venues.models import Council, FoursquarePlace, FoursquareProposal, Poster, Role, Venue
 from venues.permissions import VenueAccess, has_venue_access, is_council_admin
 from venues.posters.services import poster_revoke
-from venues.services import unique_slug, venue_deactivate
+from venues.services import foursquare_sync_enqueue, unique_slug, venue_deactivate
 
 _MANAGING_ROLES = (Role.Kind.COUNCIL_ADMIN, Role.Kind.VENUE_MANAGER)
 
@@ -32,8 +34,13 @@ def holds_managing_role(user) -> bool:
     return user.is_superuser or Role.objects.filter(user=user, role__in=_MANAGING_ROLES).exists()
 
 
+# Django 6 assumes https for scheme-less URLs typed into a form; so do we, already.
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -59,10 +66,49 @@ class CouncilAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class FoursquareDriftFilter(admin.SimpleListFilter):
+    title = "Foursquare listing"
+    parameter_name = "foursquare_drift"
+
+    def lookups(self, request, model_admin):
+        return [("differs", "differs from ours"), ("same", "matches ours")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "differs":
+            return queryset.exclude(foursquare_drift=[])
+        if self.value() == "same":
+            return queryset.filter(foursquare_drift=[])
+        return queryset
+
+
+class FoursquareProposalInline(admin.TabularInline):
+    model = FoursquareProposal
+    verbose_name_plural = "Values proposed to Foursquare"
+    fields = ["field", "value", "status", "suggestion_id", "created_at", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
-    list_display = ["name", "council", "category", "postcode", "is_active", "foursquare_status"]
-    list_filter = ["is_active", "category", "foursquare_status", "council"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    list_display = [
+        "name",
+        "council",
+        "category",
+        "postcode",
+        "is_active",
+        "foursquare_status",
+        "foursquare_differs",
+    ]
+    list_filter = ["is_active", "category", "foursquare_status", FoursquareDriftFilter, "council"]
     search_fields = ["name", "postcode", "address"]
     list_select_related = ["council"]
     readonly_fields = [
@@ -71,12 +117,52 @@ class VenueAdmin(admin.ModelAdmin):
         "foursquare_status",
         "foursquare_synced_at",
         "foursquare_error",
+        "foursquare_drift_table",
+        "foursquare_listing",
     ]
-    actions = ["deactivate"]
+    inlines = [FoursquareProposalInline]
+    actions = ["deactivate", "sync_with_foursquare"]
     list_per_page = 50
 
     def get_queryset(self, request):
         return managed_venues(request.user).select_related("council")
+
+    @admin.display(description="Foursquare differs")
+    def foursquare_differs(self, venue):
+        return ", ".join(item["field"] for item in venue.foursquare_drift) or "-"
+
+    @admin.display(description="Where Foursquare differs")
+    def foursquare_drift_table(self, venue):
+        if not venue.foursquare_drift:
+            return "Nothing (or not linked yet)."
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            (
+                (item["field"], item["council"], item["foursquare"] or "(none)")
+                for item in venue.foursquare_drift
+            ),
+        )
+        return format_html(
+            "<table><tr><th></th><th>Council</th><th>Foursquare</th></tr>{}</table>", rows
+        )
+
+    @admin.display(description="Foursquare listing (cached)")
+    def foursquare_listing(self, venue):
+        place = FoursquarePlace.objects.filter(venue=venue).first()
+        if place is None:
+            return "-"
+        return format_html(
+            "{} ({}) &middot; rating {} &middot; popularity {} &middot; {} tips &middot; "
+            "linked by {} &middot; fetched {}",
+            place.name,
+            ", ".join(place.categories) or "no category",
+            place.rating if place.rating is not None else "-",
+            place.popularity if place.popularity is not None else "-",
+            place.tips_count if place.tips_count is not None else "-",
+            place.linked_by,
+            place.fetched_at.strftime("%d %b %Y %H:%M"),
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "council":
@@ -91,7 +177,16 @@ class VenueAdmin(admin.ModelAdmin):
         if not change:
             taken = set(Venue.objects.filter(council=obj.council).values_list("slug", flat=True))
             obj.slug = unique_slug(obj.name, taken)
+        relinked = change and "foursquare_place_id" in form.changed_data
+        if relinked:
+            # As through the API: a place id set by hand is trusted by the next sync.
+            obj.foursquare_status = Venue.FoursquareStatus.PENDING
+            obj.foursquare_error = ""
+            obj.foursquare_drift = []
         super().save_model(request, obj, form, change)
+        closed = change and "is_active" in form.changed_data and not obj.is_active
+        if relinked or (closed and obj.foursquare_place_id):
+            foursquare_sync_enqueue(venue=obj)
 
     def has_module_permission(self, request):
         return holds_managing_role(request.user)
@@ -114,6 +209,17 @@ class VenueAdmin(admin.ModelAdmin):
         for venue in queryset:
             venue_deactivate(venue=venue)
         self.message_user(request, f"{queryset.count()} venue(s) deactivated.", messages.SUCCESS)
+
+    @admin.action(description="Sync the selected venues with Foursquare")
+    def sync_with_foursquare(self, request, queryset):
+        for venue in queryset:
+            foursquare_sync_enqueue(venue=venue)
+        self.message_user(
+            request,
+            f"Foursquare sync queued for {queryset.count()} venue(s); their status updates "
+            "when it has run.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Role)

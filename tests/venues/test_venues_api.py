@@ -47,7 +47,14 @@ class TestRead:
             "radius_m": 100,
             "is_active": True,
             "opening_hours": {"monday": [{"opens": "09:00", "closes": "17:00"}]},
-            "foursquare": {"place_id": "", "status": "pending", "synced_at": None, "error": ""},
+            "website": "",
+            "foursquare": {
+                "place_id": "",
+                "status": "pending",
+                "synced_at": None,
+                "error": "",
+                "drift": [],
+            },
         }
 
     def test_the_list_filters_by_category_council_and_name(self, api_client):

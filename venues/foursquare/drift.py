@@ -39,6 +39,18 @@ CATEGORY_WORDS = {
     VenueCategory.OTHER: (),
 }
 
+# Words of Foursquare category names that fit each of our categories.
+FOURSQUARE_CATEGORY_WORDS = {
+    VenueCategory.LIBRARY: ("library",),
+    VenueCategory.LEISURE_CENTRE: ("gym", "sport", "recreation", "leisure", "pool", "fitness"),
+    VenueCategory.MUSEUM: ("museum", "gallery"),
+    VenueCategory.PARK: ("park", "garden", "playground"),
+    VenueCategory.COMMUNITY_CENTRE: ("community",),
+    VenueCategory.THEATRE: ("theater", "theatre", "performing arts", "concert"),
+    VenueCategory.COUNCIL_OFFICE: ("government", "city hall", "town hall"),
+    VenueCategory.OTHER: (),
+}
+
 _ABBREVIATIONS = {"rd": "road", "st": "street", "ave": "avenue", "ln": "lane", "sq": "square"}
 
 
@@ -63,6 +75,16 @@ def name_similarity(ours: str, theirs: str, category: str) -> float:
     if a == b:
         return 1.0
     return SequenceMatcher(None, a, b).ratio()
+
+
+def category_fits(category: str, foursquare_categories: list[str]) -> bool | None:
+    """Whether Foursquare files the place under something our category covers; None when
+    there is nothing to compare (no categories, or our ``other``)."""
+    words = FOURSQUARE_CATEGORY_WORDS.get(category, ())
+    if not words or not foursquare_categories:
+        return None
+    names = " ".join(foursquare_categories).lower()
+    return any(word in names for word in words)
 
 
 def split_address(address: str) -> tuple[str, str]:

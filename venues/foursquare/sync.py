@@ -35,6 +35,7 @@ from venues.foursquare.client import (
     PlaceMatch,
 )
 from venues.foursquare.drift import (
+    category_fits,
     comparable_name,
     compute_drift,
     coordinates_text,
@@ -50,6 +51,8 @@ Status = Venue.FoursquareStatus
 COUNTRY_CODE = "GB"
 # In the fallback search, how much a candidate's distance counts against its name similarity.
 DISTANCE_WEIGHT = 0.2
+# ... and how much a place filed under another kind of venue is trusted less.
+OTHER_CATEGORY_DISCOUNT = 0.75
 
 
 @dataclass
@@ -198,12 +201,15 @@ def _find_place(venue: Venue, client: FoursquareClient) -> _Found:
 
 
 def best_candidate(venue: Venue, candidates: list[Place]) -> Place | None:
-    """The nearby place most like the venue: name similarity, less a little for distance;
-    names less similar than FOURSQUARE_MIN_NAME_SIMILARITY, and places outside the venue's
-    radius, are refused."""
+    """The nearby place most like the venue: name similarity (discounted when Foursquare files
+    the place under another kind of venue: "Marks Gate Cafe" is not the Marks Gate library),
+    less a little for distance. Names less similar than FOURSQUARE_MIN_NAME_SIMILARITY, and
+    places outside the venue's radius, are refused."""
     scored = []
     for place in candidates:
         similarity = name_similarity(venue.name, place.name, venue.category)
+        if category_fits(venue.category, place.categories) is False:
+            similarity *= OTHER_CATEGORY_DISCOUNT
         if similarity < settings.FOURSQUARE_MIN_NAME_SIMILARITY:
             continue
         distance = _distance_m(venue, place)
