@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from pytest_socket import SocketConnectBlockedError
 
 from tests.venues.fake_foursquare import API_VERSION, SERVICE_KEY, library_place
 from venues.foursquare.client import (
@@ -250,3 +251,14 @@ def test_suggestion_statuses_are_read_back(foursquare, barking, client):
 
     assert (status.id, status.status) == (edit.id, "accepted")
     assert status.resolved_at is not None
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_the_client_cannot_reach_a_real_host_from_a_test(settings):
+    # pytest-socket (pyproject addopts) lets tests connect to loopback only.
+    settings.FOURSQUARE_API_BASE = "http://93.184.215.14"
+    with (
+        FoursquareClient.from_settings() as client,
+        pytest.raises(SocketConnectBlockedError),
+    ):
+        client.place(PLACE_ID)
