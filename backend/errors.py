@@ -43,6 +43,7 @@ NOT_ACCEPTABLE = ErrorCode("not_acceptable", 406)
 UNSUPPORTED_MEDIA_TYPE = ErrorCode("unsupported_media_type", 415)
 THROTTLED = ErrorCode("throttled", 429)
 SERVER_ERROR = ErrorCode("server_error", 500)
+SERVICE_UNAVAILABLE = ErrorCode("service_unavailable", 503)
 
 # DRF exception classes -> the contract's generic codes. Order matters: subclasses first.
 _CODE_BY_EXCEPTION: tuple[tuple[type[exceptions.APIException], ErrorCode], ...] = (

@@ -2,14 +2,20 @@
 ``is_staff`` with their role) see and edit only the councils and venues their roles cover."""
 
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils.html import format_html, format_html_join
 
 from venues.models import Council, FoursquarePlace, FoursquareProposal, Poster, Role, Venue
 from venues.permissions import VenueAccess, has_venue_access, is_council_admin
 from venues.posters.services import poster_revoke
-from venues.services import foursquare_sync_enqueue, unique_slug, venue_deactivate
+from venues.services import (
+    foursquare_sync_enqueue,
+    unique_slug,
+    venue_deactivate,
+    venue_foursquare_follow_up,
+    venue_foursquare_relink,
+)
 
 _MANAGING_ROLES = (Role.Kind.COUNCIL_ADMIN, Role.Kind.VENUE_MANAGER)
 
@@ -177,16 +183,12 @@ class VenueAdmin(admin.ModelAdmin):
         if not change:
             taken = set(Venue.objects.filter(council=obj.council).values_list("slug", flat=True))
             obj.slug = unique_slug(obj.name, taken)
-        relinked = change and "foursquare_place_id" in form.changed_data
-        if relinked:
-            # As through the API: a place id set by hand is trusted by the next sync.
-            obj.foursquare_status = Venue.FoursquareStatus.PENDING
-            obj.foursquare_error = ""
-            obj.foursquare_drift = []
-        super().save_model(request, obj, form, change)
-        closed = change and "is_active" in form.changed_data and not obj.is_active
-        if relinked or (closed and obj.foursquare_place_id):
-            foursquare_sync_enqueue(venue=obj)
+        changed = set(form.changed_data) if change else set()
+        with transaction.atomic():
+            if "foursquare_place_id" in changed:
+                venue_foursquare_relink(venue=obj)
+            super().save_model(request, obj, form, change)
+            venue_foursquare_follow_up(venue=obj, changed=changed)
 
     def has_module_permission(self, request):
         return holds_managing_role(request.user)

@@ -1,11 +1,14 @@
+import logging
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from venues.validators import validate_opening_hours, validate_postcode
+
+logger = logging.getLogger(__name__)
 
 
 class Council(models.Model):
@@ -46,6 +49,16 @@ class Venue(models.Model):
         UNMATCHED = "unmatched"
         ERROR = "error"
 
+    # Where a Foursquare link may go from each status (set_foursquare_status refuses the rest).
+    # A linked venue keeps its place id, so it is never matched again and cannot become
+    # unmatched; a place id changed by hand sends any venue back to pending.
+    FOURSQUARE_TRANSITIONS = {
+        FoursquareStatus.PENDING: {"pending", "linked", "unmatched", "error"},
+        FoursquareStatus.LINKED: {"linked", "error", "pending"},
+        FoursquareStatus.UNMATCHED: {"unmatched", "linked", "error", "pending"},
+        FoursquareStatus.ERROR: {"error", "linked", "unmatched", "pending"},
+    }
+
     RADIUS_MIN_M = 10
     RADIUS_MAX_M = 1000
     RADIUS_DEFAULT_M = 100
@@ -71,7 +84,13 @@ class Venue(models.Model):
         blank=True, help_text="The venue's own page; compared with Foursquare's."
     )
 
-    foursquare_place_id = models.CharField(max_length=64, blank=True)
+    foursquare_place_id = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9A-Za-z_-]*$", "A Foursquare place id is letters and digits.")
+        ],
+    )
     foursquare_status = models.CharField(
         max_length=16, choices=FoursquareStatus.choices, default=FoursquareStatus.PENDING
     )
@@ -122,6 +141,20 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.postcode})"
+
+    def set_foursquare_status(self, status: str, *, error: str = "") -> None:
+        """Move the Foursquare link to ``status`` (with the error text, empty unless it is
+        one), along FOURSQUARE_TRANSITIONS. The caller saves."""
+        if status not in self.FOURSQUARE_TRANSITIONS[self.foursquare_status]:
+            raise ValueError(
+                f"A Foursquare link cannot go from {self.foursquare_status} to {status}."
+            )
+        if status != self.foursquare_status:
+            logger.info(
+                "Venue %s: Foursquare link %s -> %s", self.pk, self.foursquare_status, status
+            )
+        self.foursquare_status = status
+        self.foursquare_error = error
 
 
 class Role(models.Model):

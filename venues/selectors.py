@@ -138,3 +138,9 @@ def council_foursquare_report(council: Council, *, everything: bool = False) -> 
         .prefetch_related("foursquare_proposals")
         .order_by("name", "id")
     )
+
+
+def venues_for_foursquare_sync() -> QuerySet[Venue]:
+    """What the nightly sync visits: every active venue, and deactivated ones still linked
+    (their closure may not have reached Foursquare yet)."""
+    return Venue.objects.filter(Q(is_active=True) | ~Q(foursquare_place_id=""))

@@ -6,12 +6,12 @@ from celery import shared_task
 
 from venues.foursquare.client import FoursquareError
 from venues.foursquare.sync import (
-    record_unexpected_failure,
-    refresh_open_proposals,
-    sync_venue,
-    venues_to_sync,
+    foursquare_proposals_refresh,
+    venue_foursquare_failure_record,
+    venue_foursquare_sync,
 )
 from venues.models import Venue
+from venues.selectors import venues_for_foursquare_sync
 
 logger = logging.getLogger(__name__)
 
@@ -20,20 +20,21 @@ logger = logging.getLogger(__name__)
     name="venues.tasks.foursquare_sync_venue",
     ignore_result=True,
     acks_late=True,
-    # Foursquare's per-key rate limit is shared by every worker; stay well under it.
-    rate_limit="5/s",
+    # Per worker process (Celery's rate limits are not global), each sync making 1-5 requests:
+    # keeps a few workers together well under Foursquare's per-key rate limit.
+    rate_limit="2/s",
 )
 def foursquare_sync_venue(venue_id: str) -> dict:
     """Sync one venue. Foursquare's failures end as the venue's ``error`` status, so the task
     itself never fails for them (the client has already retried what is worth retrying)."""
     try:
-        outcome = sync_venue(venue_id)
+        outcome = venue_foursquare_sync(venue_id=venue_id)
     except Venue.DoesNotExist:
         logger.info("Foursquare sync: venue %s no longer exists", venue_id)
         return {"venue": venue_id, "status": "gone"}
     except Exception:
         logger.exception("Foursquare sync of venue %s failed unexpectedly", venue_id)
-        record_unexpected_failure(venue_id)
+        venue_foursquare_failure_record(venue_id=venue_id)
         raise
     logger.info(
         "Foursquare sync of venue %s: %s%s",
@@ -48,7 +49,9 @@ def foursquare_sync_venue(venue_id: str) -> dict:
 def foursquare_nightly_sync() -> dict:
     """Fan out one sync per venue (each refreshes its snapshot and drift and asks about its own
     proposals), then ask about any other proposal still open."""
-    venue_ids = [str(pk) for pk in venues_to_sync().order_by("pk").values_list("pk", flat=True)]
+    venue_ids = [
+        str(pk) for pk in venues_for_foursquare_sync().order_by("pk").values_list("pk", flat=True)
+    ]
     for venue_id in venue_ids:
         foursquare_sync_venue.delay(venue_id)
     foursquare_refresh_proposals.delay()
@@ -59,7 +62,7 @@ def foursquare_nightly_sync() -> dict:
 @shared_task(name="venues.tasks.foursquare_refresh_proposals", ignore_result=True)
 def foursquare_refresh_proposals() -> dict:
     try:
-        changed = refresh_open_proposals()
+        changed = foursquare_proposals_refresh()
     except FoursquareError as exc:
         logger.warning("Could not ask Foursquare about open proposals: %s", exc)
         return {"changed": 0, "error": str(exc)}

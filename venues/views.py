@@ -272,11 +272,15 @@ class VenueDetailApi(VenueScopedApi):
 
     class UpdateSerializer(VenueInputSerializer):
         is_active = serializers.BooleanField(required=False)
-        foursquare_place_id = serializers.CharField(
+        foursquare_place_id = serializers.RegexField(
+            r"^[0-9A-Za-z_-]*$",
             max_length=64,
             required=False,
             allow_blank=True,
-            help_text="Link the venue to this Foursquare place by hand; the sync trusts it.",
+            help_text=(
+                "Link the venue to this Foursquare place (its fsq_place_id) by hand; the sync "
+                "trusts it. Empty: match the venue again."
+            ),
         )
 
     @extend_schema(

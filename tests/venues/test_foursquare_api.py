@@ -1,7 +1,10 @@
 """The Foursquare endpoints, the drift on the venue, and the back office's view of it."""
 
+import re
+
 import pytest
 from django.test import Client
+from kombu.exceptions import OperationalError as KombuOperationalError
 from rest_framework.test import APIClient
 
 from tests.api import error, success
@@ -15,8 +18,9 @@ from tests.factories import (
     venue_staff_of,
 )
 from tests.venues.fake_foursquare import library_place
-from venues.foursquare.sync import sync_venue
+from venues.foursquare.sync import venue_foursquare_sync
 from venues.models import FoursquareProposal, Venue
+from venues.tasks import foursquare_sync_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +101,20 @@ class TestSyncEndpoint:
         assert body["foursquare"]["status"] == "error"
         assert "(401)" in body["foursquare"]["error"]
 
+    def test_a_queue_that_cannot_be_reached_is_503_and_the_next_press_tries_again(
+        self, barking, monkeypatch
+    ):
+        def broker_down(*args, **kwargs):
+            raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+        monkeypatch.setattr(foursquare_sync_venue, "delay", broker_down)
+        manager = client_for(venue_manager_of(barking))
+
+        error(manager, "post", sync_path(barking), status=503, code="service_unavailable")
+
+        monkeypatch.undo()
+        assert success(manager, "post", sync_path(barking), status=202).json()["queued"] is True
+
     @pytest.mark.parametrize(
         "who, status, code",
         [
@@ -151,15 +169,56 @@ class TestLinkingByHand:
         assert venue.foursquare_place.linked_by == "manual"
         assert foursquare.calls("GET", "/places/match") == []
 
-    def test_other_edits_do_not_sync(self, barking, django_capture_on_commit_callbacks):
+    @pytest.mark.parametrize(
+        "place_id, change, syncs",
+        [
+            ("", {"name": "Barking Central"}, False),  # not linked: the nightly run links it
+            (BARKING_ID, {"radius_m": 150}, False),  # nothing Foursquare lists
+            (BARKING_ID, {"name": "Barking Central"}, True),  # compared: refresh and propose
+            (BARKING_ID, {"website": "https://www.lbbd.gov.uk/barking"}, True),
+            (BARKING_ID, {"latitude": 51.5365, "longitude": 0.0801}, True),
+        ],
+    )
+    def test_an_edit_to_what_foursquare_lists_syncs_a_linked_venue(
+        self, barking, django_capture_on_commit_callbacks, place_id, change, syncs
+    ):
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=place_id)
         with django_capture_on_commit_callbacks() as callbacks:
             success(
                 client_for(venue_manager_of(barking)),
                 "patch",
                 f"/api/v1/venues/{barking.pk}/",
-                {"radius_m": 150},
+                change,
             )
-        assert callbacks == []
+        assert len(callbacks) == (1 if syncs else 0)
+
+    def test_a_place_id_that_is_not_one_is_invalid(self, barking):
+        body = error(
+            client_for(venue_manager_of(barking)),
+            "patch",
+            f"/api/v1/venues/{barking.pk}/",
+            {"foursquare_place_id": "../suggest/status"},
+            status=400,
+            code="invalid",
+        )
+        assert "foursquare_place_id" in body["fields"]
+        assert Venue.objects.get(pk=barking.pk).foursquare_place_id == ""
+
+    def test_deactivating_by_patch_reports_it_closed_too(
+        self, foursquare, barking, django_capture_on_commit_callbacks
+    ):
+        foursquare.add(barking_place())
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            success(
+                client_for(council_admin_of(barking.council)),
+                "patch",
+                f"/api/v1/venues/{barking.pk}/",
+                {"is_active": False},
+            )
+
+        assert foursquare.calls("POST", f"/places/{BARKING_ID}/suggest/remove")
 
     def test_deactivating_a_linked_venue_reports_it_closed(
         self, foursquare, barking, django_capture_on_commit_callbacks
@@ -190,8 +249,8 @@ class TestDriftReport:
         in_step = VenueFactory(council=council, name="Marks Gate")
         Venue.objects.filter(pk=in_step.pk).update(foursquare_status="linked")
         foursquare.add(barking_place(name="Barking Learning Centre", postcode="IG11 7NA"))
-        sync_venue(barking.pk)
-        sync_venue(dagenham.pk)  # nothing on Foursquare: unmatched
+        venue_foursquare_sync(venue_id=barking.pk)
+        venue_foursquare_sync(venue_id=dagenham.pk)  # nothing on Foursquare: unmatched
 
         body = success(
             client_for(council_admin_of(council)), "get", self.report_path(council)
@@ -223,18 +282,35 @@ class TestDriftReport:
         assert len(everything["venues"]) == 3
 
     def test_the_report_costs_a_fixed_number_of_queries(
-        self, barking, django_assert_max_num_queries
+        self, foursquare, barking, django_assert_num_queries
     ):
         council = barking.council
-        VenueFactory.create_batch(
-            5,
-            council=council,
-            foursquare_drift=[{"field": "name", "council": "a", "foursquare": "b"}],
-        )
+        for number in range(5):
+            venue = VenueFactory(council=council, name=f"Branch {number}")
+            foursquare.add(
+                library_place(
+                    f"4b0588a0f964a5203ad4220{number}",
+                    f"Old Branch {number} Library",
+                    latitude=venue.latitude,
+                    longitude=venue.longitude,
+                    address="2 Town Square",
+                    locality="Barking",
+                    postcode="IG11 7NB",
+                )
+            )
+            Venue.objects.filter(pk=venue.pk).update(
+                foursquare_place_id=f"4b0588a0f964a5203ad4220{number}"
+            )
+            venue_foursquare_sync(venue_id=venue.pk)  # a snapshot, drift and a proposal each
         admin = client_for(council_admin_of(council))
-        with django_assert_max_num_queries(10):
+
+        # The scope (session user, council, role), the summary (2), the venues with their
+        # snapshots, and their proposals: however many venues there are.
+        with django_assert_num_queries(6):
             body = success(admin, "get", self.report_path(council)).json()
+
         assert len(body["venues"]) == 5
+        assert all(row["place"] and row["proposals"] for row in body["venues"])
 
     def test_only_the_councils_admins_see_it(self, barking):
         error(
@@ -256,21 +332,23 @@ class TestDriftReport:
 class TestAdmin:
     def test_the_venue_page_shows_the_drift_and_the_proposals(self, foursquare, barking):
         foursquare.add(barking_place(name="Barking Learning Centre"))
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
         superuser = UserFactory(is_superuser=True, is_staff=True)
         client = Client()
         client.force_login(superuser)
 
         page = client.get(f"/admin/venues/venue/{barking.pk}/change/").content.decode()
-        listing = client.get("/admin/venues/venue/?foursquare_drift=differs").content.decode()
+        differs = client.get("/admin/venues/venue/?foursquare_drift=differs").context["cl"]
+        same = client.get("/admin/venues/venue/?foursquare_drift=same").context["cl"]
 
-        assert "Barking Learning Centre" in page
-        assert "Values proposed to Foursquare" in page
-        assert "Barking</td>" in page
-        assert "Barking Learning Centre" in listing or barking.name in listing
-        assert (
-            client.get("/admin/venues/venue/?foursquare_drift=same").context["cl"].result_count == 0
-        )
+        # The drift table: the council's name beside Foursquare's.
+        assert "<tr><th>name</th><td>Barking</td><td>Barking Learning Centre</td></tr>" in page
+        # The cached listing and the proposal of the council's name.
+        assert "rating 8.1" in page
+        assert re.search(r'class="field-value">\s*<p>Barking</p>', page)
+        assert re.search(r'class="field-status">\s*<p>pending</p>', page)
+        assert [venue.pk for venue in differs.result_list] == [barking.pk]
+        assert same.result_count == 0
 
     def test_the_sync_action_queues_each_venue(self, barking, django_capture_on_commit_callbacks):
         client = Client()

@@ -7,6 +7,7 @@ from pytest_socket import SocketConnectBlockedError
 
 from tests.venues.fake_foursquare import API_VERSION, SERVICE_KEY, library_place
 from venues.foursquare.client import (
+    BackoffRetry,
     FoursquareAuthError,
     FoursquareBadRequest,
     FoursquareClient,
@@ -262,3 +263,28 @@ def test_the_client_cannot_reach_a_real_host_from_a_test(settings):
         pytest.raises(SocketConnectBlockedError),
     ):
         client.place(PLACE_ID)
+
+
+def test_a_429_without_retry_after_waits_before_the_first_retry(foursquare, barking, settings):
+    # urllib3's own Retry retries the first failure at once; BackoffRetry waits.
+    settings.FOURSQUARE_BACKOFF_FACTOR = 0.3
+    settings.FOURSQUARE_BACKOFF_MAX_SECONDS = 5
+    foursquare.fail(r"/places/.*", 429)
+
+    started = time.monotonic()
+    with FoursquareClient.from_settings() as client:
+        client.place(PLACE_ID)
+
+    assert time.monotonic() - started >= 0.3
+    assert len(foursquare.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "failures, lowest, highest", [(0, 0, 0), (1, 1, 1.5), (2, 2, 2.5), (3, 4, 4.5), (9, 10, 10)]
+)
+def test_backoff_doubles_with_jitter_up_to_the_cap(failures, lowest, highest):
+    retry = BackoffRetry(total=10, backoff_factor=1, backoff_jitter=0.5, backoff_max=10)
+    for _ in range(failures):
+        retry = retry.increment(method="GET", url="/", error=ConnectionError())
+    for _ in range(20):
+        assert lowest <= retry.get_backoff_time() <= highest

@@ -1,16 +1,21 @@
 """The venue sync end to end against the fake Foursquare: link, snapshot, drift, push."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from tests.factories import CouncilFactory, VenueFactory
 from tests.venues.fake_foursquare import library_place
 from venues.foursquare import sync as sync_module
-from venues.foursquare.sync import sync_venue
+from venues.foursquare.client import FoursquareClient
+from venues.foursquare.sync import foursquare_proposals_refresh, venue_foursquare_sync
 from venues.models import FoursquarePlace, FoursquareProposal, Venue
+from venues.services import venue_update
+from venues.tasks import foursquare_nightly_sync, foursquare_refresh_proposals
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +61,7 @@ class TestLinking:
     def test_a_matched_venue_is_linked_with_a_snapshot_of_its_place(self, foursquare, barking):
         foursquare.add(barking_place())
 
-        outcome = sync_venue(barking.pk)
+        outcome = venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert outcome.status == "linked"
@@ -82,7 +87,7 @@ class TestLinking:
         foursquare.add(barking_place())
         foursquare.match_scores[BARKING_ID] = 0.5
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "linked"
@@ -91,7 +96,7 @@ class TestLinking:
         assert search["params"]["radius"] == str(barking.radius_m)
 
     def test_no_match_and_nothing_nearby_is_unmatched_with_the_reason(self, foursquare, barking):
-        outcome = sync_venue(barking.pk)
+        outcome = venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert outcome.status == venue.foursquare_status == "unmatched"
@@ -114,7 +119,7 @@ class TestLinking:
         )
         foursquare.match_scores["5a187743ccad6b307315e6fe"] = 0.46
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert reload(barking).foursquare_status == "unmatched"
 
@@ -123,7 +128,7 @@ class TestLinking:
         foursquare.add(barking_place(longitude=0.08577))
         foursquare.match_scores[BARKING_ID] = 0.5
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert reload(barking).foursquare_status == "unmatched"
 
@@ -142,7 +147,7 @@ class TestLinking:
         )
         foursquare.match_scores = dict.fromkeys(foursquare.places, 0.5)
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert reload(barking).foursquare_place_id == "4ac518cef964a52013a620aa"
 
@@ -150,11 +155,11 @@ class TestLinking:
 class TestIdempotence:
     def test_a_second_run_refreshes_the_same_link_without_matching_again(self, foursquare, barking):
         foursquare.add(barking_place())
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
         first_fetch = FoursquarePlace.objects.get(venue=barking).fetched_at
         foursquare.places[BARKING_ID]["rating"] = 9.2
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert FoursquarePlace.objects.count() == 1
         place = FoursquarePlace.objects.get(venue=barking)
@@ -168,7 +173,7 @@ class TestIdempotence:
         foursquare.add(barking_place())
         Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert foursquare.calls("GET", "/places/match") == []
         assert foursquare.calls("GET", "/places/search") == []
@@ -180,7 +185,7 @@ class TestIdempotence:
     ):
         Venue.objects.filter(pk=barking.pk).update(foursquare_place_id="5a187743ccad6b307315e6fe")
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "error"
@@ -192,7 +197,7 @@ class TestFailures:
         settings.FOURSQUARE_API_KEY = "revoked"
         foursquare.add(barking_place())
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "error"
@@ -204,7 +209,7 @@ class TestFailures:
         foursquare.add(barking_place())
         foursquare.fail("/places/match", 429, headers={"Retry-After": "1"})
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert reload(barking).foursquare_status == "linked"
         assert len(foursquare.calls("GET", "/places/match")) == 2
@@ -213,7 +218,7 @@ class TestFailures:
         foursquare.add(barking_place())
         foursquare.fail("/places/match", 500, times=3)
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "error"
@@ -226,7 +231,7 @@ class TestFailures:
         foursquare.add(barking_place())
         foursquare.fail("/places/match", 200, delay_seconds=0.35)
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "error"
@@ -237,7 +242,7 @@ class TestFailures:
         foursquare.add(barking_place())
         foursquare.fail(f"/places/{BARKING_ID}", 200, body=b'{"results": "not a place"}')
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "error"
@@ -246,10 +251,10 @@ class TestFailures:
 
     def test_an_error_keeps_the_last_good_link(self, foursquare, barking):
         foursquare.add(barking_place())
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
         foursquare.fail(f"/places/{BARKING_ID}", 503, times=3)
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "error"
@@ -261,7 +266,7 @@ class TestFailures:
     ):
         settings.FOURSQUARE_API_KEY = ""
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "error"
@@ -384,7 +389,7 @@ class TestDriftAndPush:
         foursquare.add(self.drifted_place())
         foursquare.match_scores[BARKING_ID] = 0.9
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         drift = {item["field"]: item for item in reload(barking).foursquare_drift}
         assert set(drift) == {"name", "postcode", "coordinates", "website"}
@@ -401,8 +406,8 @@ class TestDriftAndPush:
         foursquare.add(self.drifted_place())
         Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
 
-        first = sync_venue(barking.pk)
-        second = sync_venue(barking.pk)
+        first = venue_foursquare_sync(venue_id=barking.pk)
+        second = venue_foursquare_sync(venue_id=barking.pk)
 
         assert sorted(first.proposed) == ["coordinates", "name", "postcode"]
         assert second.proposed == []
@@ -421,10 +426,10 @@ class TestDriftAndPush:
     def test_a_new_council_value_is_proposed_but_not_the_old_again(self, foursquare, barking):
         foursquare.add(self.drifted_place())
         Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
         Venue.objects.filter(pk=barking.pk).update(name="Barking Central")
 
-        outcome = sync_venue(barking.pk)
+        outcome = venue_foursquare_sync(venue_id=barking.pk)
 
         assert outcome.proposed == ["name"]
         last = foursquare.calls("POST", f"/places/{BARKING_ID}/suggest/edit")[-1]
@@ -433,11 +438,11 @@ class TestDriftAndPush:
     def test_the_verdicts_are_read_back(self, foursquare, barking):
         foursquare.add(self.drifted_place())
         Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
         suggestion_id = FoursquareProposal.objects.first().suggestion_id
         foursquare.set_suggestion_status(suggestion_id, "accepted", resolved=True)
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert {p.status for p in FoursquareProposal.objects.all()} == {"accepted"}
         assert all(p.resolved_at for p in FoursquareProposal.objects.all())
@@ -451,14 +456,14 @@ class TestDriftAndPush:
         Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
         foursquare.fail(r"/places/.*/suggest/edit", 403, method="POST")
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         venue = reload(barking)
         assert venue.foursquare_status == "linked"
         assert "proposing the council's values failed" in venue.foursquare_error
         assert not FoursquareProposal.objects.exists()
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert FoursquareProposal.objects.count() == 3
         assert reload(barking).foursquare_error == ""
@@ -467,20 +472,190 @@ class TestDriftAndPush:
         settings.FOURSQUARE_PROPOSE_EDITS = False
         foursquare.add(self.drifted_place())
 
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         assert reload(barking).foursquare_drift
         assert foursquare.calls("POST", r".*") == []
 
     def test_a_deactivated_venue_is_reported_closed_once(self, foursquare, barking):
         foursquare.add(barking_place())
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
         Venue.objects.filter(pk=barking.pk).update(is_active=False)
 
-        sync_venue(barking.pk)
-        sync_venue(barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
 
         [call] = foursquare.calls("POST", f"/places/{BARKING_ID}/suggest/remove")
         assert call["params"]["reason"] == "closed"
         assert "Barking and Dagenham has closed Barking" in call["params"]["comment"]
         assert FoursquareProposal.objects.get(venue=barking).field == "closed"
+
+
+class TestProposalsAreNeverSentTwice:
+    def linked_with_drift(self, foursquare, barking):
+        foursquare.add(barking_place(name="Barking Learning Centre"))
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+
+    def test_a_proposal_that_timed_out_is_unconfirmed_and_not_sent_again(
+        self, foursquare, barking, settings
+    ):
+        self.linked_with_drift(foursquare, barking)
+        settings.FOURSQUARE_READ_TIMEOUT_SECONDS = 0.2
+        foursquare.fail(r"/places/.*/suggest/edit", 200, method="POST", delay_seconds=0.35)
+
+        first = venue_foursquare_sync(venue_id=barking.pk)
+        time.sleep(0.25)  # the one-thread fake finishes the abandoned request
+        second = venue_foursquare_sync(venue_id=barking.pk)
+
+        assert "did not answer in time" in first.error
+        assert second.proposed == []
+        assert len(foursquare.calls("POST", r"/places/.*/suggest/edit")) == 1
+        proposal = FoursquareProposal.objects.get(venue=barking)
+        assert (proposal.field, proposal.status, proposal.suggestion_id) == (
+            "name",
+            "unconfirmed",
+            "",
+        )
+
+    @pytest.mark.parametrize(
+        "status, body",
+        [(500, b'{"message": "internal"}'), (200, b'{"suggested_edits": "?"}')],
+    )
+    def test_a_proposal_foursquare_may_have_filed_is_not_sent_again(
+        self, foursquare, barking, status, body
+    ):
+        self.linked_with_drift(foursquare, barking)
+        foursquare.fail(r"/places/.*/suggest/edit", status, method="POST", body=body)
+
+        venue_foursquare_sync(venue_id=barking.pk)
+        venue_foursquare_sync(venue_id=barking.pk)
+
+        assert len(foursquare.calls("POST", r"/places/.*/suggest/edit")) == 1
+        assert FoursquareProposal.objects.get(venue=barking).status == "unconfirmed"
+
+    def test_a_claim_whose_process_died_becomes_unconfirmed(self, foursquare, barking):
+        self.linked_with_drift(foursquare, barking)
+        stuck = FoursquareProposal.objects.create(
+            venue=barking, place_id=BARKING_ID, field="name", value="Barking"
+        )
+        FoursquareProposal.objects.filter(pk=stuck.pk).update(
+            created_at=timezone.now() - timedelta(hours=2)
+        )
+
+        assert foursquare_proposals_refresh() == 1
+
+        stuck.refresh_from_db()
+        assert stuck.status == "unconfirmed"
+        venue_foursquare_sync(venue_id=barking.pk)
+        assert foursquare.calls("POST", r".*") == []
+
+    def test_two_syncs_at_once_send_a_value_once(self, foursquare, barking):
+        # The second sync's claim meets the first's row: nothing is sent for it.
+        self.linked_with_drift(foursquare, barking)
+        FoursquareProposal.objects.create(
+            venue=barking, place_id=BARKING_ID, field="name", value="Barking"
+        )
+
+        outcome = venue_foursquare_sync(venue_id=barking.pk)
+
+        assert outcome.proposed == []
+        assert foursquare.calls("POST", r".*") == []
+
+
+class TestStateAndRaces:
+    def test_an_edit_made_while_foursquare_was_asked_is_what_gets_compared(
+        self, foursquare, barking, monkeypatch
+    ):
+        foursquare.add(barking_place(name="Barking Learning Centre"))
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+        real_place = FoursquareClient.place
+
+        def place_while_a_manager_renames(client, place_id):
+            Venue.objects.filter(pk=barking.pk).update(name="Barking Learning Centre")
+            return real_place(client, place_id)
+
+        monkeypatch.setattr(FoursquareClient, "place", place_while_a_manager_renames)
+
+        outcome = venue_foursquare_sync(venue_id=barking.pk)
+
+        assert outcome.drift == []
+        assert outcome.proposed == []
+        assert foursquare.calls("POST", r".*") == []
+
+    def test_a_place_linked_to_another_venue_is_not_linked_again(
+        self, foursquare, council, barking
+    ):
+        VenueFactory(council=council, name="Barking Old Library", foursquare_place_id=BARKING_ID)
+        foursquare.add(barking_place())
+
+        venue_foursquare_sync(venue_id=barking.pk)
+
+        assert reload(barking).foursquare_status == "unmatched"
+
+    def test_a_match_answered_404_falls_back_to_the_search(self, foursquare, barking):
+        foursquare.add(barking_place())
+        foursquare.fail("/places/match", 404, body=b'{"message": "No match found."}')
+
+        venue_foursquare_sync(venue_id=barking.pk)
+
+        assert reload(barking).foursquare_status == "linked"
+        assert FoursquarePlace.objects.get(venue=barking).linked_by == "search"
+
+    def test_an_unmatched_venue_keeps_no_listing_of_its_old_place(self, foursquare, barking):
+        foursquare.add(barking_place())
+        venue_foursquare_sync(venue_id=barking.pk)
+        venue_update(venue=reload(barking), changes={"foursquare_place_id": ""})
+        del foursquare.places[BARKING_ID]
+
+        venue_foursquare_sync(venue_id=barking.pk)
+
+        assert reload(barking).foursquare_status == "unmatched"
+        assert not FoursquarePlace.objects.filter(venue=barking).exists()
+
+    def test_a_linked_venue_cannot_become_unmatched_without_being_relinked(self, barking):
+        barking.foursquare_status = "linked"
+        with pytest.raises(ValueError, match="cannot go from linked to unmatched"):
+            barking.set_foursquare_status("unmatched")
+
+
+class TestNightly:
+    def test_the_nightly_task_syncs_every_venue_and_reports_closures(
+        self, foursquare, council, barking
+    ):
+        closed = VenueFactory(
+            council=council, name="Dagenham", is_active=False, foursquare_place_id=DAGENHAM_ID
+        )
+        never_linked_and_closed = VenueFactory(council=council, name="Gone", is_active=False)
+        foursquare.add(barking_place())
+        foursquare.add(
+            library_place(
+                DAGENHAM_ID,
+                "Dagenham Library",
+                latitude=51.540376,
+                longitude=0.148329,
+                address="1 Church Elm Lane",
+                locality="Dagenham",
+                postcode="RM10 9QS",
+            )
+        )
+
+        summary = foursquare_nightly_sync.delay().get()  # eager in tests: runs here
+
+        assert summary == {"queued": 2}
+        assert reload(barking).foursquare_status == "linked"
+        assert foursquare.calls("POST", f"/places/{DAGENHAM_ID}/suggest/remove")
+        assert reload(never_linked_and_closed).foursquare_status == "pending"
+        assert FoursquareProposal.objects.get(venue=closed).field == "closed"
+
+    def test_the_nightly_task_reads_back_the_verdicts(self, foursquare, barking):
+        foursquare.add(barking_place(name="Barking Learning Centre"))
+        Venue.objects.filter(pk=barking.pk).update(foursquare_place_id=BARKING_ID)
+        venue_foursquare_sync(venue_id=barking.pk)
+        proposal = FoursquareProposal.objects.get(venue=barking)
+        foursquare.set_suggestion_status(proposal.suggestion_id, "rejected", resolved=True)
+
+        assert foursquare_refresh_proposals.delay().get() == {"changed": 1}
+
+        proposal.refresh_from_db()
+        assert proposal.status == "rejected"
+        assert proposal.resolved_at is not None

@@ -17,9 +17,8 @@ Every failure is one of the typed errors below; callers never see requests' exce
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import requests
@@ -27,6 +26,39 @@ import urllib3
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from venues.foursquare.errors import (
+    FoursquareAuthError,
+    FoursquareBadRequest,
+    FoursquareError,
+    FoursquareMalformedResponse,
+    FoursquareNotConfigured,
+    FoursquareNotFound,
+    FoursquareRateLimited,
+    FoursquareUnavailable,
+)
+from venues.foursquare.places import (
+    Place,
+    PlaceMatch,
+    SuggestedEdit,
+    parse_place,
+    parse_suggested_edits,
+)
+
+__all__ = [
+    "FoursquareAuthError",
+    "FoursquareBadRequest",
+    "FoursquareClient",
+    "FoursquareError",
+    "FoursquareMalformedResponse",
+    "FoursquareNotConfigured",
+    "FoursquareNotFound",
+    "FoursquareRateLimited",
+    "FoursquareUnavailable",
+    "Place",
+    "PlaceMatch",
+    "SuggestedEdit",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -49,82 +81,20 @@ PLACE_FIELDS = (
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
-class FoursquareError(Exception):
-    """Any failure talking to Foursquare. ``str(error)`` is fit to show a venue manager."""
+class BackoffRetry(Retry):
+    """urllib3's Retry, except that the first retry waits too: urllib3 retries the first
+    failure at once, which is what a 429 without Retry-After must not get. Waits
+    ``backoff_factor * 2**(n-1)`` plus up to ``backoff_jitter`` of jitter, at most
+    ``backoff_max``; a Retry-After, when sent, is honoured instead (urllib3's own logic)."""
 
-    status: int | None = None
-
-    def __init__(self, message: str, *, status: int | None = None):
-        super().__init__(message)
-        if status is not None:
-            self.status = status
-
-
-class FoursquareNotConfigured(FoursquareError):
-    """No service key is set: nothing is sent."""
-
-
-class FoursquareAuthError(FoursquareError):
-    """401/403: the key is wrong, revoked, or not allowed this endpoint. Never retried."""
-
-
-class FoursquareNotFound(FoursquareError):
-    """404: no such place (or nothing matched)."""
-
-
-class FoursquareBadRequest(FoursquareError):
-    """Another 4xx: Foursquare refused what we sent. Never retried."""
-
-
-class FoursquareRateLimited(FoursquareError):
-    """429 still, after the retries."""
-
-
-class FoursquareUnavailable(FoursquareError):
-    """5xx after the retries, a timeout, or no connection."""
-
-
-class FoursquareMalformedResponse(FoursquareError):
-    """A 2xx whose body is not the JSON this client was written against."""
-
-
-@dataclass(frozen=True)
-class Place:
-    place_id: str
-    name: str
-    latitude: float | None = None
-    longitude: float | None = None
-    categories: list[str] = field(default_factory=list)
-    address: str = ""
-    locality: str = ""
-    postcode: str = ""
-    country: str = ""
-    formatted_address: str = ""
-    website: str = ""
-    rating: float | None = None
-    popularity: float | None = None
-    hours: dict[str, Any] = field(default_factory=dict)
-    tips_count: int | None = None
-    date_closed: date | None = None
-    distance_m: float | None = None
-
-
-@dataclass(frozen=True)
-class PlaceMatch:
-    place: Place
-    score: float
-
-
-@dataclass(frozen=True)
-class SuggestedEdit:
-    """One item of Foursquare's feedback queue, as the Places Feedback endpoints report it."""
-
-    id: str
-    place_id: str = ""
-    kind: str = ""
-    status: str = ""
-    created_at: datetime | None = None
-    resolved_at: datetime | None = None
+    def get_backoff_time(self) -> float:
+        failures = len(self.history)
+        if failures == 0:
+            return 0.0
+        wait = self.backoff_factor * 2 ** (failures - 1)
+        if self.backoff_jitter:
+            wait += random.random() * self.backoff_jitter
+        return max(0.0, min(self.backoff_max, wait))
 
 
 class FoursquareClient:
@@ -163,7 +133,7 @@ class FoursquareClient:
         }
         self._reads = self._session(
             headers,
-            Retry(
+            BackoffRetry(
                 total=max_retries,
                 status_forcelist=RETRY_STATUSES,
                 allowed_methods=frozenset({"GET"}),
@@ -172,7 +142,7 @@ class FoursquareClient:
         )
         self._writes = self._session(
             headers,
-            Retry(
+            BackoffRetry(
                 total=max_retries,
                 read=False,
                 other=0,
@@ -201,7 +171,7 @@ class FoursquareClient:
         )
 
     @staticmethod
-    def _session(headers: dict[str, str], retry: Retry) -> requests.Session:
+    def _session(headers: dict[str, str], retry: BackoffRetry) -> requests.Session:
         session = requests.Session()
         session.headers.update(headers)
         # Proxies from the environment would route tests' loopback fakes elsewhere.
@@ -321,19 +291,27 @@ class FoursquareClient:
             PATHS["suggest_status"],
             {"suggested_edit_ids": ",".join(suggestion_ids), "limit": len(suggestion_ids)},
         )
-        return _parse_suggested_edits(body)
+        return parse_suggested_edits(body)
 
     def _suggest(self, path: str, params: dict[str, Any]) -> list[SuggestedEdit]:
-        body = self._send("POST", path, params)
-        errors = body.get("errors")
+        try:
+            body = self._send("POST", path, params)
+            edits = parse_suggested_edits(body)
+        except FoursquareMalformedResponse as exc:
+            exc.maybe_acted = True  # a 2xx we cannot read may still have filed the proposal
+            raise
+        errors = body.get("errors") or []
+        if edits:
+            if errors:
+                logger.warning("Foursquare filed a proposal with remarks: %s", errors)
+            return edits
         if errors:
             raise FoursquareBadRequest(
                 "Foursquare refused the proposal: " + "; ".join(str(error) for error in errors)
             )
-        edits = _parse_suggested_edits(body)
-        if not edits:
-            raise FoursquareMalformedResponse("Foursquare accepted a proposal but named no id.")
-        return edits
+        raise FoursquareMalformedResponse(
+            "Foursquare accepted a proposal but named no id.", maybe_acted=True
+        )
 
     # --- HTTP
 
@@ -384,7 +362,9 @@ class FoursquareClient:
             )
         if status >= 500:
             raise FoursquareUnavailable(
-                f"Foursquare failed ({status}) after retrying ({where}): {message}", status=status
+                f"Foursquare failed ({status}) after retrying ({where}): {message}",
+                status=status,
+                maybe_acted=method != "GET",
             )
         raise FoursquareBadRequest(
             f"Foursquare refused the request ({status}, {where}): {message}", status=status
@@ -394,8 +374,18 @@ class FoursquareClient:
 def _unavailable(method: str, path: str, exc: requests.RequestException) -> FoursquareUnavailable:
     # After retries, requests wraps the last failure (a timeout too) in a ConnectionError.
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    if isinstance(exc, requests.Timeout) or isinstance(reason, urllib3.exceptions.TimeoutError):
-        return FoursquareUnavailable(f"Foursquare did not answer in time ({method} {path}).")
+    timed_out = isinstance(exc, requests.Timeout) or isinstance(
+        reason, urllib3.exceptions.TimeoutError
+    )
+    if timed_out:
+        # A connect timeout never reached Foursquare; a read timeout may have been acted on.
+        reached = not isinstance(exc, requests.ConnectTimeout) and not isinstance(
+            reason, urllib3.exceptions.ConnectTimeoutError
+        )
+        return FoursquareUnavailable(
+            f"Foursquare did not answer in time ({method} {path}).",
+            maybe_acted=reached and method != "GET",
+        )
     cause = type(reason or exc).__name__
     return FoursquareUnavailable(f"Could not reach Foursquare ({method} {path}): {cause}.")
 
@@ -416,109 +406,3 @@ def _error_message(response: requests.Response) -> str:
             if isinstance(body.get(key), str) and body[key]:
                 return body[key][:500]
     return response.reason or "no explanation"
-
-
-# --- Parsing: Foursquare's JSON into the dataclasses above, refusing what does not fit.
-
-
-def parse_place(raw: Any) -> Place:
-    if not isinstance(raw, dict):
-        raise FoursquareMalformedResponse("A Foursquare place is not a JSON object.")
-    place_id = raw.get("fsq_place_id")
-    name = raw.get("name")
-    if not isinstance(place_id, str) or not place_id or not isinstance(name, str):
-        raise FoursquareMalformedResponse("A Foursquare place has no fsq_place_id or name.")
-    location = _object(raw.get("location"), "location")
-    stats = _object(raw.get("stats"), "stats")
-    categories = raw.get("categories") or []
-    if not isinstance(categories, list):
-        raise FoursquareMalformedResponse("A Foursquare place's categories are not a list.")
-    return Place(
-        place_id=place_id,
-        name=name,
-        latitude=_number(raw.get("latitude"), "latitude"),
-        longitude=_number(raw.get("longitude"), "longitude"),
-        categories=[
-            category["name"]
-            for category in categories
-            if isinstance(category, dict) and isinstance(category.get("name"), str)
-        ],
-        address=_text(location.get("address")),
-        locality=_text(location.get("locality")),
-        postcode=_text(location.get("postcode")),
-        country=_text(location.get("country")),
-        formatted_address=_text(location.get("formatted_address")),
-        website=_text(raw.get("website")),
-        rating=_number(raw.get("rating"), "rating"),
-        popularity=_number(raw.get("popularity"), "popularity"),
-        hours=_object(raw.get("hours"), "hours"),
-        tips_count=_integer(stats.get("total_tips"), "stats.total_tips"),
-        date_closed=_date(raw.get("date_closed")),
-        distance_m=_number(raw.get("distance"), "distance"),
-    )
-
-
-def _parse_suggested_edits(body: dict[str, Any]) -> list[SuggestedEdit]:
-    items = body.get("suggested_edits")
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise FoursquareMalformedResponse("Foursquare's suggested_edits is not a list.")
-    edits = []
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
-            raise FoursquareMalformedResponse("A Foursquare suggested edit has no id.")
-        edits.append(
-            SuggestedEdit(
-                id=item["id"],
-                place_id=_text(item.get("fsq_place_id")),
-                kind=_text(item.get("suggested_edit_type")),
-                status=_text(item.get("status")),
-                created_at=_datetime(item.get("created_at")),
-                resolved_at=_datetime(item.get("resolved_time")),
-            )
-        )
-    return edits
-
-
-def _object(value: Any, name: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise FoursquareMalformedResponse(f"A Foursquare place's {name} is not an object.")
-    return value
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _number(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FoursquareMalformedResponse(f"A Foursquare place's {name} is not a number.")
-    return float(value)
-
-
-def _integer(value: Any, name: str) -> int | None:
-    number = _number(value, name)
-    return None if number is None else int(number)
-
-
-def _date(value: Any) -> date | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None

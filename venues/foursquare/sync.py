@@ -1,19 +1,21 @@
 """Keeping a venue in step with its Foursquare place: link, snapshot, drift, push.
 
-``sync_venue`` is the whole job for one venue and is safe to run again at any time:
+``venue_foursquare_sync`` is the whole job for one venue and is safe to run again at any time:
 1. find the place: the stored place id (set by a manager, or by an earlier sync) is trusted;
    otherwise Foursquare's place match (name, address, town, postcode, coordinates), falling
    back to a nearby search by name within the venue's radius, scored by name similarity and
-   distance; weak candidates are refused and the venue is ``unmatched``;
+   distance; weak candidates, and places already linked to another venue, are refused and the
+   venue is ``unmatched``;
 2. fetch the place's details into the venue's ``FoursquarePlace`` snapshot;
 3. record the drift (venues.foursquare.drift) and set the status ``linked``;
-4. push: propose the council's values for drifted fields (Places Feedback "propose edit"), and
-   for a deactivated venue say the place has closed; each (place, field, value) is proposed
-   once (FoursquareProposal's unique constraint), whatever Foursquare decided;
+4. push the council's values for drifted fields, and report a deactivated venue closed
+   (venues.foursquare.feedback: each value is proposed once, ever);
 5. ask Foursquare where the venue's open proposals stand.
-Network calls happen outside database transactions; the writes are short and lock the venue
-row, and are abandoned if a manager changed the place id while Foursquare was being asked.
-Any Foursquare failure sets the status ``error`` with its message and is not raised.
+Network calls happen outside database transactions. The writes are short and lock the venue
+row; they are abandoned if a manager changed the place id while Foursquare was being asked,
+and drift is computed from the locked row, so an edit made meanwhile is what gets compared
+and proposed. Any Foursquare failure sets the status ``error`` with its message; nothing is
+raised for it.
 """
 
 from __future__ import annotations
@@ -21,10 +23,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from venues.foursquare.client import (
@@ -38,9 +39,14 @@ from venues.foursquare.drift import (
     category_fits,
     comparable_name,
     compute_drift,
-    coordinates_text,
     name_similarity,
     split_address,
+)
+from venues.foursquare.feedback import (
+    propose_closure,
+    propose_edits,
+    refresh_proposals,
+    refresh_proposals_quietly,
 )
 from venues.geo import geodesic_m
 from venues.models import FoursquarePlace, FoursquareProposal, Venue
@@ -49,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 Status = Venue.FoursquareStatus
 COUNTRY_CODE = "GB"
-# In the fallback search, how much a candidate's distance counts against its name similarity.
+# In the fallback search, how much a candidate's distance counts against its name similarity...
 DISTANCE_WEIGHT = 0.2
 # ... and how much a place filed under another kind of venue is trusted less.
 OTHER_CATEGORY_DISCOUNT = 0.75
@@ -75,12 +81,12 @@ class _Unmatched(Exception):
     pass
 
 
-def sync_venue(venue_id, *, client: FoursquareClient | None = None) -> SyncOutcome:
+def venue_foursquare_sync(*, venue_id, client: FoursquareClient | None = None) -> SyncOutcome:
     """Bring one venue in step with Foursquare. Never raises for Foursquare's failures."""
     venue = Venue.objects.select_related("council").get(pk=venue_id)
     place_id_seen = venue.foursquare_place_id
+    own_client = client is None
     try:
-        own_client = client is None
         client = client or FoursquareClient.from_settings()
     except FoursquareError as exc:
         return _record_failure(venue, place_id_seen, Status.ERROR, str(exc))
@@ -91,64 +97,69 @@ def sync_venue(venue_id, *, client: FoursquareClient | None = None) -> SyncOutco
             found = _find_place(venue, client)
         except _Unmatched as exc:
             return _record_failure(venue, place_id_seen, Status.UNMATCHED, str(exc))
-        drift = compute_drift(venue, found.place)
-        if not _record_link(venue, place_id_seen, found, drift):
+        linked = _record_link(venue, place_id_seen, found)
+        if linked is None:
             return _current_outcome(venue.pk)
-        outcome = SyncOutcome(venue_id=str(venue.pk), status=Status.LINKED, drift=drift)
-        if drift and settings.FOURSQUARE_PROPOSE_EDITS:
+        outcome = SyncOutcome(
+            venue_id=str(venue.pk), status=Status.LINKED, drift=linked.foursquare_drift
+        )
+        if linked.foursquare_drift and settings.FOURSQUARE_PROPOSE_EDITS:
             try:
-                outcome.proposed = _propose_edits(venue, found.place, drift, client)
+                outcome.proposed = propose_edits(
+                    venue=linked,
+                    place_id=found.place.place_id,
+                    drift=linked.foursquare_drift,
+                    client=client,
+                )
             except FoursquareError as exc:
                 outcome.error = f"Linked, but proposing the council's values failed: {exc}"
                 Venue.objects.filter(pk=venue.pk).update(foursquare_error=outcome.error)
-        _refresh_proposals_quietly(client, venue)
+        refresh_proposals_quietly(client, venue)
         return outcome
     except FoursquareError as exc:
         return _record_failure(venue, place_id_seen, Status.ERROR, str(exc))
     finally:
-        if own_client:
+        if own_client and client is not None:
             client.close()
 
 
-def sync_venues(
-    venue_ids: Iterable, *, client: FoursquareClient | None = None
+def venues_foursquare_sync(
+    *, venue_ids: Iterable, client: FoursquareClient | None = None
 ) -> Iterator[SyncOutcome]:
     """Sync each venue in turn, yielding how each went; one venue's failure, whatever it is,
     never stops the rest."""
     for venue_id in venue_ids:
         try:
-            yield sync_venue(venue_id, client=client)
+            yield venue_foursquare_sync(venue_id=venue_id, client=client)
         except Venue.DoesNotExist:
             continue
         except Exception as exc:
             logger.exception("Foursquare sync of venue %s failed unexpectedly", venue_id)
-            record_unexpected_failure(venue_id)
+            venue_foursquare_failure_record(venue_id=venue_id)
             yield SyncOutcome(
                 venue_id=str(venue_id), status=Status.ERROR, error=f"unexpected failure: {exc!r}"
             )
 
 
-def record_unexpected_failure(venue_id) -> None:
-    Venue.objects.filter(pk=venue_id).update(
-        foursquare_status=Status.ERROR,
-        foursquare_error="The sync failed unexpectedly; the server log has the details.",
-        foursquare_synced_at=timezone.now(),
-    )
+def venue_foursquare_failure_record(*, venue_id) -> None:
+    """Mark a venue whose sync failed for a reason of ours (a bug), so the manager sees it."""
+    with transaction.atomic():
+        venue = Venue.objects.select_for_update().filter(pk=venue_id).first()
+        if venue is None:
+            return
+        venue.set_foursquare_status(
+            Status.ERROR, error="The sync failed unexpectedly; the server log has the details."
+        )
+        venue.foursquare_synced_at = timezone.now()
+        venue.save(update_fields=["foursquare_status", "foursquare_error", "foursquare_synced_at"])
 
 
-def venues_to_sync():
-    """Every active venue, and deactivated ones still linked (their closure may be unsent)."""
-    return Venue.objects.filter(is_active=True) | Venue.objects.filter(is_active=False).exclude(
-        foursquare_place_id=""
-    )
-
-
-def refresh_open_proposals(*, client: FoursquareClient | None = None) -> int:
+def foursquare_proposals_refresh(*, client: FoursquareClient | None = None) -> int:
     """Ask Foursquare about every proposal it has not decided yet; returns how many changed."""
     own_client = client is None
     client = client or FoursquareClient.from_settings()
     try:
-        return _refresh_proposals(client, FoursquareProposal.objects.all())
+        return refresh_proposals(client, FoursquareProposal.objects.all())
     finally:
         if own_client:
             client.close()
@@ -183,7 +194,12 @@ def _find_place(venue: Venue, client: FoursquareClient) -> _Found:
         latitude=venue.latitude,
         longitude=venue.longitude,
     )
-    if match is not None and match.score >= settings.FOURSQUARE_MATCH_MIN_SCORE:
+    if (
+        match is not None
+        and match.score >= settings.FOURSQUARE_MATCH_MIN_SCORE
+        and not _linked_elsewhere(venue, match.place.place_id)
+    ):
+        # Fetched again by id: the details endpoint is the one that promises every field.
         return _Found(
             client.place(match.place.place_id), FoursquarePlace.LinkedBy.MATCH, match.score
         )
@@ -194,10 +210,17 @@ def _find_place(venue: Venue, client: FoursquareClient) -> _Found:
         longitude=venue.longitude,
         radius_m=venue.radius_m,
     )
-    best = best_candidate(venue, candidates)
+    best = best_candidate(
+        venue, [place for place in candidates if not _linked_elsewhere(venue, place.place_id)]
+    )
     if best is None:
         raise _Unmatched(_unmatched_reason(venue, match, candidates))
     return _Found(client.place(best.place_id), FoursquarePlace.LinkedBy.SEARCH)
+
+
+def _linked_elsewhere(venue: Venue, place_id: str) -> bool:
+    """Two venues on one place would propose conflicting values to it: the first keeps it."""
+    return Venue.objects.filter(foursquare_place_id=place_id).exclude(pk=venue.pk).exists()
 
 
 def best_candidate(venue: Venue, candidates: list[Place]) -> Place | None:
@@ -247,19 +270,19 @@ def _unmatched_reason(venue: Venue, match: PlaceMatch | None, candidates: list[P
 # --- Writing what was found
 
 
-def _record_link(venue: Venue, place_id_seen: str, found: _Found, drift: list[dict]) -> bool:
+def _record_link(venue: Venue, place_id_seen: str, found: _Found) -> Venue | None:
+    """Store the link, snapshot and drift; returns the venue as stored, or None when a
+    manager linked another place meanwhile (their choice wins, and its own sync runs)."""
     place = found.place
     now = timezone.now()
     with transaction.atomic():
-        locked = Venue.objects.select_for_update().get(pk=venue.pk)
+        locked = Venue.objects.select_for_update().select_related("council").get(pk=venue.pk)
         if locked.foursquare_place_id != place_id_seen:
-            # A manager linked another place meanwhile; their choice wins, and its own sync runs.
-            return False
+            return None
         locked.foursquare_place_id = place.place_id
-        locked.foursquare_status = Status.LINKED
-        locked.foursquare_error = ""
+        locked.set_foursquare_status(Status.LINKED)
         locked.foursquare_synced_at = now
-        locked.foursquare_drift = drift
+        locked.foursquare_drift = compute_drift(locked, place)
         locked.save(
             update_fields=[
                 "foursquare_place_id",
@@ -292,8 +315,7 @@ def _record_link(venue: Venue, place_id_seen: str, found: _Found, drift: list[di
                 "fetched_at": now,
             },
         )
-    venue.foursquare_place_id = place.place_id
-    return True
+    return locked
 
 
 def _record_failure(venue: Venue, place_id_seen: str, status: str, message: str) -> SyncOutcome:
@@ -301,11 +323,12 @@ def _record_failure(venue: Venue, place_id_seen: str, status: str, message: str)
         locked = Venue.objects.select_for_update().get(pk=venue.pk)
         if locked.foursquare_place_id != place_id_seen:
             return _current_outcome(venue.pk)
-        locked.foursquare_status = status
-        locked.foursquare_error = message
+        locked.set_foursquare_status(status, error=message)
         locked.foursquare_synced_at = timezone.now()
         if status == Status.UNMATCHED:
+            # Nothing is linked: no drift, and no cached listing of a place that is not ours.
             locked.foursquare_drift = []
+            FoursquarePlace.objects.filter(venue=locked).delete()
         locked.save(
             update_fields=[
                 "foursquare_status",
@@ -328,56 +351,6 @@ def _current_outcome(venue_id) -> SyncOutcome:
     )
 
 
-# --- Pushing the council's values
-
-
-def _proposed_values(venue: Venue, drift: list[dict]) -> dict[str, dict[str, object]]:
-    """For each drifted field, the Foursquare parameters that carry the council's value."""
-    proposals: dict[str, dict[str, object]] = {}
-    for item in drift:
-        match item["field"]:
-            case "name":
-                proposals["name"] = {"name": venue.name}
-            case "address":
-                street, town = split_address(venue.address)
-                proposals["address"] = {"address": street, **({"locality": town} if town else {})}
-            case "postcode":
-                proposals["postcode"] = {"postcode": venue.postcode}
-            case "coordinates":
-                proposals["coordinates"] = {
-                    "latitude": round(venue.latitude, 6),
-                    "longitude": round(venue.longitude, 6),
-                }
-            case "website":
-                proposals["website"] = {"website": venue.website}
-    return proposals
-
-
-def _proposal_value(field_name: str, params: dict[str, object]) -> str:
-    if field_name == "coordinates":
-        return coordinates_text(float(params["latitude"]), float(params["longitude"]))
-    return " | ".join(str(value) for value in params.values())[:500]
-
-
-def _propose_edits(
-    venue: Venue, place: Place, drift: list[dict], client: FoursquareClient
-) -> list[str]:
-    """Propose each drifted field's council value once; returns the fields proposed now."""
-    wanted = _proposed_values(venue, drift)
-    claimed = _claim(
-        venue,
-        place.place_id,
-        {name: _proposal_value(name, params) for name, params in wanted.items()},
-    )
-    if not claimed:
-        return []
-    params: dict[str, object] = {}
-    for proposal in claimed:
-        params.update(wanted[proposal.field])
-    _send(claimed, lambda: client.propose_edit(place.place_id, params))
-    return [proposal.field for proposal in claimed]
-
-
 def _sync_inactive(venue: Venue, client: FoursquareClient) -> SyncOutcome:
     """A deactivated venue: say once that its place has closed; nothing else is refreshed."""
     outcome = SyncOutcome(
@@ -385,85 +358,7 @@ def _sync_inactive(venue: Venue, client: FoursquareClient) -> SyncOutcome:
     )
     if not venue.foursquare_place_id or not settings.FOURSQUARE_PROPOSE_EDITS:
         return outcome
-    claimed = _claim(venue, venue.foursquare_place_id, {FoursquareProposal.Field.CLOSED: "closed"})
-    if claimed:
-        _send(
-            claimed,
-            lambda: client.propose_removal(
-                venue.foursquare_place_id,
-                reason="closed",
-                comment=f"{venue.council.name} has closed {venue.name}.",
-            ),
-        )
+    if propose_closure(venue=venue, client=client):
         outcome.proposed = [FoursquareProposal.Field.CLOSED]
-    _refresh_proposals_quietly(client, venue)
+    refresh_proposals_quietly(client, venue)
     return outcome
-
-
-def _claim(venue: Venue, place_id: str, values: dict[str, str]) -> list[FoursquareProposal]:
-    """Insert a row per (field, value) not proposed before for this place. The unique
-    constraint decides between two syncs racing: only the inserted rows are sent."""
-    claimed = []
-    for field_name, value in values.items():
-        try:
-            with transaction.atomic():
-                claimed.append(
-                    FoursquareProposal.objects.create(
-                        venue=venue, place_id=place_id, field=field_name, value=value
-                    )
-                )
-        except IntegrityError:
-            continue
-    return claimed
-
-
-def _send(claimed: list[FoursquareProposal], call) -> None:
-    """Make the proposal; on failure, forget the claim so that the next sync proposes again
-    (the client never repeats a proposal itself, so a failure was not a half-success)."""
-    try:
-        edits = call()
-    except FoursquareError:
-        FoursquareProposal.objects.filter(pk__in=[p.pk for p in claimed]).delete()
-        raise
-    first = edits[0]
-    FoursquareProposal.objects.filter(pk__in=[p.pk for p in claimed]).update(
-        suggestion_id=first.id,
-        status=first.status or "submitted",
-        checked_at=timezone.now(),
-        resolved_at=first.resolved_at,
-    )
-
-
-def _refresh_proposals_quietly(client: FoursquareClient, venue: Venue) -> None:
-    """Where the venue's proposals stand is worth asking, not worth failing a sync for: the
-    nightly run asks again."""
-    try:
-        _refresh_proposals(client, FoursquareProposal.objects.filter(venue=venue))
-    except FoursquareError:
-        logger.warning(
-            "Could not ask Foursquare about venue %s's proposals", venue.pk, exc_info=True
-        )
-
-
-def _refresh_proposals(client: FoursquareClient, proposals) -> int:
-    open_ids = list(
-        proposals.filter(resolved_at__isnull=True)
-        .exclude(suggestion_id="")
-        .order_by()
-        .values_list("suggestion_id", flat=True)
-        .distinct()
-    )
-    changed = 0
-    for start in range(0, len(open_ids), 50):
-        for edit in client.suggestion_statuses(open_ids[start : start + 50]):
-            changed += _record_status(edit.id, edit.status, edit.resolved_at)
-    return changed
-
-
-def _record_status(suggestion_id: str, status: str, resolved_at: datetime | None) -> int:
-    """Store Foursquare's verdict; returns how many proposals it changed."""
-    status = status or "submitted"
-    proposals = FoursquareProposal.objects.filter(suggestion_id=suggestion_id)
-    changed = proposals.exclude(status=status, resolved_at=resolved_at).count()
-    proposals.update(status=status, resolved_at=resolved_at, checked_at=timezone.now())
-    return changed

@@ -1,7 +1,5 @@
 """The Foursquare endpoints: start a venue's sync, and the council's drift report."""
 
-from django.core.cache import cache
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -18,10 +16,7 @@ from venues.serializers import (
     FoursquarePlaceSerializer,
     FoursquareProposalSerializer,
 )
-from venues.services import foursquare_sync_enqueue
-
-# A manager pressing the button repeatedly queues one sync, not one per press.
-SYNC_REQUEST_DEDUP_SECONDS = 60
+from venues.services import venue_foursquare_sync_request
 
 SCOPED_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
 
@@ -45,16 +40,13 @@ class VenueFoursquareSyncApi(VenueScopedApi):
             "refresh the cached details, record drift, propose the council's values. The "
             "venue's `foursquare` block says how it went once the sync has run."
         ),
-        responses={202: FoursquareSyncQueuedSerializer, **error_responses(*SCOPED_ERRORS)},
+        responses={
+            202: FoursquareSyncQueuedSerializer,
+            **error_responses(*SCOPED_ERRORS, errors.SERVICE_UNAVAILABLE),
+        },
     )
     def post(self, request, venue: Venue):
-        queued = cache.add(
-            f"foursquare-sync-queued:{venue.pk}",
-            timezone.now().isoformat(),
-            timeout=SYNC_REQUEST_DEDUP_SECONDS,
-        )
-        if queued:
-            foursquare_sync_enqueue(venue=venue)
+        queued = venue_foursquare_sync_request(venue=venue)
         # Without a broker the sync has already run in-process: answer with what it did.
         venue.refresh_from_db()
         venue.queued = queued

@@ -4,8 +4,9 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 
 from venues.foursquare.client import FoursquareClient, FoursquareError
-from venues.foursquare.sync import sync_venues, venues_to_sync
+from venues.foursquare.sync import venues_foursquare_sync
 from venues.models import Council, Venue
+from venues.selectors import venues_for_foursquare_sync
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--venue", help="Only this venue (its id).")
 
     def handle(self, *args, council: str | None, venue: str | None, **options):
-        venues = venues_to_sync()
+        venues = venues_for_foursquare_sync()
         scope = "all councils"
         if council:
             council_obj = Council.objects.filter(slug=council).first()
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         }
         summary: Counter = Counter()
         with client:
-            for outcome in sync_venues(names, client=client):
+            for outcome in venues_foursquare_sync(venue_ids=list(names), client=client):
                 summary[outcome.status] += 1
                 line = f"{outcome.status:<9} {names.get(outcome.venue_id, outcome.venue_id)}"
                 if outcome.error:
