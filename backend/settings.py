@@ -165,7 +165,6 @@ if CELERY_TASK_TIME_LIMIT >= _VISIBILITY_TIMEOUT:
 # 02:00, so the clock changes (01:00-02:00 skipped in March, repeated in October) neither skip
 # nor repeat them (the hourly purge may, harmlessly). A run no worker has started within a few
 # hours is dropped (expires) rather than piling up: the next run catches up.
-# The Stripe outbox drain joins this schedule with the Stripe integration.
 _DAILY = {"expires": 4 * 3600}
 CELERY_BEAT_SCHEDULE = {
     "foursquare-nightly-sync": {
@@ -192,6 +191,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=5),
         "options": {"expires": 55 * 60},
+    },
+    # Promotion codes are created as vouchers are issued; this catches up what failed then.
+    "stripe-outbox": {
+        "task": "rewards.tasks.stripe_outbox_drain",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
     },
 }
 
@@ -340,6 +345,20 @@ FOURSQUARE_MIN_NAME_SIMILARITY = env.float("FOURSQUARE_MIN_NAME_SIMILARITY", def
 FOURSQUARE_DRIFT_DISTANCE_M = env.float("FOURSQUARE_DRIFT_DISTANCE_M", default=50.0)
 # Push the council's values to Foursquare (Places Feedback) when they differ.
 FOURSQUARE_PROPOSE_EDITS = env.bool("FOURSQUARE_PROPOSE_EDITS", default=True)
+
+# --- Stripe (rewards/stripe_client.py): offers with a Stripe coupon issue vouchers that are also
+# single-use promotion codes at the council's online checkout. A restricted key with write
+# access to promotion codes is enough. Without it the codes wait in the outbox.
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+# Pinned: since 2025-09-30.clover a promotion code names its coupon as promotion[coupon].
+STRIPE_API_VERSION = env.str("STRIPE_API_VERSION", default="2026-10-28.endive")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
+# The library's own retries of one call (idempotency keys make them safe); the outbox retries
+# across calls with backoff, up to STRIPE_OUTBOX_MAX_ATTEMPTS.
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+STRIPE_OUTBOX_MAX_ATTEMPTS = env.int("STRIPE_OUTBOX_MAX_ATTEMPTS", default=12)
 
 # --- Venue search.
 VENUE_SEARCH_DEFAULT_RADIUS_M = 5000

@@ -224,6 +224,7 @@ class Voucher(models.Model):
     redeemed_venue = models.ForeignKey(
         Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The Stripe promotion code's id (promo_...) once Stripe has created it; its code is `code`.
     stripe_promotion_code = models.CharField(max_length=100, blank=True)
     issue_transaction = models.OneToOneField(
         LedgerTransaction, on_delete=models.PROTECT, related_name="issued_voucher"
@@ -251,6 +252,12 @@ class Voucher(models.Model):
         indexes = [
             models.Index(fields=["resident", "-issued_at"], name="voucher_resident_recent"),
             models.Index(fields=["status", "expires_at"], name="voucher_status_expiry"),
+            # The Stripe webhook finds a voucher by the promotion code a checkout used.
+            models.Index(
+                fields=["stripe_promotion_code"],
+                condition=~Q(stripe_promotion_code=""),
+                name="voucher_stripe_promotion_code",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,3 +295,67 @@ class PointsLot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.remaining}/{self.earned} points until {self.expires_at:%Y-%m-%d}"
+
+
+class StripePromotionCode(models.Model):
+    """The outbox row of a voucher that is also a Stripe promotion code.
+
+    Written in the transaction that issues the voucher; the Stripe call happens after commit
+    (rewards.promotion_codes), and again with backoff until it succeeds or is refused for good.
+    Until then the voucher says its promotion code is ``pending``.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        CREATED = "created"
+        FAILED = "failed"
+
+    voucher = models.OneToOneField(
+        Voucher, on_delete=models.CASCADE, primary_key=True, related_name="stripe_promotion"
+    )
+    coupon_id = models.CharField(max_length=100)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    promotion_code_id = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="created", promotion_code_id__gt="")
+                | (~Q(state="created") & Q(promotion_code_id="")),
+                name="stripe_promotion_code_id_when_created",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "created", "failed"]),
+                name="stripe_promotion_state_known",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="pending"),
+                name="stripe_promotion_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher_id}: {self.state}"
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event, stored once: a delivery Stripe repeats finds its id here."""
+
+    event_id = models.CharField(max_length=255, primary_key=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.type})"

@@ -18,6 +18,7 @@ from backend.errors import ApplicationError
 from rewards.ledger.models import Asset, LedgerAccount
 from rewards.ledger.services import InsufficientBalance, account_get_or_create
 from rewards.models import Offer, OfferRule, RewardGrant
+from rewards.promotion_codes import promotion_code_request
 from rewards.vouchers import voucher_issue
 from rewards.wallet import points_credit
 from venues.models import Council, Venue
@@ -244,7 +245,8 @@ def _grant(offer: Offer, resident, checkin_id, checked_in_at: datetime) -> dict:
             reference=reference,
             now=checked_in_at,
         )
-        # Stripe promotion codes come later: stripe_promotion_code stays empty for now.
+        if offer.stripe_coupon_id:
+            promotion_code_request(voucher=voucher, coupon_id=offer.stripe_coupon_id)
         RewardGrant.objects.create(
             offer=offer,
             resident=resident,

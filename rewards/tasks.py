@@ -10,6 +10,7 @@ from celery import shared_task
 from celery.utils.log import get_task_logger
 from django.db import OperationalError
 
+from rewards.promotion_codes import promotion_codes_due, voucher_promotion_code_create
 from rewards.redemption import vouchers_expire_lapsed
 from rewards.wallet import points_expire_lapsed
 
@@ -40,3 +41,26 @@ def expire_vouchers() -> dict:
     summary = {"vouchers_expired": vouchers_expire_lapsed()}
     logger.info("Expired vouchers: %s", summary)
     return summary
+
+
+@shared_task(
+    name="rewards.tasks.stripe_promotion_code_create",
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def stripe_promotion_code_create(voucher_id: str) -> str:
+    """Ask Stripe for one voucher's promotion code (queued when the voucher is issued)."""
+    return voucher_promotion_code_create(voucher_id=voucher_id)
+
+
+@shared_task(name="rewards.tasks.stripe_outbox_drain", ignore_result=True)
+def stripe_outbox_drain() -> dict:
+    """Every minute: the promotion codes due another try after a failure (or a lost task)."""
+    due = promotion_codes_due()
+    for voucher_id in due:
+        stripe_promotion_code_create.delay(voucher_id)
+    if due:
+        logger.info("Stripe outbox: %d promotion code(s) queued", len(due))
+    return {"queued": len(due)}

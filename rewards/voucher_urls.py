@@ -8,6 +8,7 @@ from rewards.voucher_views import (
     VoucherQrApi,
     VoucherRedeemApi,
 )
+from rewards.webhook_views import StripeWebhookApi
 
 urlpatterns = [
     path("catalog/", CatalogListApi.as_view(), name="catalog-list"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("me/vouchers/", MyVoucherListApi.as_view(), name="me-vouchers"),
     path("vouchers/<uuid:voucher_id>/qr.png", VoucherQrApi.as_view(), name="voucher-qr"),
     path("vouchers/redeem/", VoucherRedeemApi.as_view(), name="voucher-redeem"),
+    path("webhooks/stripe/", StripeWebhookApi.as_view(), name="webhook-stripe"),
 ]

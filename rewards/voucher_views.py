@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from qrcode.constants import ERROR_CORRECT_Q
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -60,7 +60,25 @@ class VoucherOutputSerializer(serializers.Serializer):
     )
     expires_at = serializers.DateTimeField()
     redeemed_at = serializers.DateTimeField(allow_null=True)
-    stripe_promotion_code = serializers.CharField()
+    stripe_promotion_code = serializers.CharField(
+        help_text="The Stripe promotion code's id once created; the code to type is `code`."
+    )
+    stripe_status = serializers.SerializerMethodField(
+        help_text=(
+            "For a voucher that is also a Stripe promotion code: `pending` until Stripe has "
+            "created it (it works in person meanwhile), then `created`; `failed` when Stripe "
+            "refused it. Null for vouchers without one."
+        )
+    )
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["pending", "created", "failed"], allow_null=True)
+    )
+    def get_stripe_status(self, voucher):
+        try:
+            return voucher.stripe_promotion.state
+        except Voucher.stripe_promotion.RelatedObjectDoesNotExist:
+            return None
 
 
 def _shown(vouchers):
@@ -243,7 +261,11 @@ class MyVoucherListApi(APIView):
         },
     )
     def get(self, request):
-        vouchers = Voucher.objects.filter(resident=request.user).order_by("-issued_at", "id")
+        vouchers = (
+            Voucher.objects.filter(resident=request.user)
+            .select_related("stripe_promotion")
+            .order_by("-issued_at", "id")
+        )
         paginator = self.pagination_class()
         page = _shown(list(paginator.paginate_queryset(vouchers, request, view=self)))
         return paginator.get_paginated_response(VoucherOutputSerializer(page, many=True).data)

@@ -43,3 +43,12 @@ FOURSQUARE_BACKOFF_MAX_SECONDS = 0.05
 # even when REDIS_URL is set. The broker URL stays, for the real worker of tests/celery_worker.py.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Stripe points nowhere real: a test that issues promotion codes starts the fake
+# (tests/rewards/fake_stripe.py) and points here. The outbox's retries are tested, so the
+# library's own retries are off.
+STRIPE_API_KEY = "sk_test_fake_council_checkins"
+STRIPE_API_BASE = "http://127.0.0.1:9"
+STRIPE_WEBHOOK_SECRET = "whsec_test_fake_council_checkins"
+STRIPE_MAX_NETWORK_RETRIES = 0
+STRIPE_TIMEOUT_SECONDS = 2.0

@@ -121,4 +121,6 @@ def test_the_schema_offers_anonymous_access_exactly_where_the_api_allows_it(clie
         "GET /api/v1/venues/{venue_id}/comments/",
         "GET /api/v1/venues/{venue_id}/offers/",
         "GET /api/v1/catalog/",
+        # Stripe authenticates by the Stripe-Signature header, not as a user.
+        "POST /api/v1/webhooks/stripe/",
     }

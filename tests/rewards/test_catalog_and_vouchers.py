@@ -245,6 +245,7 @@ def test_me_vouchers_lists_only_the_callers_newest_first(resident, resident_clie
     assert [row["id"] for row in rows] == [str(newer.pk), str(older.pk)]
     assert set(rows[0]) == {
         "id", "code", "title", "status", "expires_at", "redeemed_at", "stripe_promotion_code",
+        "stripe_status",
     }  # fmt: skip
 
 

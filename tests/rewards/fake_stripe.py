@@ -1,0 +1,207 @@
+"""A fake Stripe API for tests, served by pytest-httpserver on loopback, for the real
+``stripe`` library to talk to (STRIPE_API_BASE points at it).
+
+It speaks what the project uses of Stripe's wire format: form-encoded POST
+``/v1/promotion_codes`` (``promotion[type]=coupon``, ``promotion[coupon]``, ``code``,
+``max_redemptions``, ``expires_at``, ``metadata[...]``) answering a ``promotion_code`` object;
+GET ``/v1/promotion_codes?code=`` answering a list; the Bearer secret key and the
+``Stripe-Version`` header; ``Idempotency-Key`` replays (kept, like Stripe, until ``forget``);
+errors as ``{"error": {"type", "code", "message", "param"}}``. Webhook payloads are signed
+here as Stripe signs them (``signed_webhook``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug import Request, Response
+
+SECRET_KEY = "sk_test_fake_council_checkins"
+WEBHOOK_SECRET = "whsec_test_fake_council_checkins"
+
+
+@dataclass
+class FakeStripe:
+    api_version: str
+    coupons: set[str] = field(default_factory=lambda: {"FREESWIM"})
+    promotion_codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    _replays: dict[str, tuple[int, str]] = field(default_factory=dict)
+    _failures: deque = field(default_factory=deque)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def fail(self, status: int, *, times: int = 1, error_type: str = "api_error") -> None:
+        for _ in range(times):
+            self._failures.append((status, error_type))
+
+    def forget_idempotency_keys(self) -> None:
+        """Stripe keeps keys for 24 hours; after that a retry is a new request."""
+        self._replays.clear()
+
+    def creations(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["method"] == "POST"]
+
+    def handle(self, request: Request) -> Response:
+        form = {key: request.form.get(key) for key in request.form}
+        self.requests.append(
+            {
+                "method": request.method,
+                "path": request.path,
+                "form": form,
+                "args": dict(request.args),
+                "headers": dict(request.headers),
+            }
+        )
+        if self._failures:
+            status, error_type = self._failures.popleft()
+            return _error(status, error_type, "scripted_failure", f"Scripted failure {status}.")
+        if request.headers.get("Authorization") != f"Bearer {SECRET_KEY}":
+            return _error(401, "invalid_request_error", "api_key_invalid", "Invalid API Key.")
+        if request.headers.get("Stripe-Version") != self.api_version:
+            return _error(400, "invalid_request_error", "version_invalid", "Wrong version.")
+        if request.path == "/v1/promotion_codes" and request.method == "POST":
+            key = request.headers.get("Idempotency-Key", "")
+            if key in self._replays:
+                status, body = self._replays[key]
+                return Response(
+                    body,
+                    status=status,
+                    content_type="application/json",
+                    headers={"Idempotent-Replayed": "true"},
+                )
+            response = self._create(form)
+            if key:
+                self._replays[key] = (response.status_code, response.get_data(as_text=True))
+            return response
+        if request.path == "/v1/promotion_codes" and request.method == "GET":
+            code = request.args.get("code", "")
+            found = [p for p in self.promotion_codes.values() if p["code"].upper() == code.upper()]
+            return _json(
+                {"object": "list", "data": found, "has_more": False, "url": "/v1/promotion_codes"}
+            )
+        return _error(404, "invalid_request_error", "resource_missing", "Unrecognized request URL.")
+
+    def _create(self, form: dict[str, str]) -> Response:
+        if form.get("promotion[type]") != "coupon" or not form.get("promotion[coupon]"):
+            return _error(
+                400,
+                "invalid_request_error",
+                "parameter_missing",
+                "Missing required param: promotion[coupon].",
+                "promotion",
+            )
+        coupon = form["promotion[coupon]"]
+        if coupon not in self.coupons:
+            return _error(
+                400,
+                "invalid_request_error",
+                "resource_missing",
+                f"No such coupon: '{coupon}'",
+                "promotion[coupon]",
+            )
+        code = form.get("code", "")
+        if not re.fullmatch(r"[A-Za-z0-9-]+", code):
+            return _error(
+                400, "invalid_request_error", "parameter_invalid_string", "Invalid code.", "code"
+            )
+        if any(
+            p["code"].upper() == code.upper() and p["active"] for p in self.promotion_codes.values()
+        ):
+            return _error(
+                400,
+                "invalid_request_error",
+                "resource_already_exists",
+                "An active promotion code with `code` already exists.",
+                "code",
+            )
+        promotion_code = {
+            "id": f"promo_{next(self._ids):014d}",
+            "object": "promotion_code",
+            "active": True,
+            "code": code,
+            "promotion": {"type": "coupon", "coupon": coupon},
+            "created": int(time.time()),
+            "customer": None,
+            "expires_at": int(form["expires_at"]) if form.get("expires_at") else None,
+            "livemode": False,
+            "max_redemptions": int(form["max_redemptions"])
+            if form.get("max_redemptions")
+            else None,
+            "metadata": {
+                k[len("metadata[") : -1]: v for k, v in form.items() if k.startswith("metadata[")
+            },
+            "restrictions": {
+                "first_time_transaction": False,
+                "minimum_amount": None,
+                "minimum_amount_currency": None,
+            },
+            "times_redeemed": 0,
+        }
+        self.promotion_codes[promotion_code["id"]] = promotion_code
+        return _json(promotion_code)
+
+
+def checkout_completed(event_id: str, *promotion_codes: str, expanded: bool = False) -> dict:
+    """A ``checkout.session.completed`` event whose discounts used these promotion codes."""
+    discounts = [
+        {
+            "coupon": None,
+            "promotion_code": {"id": code, "object": "promotion_code"} if expanded else code,
+        }
+        for code in promotion_codes
+    ]
+    return {
+        "id": event_id,
+        "object": "event",
+        "api_version": "2026-10-28.endive",
+        "created": int(time.time()),
+        "livemode": False,
+        "pending_webhooks": 1,
+        "type": "checkout.session.completed",
+        "data": {
+            "object": {
+                "id": "cs_test_a1b2c3",
+                "object": "checkout.session",
+                "amount_total": 0,
+                "currency": "gbp",
+                "discounts": discounts,
+                "mode": "payment",
+                "payment_status": "paid",
+                "status": "complete",
+            }
+        },
+    }
+
+
+def signed_webhook(event: dict, *, secret: str = WEBHOOK_SECRET, at: int | None = None):
+    """The body and the ``Stripe-Signature`` header Stripe would send for ``event``."""
+    payload = json.dumps(event)
+    timestamp = at if at is not None else int(time.time())
+    signature = hmac.new(
+        secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256
+    ).hexdigest()
+    return payload, f"t={timestamp},v1={signature}"
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(
+        json.dumps(body),
+        status=status,
+        content_type="application/json",
+        headers={"Request-Id": "req_fake"},
+    )
+
+
+def _error(status: int, error_type: str, code: str, message: str, param: str | None = None):
+    error = {"type": error_type, "code": code, "message": message}
+    if param:
+        error["param"] = param
+    return _json({"error": error}, status)
