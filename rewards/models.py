@@ -248,16 +248,16 @@ class Voucher(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("issued_at")), name="voucher_expires_after_issue"
             ),
+            # The Stripe webhook finds a voucher by the promotion code a checkout used.
+            models.UniqueConstraint(
+                fields=["stripe_promotion_code"],
+                condition=~Q(stripe_promotion_code=""),
+                name="voucher_stripe_promotion_code_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["resident", "-issued_at"], name="voucher_resident_recent"),
             models.Index(fields=["status", "expires_at"], name="voucher_status_expiry"),
-            # The Stripe webhook finds a voucher by the promotion code a checkout used.
-            models.Index(
-                fields=["stripe_promotion_code"],
-                condition=~Q(stripe_promotion_code=""),
-                name="voucher_stripe_promotion_code",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -306,17 +306,35 @@ class StripePromotionCode(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending"
-        CREATED = "created"
-        FAILED = "failed"
+        PENDING = "pending"  # to be created
+        CREATED = "created"  # live at the checkout
+        DEACTIVATING = "deactivating"  # the voucher was used or lapsed here: to be turned off
+        DEACTIVATED = "deactivated"
+        CANCELLED = "cancelled"  # the voucher was used or lapsed before its code was made
+        FAILED = "failed"  # given up; manage.py stripe_outbox_retry puts it back
+
+    # Each state, and where the outbox may move it (rewards.promotion_codes).
+    TRANSITIONS = {
+        State.PENDING: {State.CREATED, State.DEACTIVATING, State.CANCELLED, State.FAILED},
+        State.CREATED: {State.DEACTIVATING},
+        State.DEACTIVATING: {State.DEACTIVATED, State.FAILED},
+        State.DEACTIVATED: set(),
+        # A code Stripe made after its voucher was settled is turned off at once.
+        State.CANCELLED: {State.DEACTIVATING},
+        State.FAILED: {State.PENDING, State.DEACTIVATING},  # put back by hand
+    }
+    HAS_CODE = (State.CREATED, State.DEACTIVATING, State.DEACTIVATED)
 
     voucher = models.OneToOneField(
         Voucher, on_delete=models.CASCADE, primary_key=True, related_name="stripe_promotion"
     )
     coupon_id = models.CharField(max_length=100)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     promotion_code_id = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Part of the idempotency key: raised when failed rows are queued again by hand, since
+    # Stripe replays a refusal to the same key for 24 hours.
+    key_generation = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -325,25 +343,44 @@ class StripePromotionCode(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="created", promotion_code_id__gt="")
-                | (~Q(state="created") & Q(promotion_code_id="")),
-                name="stripe_promotion_code_id_when_created",
+                # "failed" may have a code (turning it off failed) or not (making it failed).
+                condition=Q(
+                    state__in=["created", "deactivating", "deactivated"],
+                    promotion_code_id__gt="",
+                )
+                | Q(state__in=["pending", "cancelled"], promotion_code_id="")
+                | Q(state="failed"),
+                name="stripe_promotion_code_id_once_created",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["pending", "created", "failed"]),
+                condition=Q(
+                    state__in=[
+                        "pending",
+                        "created",
+                        "deactivating",
+                        "deactivated",
+                        "cancelled",
+                        "failed",
+                    ]
+                ),
                 name="stripe_promotion_state_known",
             ),
         ]
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],
-                condition=Q(state="pending"),
+                condition=Q(state__in=["pending", "deactivating"]),
                 name="stripe_promotion_due",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.voucher_id}: {self.state}"
+
+    @property
+    def idempotency_key(self) -> str:
+        key = f"voucher-{self.voucher_id}-promotion-code"
+        return key if not self.key_generation else f"{key}-{self.key_generation}"
 
 
 class StripeEvent(models.Model):

@@ -2,12 +2,14 @@
 
 Built from settings (STRIPE_API_KEY, STRIPE_API_BASE for a local fake, the pinned
 STRIPE_API_VERSION), with stripe-python's StripeClient. Two things are asked of Stripe:
-creating a single-use promotion code for a voucher, and verifying webhook events. Failures come
+creating a single-use promotion code for a voucher (and turning it off when the voucher is used
+or lapses another way), and verifying webhook events. Failures come
 back as ``StripeCallFailed``, saying whether trying again later can help.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,12 +59,12 @@ def _client() -> stripe.StripeClient:
 
 
 def promotion_code_create(
-    *, voucher_id: str, code: str, coupon_id: str, expires_at: datetime
+    *, voucher_id: str, code: str, coupon_id: str, expires_at: datetime, idempotency_key: str
 ) -> PromotionCode:
     """A promotion code ``code`` for the coupon, usable once, until the voucher expires. The
     idempotency key comes from the voucher, so a retry never makes a second code; when Stripe
-    has forgotten the key (after 24 hours) and refuses the code as taken, the code it already
-    holds for this voucher is adopted."""
+    has forgotten the key (after 24 hours, or a new key is used) and refuses the code as taken,
+    the code it already holds for this voucher is adopted."""
     client = _client()
     try:
         created = client.v1.promotion_codes.create(
@@ -73,7 +75,7 @@ def promotion_code_create(
                 "expires_at": int(expires_at.timestamp()),
                 "metadata": {"voucher_id": voucher_id},
             },
-            options={"idempotency_key": f"voucher-{voucher_id}-promotion-code"},
+            options={"idempotency_key": idempotency_key},
         )
     except stripe.InvalidRequestError as exc:
         existing = _existing_code(client, code=code, voucher_id=voucher_id)
@@ -88,18 +90,40 @@ def promotion_code_create(
 def _existing_code(client: stripe.StripeClient, *, code: str, voucher_id: str):
     try:
         found = client.v1.promotion_codes.list(params={"code": code, "limit": 1})
-    except stripe.StripeError:
-        return None
+    except stripe.StripeError as exc:
+        # Not knowing whether Stripe holds the code is not a refusal: try again later.
+        raise StripeCallFailed(
+            f"Stripe: could not look the code up: {exc}", retryable=True
+        ) from exc
     for promotion_code in found.to_dict().get("data", []):
         if (promotion_code.get("metadata") or {}).get("voucher_id") == voucher_id:
             return PromotionCode(id=promotion_code["id"], code=promotion_code["code"])
     return None
 
 
+def promotion_code_deactivate(*, promotion_code_id: str) -> None:
+    """Turn a promotion code off (its voucher was used or lapsed another way). Idempotent."""
+    try:
+        _client().v1.promotion_codes.update(promotion_code_id, params={"active": False})
+    except stripe.StripeError as exc:
+        raise _failed(exc) from exc
+
+
+# Refusals that configuration, not the request, can cure: tried again until someone does.
+_RETRYABLE = (
+    stripe.APIConnectionError,
+    stripe.RateLimitError,
+    stripe.APIError,
+    stripe.AuthenticationError,
+    stripe.PermissionError,
+    stripe.IdempotencyError,
+)
+
+
 def _failed(exc: stripe.StripeError) -> StripeCallFailed:
-    retryable = isinstance(
-        exc, stripe.APIConnectionError | stripe.RateLimitError | stripe.APIError
-    ) or (exc.http_status is not None and exc.http_status >= 500)
+    retryable = isinstance(exc, _RETRYABLE) or (
+        exc.http_status is not None and exc.http_status >= 500
+    )
     message = exc.user_message or str(exc) or type(exc).__name__
     logger.warning("Stripe refused a call (%s): %s", exc.http_status, message)
     return StripeCallFailed(
@@ -107,15 +131,18 @@ def _failed(exc: stripe.StripeError) -> StripeCallFailed:
     )
 
 
-def webhook_event(*, payload: bytes, signature: str | None) -> dict[str, Any]:
-    """The event a webhook carries, once its ``Stripe-Signature`` verifies against
-    STRIPE_WEBHOOK_SECRET (and is recent: stripe-python's five-minute tolerance)."""
+def webhook_event(*, payload: bytes, signature: str | None) -> Any:
+    """The JSON a webhook carries, once its ``Stripe-Signature`` verifies against
+    STRIPE_WEBHOOK_SECRET (and is recent: stripe-python's five-minute tolerance). The body is
+    parsed here, not by stripe-python, so a verified body of an unexpected shape reaches the
+    caller as plain data instead of failing inside the library."""
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise StripeNotConfigured("Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET.")
     try:
-        event = stripe.Webhook.construct_event(
-            payload, signature or "", settings.STRIPE_WEBHOOK_SECRET
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            text, signature or "", settings.STRIPE_WEBHOOK_SECRET, stripe.Webhook.DEFAULT_TOLERANCE
         )
-    except (ValueError, stripe.SignatureVerificationError) as exc:
+        return json.loads(text)
+    except (UnicodeDecodeError, ValueError, stripe.SignatureVerificationError) as exc:
         raise InvalidWebhook(str(exc)) from exc
-    return event.to_dict()

@@ -10,7 +10,12 @@ from celery import shared_task
 from celery.utils.log import get_task_logger
 from django.db import OperationalError
 
-from rewards.promotion_codes import promotion_codes_due, voucher_promotion_code_create
+from rewards.models import StripePromotionCode
+from rewards.promotion_codes import (
+    promotion_codes_due,
+    voucher_promotion_code_create,
+    voucher_promotion_code_deactivate,
+)
 from rewards.redemption import vouchers_expire_lapsed
 from rewards.wallet import points_expire_lapsed
 
@@ -55,12 +60,27 @@ def stripe_promotion_code_create(voucher_id: str) -> str:
     return voucher_promotion_code_create(voucher_id=voucher_id)
 
 
+@shared_task(
+    name="rewards.tasks.stripe_promotion_code_deactivate",
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def stripe_promotion_code_deactivate(voucher_id: str) -> str:
+    """Turn off the promotion code of a voucher used at the desk or voided."""
+    return voucher_promotion_code_deactivate(voucher_id=voucher_id)
+
+
 @shared_task(name="rewards.tasks.stripe_outbox_drain", ignore_result=True)
 def stripe_outbox_drain() -> dict:
     """Every minute: the promotion codes due another try after a failure (or a lost task)."""
     due = promotion_codes_due()
-    for voucher_id in due:
-        stripe_promotion_code_create.delay(voucher_id)
+    for voucher_id, state in due:
+        if state == StripePromotionCode.State.PENDING:
+            stripe_promotion_code_create.delay(voucher_id)
+        else:
+            stripe_promotion_code_deactivate.delay(voucher_id)
     if due:
-        logger.info("Stripe outbox: %d promotion code(s) queued", len(due))
+        logger.info("Stripe outbox: %d promotion code call(s) queued", len(due))
     return {"queued": len(due)}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, account_get_or_create, post
 from rewards.models import CatalogItem, Offer, Voucher, VoucherStatus
+from rewards.promotion_codes import promotion_code_retire
 
 # Crockford's base 32 without the letters people misread (I, L, O, U) and without 0/1.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -152,4 +153,8 @@ def voucher_settle(*, voucher: Voucher, status: str, idempotency_key: str, **cha
     for field, value in changes.items():
         setattr(voucher, field, value)
     voucher.save(update_fields=["status", *changes])
+    if status in (VoucherStatus.REDEEMED, VoucherStatus.VOID):
+        # Spent or voided here: its Stripe promotion code must not work online any more. (An
+        # expiring one needs nothing: the code expires with it.)
+        promotion_code_retire(voucher=voucher)
     return voucher

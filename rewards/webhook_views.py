@@ -8,11 +8,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend import errors
 from backend.errors import ApplicationError
 from backend.openapi import error_responses
 from rewards import error_codes
-from rewards.promotion_codes import stripe_event_record
 from rewards.stripe_client import InvalidWebhook, StripeNotConfigured, webhook_event
+from rewards.stripe_webhooks import stripe_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,10 @@ class StripeWebhookApi(APIView):
         parameters=[
             OpenApiParameter("Stripe-Signature", str, OpenApiParameter.HEADER, required=True)
         ],
-        responses={200: OutputSerializer, **error_responses(error_codes.INVALID_SIGNATURE)},
+        responses={
+            200: OutputSerializer,
+            **error_responses(error_codes.INVALID_SIGNATURE, errors.SERVICE_UNAVAILABLE),
+        },
     )
     def post(self, request):
         # The raw bytes: the signature covers them exactly, so the body is never parsed first.
@@ -52,11 +56,12 @@ class StripeWebhookApi(APIView):
             )
         except StripeNotConfigured as exc:
             logger.error("A Stripe webhook arrived but %s", exc)
-            raise ApplicationError(error_codes.INVALID_SIGNATURE, str(exc)) from exc
+            raise ApplicationError(errors.SERVICE_UNAVAILABLE, str(exc)) from exc
         except InvalidWebhook as exc:
             raise ApplicationError(
                 error_codes.INVALID_SIGNATURE, "The Stripe-Signature does not verify."
             ) from exc
         outcome = stripe_event_record(event=event)
-        logger.info("Stripe event %s (%s): %s", event.get("id"), event.get("type"), outcome)
+        described = event if isinstance(event, dict) else {}
+        logger.info("Stripe event %s (%s): %s", described.get("id"), described.get("type"), outcome)
         return Response({"received": True, "outcome": outcome})

@@ -38,16 +38,21 @@ class FakeStripe:
     _failures: deque = field(default_factory=deque)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    def fail(self, status: int, *, times: int = 1, error_type: str = "api_error") -> None:
+    def fail(
+        self, status: int, *, times: int = 1, error_type: str = "api_error", method: str = ""
+    ) -> None:
+        """The next ``times`` requests (of ``method``, when given) get this error."""
         for _ in range(times):
-            self._failures.append((status, error_type))
+            self._failures.append((method, status, error_type))
 
     def forget_idempotency_keys(self) -> None:
         """Stripe keeps keys for 24 hours; after that a retry is a new request."""
         self._replays.clear()
 
     def creations(self) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r["method"] == "POST"]
+        return [
+            r for r in self.requests if r["method"] == "POST" and r["path"] == "/v1/promotion_codes"
+        ]
 
     def handle(self, request: Request) -> Response:
         form = {key: request.form.get(key) for key in request.form}
@@ -60,9 +65,11 @@ class FakeStripe:
                 "headers": dict(request.headers),
             }
         )
-        if self._failures:
-            status, error_type = self._failures.popleft()
-            return _error(status, error_type, "scripted_failure", f"Scripted failure {status}.")
+        for failure in list(self._failures):
+            method, status, error_type = failure
+            if not method or method == request.method:
+                self._failures.remove(failure)
+                return _error(status, error_type, "scripted_failure", f"Scripted failure {status}.")
         if request.headers.get("Authorization") != f"Bearer {SECRET_KEY}":
             return _error(401, "invalid_request_error", "api_key_invalid", "Invalid API Key.")
         if request.headers.get("Stripe-Version") != self.api_version:
@@ -87,6 +94,20 @@ class FakeStripe:
             return _json(
                 {"object": "list", "data": found, "has_more": False, "url": "/v1/promotion_codes"}
             )
+        found = re.fullmatch(r"/v1/promotion_codes/(promo_\w+)", request.path)
+        if found and request.method == "POST":
+            promotion_code = self.promotion_codes.get(found[1])
+            if promotion_code is None:
+                return _error(
+                    404,
+                    "invalid_request_error",
+                    "resource_missing",
+                    f"No such promotion code: '{found[1]}'",
+                    "promotion_code",
+                )
+            if "active" in form:
+                promotion_code["active"] = form["active"] == "true"
+            return _json(promotion_code)
         return _error(404, "invalid_request_error", "resource_missing", "Unrecognized request URL.")
 
     def _create(self, form: dict[str, str]) -> Response:

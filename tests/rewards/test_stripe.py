@@ -1,6 +1,8 @@
 """Vouchers that are Stripe promotion codes: the outbox against a fake Stripe (the real stripe
 library on the wire), and the webhook that redeems them when a checkout uses one."""
 
+import hashlib
+import hmac
 import re
 from datetime import timedelta
 
@@ -9,10 +11,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from rewards import stripe_client
 from rewards.models import StripeEvent, StripePromotionCode, Voucher
 from rewards.offers import offer_create
 from rewards.promotion_codes import voucher_promotion_code_create
 from rewards.redemption import voucher_redeem
+from rewards.stripe_webhooks import stripe_event_record
 from rewards.tasks import stripe_outbox_drain
 from tests.api import error, success
 from tests.concurrency import run_in_parallel
@@ -237,8 +241,125 @@ class TestPromotionCodes:
         voucher = issue_voucher(resident, venue, django_capture_on_commit_callbacks, run=False)
         voucher_redeem(code=voucher.code, staff=venue_staff_of(venue))
 
-        assert voucher_promotion_code_create(voucher_id=voucher.pk) == "failed"
+        assert voucher_promotion_code_create(voucher_id=voucher.pk) == "cancelled"
         assert stripe_api.creations() == []
+
+    def test_a_rejected_key_is_retried_until_someone_fixes_it(
+        self, stripe_api, venue, resident, settings, django_capture_on_commit_callbacks
+    ):
+        settings.STRIPE_API_KEY = "sk_test_revoked"
+        swim_offer(venue)
+
+        voucher = issue_voucher(resident, venue, django_capture_on_commit_callbacks)
+
+        row = StripePromotionCode.objects.get(pk=voucher.pk)
+        assert (row.state, row.attempts) == ("pending", 1)
+        assert "Invalid API Key" in row.last_error
+
+    def test_without_a_key_no_attempt_is_counted(
+        self, venue, resident, settings, django_capture_on_commit_callbacks
+    ):
+        settings.STRIPE_API_KEY = ""
+        swim_offer(venue)
+        voucher = issue_voucher(resident, venue, django_capture_on_commit_callbacks)
+        for _ in range(3):
+            due_now(voucher)
+            voucher_promotion_code_create(voucher_id=voucher.pk)
+
+        row = StripePromotionCode.objects.get(pk=voucher.pk)
+        assert (row.state, row.attempts) == ("pending", 0)
+        assert row.next_attempt_at > timezone.now() + timedelta(minutes=9)
+
+    def test_a_failed_lookup_while_adopting_is_tried_again(
+        self, stripe_api, venue, resident, django_capture_on_commit_callbacks
+    ):
+        swim_offer(venue)
+        voucher = issue_voucher(resident, venue, django_capture_on_commit_callbacks)
+        StripePromotionCode.objects.filter(pk=voucher.pk).update(
+            state="pending", promotion_code_id="", next_attempt_at=timezone.now()
+        )
+        Voucher.objects.filter(pk=voucher.pk).update(stripe_promotion_code="")
+        stripe_api.forget_idempotency_keys()
+        stripe_api.fail(500, method="GET")  # the create is refused as taken; the lookup fails
+
+        assert voucher_promotion_code_create(voucher_id=voucher.pk) == "pending"
+        assert (
+            "could not look the code up"
+            in StripePromotionCode.objects.get(pk=voucher.pk).last_error
+        )
+
+    def test_a_row_under_lease_is_left_alone(
+        self, stripe_api, venue, resident, django_capture_on_commit_callbacks
+    ):
+        swim_offer(venue)
+        stripe_api.fail(500)
+        voucher = issue_voucher(resident, venue, django_capture_on_commit_callbacks)
+        asked = len(stripe_api.requests)
+
+        assert voucher_promotion_code_create(voucher_id=voucher.pk) == "pending"
+        assert stripe_outbox_drain.delay().get() == {"queued": 0}
+        assert len(stripe_api.requests) == asked
+
+    def test_failed_codes_can_be_queued_again_by_hand(
+        self, stripe_api, venue, resident, django_capture_on_commit_callbacks
+    ):
+        swim_offer(venue, coupon="NOT-YET-CREATED")
+        voucher = issue_voucher(resident, venue, django_capture_on_commit_callbacks)
+        assert StripePromotionCode.objects.get(pk=voucher.pk).state == "failed"
+        stripe_api.coupons.add("NOT-YET-CREATED")  # the council creates the coupon
+
+        call_command("stripe_outbox_retry")
+        stripe_outbox_drain.delay()
+
+        row = StripePromotionCode.objects.get(pk=voucher.pk)
+        assert (row.state, row.attempts) == ("created", 1)
+        # A fresh key: Stripe replays a refusal to the old one for a day.
+        assert stripe_api.creations()[-1]["headers"]["Idempotency-Key"] == (
+            f"voucher-{voucher.pk}-promotion-code-1"
+        )
+
+    def test_a_code_made_while_the_voucher_was_used_at_the_desk_is_turned_off(
+        self, stripe_api, venue, resident, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        swim_offer(venue)
+        voucher = issue_voucher(resident, venue, django_capture_on_commit_callbacks, run=False)
+        real_create = stripe_client.promotion_code_create
+
+        def create_while_staff_redeem(**kwargs):
+            voucher_redeem(code=voucher.code, staff=venue_staff_of(venue))
+            return real_create(**kwargs)
+
+        monkeypatch.setattr(stripe_client, "promotion_code_create", create_while_staff_redeem)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            voucher_promotion_code_create(voucher_id=voucher.pk)
+
+        [made] = stripe_api.promotion_codes.values()
+        assert made["active"] is False
+        row = StripePromotionCode.objects.get(pk=voucher.pk)
+        assert (row.state, row.promotion_code_id) == ("deactivated", made["id"])
+        assert Voucher.objects.get(pk=voucher.pk).stripe_promotion_code == ""
+
+    def test_a_residents_vouchers_cost_the_same_queries_however_many(
+        self,
+        stripe_api,
+        venue,
+        resident,
+        django_assert_num_queries,
+        django_capture_on_commit_callbacks,
+        settings,
+    ):
+        settings.CHECKIN_COOLDOWN_SECONDS = 0
+        swim_offer(venue)
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                check_in(resident, venue)
+        client = client_for(resident)
+
+        with django_assert_num_queries(2):  # the count and the page, codes joined in
+            rows = success(client, "get", "/api/v1/me/vouchers/").json()["results"]
+
+        assert [row["stripe_status"] for row in rows] == ["created"] * 3
 
 
 class TestWebhook:
@@ -303,34 +424,133 @@ class TestWebhook:
         assert voucher.status == "issued"
         assert not StripeEvent.objects.exists()
 
-    def test_a_body_that_is_not_json_is_refused(self, api_client):
-        error(api_client, "post", WEBHOOK, "not json", status=400, code="invalid_signature")
+    def test_no_signature_is_refused(self, api_client):
+        error(api_client, "post", WEBHOOK, {}, status=400, code="invalid_signature")
 
     def test_without_a_webhook_secret_nothing_is_accepted(self, api_client, voucher, settings):
         settings.STRIPE_WEBHOOK_SECRET = ""
         response = self.post(
             api_client, checkout_completed("evt_4", "promo_x"), secret=WEBHOOK_SECRET
         )
-        assert response.status_code == 400
-        assert response.json()["code"] == "invalid_signature"
+        assert response.status_code == 503
+        assert response.json()["code"] == "service_unavailable"
+        assert not StripeEvent.objects.exists()
 
     def test_other_events_and_unknown_codes_are_acknowledged_and_ignored(self, api_client, voucher):
         other = {**checkout_completed("evt_5"), "type": "customer.created"}
         assert self.post(api_client, other).json()["outcome"] == "ignored: customer.created"
         unknown = checkout_completed("evt_6", "promo_someone_elses")
-        assert self.post(api_client, unknown).json()["outcome"] == "redeemed 0 voucher(s)"
+        assert self.post(api_client, unknown).json()["outcome"] == (
+            "redeemed 0 voucher(s); unknown promotion code(s): promo_someone_elses"
+        )
+        assert StripeEvent.objects.get(event_id="evt_6").outcome.startswith("redeemed 0")
         voucher.refresh_from_db()
         assert voucher.status == "issued"
 
-    def test_a_voucher_redeemed_in_person_first_stays_redeemed_once(
-        self, api_client, voucher, venue
+    def test_a_voucher_used_at_the_desk_has_its_code_turned_off(
+        self, api_client, stripe_api, voucher, venue, django_capture_on_commit_callbacks
     ):
-        voucher_redeem(code=voucher.code, staff=venue_staff_of(venue))
+        staff = venue_staff_of(venue)
+        with django_capture_on_commit_callbacks(execute=True):
+            voucher_redeem(code=voucher.code, staff=staff)
 
+        assert stripe_api.promotion_codes[voucher.stripe_promotion_code]["active"] is False
+        row = StripePromotionCode.objects.get(pk=voucher.pk)
+        assert row.state == "deactivated"
+
+        # Had the resident been quicker online than the deactivation, the clash is recorded.
         body = self.post(api_client, checkout_completed("evt_7", voucher.stripe_promotion_code))
 
-        assert body.json()["outcome"] == "redeemed 0 voucher(s)"
+        assert body.status_code == 200
+        assert (
+            body.json()["outcome"]
+            == f"redeemed 0 voucher(s); conflict: {voucher.code} was redeemed"
+        )
+        voucher.refresh_from_db()
+        assert (voucher.status, voucher.redeemed_by) == ("redeemed", staff)
         call_command("ledger_audit")
+
+    def test_the_checkout_time_is_the_redemption_time_and_counts_at_the_venue(
+        self, api_client, voucher, venue
+    ):
+        completed_at = int((timezone.now() - timedelta(minutes=3)).timestamp())
+        event = {
+            **checkout_completed("evt_8", voucher.stripe_promotion_code),
+            "created": completed_at,
+        }
+
+        self.post(api_client, event)
+
+        voucher.refresh_from_db()
+        assert int(voucher.redeemed_at.timestamp()) == completed_at
+        assert voucher.redeemed_venue == venue
+        assert StripePromotionCode.objects.get(pk=voucher.pk).state == "deactivated"
+
+    def test_a_checkout_after_the_voucher_lapsed_is_a_conflict(self, api_client, voucher):
+        Voucher.objects.filter(pk=voucher.pk).update(
+            issued_at=timezone.now() - timedelta(days=2),
+            expires_at=timezone.now() - timedelta(days=1),
+        )
+
+        body = self.post(api_client, checkout_completed("evt_9", voucher.stripe_promotion_code))
+
+        assert "conflict" in body.json()["outcome"]
+        voucher.refresh_from_db()
+        assert voucher.status == "issued"
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            [],
+            "checkout",
+            None,
+            {"type": "checkout.session.completed"},
+            {"id": "evt_10", "type": "checkout.session.completed", "data": "x"},
+            {"id": "evt_11", "type": "checkout.session.completed", "data": {"object": []}},
+            {"id": "evt_12", "type": 7, "data": {}},
+            {
+                "id": "evt_13",
+                "type": "checkout.session.completed",
+                "data": {"object": {"discounts": "all of them"}},
+            },
+        ],
+    )
+    def test_a_verified_body_of_another_shape_is_acknowledged_not_a_500(
+        self, api_client, voucher, body
+    ):
+        response = self.post(api_client, body)
+
+        assert response.status_code == 200
+        assert response.json()["outcome"].startswith("ignored")
+        voucher.refresh_from_db()
+        assert voucher.status == "issued"
+
+    def test_a_signed_body_that_is_not_json_is_refused(self, api_client):
+        payload = "this is not json"
+        _, signature = signed_webhook({})
+        timestamp = signature.split(",")[0][2:]
+        signed = hmac.new(
+            WEBHOOK_SECRET.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256
+        ).hexdigest()
+        response = api_client.post(
+            WEBHOOK,
+            data=payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=f"t={timestamp},v1={signed}",
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_signature"
+
+    def test_a_failure_while_acting_leaves_no_event_behind(self, voucher, monkeypatch):
+        def broken_settle(**kwargs):
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr("rewards.stripe_webhooks.voucher_settle", broken_settle)
+
+        with pytest.raises(RuntimeError):
+            stripe_event_record(event=checkout_completed("evt_14", voucher.stripe_promotion_code))
+
+        assert not StripeEvent.objects.exists()  # Stripe's next delivery tries again
 
 
 @postgres_only
