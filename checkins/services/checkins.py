@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -129,8 +130,7 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
         if not is_active:
             raise ApplicationError(errors.NOT_AUTHENTICATED, "This account has been closed.")
         now = timezone.now()
-        _check_cooldown(attempt.resident, venue, now)
-        _check_travel(attempt.resident, venue, now)
+        _check_cooldown_and_travel(attempt.resident, venue, now)
         checkin = CheckIn.objects.create(
             resident=attempt.resident,
             venue=venue,
@@ -156,16 +156,45 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
     return CheckinOutcome(checkin=checkin, points_earned=points_earned, rewards=rewards)
 
 
-def _check_cooldown(resident: User, venue: Venue, now: datetime) -> None:
+def _check_cooldown_and_travel(resident: User, venue: Venue, now: datetime) -> None:
+    """Refuse a check-in inside the cooldown here, then one that needed impossible travel.
+
+    One query answers both: the resident's latest check-in at another venue (with that venue,
+    for the travel check), carrying their latest check-in here inside the cooldown beside it.
+    Only a resident who was never anywhere else needs a second, for the cooldown alone.
+    """
     cooldown = timedelta(seconds=settings.CHECKIN_COOLDOWN_SECONDS)
-    last = (
+    last_here = (
         CheckIn.objects.filter(resident=resident, venue=venue, created_at__gt=now - cooldown)
         .order_by("-created_at")
-        .values_list("created_at", flat=True)
+        .values("created_at")[:1]
+    )
+    previous = (
+        CheckIn.objects.filter(resident=resident)
+        .exclude(venue=venue)
+        .annotate(last_here_at=Subquery(last_here))
+        .order_by("-created_at")
+        .values_list(
+            "last_here_at",
+            "created_at",
+            "venue__name",
+            "venue__latitude",
+            "venue__longitude",
+            "venue__radius_m",
+        )
         .first()
     )
-    if last is not None:
-        retry_after = math.ceil((last + cooldown - now).total_seconds())
+    if previous is None:
+        _check_cooldown(last_here.values_list("created_at", flat=True).first(), cooldown, now)
+        return
+    last_here_at, *previous_checkin = previous
+    _check_cooldown(last_here_at, cooldown, now)
+    _check_travel(previous_checkin, venue, now)
+
+
+def _check_cooldown(last_here_at: datetime | None, cooldown: timedelta, now: datetime) -> None:
+    if last_here_at is not None:
+        retry_after = math.ceil((last_here_at + cooldown - now).total_seconds())
         raise ApplicationError(
             error_codes.COOLDOWN,
             f"You checked in here recently; try again in {_duration(retry_after)}.",
@@ -173,20 +202,9 @@ def _check_cooldown(resident: User, venue: Venue, now: datetime) -> None:
         )
 
 
-def _check_travel(resident: User, venue: Venue, now: datetime) -> None:
+def _check_travel(previous: list, venue: Venue, now: datetime) -> None:
     """Refuse when getting here from the previous check-in's venue needed more than the
     configured speed. The venues' radii are forgiven: neighbours are never impossible."""
-    previous = (
-        CheckIn.objects.filter(resident=resident)
-        .exclude(venue=venue)
-        .order_by("-created_at")
-        .values_list(
-            "created_at", "venue__name", "venue__latitude", "venue__longitude", "venue__radius_m"
-        )
-        .first()
-    )
-    if previous is None:
-        return
     previous_at, previous_name, previous_lat, previous_lng, previous_radius = previous
     gap_m = geodesic_m(previous_lat, previous_lng, venue.latitude, venue.longitude) - (
         previous_radius + venue.radius_m

@@ -195,6 +195,20 @@ class TestCooldown:
         success(client, "post", "/api/v1/checkins/", gps(neighbour), status=201)
         success(client_for(UserFactory()), "post", "/api/v1/checkins/", gps(venue), status=201)
 
+    def test_coming_back_after_a_neighbour_is_still_within_the_cooldown(
+        self, client, venue, monkeypatch
+    ):
+        neighbour = VenueFactory(latitude=venue.latitude, longitude=venue.longitude)
+        start = timezone.now()
+        clock = {"now": start}
+        monkeypatch.setattr("checkins.services.checkins.timezone.now", lambda: clock["now"])
+        success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
+        clock["now"] = start + timedelta(minutes=10)
+        success(client, "post", "/api/v1/checkins/", gps(neighbour), status=201)
+        clock["now"] = start + timedelta(minutes=20)
+        body = refused(client, gps(venue), status=409, code="cooldown")
+        assert body["retry_after"] == 14400 - 20 * 60
+
 
 class TestImpossibleTravel:
     @pytest.fixture
