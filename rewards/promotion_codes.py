@@ -202,13 +202,15 @@ def promotion_codes_due() -> list[tuple[str, str]]:
     ]
 
 
-def promotion_codes_retry_failed() -> int:
-    """Put every failed row back in the queue with its attempts reset and a new idempotency
-    key (Stripe would replay the old refusal); returns how many. A code that Stripe did make
-    under an earlier key is found and adopted, not made twice."""
+def promotion_codes_retry_failed(*, voucher_ids=None) -> int:
+    """Put every failed row (or those of ``voucher_ids``) back in the queue, with its attempts
+    reset and a new idempotency key (Stripe would replay the old refusal); returns how many. A
+    code that Stripe did make under an earlier key is found and adopted, not made twice."""
     now = timezone.now()
     with transaction.atomic():
         failed = StripePromotionCode.objects.filter(state=State.FAILED)
+        if voucher_ids is not None:
+            failed = failed.filter(pk__in=list(voucher_ids))
         again = {"attempts": 0, "next_attempt_at": now, "key_generation": F("key_generation") + 1}
         turning_off = failed.exclude(promotion_code_id="").update(state=State.DEACTIVATING, **again)
         making = failed.filter(promotion_code_id="").update(state=State.PENDING, **again)

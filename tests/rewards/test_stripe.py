@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -581,3 +582,30 @@ def test_the_same_event_delivered_twice_at_once_redeems_once(stripe_api, venue, 
     assert sorted(outcomes) == ["duplicate: already processed"] * 3 + ["redeemed 1 voucher(s)"]
     voucher.refresh_from_db()
     assert voucher.status == "redeemed"
+
+
+class TestBackOffice:
+    def test_superusers_see_the_outbox_and_queue_failed_codes_again(
+        self, stripe_api, venue, resident, django_capture_on_commit_callbacks
+    ):
+        swim_offer(venue, coupon="NOT-YET-CREATED")
+        voucher = issue_voucher(resident, venue, django_capture_on_commit_callbacks)
+        admin_client = Client()
+        admin_client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+        page = admin_client.get("/admin/rewards/stripepromotioncode/?state=failed")
+        admin_client.post(
+            "/admin/rewards/stripepromotioncode/",
+            {"action": "queue_failed_again", "_selected_action": [str(voucher.pk)]},
+        )
+
+        assert [row.pk for row in page.context["cl"].result_list] == [voucher.pk]
+        assert "No such coupon" in page.content.decode()
+        row = StripePromotionCode.objects.get(pk=voucher.pk)
+        assert (row.state, row.attempts, row.key_generation) == ("pending", 0, 1)
+
+    def test_others_do_not_see_it(self, venue):
+        manager = Client()
+        manager.force_login(UserFactory(is_staff=True))
+        assert manager.get("/admin/rewards/stripepromotioncode/").status_code == 403
+        assert manager.get("/admin/rewards/stripeevent/").status_code == 403
