@@ -281,9 +281,18 @@ class TestInput:
         )
 
 
-def test_the_check_in_costs_a_fixed_number_of_queries(client, venue, django_assert_max_num_queries):
+def test_the_check_in_costs_a_fixed_number_of_queries(client, venue, django_assert_num_queries):
     VenueFactory.create_batch(3)
-    with django_assert_max_num_queries(10):  # no live offer: one query finds none
+    neighbour = VenueFactory(latitude=venue.latitude, longitude=venue.longitude)
+    success(client, "post", "/api/v1/checkins/", gps(neighbour), status=201)
+    # The venue; the resident's row lock (in a savepoint here); cooldown and travel in one; the
+    # insert; one probe finds no live offer.
+    with django_assert_num_queries(7):
+        success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
+
+
+def test_a_first_check_in_anywhere_costs_one_query_more(client, venue, django_assert_num_queries):
+    with django_assert_num_queries(8):  # nowhere else before: the cooldown is asked alone
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
 
 
@@ -302,7 +311,7 @@ def test_each_rewarding_offer_adds_a_bounded_number_of_queries(
         )
     # ~19 a rewarding offer: its pool and the wallet, the posting (replay check, row locks,
     # transaction, entries, posted totals, savepoints), the points lot and the grant.
-    with django_assert_max_num_queries(10 + 3 * 20):
+    with django_assert_max_num_queries(9 + 3 * 20):
         body = success(client, "post", "/api/v1/checkins/", gps(venue), status=201).json()
     assert body["points_earned"] == 60 and len(body["rewards"]) == 3
 
