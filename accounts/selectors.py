@@ -16,12 +16,3 @@ def user_export(*, user: User) -> dict:
         },
         **personal_data.export_sections(user),
     }
-
-
-def user_is_active(*, user: User) -> bool:
-    """``user.is_active``, read from its row if it was not loaded (see
-    `accounts.authentication`); False if the row is gone."""
-    try:
-        return user.is_active
-    except User.DoesNotExist:
-        return False

@@ -1,16 +1,12 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from accounts.authentication import DeferredUserJWTAuthentication, user_inactive
-from accounts.selectors import user_is_active
 from backend import errors
-from backend.errors import ApplicationError
-from backend.idempotency import HEADER as IDEMPOTENCY_HEADER
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PageNumberPagination, paginated_response
@@ -52,23 +48,6 @@ class CheckinListApi(APIView):
             self.throttle_scope = "checkins"
             return [ScopedRateThrottle()]
         return [UserRateThrottle()]
-
-    def get_authenticators(self):
-        # A check-in reads the resident's row under its lock anyway, so the token alone
-        # authenticates it (a SELECT saved on the hot path); `handle_exception` refuses a
-        # closed account on every other answer. With an Idempotency-Key a stored answer may
-        # be replayed, so there the row is read first as everywhere else.
-        if self.request.method == "POST" and IDEMPOTENCY_HEADER not in self.request.headers:
-            return [DeferredUserJWTAuthentication()]
-        return super().get_authenticators()
-
-    def handle_exception(self, exc):
-        deferred = isinstance(self.request.successful_authenticator, DeferredUserJWTAuthentication)
-        if deferred and not isinstance(exc, (NotAuthenticated, AuthenticationFailed)):
-            closed = isinstance(exc, ApplicationError) and exc.error == errors.NOT_AUTHENTICATED
-            if closed or not user_is_active(user=self.request.user):
-                exc = user_inactive()  # what reading the row at authentication would answer
-        return super().handle_exception(exc)
 
     class InputSerializer(serializers.Serializer):
         venue = serializers.UUIDField(required=False)

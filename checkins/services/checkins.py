@@ -17,7 +17,6 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import user_is_active
 from backend import errors
 from backend.errors import ApplicationError
 from checkins import error_codes
@@ -26,8 +25,6 @@ from rewards.offers import rewards_for_checkin
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
 from venues.posters.services import poster_resolve
-
-_CLOSED = "This account has been closed."
 
 
 @dataclass(frozen=True)
@@ -93,11 +90,8 @@ def checkin_record(
             attempt.distance_m = _check_fix(attempt.venue, fix)
         return _record(attempt)
     except ApplicationError as refusal:
-        if refusal.error == errors.NOT_AUTHENTICATED:  # a closed account leaves no new trace
-            raise
-        if not user_is_active(user=resident):  # authentication may not have read the row
-            raise ApplicationError(errors.NOT_AUTHENTICATED, _CLOSED) from refusal
-        _log_refusal(attempt, refusal)
+        if refusal.error != errors.NOT_AUTHENTICATED:  # a closed account leaves no new trace
+            _log_refusal(attempt, refusal)
         raise
 
 
@@ -127,15 +121,14 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
     with transaction.atomic():
         # Serialises this resident's check-ins: two at once cannot both pass the cooldown. It
         # also waits out an erasure in progress, after which the account is inactive.
-        # This is also where a resident whose row authentication did not read is checked.
         is_active = (
             User.objects.select_for_update()
             .filter(pk=attempt.resident.pk)
             .values_list("is_active", flat=True)
-            .first()
+            .get()
         )
-        if not is_active:  # closed, or gone
-            raise ApplicationError(errors.NOT_AUTHENTICATED, _CLOSED)
+        if not is_active:
+            raise ApplicationError(errors.NOT_AUTHENTICATED, "This account has been closed.")
         now = timezone.now()
         _check_cooldown_and_travel(attempt.resident, venue, now)
         checkin = CheckIn.objects.create(
