@@ -1,5 +1,6 @@
 from rest_framework import pagination
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -15,3 +16,13 @@ def paginated_response(view, items, serializer_class) -> Response:
     paginator = view.pagination_class()
     page = paginator.paginate_queryset(items, view.request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+class PaginatedListApi(APIView):
+    """Base of every list endpoint: declares the pagination (so the schema shows the envelope)
+    and answers one page of a queryset with ``self.paginated(items, OutputSerializer)``."""
+
+    pagination_class = PageNumberPagination
+
+    def paginated(self, items, serializer_class) -> Response:
+        return paginated_response(self, items, serializer_class)

@@ -1,6 +1,9 @@
+from datetime import datetime, timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
@@ -41,3 +44,23 @@ is_postgresql = connection.vendor == "postgresql"
 postgres_only = pytest.mark.skipif(
     not is_postgresql, reason="needs PostgreSQL (real row locks and concurrency); CI runs it"
 )
+
+
+class Clock:
+    """What ``django.utils.timezone.now()`` answers while the ``clock`` fixture is in use."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Stops time for every caller of ``timezone.now()`` (services, selectors, views), so a
+    test moves it with ``clock.advance(minutes=5)`` instead of patching one module's import."""
+    frozen = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", lambda: frozen.now)
+    return frozen

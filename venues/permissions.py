@@ -52,3 +52,15 @@ def venue_access(user, venue: Venue) -> VenueAccess | None:
 def has_venue_access(user, venue: Venue, needed: VenueAccess) -> bool:
     access = venue_access(user, venue)
     return access is not None and access >= needed
+
+
+def may_manage(user, *, council: Council | None = None, venue: Venue | None = None) -> bool:
+    """The one rule for managing something that belongs to a venue or to a whole council (offers,
+    catalog items, posters, vouchers): a venue's thing needs its managers (or the council's
+    admins, or a superuser); a council-wide thing (``venue`` None) needs the council's admins.
+    """
+    if venue is not None:
+        return has_venue_access(user, venue, VenueAccess.MANAGE)
+    if council is None:
+        raise TypeError("may_manage needs a council or a venue")
+    return is_council_admin(user, council)
