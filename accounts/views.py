@@ -71,7 +71,11 @@ class TokenObtainApi(AuthThrottleMixin, APIView):
     )
     def post(self, request):
         self.InputSerializer(data=request.data).is_valid(raise_exception=True)
-        serializer = TokenObtainPairSerializer(data=request.data, context={"request": request})
+        # Django's own request, not DRF's wrapper: django-axes marks a locked-out sign-in on the
+        # request it is given, and its middleware (which answers 429) only sees Django's.
+        serializer = TokenObtainPairSerializer(
+            data=request.data, context={"request": request._request}
+        )
         try:
             serializer.is_valid(raise_exception=True)
         except AuthenticationFailed as exc:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "checkins",
     "rewards",
     "api_docs",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.security.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -115,6 +119,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Signing in. Pages (the back office, the desk, the resident pages) use Django's session and
+# CSRF; the JSON API uses JWT (and also accepts the session of same-origin pages, CSRF enforced).
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a sign-in while its (email, client IP) pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# backend/security.py: the docs' own inline scripts are theirs to police (see their views).
+CSP_EXEMPT_PATH_PREFIXES = ["/api/docs/", "/api/redoc/"]
+
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "sign-in"
+# Brute-force protection of every password sign-in (admin, pages, POST /auth/token/): after
+# AXES_FAILURE_LIMIT failures for one email from one client IP, that pair is refused for
+# AXES_COOLOFF_MINUTES. Keyed on the pair, so nobody can lock a colleague out from elsewhere,
+# and a shared office IP doesn't lock out everyone behind it. A successful sign-in resets it.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_email"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
+# The client's IP as the proxies in front of gunicorn report it (X-Forwarded-For, read by
+# django-ipware); set AXES_IPWARE_PROXY_COUNT to the number of proxies you run. With none, the
+# header is ignored (a client could write anything in it).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+AXES_VERBOSE = False
+
+# --- Email (password resets, the weekly digest). EMAIL_URL: smtp+tls://user:pass@host:587 in
+# production; with nothing set, messages are printed on the console (development).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Council check-ins <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

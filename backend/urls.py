@@ -20,6 +20,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.web.urls")),
+    path("desk/", include("rewards.desk.urls")),
     path("api/", include("api_docs.urls")),
     path("api/v1/", include(api_v1)),
     path("q/<str:token>", landing.poster_landing_page, name="poster-landing"),

@@ -5,6 +5,7 @@ same suite on PostgreSQL and Redis.
 """
 
 import os
+import shutil
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -52,3 +53,6 @@ STRIPE_API_BASE = "http://127.0.0.1:9"
 STRIPE_WEBHOOK_SECRET = "whsec_test_fake_council_checkins"
 STRIPE_MAX_NETWORK_RETRIES = 0
 STRIPE_TIMEOUT_SECONDS = 2.0
+
+# Browser tests (tests/browser/): Debian's Chromium, never a browser Playwright downloads.
+BROWSER_TESTS_CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")

@@ -37,6 +37,8 @@ def _administered_councils(user) -> QuerySet[Council]:
 
 
 def holds_managing_role(user) -> bool:
+    if not user.is_authenticated:  # the sign-in page builds its app list for anonymous visitors
+        return False
     return user.is_superuser or Role.objects.filter(user=user, role__in=_MANAGING_ROLES).exists()
 
 

@@ -1,0 +1,78 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from accounts.models import User
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form with the words and input types people expect on a phone."""
+
+    username = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "The email or password is wrong.",
+        "inactive": "This account is closed.",
+    }
+
+
+class RegisterForm(forms.Form):
+    """What ``accounts.services.user_register`` needs; it does the checking (taken email, weak
+    password), and its refusals come back as errors on these fields."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=60,
+        help_text="Shown beside your comments. A first name is enough.",
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        max_length=128,
+        help_text="At least 8 characters. Not only numbers, and not a common password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="We will send a link to reset your password if this email has an account.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        # Emails are stored lower-cased (accounts.models.normalize_email).
+        return (
+            user
+            for user in User.objects.filter(email=email.strip().lower(), is_active=True)
+            if user.has_usable_password()
+        )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 8 characters. Not only numbers, and not a common password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

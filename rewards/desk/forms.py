@@ -1,0 +1,40 @@
+from django import forms
+
+
+class RedeemForm(forms.Form):
+    code = forms.CharField(
+        label="Voucher code",
+        max_length=40,
+        help_text="8 letters and numbers, as on the resident's screen, e.g. ABCD-EFGH.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+                "class": "code",
+            }
+        ),
+    )
+    venue = forms.ChoiceField(label="Venue", required=False)
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venues = {str(venue.pk): venue for venue in venues}
+        if len(self.venues) > 1:
+            self.fields["venue"].choices = [(pk, v.name) for pk, v in self.venues.items()]
+            self.fields["venue"].required = True
+            self.fields["venue"].help_text = "Where you are working now."
+        else:
+            del self.fields["venue"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if not "".join(code.split()).replace("-", ""):
+            raise forms.ValidationError("Enter the voucher code.")
+        return code
+
+    def chosen_venue(self):
+        if "venue" in self.fields:
+            return self.venues[self.cleaned_data["venue"]]
+        return next(iter(self.venues.values()), None)
