@@ -1,0 +1,157 @@
+"""Who sees what in the back office (Django admin), by role, scoped as the API is.
+
+- superuser: everything;
+- council admin: their councils, and everything of those councils' venues;
+- venue manager: everything of their venues (not council-wide things, not other venues);
+- venue staff: no back office at all; the redemption desk (``/desk/``) is theirs;
+- anyone else: a page that says the back office is for council and venue staff.
+
+Every ModelAdmin of the project derives from `ScopedAdmin` and says, with ``venue_path`` and
+``council_path`` (ORM lookups from the model), how an object belongs to a venue or a council;
+the queryset, the object permissions, the related-object choices and the filters all follow
+from that, so no admin can forget the scope. The roles are read once per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+
+from venues.models import Council, Role, Venue
+
+
+@dataclass(frozen=True)
+class BackOfficeAccess:
+    is_superuser: bool
+    administered_council_ids: frozenset
+    managed_venue_ids: frozenset  # venue_manager roles (the councils' venues are by council)
+    staff_venue_ids: frozenset
+
+    @property
+    def may_use_back_office(self) -> bool:
+        return self.is_superuser or bool(self.administered_council_ids or self.managed_venue_ids)
+
+    @property
+    def is_desk_staff_only(self) -> bool:
+        return not self.may_use_back_office and bool(self.staff_venue_ids)
+
+    def venues(self) -> QuerySet[Venue]:
+        if self.is_superuser:
+            return Venue.objects.all()
+        return Venue.objects.filter(
+            Q(council_id__in=self.administered_council_ids) | Q(pk__in=self.managed_venue_ids)
+        )
+
+    def councils(self) -> QuerySet[Council]:
+        """Councils whose council-wide things this person manages (admins only)."""
+        if self.is_superuser:
+            return Council.objects.all()
+        return Council.objects.filter(pk__in=self.administered_council_ids)
+
+    def councils_seen(self) -> QuerySet[Council]:
+        """Councils this person works in at all (to name them, e.g. in filters)."""
+        if self.is_superuser:
+            return Council.objects.all()
+        return Council.objects.filter(
+            Q(pk__in=self.administered_council_ids) | Q(venues__pk__in=self.managed_venue_ids)
+        ).distinct()
+
+
+def back_office_access(request) -> BackOfficeAccess:
+    """The caller's roles, read once per request (admin pages ask many times)."""
+    cached = getattr(request, "_back_office_access", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        access = BackOfficeAccess(False, frozenset(), frozenset(), frozenset())
+    else:
+        rows = list(Role.objects.filter(user=user).values_list("role", "council_id", "venue_id"))
+        access = BackOfficeAccess(
+            is_superuser=user.is_superuser,
+            administered_council_ids=frozenset(
+                council
+                for role, council, venue in rows
+                if role == Role.Kind.COUNCIL_ADMIN and venue is None
+            ),
+            managed_venue_ids=frozenset(
+                venue for role, _, venue in rows if role == Role.Kind.VENUE_MANAGER
+            ),
+            staff_venue_ids=frozenset(
+                venue for role, _, venue in rows if role == Role.Kind.VENUE_STAFF
+            ),
+        )
+    request._back_office_access = access
+    return access
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Base of every back-office ModelAdmin.
+
+    ``venue_path``: lookup from the model to its venue (None when it has none);
+    ``council_path``: lookup to its council (None when only venue-scoped). An object is in
+    scope for a council admin through either, for a venue manager through ``venue_path``.
+    ``is_read_only``: records of what happened (vouchers, the ledger, check-ins): nobody edits
+    them here, superusers included. ``is_superuser_only``: site-wide machinery.
+    Deleting is off unless a subclass allows it: history is kept, things are deactivated.
+    """
+
+    venue_path: str | None = "venue"
+    council_path: str | None = "venue__council"
+    is_read_only = False
+    is_superuser_only = False
+    list_per_page = 50
+
+    def scope(self, request, queryset: QuerySet) -> QuerySet:
+        access = back_office_access(request)
+        if access.is_superuser:
+            return queryset
+        if self.is_superuser_only:
+            return queryset.none()
+        condition = Q(pk__in=[])
+        if self.council_path:
+            condition |= Q(**{f"{self.council_path}__in": access.administered_council_ids})
+        if self.venue_path:
+            condition |= Q(**{f"{self.venue_path}__in": access.managed_venue_ids})
+        return queryset.filter(condition)
+
+    def get_queryset(self, request):
+        return self.scope(request, super().get_queryset(request))
+
+    def _may_enter(self, request) -> bool:
+        access = back_office_access(request)
+        if self.is_superuser_only:
+            return access.is_superuser
+        return access.may_use_back_office
+
+    def has_module_permission(self, request):
+        return self._may_enter(request)
+
+    def has_view_permission(self, request, obj=None):
+        if not self._may_enter(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request, *args):
+        return not self.is_read_only and self._may_enter(request)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.is_read_only and self.has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        access = back_office_access(request)
+        if db_field.related_model is Venue:
+            kwargs["queryset"] = access.venues().filter(is_active=True).order_by("name")
+        elif db_field.related_model is Council:
+            kwargs["queryset"] = access.councils().order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """A filter by venue or council that lists only what the person may see (Django's own
+    lists every row of the related table: 151 councils to a Leeds admin)."""

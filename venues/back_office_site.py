@@ -1,0 +1,42 @@
+"""The back office's admin site: who may enter is decided by roles (venues.back_office), not
+by Django's ``is_staff`` flag alone; venue staff are sent to their desk, and anyone else who
+signs in is told plainly that the back office is not for them."""
+
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.shortcuts import redirect, render
+
+from venues.back_office import back_office_access
+
+
+class BackOfficeSignInForm(AdminAuthenticationForm):
+    """Any active account may sign in; what it may then see is the site's decision (so a
+    resident learns "not for you", not "wrong password")."""
+
+    def confirm_login_allowed(self, user):
+        if not user.is_active:
+            super().confirm_login_allowed(user)
+
+
+class BackOfficeSite(admin.AdminSite):
+    site_header = "Council check-ins: back office"
+    site_title = "Back office"
+    index_title = "What you manage"
+    login_form = BackOfficeSignInForm
+
+    def has_permission(self, request):
+        return back_office_access(request).may_use_back_office
+
+    def login(self, request, extra_context=None):
+        if request.method == "GET" and request.user.is_authenticated:
+            access = back_office_access(request)
+            if access.is_desk_staff_only:
+                return redirect("desk")
+            if not access.may_use_back_office:
+                return render(
+                    request,
+                    "back_office/refused.html",
+                    {"title": "The back office is for council and venue staff"},
+                    status=403,
+                )
+        return super().login(request, extra_context)
