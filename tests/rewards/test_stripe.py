@@ -22,7 +22,7 @@ from rewards.tasks import stripe_outbox_drain
 from tests.api import error, success
 from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, postgres_only
-from tests.factories import UserFactory, VenueFactory, venue_staff_of
+from tests.factories import UserFactory, VenueFactory, venue_manager_of, venue_staff_of
 from tests.rewards.fake_stripe import (
     WEBHOOK_SECRET,
     FakeStripe,
@@ -605,7 +605,7 @@ class TestBackOffice:
         assert (row.state, row.attempts, row.key_generation) == ("pending", 0, 1)
 
     def test_others_do_not_see_it(self, venue):
-        manager = Client()
-        manager.force_login(UserFactory(is_staff=True))
+        manager = Client()  # a venue's manager, who does use the back office
+        manager.force_login(venue_manager_of(venue))
         assert manager.get("/admin/rewards/stripepromotioncode/").status_code == 403
         assert manager.get("/admin/rewards/stripeevent/").status_code == 403
