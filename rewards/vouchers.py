@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
-from rewards.ledger.services import Leg, account_get_or_create, post
+from rewards.ledger.services import Leg, account_get_or_create, ledger_post
 from rewards.models import CatalogItem, Offer, Voucher, VoucherStatus
 from rewards.promotion_codes import promotion_code_retire
 
@@ -102,7 +102,7 @@ def voucher_issue(
     now = now or timezone.now()
     source = source_name(offer=offer, catalog_item=catalog_item)
     with transaction.atomic():
-        posted = post(
+        posted = ledger_post(
             kind=TransactionKind.EARN if offer is not None else TransactionKind.CLAIM,
             legs=[Leg(source_account, -1), Leg(held_account(resident, source), 1)],
             idempotency_key=idempotency_key,
@@ -139,7 +139,7 @@ def voucher_settle(*, voucher: Voucher, status: str, idempotency_key: str, **cha
     if status not in TRANSITIONS[voucher.status]:
         raise VoucherTransitionError(f"A {voucher.status} voucher cannot become {status}.")
     source = source_name(offer=voucher.offer, catalog_item=voucher.catalog_item)
-    post(
+    ledger_post(
         kind=KIND_BY_STATUS[status],
         legs=[
             Leg(held_account(voucher.resident, source), -1),

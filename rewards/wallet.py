@@ -17,8 +17,8 @@ from rewards.ledger.services import (
     InsufficientBalance,
     Leg,
     account_get_or_create,
-    post,
-    reverse,
+    ledger_post,
+    ledger_reverse,
 )
 from rewards.models import PointsLot
 
@@ -63,7 +63,7 @@ def points_credit(
     A replayed key returns the first transaction and opens nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        posted = post(
+        posted = ledger_post(
             kind=kind,
             legs=[Leg(source, -amount), Leg(wallet_account(resident), amount)],
             idempotency_key=idempotency_key,
@@ -101,7 +101,7 @@ def points_debit(
     with transaction.atomic():
         existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return post(
+            return ledger_post(
                 kind=kind,
                 legs=[Leg(wallet, -amount), Leg(sink, amount)],
                 idempotency_key=idempotency_key,
@@ -116,7 +116,7 @@ def points_debit(
         if sum(lot.remaining for lot in lots) < amount:
             wallet.refresh_from_db()
             raise InsufficientBalance(wallet, amount)
-        posted = post(
+        posted = ledger_post(
             kind=kind,
             legs=[Leg(wallet, -amount), Leg(sink, amount)],
             idempotency_key=idempotency_key,
@@ -141,13 +141,13 @@ def points_credit_reverse(*, credit: LedgerTransaction, idempotency_key: str) ->
     with transaction.atomic():
         replay = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
         if replay is not None:
-            return reverse(original=credit, idempotency_key=idempotency_key)
+            return ledger_reverse(original=credit, idempotency_key=idempotency_key)
         lot = (
             PointsLot.objects.select_for_update().select_related("resident").get(transaction=credit)
         )
         if lot.remaining < lot.earned:
             raise InsufficientBalance(wallet_account(lot.resident), lot.earned)
-        undone = reverse(original=credit, idempotency_key=idempotency_key)
+        undone = ledger_reverse(original=credit, idempotency_key=idempotency_key)
         lot.remaining = 0
         lot.save(update_fields=["remaining"])
     return undone
@@ -169,7 +169,7 @@ def points_expire_lapsed(*, now: datetime | None = None) -> int:
             lot = PointsLot.objects.select_for_update().select_related("resident").get(pk=lot_id)
             if lot.remaining == 0:
                 continue  # spent or expired since we listed it
-            post(
+            ledger_post(
                 kind=TransactionKind.EXPIRE,
                 legs=[
                     Leg(wallet_account(lot.resident), -lot.remaining),

@@ -1,4 +1,4 @@
-"""Posting to the ledger: `post` is the only way balances change."""
+"""Posting to the ledger: `ledger_post` is the only way balances change."""
 
 import hashlib
 import json
@@ -80,7 +80,7 @@ def _check_balanced(legs: Sequence[Leg]) -> None:
         raise UnbalancedTransaction(f"Entries must sum to zero per asset: {unbalanced}.")
 
 
-def post(
+def ledger_post(
     *,
     kind: str,
     legs: Sequence[Leg],
@@ -159,7 +159,7 @@ def post(
     return posted
 
 
-def reverse(
+def ledger_reverse(
     *, original: LedgerTransaction, idempotency_key: str, memo: str = ""
 ) -> LedgerTransaction:
     """Undo ``original`` with a transaction of the opposite entries (it may fail if an account
@@ -168,7 +168,7 @@ def reverse(
         Leg(entry.account, -entry.amount)
         for entry in original.entries.select_related("account").order_by("id")
     ]
-    return post(
+    return ledger_post(
         kind=TransactionKind.REVERSE,
         legs=legs,
         idempotency_key=idempotency_key,

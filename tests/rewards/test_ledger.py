@@ -16,8 +16,8 @@ from rewards.ledger.services import (
     UnbalancedTransaction,
     account_get_or_create,
     balance,
-    post,
-    reverse,
+    ledger_post,
+    ledger_reverse,
 )
 from tests.conftest import postgres_only
 
@@ -35,7 +35,9 @@ def wallet():
 
 
 def earn(pool, wallet, amount, key):
-    return post(kind="earn", legs=[Leg(pool, -amount), Leg(wallet, amount)], idempotency_key=key)
+    return ledger_post(
+        kind="earn", legs=[Leg(pool, -amount), Leg(wallet, amount)], idempotency_key=key
+    )
 
 
 def test_a_posting_moves_points_and_keeps_totals_on_the_accounts(pool, wallet):
@@ -56,7 +58,7 @@ def test_reading_a_balance_is_one_query(wallet, pool, django_assert_num_queries)
 @pytest.mark.parametrize("amounts", [[-5, 4], [0, 0], [-5.0, 5.0], [True, -1]])
 def test_unbalanced_zero_or_fractional_postings_are_refused(pool, wallet, amounts):
     with pytest.raises(UnbalancedTransaction):
-        post(
+        ledger_post(
             kind="earn",
             legs=[Leg(pool, amounts[0]), Leg(wallet, amounts[1])],
             idempotency_key="bad",
@@ -66,15 +68,15 @@ def test_unbalanced_zero_or_fractional_postings_are_refused(pool, wallet, amount
 
 def test_an_empty_posting_is_refused():
     with pytest.raises(UnbalancedTransaction):
-        post(kind="earn", legs=[], idempotency_key="empty")
+        ledger_post(kind="earn", legs=[], idempotency_key="empty")
 
 
 def test_assets_balance_separately(pool, wallet):
     vouchers = account_get_or_create(name="offer:vouchers", asset=Asset.VOUCHER)
     held = account_get_or_create(name="voucher:rosa", asset=Asset.VOUCHER, min_balance=0)
     with pytest.raises(UnbalancedTransaction):
-        post(kind="earn", legs=[Leg(pool, -1), Leg(held, 1)], idempotency_key="mixed")
-    post(
+        ledger_post(kind="earn", legs=[Leg(pool, -1), Leg(held, 1)], idempotency_key="mixed")
+    ledger_post(
         kind="earn",
         legs=[Leg(pool, -1), Leg(wallet, 1), Leg(vouchers, -1), Leg(held, 1)],
         idempotency_key="both",
@@ -86,7 +88,7 @@ def test_a_posting_below_a_minimum_fails_whole(pool, wallet):
     spent = account_get_or_create(name="sink:spent", asset=Asset.POINTS)
     earn(pool, wallet, 30, "earn")
     with pytest.raises(InsufficientBalance):
-        post(kind="claim", legs=[Leg(wallet, -31), Leg(spent, 31)], idempotency_key="claim")
+        ledger_post(kind="claim", legs=[Leg(wallet, -31), Leg(spent, 31)], idempotency_key="claim")
     assert (balance(wallet), balance(spent)) == (30, 0)
     assert not LedgerTransaction.objects.filter(idempotency_key="claim").exists()
 
@@ -113,7 +115,7 @@ def test_replaying_a_key_with_another_posting_is_refused(pool, wallet):
 
 def test_a_reversal_restores_the_balances_and_names_what_it_undoes(pool, wallet):
     original = earn(pool, wallet, 40, "earn")
-    undo = reverse(original=original, idempotency_key="undo")
+    undo = ledger_reverse(original=original, idempotency_key="undo")
     assert (balance(wallet), balance(pool)) == (0, 0)
     assert undo.kind == "reverse" and undo.reverses == original
     wallet.refresh_from_db()
@@ -198,8 +200,8 @@ def test_the_audit_passes_a_sound_ledger_and_reports_a_tampered_one(pool, wallet
 
 def test_a_transaction_is_reversed_at_most_once(pool):
     sink = account_get_or_create(name="sink", asset=Asset.POINTS)
-    original = post(kind="earn", legs=[Leg(pool, -5), Leg(sink, 5)], idempotency_key="earn")
-    reverse(original=original, idempotency_key="undo-1")
+    original = ledger_post(kind="earn", legs=[Leg(pool, -5), Leg(sink, 5)], idempotency_key="earn")
+    ledger_reverse(original=original, idempotency_key="undo-1")
     with pytest.raises(LedgerError, match="already been reversed"):
-        reverse(original=original, idempotency_key="undo-2")
+        ledger_reverse(original=original, idempotency_key="undo-2")
     assert balance(sink) == 0

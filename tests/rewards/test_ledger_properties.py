@@ -15,8 +15,8 @@ from rewards.ledger.services import (
     Leg,
     account_get_or_create,
     balance,
-    post,
-    reverse,
+    ledger_post,
+    ledger_reverse,
 )
 from tests.concurrency import run_in_parallel
 from tests.conftest import postgres_only
@@ -51,7 +51,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _try(self, kind, legs):
         try:
-            txn = post(kind=kind, legs=legs, idempotency_key=self._key())
+            txn = ledger_post(kind=kind, legs=legs, idempotency_key=self._key())
         except InsufficientBalance:
             return
         for leg in legs:
@@ -84,7 +84,7 @@ class LedgerMachine(RuleBasedStateMachine):
         original = data.draw(st.sampled_from(candidates))
         legs = [(entry.account_id, -entry.amount) for entry in original.entries.all()]
         try:
-            undo = reverse(original=original, idempotency_key=self._key())
+            undo = ledger_reverse(original=original, idempotency_key=self._key())
         except InsufficientBalance:
             return
         for account_id, amount in legs:
@@ -95,8 +95,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def replay_is_harmless(self, amount):
         legs = [Leg(self.accounts[1], -amount), Leg(self.accounts[3], amount)]
         key = self._key()
-        first = post(kind="earn", legs=legs, idempotency_key=key)
-        assert post(kind="earn", legs=legs, idempotency_key=key) == first
+        first = ledger_post(kind="earn", legs=legs, idempotency_key=key)
+        assert ledger_post(kind="earn", legs=legs, idempotency_key=key) == first
         self.expected[self.accounts[1].pk] -= amount
         self.expected[self.accounts[3].pk] += amount
 
@@ -128,10 +128,10 @@ def test_spending_the_same_points_twice_at_once_succeeds_once():
     pool = account_get_or_create(name="pool", asset=Asset.POINTS)
     wallet = account_get_or_create(name="wallet", asset=Asset.POINTS, min_balance=0)
     spent = account_get_or_create(name="spent", asset=Asset.POINTS)
-    post(kind="earn", legs=[Leg(pool, -100), Leg(wallet, 100)], idempotency_key="earn")
+    ledger_post(kind="earn", legs=[Leg(pool, -100), Leg(wallet, 100)], idempotency_key="earn")
 
     def spend(index):
-        return post(
+        return ledger_post(
             kind="claim", legs=[Leg(wallet, -80), Leg(spent, 80)], idempotency_key=f"claim-{index}"
         )
 
@@ -155,7 +155,7 @@ def test_postings_over_the_same_accounts_in_opposite_orders_never_deadlock():
         if index % 2:
             legs = [Leg(second, -1), Leg(first, 1)]
         for round_ in range(10):
-            post(kind="adjust", legs=legs, idempotency_key=f"{index}-{round_}")
+            ledger_post(kind="adjust", legs=legs, idempotency_key=f"{index}-{round_}")
         return "done"
 
     assert run_in_parallel(8, shuffle) == ["done"] * 8

@@ -20,8 +20,8 @@ from rewards.ledger.services import (
     Leg,
     account_get_or_create,
     balance,
-    post,
-    reverse,
+    ledger_post,
+    ledger_reverse,
 )
 from rewards.models import CatalogItem, PointsLot, Voucher, VoucherStatus
 from rewards.vouchers import voucher_issue, voucher_settle
@@ -193,7 +193,7 @@ class RewardsMachine(RuleBasedStateMachine):
     def adjust(self, amount, forward):
         payer, payee = self.sinks if forward else self.sinks[::-1]
         legs = [Leg(payer, -amount), Leg(payee, amount)]
-        self.adjusts.append(post(kind="adjust", legs=legs, idempotency_key=self._key()))
+        self.adjusts.append(ledger_post(kind="adjust", legs=legs, idempotency_key=self._key()))
 
     @rule(data=st.data())
     def reverse_adjust(self, data):
@@ -203,7 +203,7 @@ class RewardsMachine(RuleBasedStateMachine):
         if not candidates:
             return
         original = data.draw(st.sampled_from(candidates))
-        reverse(original=original, idempotency_key=self._key())
+        ledger_reverse(original=original, idempotency_key=self._key())
         original._reversed = True
 
     @invariant()
