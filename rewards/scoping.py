@@ -1,5 +1,6 @@
-"""Base views that load the offer, catalog item or voucher named in the URL and check access
-once (as ``venues.scoping.VenueScopedApi``, after Sentry's ``convert_args``).
+"""The base of the views that load the offer or catalog item named in the URL and check access
+once (as ``venues.scoping.VenueScopedApi``, after Sentry's ``convert_args``). Each package
+subclasses it with its own loader (``OfferScopedApi`` in ``rewards.offers.apis``...).
 
 The URL's id is replaced by the loaded object before the handler runs: a missing object is 404;
 one the caller may not manage is 403 (`venues.permissions.may_manage`: a venue's thing needs
@@ -11,9 +12,6 @@ from django.http import Http404
 from rest_framework.permissions import IsAuthenticated
 
 from backend.errors import PERMISSION_DENIED, ApplicationError
-from rewards.catalog.selectors import catalog_item_get
-from rewards.offers.selectors import offer_get
-from rewards.vouchers.selectors import voucher_owned_get
 from venues.permissions import may_manage
 from venues.scoping import ScopedApi
 
@@ -21,7 +19,7 @@ from venues.scoping import ScopedApi
 # No docstrings on these bases: the schema would show them as every subclass's description.
 # URL has ``<uuid:{url_kwarg}>``; the handler gets ``{handler_kwarg}``, which the caller may
 # manage.
-class _ManagedObjectApi(ScopedApi):
+class ManagedObjectScopedApi(ScopedApi):
     permission_classes = [IsAuthenticated]
     url_kwarg: str
     handler_kwarg: str
@@ -40,33 +38,3 @@ class _ManagedObjectApi(ScopedApi):
         if not may_manage(request.user, council=managed.council, venue=managed.venue):
             raise ApplicationError(PERMISSION_DENIED, self.denied_detail)
         kwargs[self.handler_kwarg] = managed
-
-
-class OfferScopedApi(_ManagedObjectApi):
-    url_kwarg, handler_kwarg = "offer_id", "offer"
-
-    def load(self, pk):
-        return offer_get(offer_id=pk)
-
-
-class CatalogItemScopedApi(_ManagedObjectApi):
-    url_kwarg, handler_kwarg = "item_id", "item"
-    denied_detail = "Only the venue's managers or the council's admins can."
-
-    def load(self, pk):
-        return catalog_item_get(item_id=pk)
-
-
-# URL has ``<uuid:voucher_id>``; the handler gets ``voucher``, which the caller holds: someone
-# else's voucher is 404, as if it did not exist.
-class OwnVoucherScopedApi(ScopedApi):
-    permission_classes = [IsAuthenticated]
-
-    def requires_authentication(self, method: str) -> bool:
-        return True
-
-    def convert_kwargs(self, request, kwargs) -> None:
-        voucher = voucher_owned_get(voucher_id=kwargs.pop("voucher_id"), resident=request.user)
-        if voucher is None:
-            raise Http404
-        kwargs["voucher"] = voucher

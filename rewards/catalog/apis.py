@@ -23,7 +23,7 @@ from rewards.catalog.selectors import (
 from rewards.catalog.services import catalog_claim, catalog_item_create, catalog_item_update
 from rewards.fields import CouncilField, VenueField
 from rewards.models import CatalogItem
-from rewards.scoping import CatalogItemScopedApi
+from rewards.scoping import ManagedObjectScopedApi
 from rewards.vouchers.serializers import VoucherOutputSerializer, voucher_body
 from venues.permissions import may_manage
 
@@ -53,6 +53,14 @@ class CatalogItemOutputSerializer(serializers.Serializer):
 
     class Meta:
         list_serializer_class = CatalogItemListOutputSerializer
+
+
+class CatalogItemScopedApi(ManagedObjectScopedApi):
+    url_kwarg, handler_kwarg = "item_id", "item"
+    denied_detail = "Only the venue's managers or the council's admins can."
+
+    def load(self, pk):
+        return catalog_item_get(item_id=pk)
 
 
 def _item_body(item: CatalogItem) -> dict:

@@ -17,11 +17,12 @@ from rewards.fields import CouncilField, VenueField
 from rewards.models import Offer, OfferRule
 from rewards.offers.selectors import (
     offer_budget_left,
+    offer_get,
     offer_get_for_output,
     offer_list_live_at_venue,
 )
 from rewards.offers.services import EDITABLE_FIELDS, offer_create, offer_update
-from rewards.scoping import OfferScopedApi
+from rewards.scoping import ManagedObjectScopedApi
 from venues.models import Venue
 from venues.permissions import may_manage
 from venues.scoping import VenueScopedApi
@@ -70,6 +71,13 @@ class OfferFieldsSerializer(serializers.Serializer):
     max_rewards = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     per_user_limit = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
+
+
+class OfferScopedApi(ManagedObjectScopedApi):
+    url_kwarg, handler_kwarg = "offer_id", "offer"
+
+    def load(self, pk):
+        return offer_get(offer_id=pk)
 
 
 def _offer_body(offer: Offer) -> dict:

@@ -1,6 +1,6 @@
 """A resident's vouchers and their QR codes, and redemption at the desk by venue staff."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -14,11 +14,26 @@ from backend.pagination import PaginatedListApi
 from rewards import error_codes
 from rewards.fields import VenueField
 from rewards.models import Voucher
-from rewards.scoping import OwnVoucherScopedApi
 from rewards.vouchers.qr import voucher_qr_png
 from rewards.vouchers.redemption import voucher_redeem
-from rewards.vouchers.selectors import voucher_list_of
+from rewards.vouchers.selectors import voucher_list_of, voucher_owned_get
 from rewards.vouchers.serializers import VoucherOutputSerializer, voucher_body
+from venues.scoping import ScopedApi
+
+
+# URL has ``<uuid:voucher_id>``; the handler gets ``voucher``, which the caller holds: someone
+# else's voucher is 404, as if it did not exist. (No docstring: the schema would show it.)
+class OwnVoucherScopedApi(ScopedApi):
+    permission_classes = [IsAuthenticated]
+
+    def requires_authentication(self, method: str) -> bool:
+        return True
+
+    def convert_kwargs(self, request, kwargs) -> None:
+        voucher = voucher_owned_get(voucher_id=kwargs.pop("voucher_id"), resident=request.user)
+        if voucher is None:
+            raise Http404
+        kwargs["voucher"] = voucher
 
 
 class MyVoucherListApi(PaginatedListApi):

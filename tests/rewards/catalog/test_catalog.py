@@ -28,18 +28,6 @@ from tests.rewards.helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def venue():
-    return VenueFactory()
-
-
-@pytest.fixture
-def item(venue):
-    return catalog_item_create(
-        council=venue.council, venue=venue, title="Free coffee", cost_points=50, stock=3
-    )
-
-
 # --- Claims ---
 
 

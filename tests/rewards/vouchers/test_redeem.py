@@ -28,18 +28,6 @@ REDEEM = "/api/v1/vouchers/redeem/"
 
 
 @pytest.fixture
-def venue(db):
-    return VenueFactory()
-
-
-@pytest.fixture
-def item(venue):
-    return catalog_item_create(
-        council=venue.council, venue=venue, title="Free coffee", cost_points=50, stock=3
-    )
-
-
-@pytest.fixture
 def voucher(resident, item):
     return issued_voucher(resident, item)
 

@@ -7,26 +7,13 @@ import zxingcpp
 from django.core.management import call_command
 from PIL import Image
 
-from rewards.catalog.services import catalog_item_create
 from rewards.vouchers.services import vouchers_expire_lapsed
 from tests.api import error, success
 from tests.conftest import client_for
-from tests.factories import UserFactory, VenueFactory
+from tests.factories import UserFactory
 from tests.rewards.helpers import assert_ledger_audit_passes, give_points, issued_voucher, lapse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def venue():
-    return VenueFactory()
-
-
-@pytest.fixture
-def item(venue):
-    return catalog_item_create(
-        council=venue.council, venue=venue, title="Free coffee", cost_points=50, stock=3
-    )
 
 
 # --- A resident's vouchers and QR codes ---
