@@ -388,7 +388,7 @@ FOURSQUARE_DRIFT_DISTANCE_M = env.float("FOURSQUARE_DRIFT_DISTANCE_M", default=5
 # Push the council's values to Foursquare (Places Feedback) when they differ.
 FOURSQUARE_PROPOSE_EDITS = env.bool("FOURSQUARE_PROPOSE_EDITS", default=True)
 
-# --- Stripe (rewards/stripe_client.py): offers with a Stripe coupon issue vouchers that are also
+# --- Stripe (rewards/stripe/client.py): offers with a Stripe coupon issue vouchers that are also
 # single-use promotion codes at the council's online checkout. A restricted key with write
 # access to promotion codes is enough. Without it the codes wait in the outbox.
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")

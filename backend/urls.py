@@ -11,9 +11,7 @@ api_v1 = [
     path("", include("checkins.urls")),
     path("", include("checkins.comment_urls")),
     path("", include("checkins.stats_urls")),
-    path("", include("rewards.offer_urls")),
-    path("", include("rewards.voucher_urls")),
-    path("", include("rewards.statement_urls")),
+    path("", include("rewards.urls")),
 ]
 
 urlpatterns = [

@@ -79,10 +79,10 @@ def measure(size: int, wallet, pool, keys) -> dict[str, float]:
     from django.db.models import Sum
 
     from rewards.ledger.models import Entry
-    from rewards.ledger.services import Leg, balance, post
+    from rewards.ledger.services import Leg, balance, ledger_post
 
     def post_one():
-        post(kind="adjust", legs=[Leg(pool, -1), Leg(wallet, 1)], idempotency_key=next(keys))
+        ledger_post(kind="adjust", legs=[Leg(pool, -1), Leg(wallet, 1)], idempotency_key=next(keys))
 
     def hordak_sum():
         Entry.objects.filter(account=wallet).aggregate(total=Sum("amount"))

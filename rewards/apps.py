@@ -7,8 +7,7 @@ class RewardsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import personal_data, profile
-        from rewards.statement import wallet_statement_export
-        from rewards.wallet import points_balance
+        from rewards.wallet.selectors import points_balance, wallet_statement_export
 
         profile.register_points_balance(points_balance)
         # The statement is the resident's own history: exported, never erased (the ledger is

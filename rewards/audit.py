@@ -11,10 +11,12 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 
+from rewards import account_names
 from rewards.ledger.models import Asset, Entry, LedgerAccount
 from rewards.models import PointsLot, Voucher, VoucherStatus
 
-HELD_PREFIX = "vouchers:"
+WALLET_PREFIX = account_names.WALLET_PREFIX
+HELD_PREFIX = account_names.HELD_VOUCHERS_PREFIX
 
 
 def _resident_id(text: str) -> uuid.UUID | None:
@@ -35,7 +37,7 @@ def _wallet_breaches() -> list[str]:
     wallets = {
         name: credits - debits
         for name, credits, debits in LedgerAccount.objects.filter(
-            name__startswith="wallet:", asset=Asset.POINTS
+            name__startswith=WALLET_PREFIX, asset=Asset.POINTS
         ).values_list("name", "credits_posted", "debits_posted")
     }
     lots: dict[str, int] = defaultdict(int)
@@ -44,11 +46,11 @@ def _wallet_breaches() -> list[str]:
         .annotate(remaining=Sum("remaining"))
         .values_list("resident_id", "remaining")
     ):
-        lots[f"wallet:{resident_id}"] = remaining
+        lots[account_names.wallet(resident_id)] = remaining
     # Only wallets named after a resident: the ledger is generic and other names are not ours.
-    candidates = {name.removeprefix("wallet:") for name in wallets}
+    candidates = {name.removeprefix(WALLET_PREFIX) for name in wallets}
     residents = _existing_residents(filter(None, map(_resident_id, candidates)))
-    names = {f"wallet:{pk}" for pk in residents} | set(lots)
+    names = {account_names.wallet(pk) for pk in residents} | set(lots)
     return [
         f"wallet {name}: balance {wallets.get(name, 0)} but its lots hold {lots.get(name, 0)}"
         for name in sorted(names)
@@ -57,8 +59,8 @@ def _wallet_breaches() -> list[str]:
 
 
 def _held_name(resident_id, offer_id, catalog_item_id) -> str:
-    source = f"offer:{offer_id}" if offer_id is not None else f"catalog:{catalog_item_id}"
-    return f"{HELD_PREFIX}{resident_id}:{source}"
+    source = account_names.voucher_source(offer_id=offer_id, catalog_item_id=catalog_item_id)
+    return account_names.held_vouchers(resident_id, source)
 
 
 def _held_breaches() -> list[str]:

@@ -6,6 +6,7 @@ points expire when: ``PointsLot``; who was rewarded for which check-in: ``Reward
 """
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -113,14 +114,6 @@ class Offer(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_live(self, at=None) -> bool:
-        at = at or timezone.now()
-        return (
-            self.is_active
-            and (self.starts_at is None or self.starts_at <= at)
-            and (self.ends_at is None or at < self.ends_at)
-        )
-
 
 class RewardGrant(models.Model):
     """One reward an offer gave for one check-in (points or a voucher). The check-in is named
@@ -191,8 +184,8 @@ class VoucherStatus(models.TextChoices):
 
 class Voucher(models.Model):
     """A resident's voucher, from an offer or a catalog claim. Valid at ``venue``, or at every
-    venue of ``council`` when no venue is set. Status moves by ``rewards.vouchers.TRANSITIONS``
-    (issued -> redeemed | expired | void)."""
+    venue of ``council`` when no venue is set. Status moves by
+    ``rewards.vouchers.services.TRANSITIONS`` (issued -> redeemed | expired | void)."""
 
     Status = VoucherStatus
 
@@ -263,6 +256,10 @@ class Voucher(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.status})"
 
+    def has_lapsed(self, at: datetime) -> bool:
+        """Past its expiry at ``at``, whether or not the expiry job has settled it yet."""
+        return self.expires_at <= at
+
 
 class PointsLot(models.Model):
     """Points earned together, expiring together: spending draws from the lots that expire
@@ -301,7 +298,7 @@ class StripePromotionCode(models.Model):
     """The outbox row of a voucher that is also a Stripe promotion code.
 
     Written in the transaction that issues the voucher; the Stripe call happens after commit
-    (rewards.promotion_codes), and again with backoff until it succeeds or is refused for good.
+    (rewards.stripe.outbox), and again with backoff until it succeeds or is refused for good.
     Until then the voucher says its promotion code is ``pending``.
     """
 
@@ -313,7 +310,7 @@ class StripePromotionCode(models.Model):
         CANCELLED = "cancelled"  # the voucher was used or lapsed before its code was made
         FAILED = "failed"  # given up; manage.py stripe_outbox_retry puts it back
 
-    # Each state, and where the outbox may move it (rewards.promotion_codes).
+    # Each state, and where the outbox may move it (rewards.stripe.outbox).
     TRANSITIONS = {
         State.PENDING: {State.CREATED, State.DEACTIVATING, State.CANCELLED, State.FAILED},
         State.CREATED: {State.DEACTIVATING},

@@ -4,6 +4,11 @@ Both are idempotent: each lot or voucher is re-checked under its row lock and se
 under its own ledger idempotency key, so two overlapping runs (a slow run meeting the next beat,
 or a task redelivered after its worker died) post nothing twice and need no lock of their own.
 A database outage is retried with backoff; the next run catches up anyway.
+
+Tasks are thin and import the services they call inside their bodies: the services import the
+tasks they queue at the top of their modules (HackSoft's rule), so the two never form a cycle.
+Celery finds them here (``<app>.tasks``) under the names the beat schedule and queued messages
+use.
 """
 
 from celery import shared_task
@@ -11,13 +16,6 @@ from celery.utils.log import get_task_logger
 from django.db import OperationalError
 
 from rewards.models import StripePromotionCode
-from rewards.promotion_codes import (
-    promotion_codes_due,
-    voucher_promotion_code_create,
-    voucher_promotion_code_deactivate,
-)
-from rewards.redemption import vouchers_expire_lapsed
-from rewards.wallet import points_expire_lapsed
 
 logger = get_task_logger(__name__)
 
@@ -30,6 +28,8 @@ logger = get_task_logger(__name__)
 )
 def expire_points() -> dict:
     """Post an 'expire' transaction for what every lapsed points lot still holds (daily)."""
+    from rewards.wallet.services import points_expire_lapsed
+
     summary = {"lots_expired": points_expire_lapsed()}
     logger.info("Expired points: %s", summary)
     return summary
@@ -43,6 +43,8 @@ def expire_points() -> dict:
 )
 def expire_vouchers() -> dict:
     """Settle every issued voucher past its expiry as expired (daily)."""
+    from rewards.vouchers.services import vouchers_expire_lapsed
+
     summary = {"vouchers_expired": vouchers_expire_lapsed()}
     logger.info("Expired vouchers: %s", summary)
     return summary
@@ -57,6 +59,8 @@ def expire_vouchers() -> dict:
 )
 def stripe_promotion_code_create(voucher_id: str) -> str:
     """Ask Stripe for one voucher's promotion code (queued when the voucher is issued)."""
+    from rewards.stripe.outbox import voucher_promotion_code_create
+
     return voucher_promotion_code_create(voucher_id=voucher_id)
 
 
@@ -69,12 +73,16 @@ def stripe_promotion_code_create(voucher_id: str) -> str:
 )
 def stripe_promotion_code_deactivate(voucher_id: str) -> str:
     """Turn off the promotion code of a voucher used at the desk or voided."""
+    from rewards.stripe.outbox import voucher_promotion_code_deactivate
+
     return voucher_promotion_code_deactivate(voucher_id=voucher_id)
 
 
 @shared_task(name="rewards.tasks.stripe_outbox_drain", ignore_result=True)
 def stripe_outbox_drain() -> dict:
     """Every minute: the promotion codes due another try after a failure (or a lost task)."""
+    from rewards.stripe.outbox import promotion_codes_due
+
     due = promotion_codes_due()
     for voucher_id, state in due:
         if state == StripePromotionCode.State.PENDING:

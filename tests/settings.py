@@ -46,7 +46,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
 # Stripe points nowhere real: a test that issues promotion codes starts the fake
-# (tests/rewards/fake_stripe.py) and points here. The outbox's retries are tested, so the
+# (tests/rewards/stripe/fake_stripe.py) and points here. The outbox's retries are tested, so the
 # library's own retries are off.
 STRIPE_API_KEY = "sk_test_fake_council_checkins"
 STRIPE_API_BASE = "http://127.0.0.1:9"

@@ -21,7 +21,7 @@ from backend import errors
 from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
-from rewards.offers import rewards_for_checkin
+from rewards.offers.services import rewards_for_checkin
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
 from venues.posters.services import poster_resolve

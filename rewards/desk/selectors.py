@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
 
 from rewards.models import Voucher
-from rewards.vouchers import normalise_code
+from rewards.vouchers.services import normalise_code
 from venues.models import Role, Venue
 
 

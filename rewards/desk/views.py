@@ -13,7 +13,7 @@ from backend.errors import ApplicationError
 from rewards import error_codes
 from rewards.desk.forms import RedeemForm
 from rewards.desk.selectors import desk_venues, voucher_shown_at_desk
-from rewards.redemption import voucher_redeem
+from rewards.vouchers.redemption import voucher_redeem
 
 # What the desk says for each refusal of the service (by code), and whether it may show the
 # voucher (only after the service has checked that this person may see it).

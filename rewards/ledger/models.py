@@ -81,6 +81,18 @@ class LedgerAccount(models.Model):
     def balance(self) -> int:
         return self.credits_posted - self.debits_posted
 
+    @property
+    def paid_out(self) -> int:
+        """What a source account (an offer's pool, a stock) has given out, net."""
+        return self.debits_posted - self.credits_posted
+
+    @property
+    def left_under_minimum(self) -> int | None:
+        """What it may still pay out before its minimum (None: unbounded)."""
+        if self.min_balance is None:
+            return None
+        return max(self.balance - self.min_balance, 0)
+
 
 class LedgerTransaction(AppendOnlyModel):
     """One posting: entries that sum to zero per asset, under a unique idempotency key."""

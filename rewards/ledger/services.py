@@ -1,4 +1,4 @@
-"""Posting to the ledger: `post` is the only way balances change."""
+"""Posting to the ledger: `ledger_post` is the only way balances change."""
 
 import hashlib
 import json
@@ -51,6 +51,28 @@ def account_get_or_create(
     return account
 
 
+def cap_minimum(cap: int | None) -> int | None:
+    """The ``min_balance`` of an account that may pay out ``cap`` units in all (None: no cap).
+
+    A budget or a stock kept as an account's limit: the posting that would pay past it is
+    refused under the account's row lock, however many arrive at once.
+    """
+    return None if cap is None else -cap
+
+
+def account_lock(account: LedgerAccount) -> LedgerAccount:
+    """The account's row, fresh and locked (``select_for_update``) until the transaction ends."""
+    return LedgerAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def account_cap_set(*, account: LedgerAccount, cap: int | None) -> LedgerAccount:
+    """Let a locked account (`account_lock`) pay out ``cap`` units in all. The caller refuses a
+    cap under what it has paid out already (``account.paid_out``)."""
+    account.min_balance = cap_minimum(cap)
+    account.save(update_fields=["min_balance"])
+    return account
+
+
 def _request_hash(kind: str, legs: Sequence[Leg], memo: str, reference: str) -> str:
     material = json.dumps(
         [kind, sorted((leg.account.pk, leg.amount) for leg in legs), memo, reference],
@@ -80,7 +102,7 @@ def _check_balanced(legs: Sequence[Leg]) -> None:
         raise UnbalancedTransaction(f"Entries must sum to zero per asset: {unbalanced}.")
 
 
-def post(
+def ledger_post(
     *,
     kind: str,
     legs: Sequence[Leg],
@@ -159,7 +181,7 @@ def post(
     return posted
 
 
-def reverse(
+def ledger_reverse(
     *, original: LedgerTransaction, idempotency_key: str, memo: str = ""
 ) -> LedgerTransaction:
     """Undo ``original`` with a transaction of the opposite entries (it may fail if an account
@@ -168,7 +190,7 @@ def reverse(
         Leg(entry.account, -entry.amount)
         for entry in original.entries.select_related("account").order_by("id")
     ]
-    return post(
+    return ledger_post(
         kind=TransactionKind.REVERSE,
         legs=legs,
         idempotency_key=idempotency_key,

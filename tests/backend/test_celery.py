@@ -20,14 +20,15 @@ from backend.models import IdempotencyRecord
 from backend.tasks import purge_idempotency_keys
 from checkins.models import CheckIn
 from checkins.tasks import drop_old_locations
-from rewards.catalog import catalog_item_create
+from rewards.catalog.services import catalog_item_create
 from rewards.ledger.models import LedgerTransaction
 from rewards.tasks import expire_points, expire_vouchers
-from rewards.wallet import points_balance, points_credit, sink_account
+from rewards.wallet.selectors import points_balance
+from rewards.wallet.services import points_credit, sink_account
 from tests.celery_worker import running_worker, wait_until
 from tests.conftest import is_postgresql
 from tests.factories import UserFactory, VenueFactory
-from tests.rewards.test_catalog_and_vouchers import issued_voucher, lapse
+from tests.rewards.helpers import issued_voucher, lapse
 
 SETTINGS_FILE = django_settings.BASE_DIR / "backend" / "settings.py"
 

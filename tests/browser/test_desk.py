@@ -1,14 +1,12 @@
 """Venue staff at the redemption desk, on a phone, in Chromium."""
 
-import uuid
-
 import pytest
 
-from rewards.catalog import catalog_claim, catalog_item_create
+from rewards.catalog.services import catalog_item_create
 from rewards.models import VoucherStatus
-from rewards.wallet import points_credit, sink_account
 from tests.browser.axe import assert_accessible
 from tests.factories import DEFAULT_PASSWORD, UserFactory, VenueFactory, venue_staff_of
+from tests.rewards.helpers import issued_voucher
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,13 +22,7 @@ def voucher(venue):
     item = catalog_item_create(
         council=venue.council, venue=venue, title="Free coffee", cost_points=50, stock=5
     )
-    points_credit(
-        resident=resident,
-        amount=50,
-        source=sink_account("source:test"),
-        idempotency_key=f"test:{uuid.uuid4()}",
-    )
-    return catalog_claim(resident=resident, item=item, idempotency_key=uuid.uuid4().hex)
+    return issued_voucher(resident, item)
 
 
 def test_staff_sign_in_and_redeem_a_typed_code_then_see_already_redeemed(pages, venue, voucher):

@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from rewards.offers import _may_have_live_offers, offer_create, offers_live_for
+from rewards.offers.selectors import offers_live_for
+from rewards.offers.selectors import offers_may_be_live_for as _may_have_live_offers
+from rewards.offers.services import offer_create
 from tests.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from checkins.models import CheckIn, CheckinAttempt
 from checkins.services.checkins import _duration
-from rewards.offers import offer_create
+from rewards.offers.services import offer_create
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import UserFactory, VenueFactory, venue_manager_of

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from checkins.models import CheckIn, Comment
 from rewards.models import RewardGrant, Voucher
-from rewards.offers import offer_create, rewards_for_checkin
+from rewards.offers.services import offer_create, rewards_for_checkin
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import (

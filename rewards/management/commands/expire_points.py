@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rewards.wallet import points_expire_lapsed
+from rewards.wallet.services import points_expire_lapsed
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rewards.redemption import vouchers_expire_lapsed
+from rewards.vouchers.services import vouchers_expire_lapsed
 
 
 class Command(BaseCommand):

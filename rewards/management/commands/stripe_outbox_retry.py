@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rewards.promotion_codes import promotion_codes_retry_failed
+from rewards.stripe.outbox import promotion_codes_retry_failed
 
 
 class Command(BaseCommand):

@@ -1,16 +1,15 @@
 """The staff desk (/desk/) through Django's test client: who gets in, and what each outcome
 says. The browser journey is in tests/browser/test_desk.py."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from rewards.catalog import catalog_claim, catalog_item_create
+from rewards.catalog.services import catalog_item_create
 from rewards.models import Voucher, VoucherStatus
-from rewards.wallet import points_credit, sink_account
 from tests.factories import UserFactory, VenueFactory, council_admin_of, venue_staff_of
+from tests.rewards.helpers import issued_voucher
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +18,7 @@ def voucher_for(resident, venue, title="Free coffee") -> Voucher:
     item = catalog_item_create(
         council=venue.council, venue=venue, title=title, cost_points=50, stock=5
     )
-    points_credit(
-        resident=resident,
-        amount=50,
-        source=sink_account("source:test"),
-        idempotency_key=f"test:{uuid.uuid4()}",
-    )
-    return catalog_claim(resident=resident, item=item, idempotency_key=uuid.uuid4().hex)
+    return issued_voucher(resident, item)
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The catalog: things residents buy with points, each claim issuing a voucher."""

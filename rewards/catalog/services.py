@@ -1,0 +1,122 @@
+"""The catalog: things residents buy with points, each claim issuing a voucher.
+
+An item's stock is the limit of its ledger account ``catalog:<item id>:stock`` (VOUCHER,
+``min_balance=-stock``; none when unlimited): a claim moves one unit out of it, so the database
+refuses the claim past the last unit however many arrive at once. A claim spends the points and
+issues the voucher in one transaction: either both happen or neither does.
+"""
+
+from django.db import transaction
+
+from backend.errors import INVALID, NOT_FOUND, ApplicationError
+from backend.updates import model_update, refuse_unknown_fields
+from rewards import account_names, error_codes
+from rewards.ledger.models import Asset, LedgerAccount
+from rewards.ledger.services import (
+    InsufficientBalance,
+    account_cap_set,
+    account_get_or_create,
+    account_lock,
+    cap_minimum,
+)
+from rewards.models import CatalogItem, Voucher
+from rewards.vouchers.services import voucher_issue
+from rewards.wallet.services import points_debit, sink_account
+
+UPDATABLE_FIELDS = frozenset({"title", "cost_points", "stock", "valid_days", "is_active"})
+
+
+def stock_account(item: CatalogItem) -> LedgerAccount:
+    return account_get_or_create(
+        name=account_names.catalog_stock(item.pk),
+        asset=Asset.VOUCHER,
+        min_balance=cap_minimum(item.stock),
+    )
+
+
+def catalog_item_create(
+    *,
+    council,
+    venue=None,
+    title: str,
+    cost_points: int,
+    stock: int | None = None,
+    valid_days: int | None = None,
+    is_active: bool = True,
+) -> CatalogItem:
+    """A new item of ``council`` (of ``venue`` when given: then the venue's council) and its
+    stock account."""
+    if venue is not None and venue.council_id != council.pk:
+        raise ApplicationError(
+            INVALID,
+            "The venue is not in that council.",
+            fields={"venue": ["The venue is not in that council."]},
+        )
+    with transaction.atomic():
+        item = CatalogItem.objects.create(
+            council=council,
+            venue=venue,
+            title=title,
+            cost_points=cost_points,
+            stock=stock,
+            valid_days=valid_days,
+            is_active=is_active,
+        )
+        stock_account(item)
+    return item
+
+
+def catalog_item_update(*, item: CatalogItem, changes: dict) -> CatalogItem:
+    """Apply ``changes`` (of `UPDATABLE_FIELDS`). A new stock moves the stock account's limit
+    under its row lock; a stock below what was already claimed is refused."""
+    refuse_unknown_fields(data=changes, allowed=UPDATABLE_FIELDS)
+    with transaction.atomic():
+        item = CatalogItem.objects.select_for_update().get(pk=item.pk)
+        if "stock" in changes:
+            account = account_lock(stock_account(item))
+            new_stock = changes["stock"]
+            if new_stock is not None and new_stock < account.paid_out:
+                message = (
+                    f"{account.paid_out} have already been claimed: the stock cannot be lower."
+                )
+                raise ApplicationError(INVALID, message, fields={"stock": [message]})
+            account_cap_set(account=account, cap=new_stock)
+        item, _ = model_update(instance=item, fields=UPDATABLE_FIELDS, data=changes)
+    return item
+
+
+def catalog_claim(*, resident, item: CatalogItem, idempotency_key: str) -> Voucher:
+    """Spend ``item.cost_points`` of the resident's points and issue the item's voucher, in one
+    transaction. Too few points: 400 ``insufficient_points``; no stock left: 409
+    ``out_of_stock``; either way nothing is spent. An inactive item is 404 (it is not listed)."""
+    if not item.is_active:
+        raise ApplicationError(NOT_FOUND, "This item is not in the catalog.")
+    stock = stock_account(item)
+    try:
+        with transaction.atomic():
+            points_debit(
+                resident=resident,
+                amount=item.cost_points,
+                sink=sink_account(account_names.SPENT_POINTS),
+                idempotency_key=account_names.claim_points_key(idempotency_key),
+                memo=f"Claimed: {item.title}",
+                reference=account_names.catalog_reference(item.pk),
+            )
+            return voucher_issue(
+                resident=resident,
+                title=item.title,
+                council=item.council,
+                venue=item.venue,
+                source_account=stock,
+                catalog_item=item,
+                valid_days=item.valid_days,
+                idempotency_key=account_names.claim_voucher_key(idempotency_key),
+                reference=account_names.catalog_reference(item.pk),
+            )
+    except InsufficientBalance as exc:
+        if exc.account.pk == stock.pk:
+            raise ApplicationError(error_codes.OUT_OF_STOCK, "This item is out of stock.") from exc
+        raise ApplicationError(
+            error_codes.INSUFFICIENT_POINTS,
+            f"You need {item.cost_points} points for this item.",
+        ) from exc

@@ -1,0 +1,153 @@
+"""Offers over HTTP: the live offers of a venue (anyone), creating and changing them (the
+venue's managers for a venue offer, the council's admins for either)."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend import errors
+from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
+from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
+from backend.pagination import PaginatedListApi
+from rewards.fields import CouncilField, VenueField
+from rewards.models import Offer, OfferRule
+from rewards.offers.selectors import (
+    offer_budget_left,
+    offer_get,
+    offer_get_for_output,
+    offer_list_live_at_venue,
+)
+from rewards.offers.services import EDITABLE_FIELDS, offer_create, offer_update
+from rewards.scoping import ManagedObjectScopedApi
+from venues.models import Venue
+from venues.permissions import may_manage
+from venues.scoping import VenueScopedApi
+
+
+# Shared by every offer API (one schema component, ``OfferOutput``).
+class OfferOutputSerializer(serializers.ModelSerializer):
+    venue = serializers.UUIDField(source="venue_id", allow_null=True)
+    council = serializers.SlugField(source="council.slug")
+    rewards_given = serializers.IntegerField(help_text="Rewards the offer has given so far.")
+    budget_left = serializers.SerializerMethodField(
+        help_text="Rewards it may still give under max_rewards; null when uncapped."
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "venue",
+            "council",
+            *EDITABLE_FIELDS,
+            "rewards_given",
+            "budget_left",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_budget_left(self, offer) -> int | None:
+        return offer_budget_left(offer, offer.rewards_given)
+
+
+class OfferFieldsSerializer(serializers.Serializer):
+    """The offer's own fields; the service checks how they fit together."""
+
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    rule = serializers.ChoiceField(choices=OfferRule.choices)
+    points = serializers.IntegerField(min_value=0, required=False)
+    voucher_title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    stripe_coupon_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    voucher_valid_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    every_n = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    window_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    starts_at = serializers.DateTimeField(required=False, allow_null=True)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    max_rewards = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    per_user_limit = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class OfferScopedApi(ManagedObjectScopedApi):
+    url_kwarg, handler_kwarg = "offer_id", "offer"
+
+    def load(self, pk):
+        return offer_get(offer_id=pk)
+
+
+def _offer_body(offer: Offer) -> dict:
+    return OfferOutputSerializer(offer_get_for_output(offer_id=offer.pk)).data
+
+
+class VenueOfferListApi(VenueScopedApi, PaginatedListApi):
+    @extend_schema(
+        operation_id="venue_offers_list",
+        description="The venue's live offers: its own and its council's.",
+        responses={200: OfferOutputSerializer(many=True), **error_responses(errors.NOT_FOUND)},
+    )
+    def get(self, request, venue: Venue):
+        live = offer_list_live_at_venue(venue=venue, at=timezone.now())
+        return self.paginated(live, OfferOutputSerializer)
+
+
+class OfferCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(OfferFieldsSerializer):
+        venue = VenueField(required=False, help_text="For a venue's own offer.")
+        council = CouncilField(
+            required=False, help_text="For a council-wide offer (a venue offer may repeat it)."
+        )
+
+    @extend_schema(
+        operation_id="offers_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=InputSerializer,
+        responses={
+            201: OfferOutputSerializer,
+            **error_responses(
+                errors.INVALID,
+                errors.NOT_AUTHENTICATED,
+                errors.PERMISSION_DENIED,
+                IDEMPOTENCY_KEY_REUSED,
+            ),
+        },
+    )
+    @idempotent
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        venue, council = data.pop("venue", None), data.pop("council", None)
+        if venue is None and council is None:
+            raise ValidationError({"venue": ["Name a venue or a council."]})
+        if not may_manage(request.user, council=council, venue=venue):
+            raise PermissionDenied("You do not have a role that allows this here.")
+        offer = offer_create(council=council, venue=venue, created_by=request.user, **data)
+        return Response(_offer_body(offer), status=status.HTTP_201_CREATED)
+
+
+class OfferDetailApi(OfferScopedApi):
+    class InputSerializer(OfferFieldsSerializer):
+        pass
+
+    @extend_schema(
+        operation_id="offers_partial_update",
+        request=InputSerializer,
+        responses={
+            200: OfferOutputSerializer,
+            **error_responses(
+                errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND
+            ),
+        },
+    )
+    def patch(self, request, offer: Offer):
+        serializer = self.InputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        offer = offer_update(offer=offer, changes=dict(serializer.validated_data))
+        return Response(_offer_body(offer))

@@ -1,0 +1,58 @@
+"""The back office's view of the Stripe integration, for the council's IT team (superusers):
+the promotion-code outbox (with a "queue again" action for failed rows) and the webhook events
+with what each did. Both are records of what happened, so they are read-only."""
+
+from django.contrib import admin, messages
+
+from rewards.models import StripeEvent, StripePromotionCode
+from rewards.stripe.outbox import promotion_codes_retry_failed
+
+
+class SuperuserReadOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StripePromotionCode)
+class StripePromotionCodeAdmin(SuperuserReadOnlyAdmin):
+    list_display = [
+        "voucher_code",
+        "coupon_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "promotion_code_id",
+        "last_error",
+    ]
+    list_filter = ["state"]
+    search_fields = ["voucher__code", "promotion_code_id", "coupon_id"]
+    list_select_related = ["voucher"]
+    actions = ["queue_failed_again"]
+
+    @admin.display(description="voucher", ordering="voucher__code")
+    def voucher_code(self, row):
+        return row.voucher.code
+
+    @admin.action(description="Queue the selected failed promotion codes again")
+    def queue_failed_again(self, request, queryset):
+        count = promotion_codes_retry_failed(voucher_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{count} promotion code(s) queued again.", messages.SUCCESS)
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(SuperuserReadOnlyAdmin):
+    list_display = ["event_id", "type", "received_at", "outcome"]
+    list_filter = ["type"]
+    search_fields = ["event_id", "outcome"]

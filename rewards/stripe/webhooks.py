@@ -1,0 +1,116 @@
+"""Stripe's webhook events, acted on once each.
+
+Each event is stored (``StripeEvent``, keyed by its id) in the transaction that acts on it:
+a delivery Stripe repeats, or two arriving at once, find the row and do nothing, and a failure
+rolls the row back with the rest so that Stripe's next delivery tries again. A completed
+checkout whose discounts used a voucher's promotion code redeems the voucher, as staff
+redeeming it at the desk would; what cannot be squared (the voucher already used at the desk,
+or lapsed, before the checkout; a code we do not know) is recorded in the event's outcome and
+logged for the council to follow up, never raised at Stripe.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from rewards import account_names
+from rewards.models import StripeEvent, StripePromotionCode, Voucher, VoucherStatus
+from rewards.vouchers.services import voucher_settle
+
+logger = logging.getLogger(__name__)
+
+
+def stripe_event_record(*, event: Any) -> str:
+    """Act on a verified Stripe event once; returns what was done (for the answer and the
+    event's row)."""
+    if not isinstance(event, dict):
+        return "ignored: not an event"
+    event_id, event_type = event.get("id"), event.get("type")
+    if not (isinstance(event_id, str) and event_id and isinstance(event_type, str)):
+        return "ignored: not an event"
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                stored = StripeEvent.objects.create(event_id=event_id[:255], type=event_type[:100])
+        except IntegrityError:
+            return "duplicate: already processed"
+        outcome = _act_on(event_type, event)
+        stored.outcome = outcome[:200]
+        stored.save(update_fields=["outcome"])
+    return outcome
+
+
+def _act_on(event_type: str, event: dict[str, Any]) -> str:
+    if event_type != "checkout.session.completed":
+        return f"ignored: {event_type[:80]}"
+    data = event.get("data")
+    session = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(session, dict):
+        return "ignored: no checkout session"
+    codes = _promotion_codes_used(session)
+    if not codes:
+        return "ignored: no promotion code used"
+    used_at = _when(event.get("created"))
+    vouchers = list(
+        Voucher.objects.select_for_update().filter(stripe_promotion_code__in=codes).order_by("pk")
+    )
+    redeemed, conflicts = 0, []
+    for voucher in vouchers:
+        if voucher.status != VoucherStatus.ISSUED or voucher.has_lapsed(used_at):
+            conflicts.append(f"{voucher.code} was {voucher.status}")
+            logger.warning(
+                "Checkout %s used voucher %s (%s), which was already %s",
+                session.get("id"),
+                voucher.pk,
+                voucher.code,
+                voucher.status,
+            )
+            continue
+        voucher_settle(
+            voucher=voucher,
+            status=VoucherStatus.REDEEMED,
+            idempotency_key=account_names.voucher_redeem_key(voucher.pk),
+            redeemed_at=used_at,
+            # Counted at the offer's venue in its stats (a council-wide one has none).
+            redeemed_venue=voucher.venue,
+        )
+        # Used up at Stripe (max_redemptions=1): there is nothing to turn off.
+        StripePromotionCode.objects.filter(
+            voucher=voucher, state=StripePromotionCode.State.DEACTIVATING
+        ).update(state=StripePromotionCode.State.DEACTIVATED, last_error="")
+        redeemed += 1
+    outcome = f"redeemed {redeemed} voucher(s)"
+    if conflicts:
+        outcome += "; conflict: " + ", ".join(conflicts)
+    unknown = sorted(set(codes) - {voucher.stripe_promotion_code for voucher in vouchers})
+    if unknown:
+        outcome += "; unknown promotion code(s): " + ", ".join(unknown)
+        logger.warning(
+            "Checkout %s used promotion codes we do not know: %s", session.get("id"), unknown
+        )
+    return outcome
+
+
+def _when(created: Any) -> datetime:
+    """The event's time (when the checkout completed), or now if it does not say."""
+    if isinstance(created, int) and not isinstance(created, bool) and created > 0:
+        return datetime.fromtimestamp(created, tz=UTC)
+    return timezone.now()
+
+
+def _promotion_codes_used(session: dict[str, Any]) -> list[str]:
+    """The promotion code ids of a completed checkout's ``discounts`` (expanded or not)."""
+    codes = []
+    discounts = session.get("discounts")
+    for discount in discounts if isinstance(discounts, list) else []:
+        code = discount.get("promotion_code") if isinstance(discount, dict) else None
+        if isinstance(code, dict):
+            code = code.get("id")
+        if isinstance(code, str) and code:
+            codes.append(code)
+    return codes

@@ -1,0 +1,1 @@
+"""Vouchers: issuing them, redeeming them at the desk, expiring them, and their QR codes."""

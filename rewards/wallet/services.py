@@ -1,0 +1,151 @@
+"""A resident's points: the wallet account, earning in lots, spending FIFO, expiry.
+
+The wallet is a ledger account (``wallet:<user id>``, POINTS, never below zero). Each credit
+opens a `PointsLot` that lapses ``POINTS_EXPIRY_DAYS`` later; a debit draws from the open lots
+that lapse soonest; `points_expire_lapsed` posts real ``expire`` transactions for what lapsed
+lots still hold. Invariant: the wallet's balance equals the sum of its lots' ``remaining``.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from rewards import account_names
+from rewards.ledger.models import Asset, LedgerAccount, LedgerTransaction, TransactionKind
+from rewards.ledger.services import (
+    InsufficientBalance,
+    Leg,
+    account_get_or_create,
+    ledger_post,
+)
+from rewards.models import PointsLot
+
+
+def wallet_account(resident) -> LedgerAccount:
+    return account_get_or_create(
+        name=account_names.wallet(resident.pk), asset=Asset.POINTS, min_balance=0
+    )
+
+
+def sink_account(name: str) -> LedgerAccount:
+    return account_get_or_create(name=name, asset=Asset.POINTS)
+
+
+def points_credit(
+    *,
+    resident,
+    amount: int,
+    source: LedgerAccount,
+    idempotency_key: str,
+    memo: str = "",
+    reference: str = "",
+    kind: str = TransactionKind.EARN,
+    now: datetime | None = None,
+) -> LedgerTransaction:
+    """Move ``amount`` points from ``source`` into the wallet and open a lot for them.
+    A replayed key returns the first transaction and opens nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        posted = ledger_post(
+            kind=kind,
+            legs=[Leg(source, -amount), Leg(wallet_account(resident), amount)],
+            idempotency_key=idempotency_key,
+            memo=memo,
+            reference=reference,
+        )
+        if not PointsLot.objects.filter(transaction=posted).exists():
+            PointsLot.objects.create(
+                resident=resident,
+                earned=amount,
+                remaining=amount,
+                earned_at=now,
+                expires_at=now + timedelta(days=settings.POINTS_EXPIRY_DAYS),
+                transaction=posted,
+            )
+    return posted
+
+
+def points_debit(
+    *,
+    resident,
+    amount: int,
+    sink: LedgerAccount,
+    idempotency_key: str,
+    memo: str = "",
+    reference: str = "",
+    kind: str = TransactionKind.CLAIM,
+    now: datetime | None = None,
+) -> LedgerTransaction:
+    """Spend ``amount`` points from the lots that lapse soonest; raises `InsufficientBalance`
+    when the open (unlapsed) lots hold less. The lots are locked first, in a fixed order, so
+    two spends of the same points cannot both draw them."""
+    now = now or timezone.now()
+    wallet = wallet_account(resident)
+    with transaction.atomic():
+        existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return ledger_post(
+                kind=kind,
+                legs=[Leg(wallet, -amount), Leg(sink, amount)],
+                idempotency_key=idempotency_key,
+                memo=memo,
+                reference=reference,
+            )
+        lots = list(
+            PointsLot.objects.select_for_update()
+            .filter(resident=resident, remaining__gt=0, expires_at__gt=now)
+            .order_by("expires_at", "id")
+        )
+        if sum(lot.remaining for lot in lots) < amount:
+            wallet.refresh_from_db()
+            raise InsufficientBalance(wallet, amount)
+        posted = ledger_post(
+            kind=kind,
+            legs=[Leg(wallet, -amount), Leg(sink, amount)],
+            idempotency_key=idempotency_key,
+            memo=memo,
+            reference=reference,
+        )
+        owed = amount
+        for lot in lots:
+            drawn = min(lot.remaining, owed)
+            lot.remaining -= drawn
+            owed -= drawn
+            lot.save(update_fields=["remaining"])
+            if owed == 0:
+                break
+    return posted
+
+
+def points_expire_lapsed(*, now: datetime | None = None) -> int:
+    """Post an ``expire`` transaction for every lapsed lot that still holds points; returns
+    how many lots it closed. Idempotent: a lot is expired once, under its own key."""
+    now = now or timezone.now()
+    expired = sink_account(account_names.EXPIRED_POINTS)
+    closed = 0
+    lapsed_ids = list(
+        PointsLot.objects.filter(remaining__gt=0, expires_at__lte=now)
+        .order_by("expires_at", "id")
+        .values_list("id", flat=True)
+    )
+    for lot_id in lapsed_ids:
+        with transaction.atomic():
+            lot = PointsLot.objects.select_for_update().select_related("resident").get(pk=lot_id)
+            if lot.remaining == 0:
+                continue  # spent or expired since we listed it
+            ledger_post(
+                kind=TransactionKind.EXPIRE,
+                legs=[
+                    Leg(wallet_account(lot.resident), -lot.remaining),
+                    Leg(expired, lot.remaining),
+                ],
+                idempotency_key=account_names.lot_expire_key(lot.pk),
+                memo=f"{lot.remaining} points earned {lot.earned_at:%Y-%m-%d} lapsed",
+                reference=account_names.lot_reference(lot.pk),
+            )
+            lot.remaining = 0
+            lot.save(update_fields=["remaining"])
+            closed += 1
+    return closed
