@@ -52,8 +52,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## check: what CI checks besides the tests
+## check: what CI checks besides the tests (lint, migrations, the schema, the import contracts)
 check: lint
+	$(BIN)/lint-imports --no-cache
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 

@@ -7,8 +7,11 @@ class RewardsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import personal_data, profile
+        from rewards.stripe.outbox import promotion_code_retire
+        from rewards.vouchers.services import on_voucher_spent_or_voided
         from rewards.wallet.selectors import points_balance, wallet_statement_export
 
+        on_voucher_spent_or_voided(promotion_code_retire)
         profile.register_points_balance(points_balance)
         # The statement is the resident's own history: exported, never erased (the ledger is
         # append-only and holds no personal data beyond the wallet's name, a user id).
