@@ -315,7 +315,7 @@ VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=90)
 # --- Comments.
 COMMENT_CHECKIN_WINDOW_DAYS = env.int("COMMENT_CHECKIN_WINDOW_DAYS", default=30)
 COMMENT_REPORTS_TO_HIDE = env.int("COMMENT_REPORTS_TO_HIDE", default=3)
-# Extra words to refuse in comments, comma-separated, on top of checkins/blocked_words.txt.
+# Extra words to refuse in comments, comma-separated, on top of checkins/comments/blocked_words.txt.
 COMMENT_BLOCKED_WORDS = env.list("COMMENT_BLOCKED_WORDS", default=[])
 
 # --- QR poster signing (ES256). The PEM of an EC P-256 private key; previous public keys stay

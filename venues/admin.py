@@ -40,6 +40,34 @@ def holds_managing_role(user) -> bool:
     return user.is_superuser or Role.objects.filter(user=user, role__in=_MANAGING_ROLES).exists()
 
 
+class ManagedVenueRowsAdmin(admin.ModelAdmin):
+    """Read-only lists of rows (of a model with a ``venue``) at the venues the user manages:
+    the base of the other apps' back office pages (check-ins, comments)."""
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(venue__in=managed_venues(request.user))
+            .select_related("venue")
+        )
+
+    def has_module_permission(self, request):
+        return holds_managing_role(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return holds_managing_role(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # Django 6 assumes https for scheme-less URLs typed into a form; so do we, already.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 

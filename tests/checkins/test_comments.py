@@ -8,8 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from checkins.models import CheckIn, Comment, CommentReport
-from checkins.services import (
+from checkins.comments.services import (
     CommentTransitionError,
     comment_create,
     comment_hide,
@@ -17,6 +16,7 @@ from checkins.services import (
     comment_restore,
     comment_set_status,
 )
+from checkins.models import CheckIn, Comment, CommentReport
 from tests.api import error, success
 from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, postgres_only

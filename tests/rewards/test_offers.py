@@ -59,7 +59,7 @@ def client(resident):
 def clock(monkeypatch):
     """The check-in service's clock, moved by the test: ``clock["now"] += timedelta(...)``."""
     state = {"now": timezone.now()}
-    monkeypatch.setattr("checkins.services.checkins.timezone.now", lambda: state["now"])
+    monkeypatch.setattr(timezone, "now", lambda: state["now"])
     return state
 
 
