@@ -166,6 +166,8 @@ if CELERY_TASK_TIME_LIMIT >= _VISIBILITY_TIMEOUT:
 # nor repeat them (the hourly purge may, harmlessly). A run no worker has started within a few
 # hours is dropped (expires) rather than piling up: the next run catches up.
 _DAILY = {"expires": 4 * 3600}
+# Task modules that autodiscovery (each app's ``tasks``) does not find.
+CELERY_IMPORTS = ["venues.foursquare.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "foursquare-nightly-sync": {
         "task": "venues.tasks.foursquare_nightly_sync",

@@ -7,6 +7,7 @@ from venues.posters import landing
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("venues.urls")),
+    path("", include("venues.foursquare.urls")),
     path("", include("venues.posters.urls")),
     path("", include("checkins.urls")),
     path("", include("checkins.comments.urls")),
