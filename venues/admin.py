@@ -1,23 +1,26 @@
 """The back office. Superusers see everything; council admins and venue managers (who get
 ``is_staff`` with their role) see and edit only the councils and venues their roles cover."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, QuerySet
 
+from backend.errors import ApplicationError
 from venues.foursquare.admin import (
     FoursquareDriftFilter,
     FoursquareProposalInline,
     VenueFoursquareAdminMixin,
 )
 from venues.models import Council, Poster, Role, Venue
-from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.permissions import may_manage
 from venues.posters.services import poster_revoke
 from venues.services import (
-    unique_slug,
+    VENUE_EDITABLE_FIELDS,
+    venue_changes_locate,
+    venue_create,
     venue_deactivate,
-    venue_foursquare_follow_up,
-    venue_foursquare_relink,
+    venue_update,
 )
 
 _MANAGING_ROLES = (Role.Kind.COUNCIL_ADMIN, Role.Kind.VENUE_MANAGER)
@@ -91,7 +94,7 @@ class CouncilAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return holds_managing_role(request.user)
-        return is_council_admin(request.user, obj)
+        return may_manage(request.user, council=obj)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -103,8 +106,33 @@ class CouncilAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class VenueAdminForm(forms.ModelForm):
+    """Locates an edited venue as the API does (a new address without new coordinates is
+    geocoded), so that an address that cannot be located is an error on the form."""
+
+    stored_venue: Venue | None = None
+    venue_changes: dict | None = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance._state.adding or self.errors:
+            return cleaned_data
+        self.stored_venue = Venue.objects.get(pk=self.instance.pk)
+        changes = {
+            name: cleaned_data[name]
+            for name in self.changed_data
+            if name in VENUE_EDITABLE_FIELDS and name in cleaned_data
+        }
+        try:
+            self.venue_changes = venue_changes_locate(venue=self.stored_venue, changes=changes)
+        except ApplicationError as exc:
+            raise forms.ValidationError({"address": exc.detail}) from exc
+        return cleaned_data
+
+
 @admin.register(Venue)
 class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
+    form = VenueAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = [
         "name",
@@ -144,15 +172,16 @@ class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
         return [*fields, "council"] if obj is not None else fields
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            taken = set(Venue.objects.filter(council=obj.council).values_list("slug", flat=True))
-            obj.slug = unique_slug(obj.name, taken)
-        changed = set(form.changed_data) if change else set()
-        with transaction.atomic():
-            if "foursquare_place_id" in changed:
-                venue_foursquare_relink(venue=obj)
-            super().save_model(request, obj, form, change)
-            venue_foursquare_follow_up(venue=obj, changed=changed)
+        """Saved by the venue services, as the API saves: the form has already located the
+        venue (``VenueAdminForm.clean``), so the update does not geocode again."""
+        if change:
+            saved = venue_update(venue=form.stored_venue, changes=form.venue_changes)
+        else:
+            fields = {name: form.cleaned_data[name] for name in VENUE_EDITABLE_FIELDS}
+            saved = venue_create(council=form.cleaned_data["council"], **fields)
+            obj.pk = saved.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
 
     def has_module_permission(self, request):
         return holds_managing_role(request.user)
@@ -160,7 +189,7 @@ class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return holds_managing_role(request.user)
-        return has_venue_access(request.user, obj, VenueAccess.MANAGE)
+        return may_manage(request.user, venue=obj)
 
     has_change_permission = has_view_permission
 
@@ -238,7 +267,7 @@ class PosterAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return holds_managing_role(request.user)
-        return has_venue_access(request.user, obj.venue, VenueAccess.MANAGE)
+        return may_manage(request.user, venue=obj.venue)
 
     def has_change_permission(self, request, obj=None):
         return False  # a poster's token is printed: revoke it and make a new one

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from accounts.models import User, normalize_email
 from backend.errors import INVALID, ApplicationError
+from backend.updates import model_update, refuse_unknown_fields
 from venues import error_codes
 from venues.foursquare.services import venue_foursquare_follow_up, venue_foursquare_relink
 from venues.geocoding import GeocodingFailed, geocode_address
@@ -79,9 +80,11 @@ def venue_create(
     radius_m: int = Venue.RADIUS_DEFAULT_M,
     opening_hours: dict | None = None,
     website: str = "",
+    is_active: bool = True,
+    foursquare_place_id: str = "",
 ) -> Venue:
     """Register a venue; without coordinates its address is geocoded (before the transaction,
-    so no database lock waits on the network)."""
+    so no database lock waits on the network). A place id given by hand queues its sync."""
     postcode = normalise_postcode(postcode)
     if latitude is None or longitude is None:
         latitude, longitude = _geocode_or_refuse(address=address, postcode=postcode)
@@ -96,6 +99,8 @@ def venue_create(
         radius_m=radius_m,
         opening_hours=opening_hours or {},
         website=website,
+        is_active=is_active,
+        foursquare_place_id=foursquare_place_id,
     )
     try:
         with transaction.atomic():
@@ -104,17 +109,23 @@ def venue_create(
             # Field rules here; the unique keys are left to the database, which decides races.
             venue.full_clean(validate_unique=False, validate_constraints=False)
             venue.save(force_insert=True)
+            venue_foursquare_follow_up(
+                venue=venue, changed={"foursquare_place_id"} if foursquare_place_id else set()
+            )
     except IntegrityError as exc:
         raise _venue_exists_error(name, postcode) from exc
     return venue
 
 
-def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
-    """Apply a manager's edit. A new address or postcode without new coordinates moves the
-    venue to where the new address geocodes, so the geofence follows the correction."""
-    unknown = set(changes) - set(VENUE_EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {sorted(unknown)}")
+def venue_changes_locate(*, venue: Venue, changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` to ``venue`` ready to apply: unknown fields refused (400 ``invalid``), the
+    postcode normalised, and, when a new address or postcode comes without new coordinates,
+    the coordinates it geocodes to, so the geofence follows the correction (else
+    ``geocoding_failed``). Talks to the geocoder: call it outside any transaction.
+
+    ``venue`` must hold the stored values (not a form's unsaved edit of them)."""
+    refuse_unknown_fields(data=changes, allowed=VENUE_EDITABLE_FIELDS)
+    changes = dict(changes)
     if "postcode" in changes:
         changes["postcode"] = normalise_postcode(changes["postcode"])
     moved = any(
@@ -126,19 +137,25 @@ def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
             address=changes.get("address", venue.address),
             postcode=changes.get("postcode", venue.postcode),
         )
+    return changes
+
+
+def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
+    """Apply an edit (a manager's through the API, or the back office's) under the venue's row
+    lock, then queue the Foursquare sync it calls for once it commits; see
+    `venue_changes_locate` for what is refused and when the venue moves."""
+    changes = venue_changes_locate(venue=venue, changes=changes)
     try:
         with transaction.atomic():
-            venue = Venue.objects.select_for_update().get(pk=venue.pk)
-            changed = {field for field, value in changes.items() if getattr(venue, field) != value}
-            for field, value in changes.items():
-                setattr(venue, field, value)
+            locked = Venue.objects.select_for_update().get(pk=venue.pk)
+            _, changed = model_update(instance=locked, fields=VENUE_EDITABLE_FIELDS, data=changes)
             if "foursquare_place_id" in changed:
-                venue_foursquare_relink(venue=venue)
-            venue.full_clean(validate_unique=False, validate_constraints=False)
-            venue.save()
-            venue_foursquare_follow_up(venue=venue, changed=changed)
+                venue_foursquare_relink(venue=locked)
+            venue_foursquare_follow_up(venue=locked, changed=changed)
     except IntegrityError as exc:
-        raise _venue_exists_error(venue.name, venue.postcode) from exc
+        raise _venue_exists_error(
+            changes.get("name", venue.name), changes.get("postcode", venue.postcode)
+        ) from exc
     return Venue.objects.select_related("council").get(pk=venue.pk)
 
 

@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 
+from backend.errors import ApplicationError
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import (
@@ -13,6 +14,7 @@ from tests.factories import (
     venue_staff_of,
 )
 from venues.models import Venue
+from venues.services import venue_update
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +363,13 @@ class TestUpdateAndDeactivate:
             status=404,
             code="not_found",
         )
+
+
+def test_an_unknown_field_is_refused_as_invalid_and_nothing_changes():
+    venue = VenueFactory(name="Hub")
+    with pytest.raises(ApplicationError) as refused:
+        venue_update(venue=venue, changes={"name": "Renamed", "slug": "elsewhere"})
+    assert refused.value.code == "invalid"
+    assert set(refused.value.extra["fields"]) == {"slug"}
+    venue.refresh_from_db()
+    assert venue.name == "Hub"

@@ -21,10 +21,11 @@ FOURSQUARE_COMPARED_FIELDS = frozenset(
 
 
 def venue_foursquare_relink(*, venue: Venue) -> None:
-    """A place id set (or cleared) by hand: the link starts again from pending, and the next
-    sync trusts that place without matching. Call under the venue's lock, before saving."""
+    """A place id set (or cleared) by hand and saved: the link starts again from pending, and
+    the next sync trusts that place without matching. Call under the venue's row lock."""
     venue.set_foursquare_status(Venue.FoursquareStatus.PENDING)
     venue.foursquare_drift = []
+    venue.save(update_fields=["foursquare_status", "foursquare_error", "foursquare_drift"])
     FoursquarePlace.objects.filter(venue=venue).delete()
 
 
