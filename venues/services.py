@@ -1,8 +1,12 @@
 """Changes to councils, venues and roles. Each service is one transaction."""
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User, normalize_email
@@ -27,6 +31,10 @@ VENUE_EDITABLE_FIELDS = (
     "website",
     "foursquare_place_id",
 )
+
+
+# What a re-import may change in a venue it already knows by (name, postcode).
+VENUE_UPSERT_UPDATABLE_FIELDS = ("category", "address", "latitude", "longitude")
 
 
 def unique_slug(name: str, taken: set[str], *, max_length: int = 200) -> str:
@@ -167,6 +175,80 @@ def venue_deactivate(*, venue: Venue) -> Venue:
         venue.is_active = False
         venue_foursquare_follow_up(venue=venue, changed={"is_active"})
     return venue
+
+
+@dataclass
+class VenuesUpserted:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Position in the rows given -> why that row was left out.
+    invalid: dict[int, str] = field(default_factory=dict)
+
+
+def venues_upsert(
+    *,
+    council: Council,
+    rows: Sequence[Mapping[str, Any]],
+    updatable: Iterable[str] = VENUE_UPSERT_UPDATABLE_FIELDS,
+) -> VenuesUpserted:
+    """Create or update many of ``council``'s venues at once (the CSV import), with the rules
+    of `venue_create` and `venue_update`: each row is keyed by (name, postcode), the postcode
+    normalised; a known key has its ``updatable`` fields updated, a new one is created with a
+    unique slug; every new or changed venue is validated (``full_clean``), and one that fails
+    is left out and reported by its position in ``rows``; a linked venue whose compared fields
+    changed has its Foursquare sync queued once the import commits.
+
+    Rows carry coordinates (geocode first: this runs in one transaction, in bulk queries, so
+    thousands of rows cost a handful of queries).
+    """
+    updatable = tuple(updatable)
+    refuse_unknown_fields(data=dict.fromkeys(updatable), allowed=VENUE_EDITABLE_FIELDS)
+    result = VenuesUpserted()
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            (venue.name, venue.postcode): venue
+            for venue in Venue.objects.select_for_update().filter(council=council)
+        }
+        taken_slugs = {venue.slug for venue in existing.values()}
+        to_create, to_update, follow_ups = [], [], []
+        for position, row in enumerate(rows):
+            data = {**row, "postcode": normalise_postcode(row["postcode"])}
+            venue = existing.get((data["name"], data["postcode"]))
+            if venue is None:
+                venue, changed = Venue(council=council, **data), set(data)
+            else:
+                changed = {name for name in updatable if getattr(venue, name) != data[name]}
+                if not changed:
+                    result.unchanged += 1
+                    continue
+                for name in changed:
+                    setattr(venue, name, data[name])
+            try:
+                # The council is known to exist; the unique keys are the database's to decide.
+                venue.full_clean(
+                    exclude=["council", "slug"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as exc:
+                result.invalid[position] = "; ".join(
+                    f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items()
+                )
+                continue
+            if venue._state.adding:
+                venue.slug = unique_slug(venue.name, taken_slugs)
+                taken_slugs.add(venue.slug)
+                to_create.append(venue)
+            else:
+                venue.updated_at = now  # bulk_update() does not apply auto_now
+                to_update.append(venue)
+                follow_ups.append((venue, changed))
+        Venue.objects.bulk_create(to_create, batch_size=1000)
+        Venue.objects.bulk_update(to_update, [*updatable, "updated_at"], batch_size=1000)
+        for venue, changed in follow_ups:
+            venue_foursquare_follow_up(venue=venue, changed=changed)
+    result.created, result.updated = len(to_create), len(to_update)
+    return result
 
 
 def role_grant(
