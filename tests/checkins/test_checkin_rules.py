@@ -10,6 +10,7 @@ from rewards.offers import offer_create
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import UserFactory, VenueFactory, venue_manager_of
+from tests.helpers import assert_head_is_held_to_the_access_of_get
 from venues.posters.services import poster_create, poster_revoke
 
 pytestmark = pytest.mark.django_db
@@ -354,3 +355,10 @@ def test_check_ins_are_throttled_by_their_own_scope(client, monkeypatch):
 )
 def test_waits_are_said_in_whole_minutes_rounded_up(seconds, text):
     assert _duration(seconds) == text
+
+
+def test_head_on_a_venues_check_ins_is_held_to_the_same_access_as_get():
+    venue = VenueFactory()
+    assert_head_is_held_to_the_access_of_get(
+        f"/api/v1/venues/{venue.id}/checkins/", council=venue.council
+    )

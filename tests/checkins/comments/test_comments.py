@@ -28,6 +28,7 @@ from tests.factories import (
     venue_manager_of,
     venue_staff_of,
 )
+from tests.helpers import assert_head_is_held_to_the_access_of_get
 
 pytestmark = pytest.mark.django_db
 
@@ -425,3 +426,10 @@ def test_parallel_reports_hide_the_comment_once_and_are_all_counted(settings):
     assert comment.status == "hidden"
     assert comment.hidden_reason == "Reported by 3 residents; hidden pending review."
     assert CommentReport.objects.filter(comment=comment).count() == 6
+
+
+def test_head_on_the_moderation_queue_is_held_to_the_same_access_as_get():
+    venue = VenueFactory()
+    assert_head_is_held_to_the_access_of_get(
+        f"/api/v1/venues/{venue.id}/comments/moderation/", council=venue.council
+    )
