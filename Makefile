@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format check migrate seed clean worker beat
+.PHONY: run test test-pg lint format check migrate seed clean worker beat
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ run: $(STAMP)
 ## test: the whole suite (SQLite, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-pg: only the PostgreSQL tests (row locks, races, triggers; the worker ones with REDIS_URL
+## too). Starts nothing: needs DATABASE_URL of a running PostgreSQL (the tests make their own
+## test database there), e.g. DATABASE_URL=postgresql://postgres@127.0.0.1:5432/checkins
+test-pg: $(STAMP)
+	@$(BIN)/python -c 'import sys; from tests.settings import DATABASES; \
+	sys.exit(None if "postgresql" in DATABASES["default"]["ENGINE"] else "test-pg needs \
+	DATABASE_URL=postgresql://... of a running PostgreSQL server (it starts none).")'
+	$(BIN)/python -m pytest -m postgres $(PYTEST_ARGS)
 
 # Refuse to start a worker or beat with no broker: then every job already runs in-process
 # (Celery eager). Asks the settings, so a broker set in .env counts as well.

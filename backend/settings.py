@@ -208,6 +208,8 @@ if CELERY_TASK_TIME_LIMIT >= _VISIBILITY_TIMEOUT:
 # nor repeat them (the hourly purge may, harmlessly). A run no worker has started within a few
 # hours is dropped (expires) rather than piling up: the next run catches up.
 _DAILY = {"expires": 4 * 3600}
+# Task modules that autodiscovery (each app's ``tasks``) does not find.
+CELERY_IMPORTS = ["venues.foursquare.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "foursquare-nightly-sync": {
         "task": "venues.tasks.foursquare_nightly_sync",
@@ -357,7 +359,7 @@ VOUCHER_VALID_DAYS = env.int("VOUCHER_VALID_DAYS", default=90)
 # --- Comments.
 COMMENT_CHECKIN_WINDOW_DAYS = env.int("COMMENT_CHECKIN_WINDOW_DAYS", default=30)
 COMMENT_REPORTS_TO_HIDE = env.int("COMMENT_REPORTS_TO_HIDE", default=3)
-# Extra words to refuse in comments, comma-separated, on top of checkins/blocked_words.txt.
+# Extra words to refuse in comments, comma-separated, on top of checkins/comments/blocked_words.txt.
 COMMENT_BLOCKED_WORDS = env.list("COMMENT_BLOCKED_WORDS", default=[])
 
 # --- QR poster signing (ES256). The PEM of an EC P-256 private key; previous public keys stay

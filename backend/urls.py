@@ -7,10 +7,11 @@ from venues.posters import landing
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("venues.urls")),
+    path("", include("venues.foursquare.urls")),
     path("", include("venues.posters.urls")),
     path("", include("checkins.urls")),
-    path("", include("checkins.comment_urls")),
-    path("", include("checkins.stats_urls")),
+    path("", include("checkins.comments.urls")),
+    path("", include("checkins.stats.urls")),
     path("", include("rewards.urls")),
 ]
 

@@ -8,8 +8,6 @@ from celery import shared_task
 from celery.utils.log import get_task_logger
 from django.db import OperationalError
 
-from checkins.services import checkin_locations_drop
-
 logger = get_task_logger(__name__)
 
 
@@ -21,6 +19,8 @@ logger = get_task_logger(__name__)
 )
 def drop_old_locations() -> dict:
     """Forget raw coordinates older than LOCATION_RETENTION_DAYS, keeping distances (daily)."""
+    from checkins.services import checkin_locations_drop
+
     checkins, attempts = checkin_locations_drop()
     summary = {"checkins_cleared": checkins, "attempts_cleared": attempts}
     logger.info("Dropped old locations: %s", summary)

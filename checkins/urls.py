@@ -1,12 +1,12 @@
 from django.urls import path
 
-from checkins import views
+from checkins import apis
 
 urlpatterns = [
-    path("checkins/", views.CheckinListApi.as_view(), name="checkin-list"),
+    path("checkins/", apis.CheckinListApi.as_view(), name="checkin-list"),
     path(
         "venues/<uuid:venue_id>/checkins/",
-        views.VenueCheckinListApi.as_view(),
+        apis.VenueCheckinListApi.as_view(),
         name="venue-checkin-list",
     ),
 ]

@@ -64,3 +64,15 @@ def clock(monkeypatch) -> Clock:
     frozen = Clock(timezone.now())
     monkeypatch.setattr(timezone, "now", lambda: frozen.now)
     return frozen
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Give the ``postgres`` marker to every test skipped without PostgreSQL (``postgres_only``,
+    and the worker tests that need PostgreSQL and Redis), so ``pytest -m postgres`` (``make
+    test-pg``) selects exactly them."""
+    for item in items:
+        if any(
+            mark.kwargs.get("reason", "").startswith("needs PostgreSQL")
+            for mark in item.iter_markers("skipif")
+        ):
+            item.add_marker(pytest.mark.postgres)

@@ -1,20 +1,26 @@
 """The back office. Superusers see everything; council admins and venue managers (who get
 ``is_staff`` with their role) see and edit only the councils and venues their roles cover."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils.html import format_html, format_html_join
 
-from venues.models import Council, FoursquarePlace, FoursquareProposal, Poster, Role, Venue
-from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from backend.errors import ApplicationError
+from venues.foursquare.admin import (
+    FoursquareDriftFilter,
+    FoursquareProposalInline,
+    VenueFoursquareAdminMixin,
+)
+from venues.models import Council, Poster, Role, Venue
+from venues.permissions import may_manage
 from venues.posters.services import poster_revoke
 from venues.services import (
-    foursquare_sync_enqueue,
-    unique_slug,
+    VENUE_EDITABLE_FIELDS,
+    venue_changes_locate,
+    venue_create,
     venue_deactivate,
-    venue_foursquare_follow_up,
-    venue_foursquare_relink,
+    venue_update,
 )
 
 _MANAGING_ROLES = (Role.Kind.COUNCIL_ADMIN, Role.Kind.VENUE_MANAGER)
@@ -42,6 +48,34 @@ def holds_managing_role(user) -> bool:
     return user.is_superuser or Role.objects.filter(user=user, role__in=_MANAGING_ROLES).exists()
 
 
+class ManagedVenueRowsAdmin(admin.ModelAdmin):
+    """Read-only lists of rows (of a model with a ``venue``) at the venues the user manages:
+    the base of the other apps' back office pages (check-ins, comments)."""
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(venue__in=managed_venues(request.user))
+            .select_related("venue")
+        )
+
+    def has_module_permission(self, request):
+        return holds_managing_role(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return holds_managing_role(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # Django 6 assumes https for scheme-less URLs typed into a form; so do we, already.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -62,7 +96,7 @@ class CouncilAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return holds_managing_role(request.user)
-        return is_council_admin(request.user, obj)
+        return may_manage(request.user, council=obj)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -74,38 +108,33 @@ class CouncilAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class FoursquareDriftFilter(admin.SimpleListFilter):
-    title = "Foursquare listing"
-    parameter_name = "foursquare_drift"
+class VenueAdminForm(forms.ModelForm):
+    """Locates an edited venue as the API does (a new address without new coordinates is
+    geocoded), so that an address that cannot be located is an error on the form."""
 
-    def lookups(self, request, model_admin):
-        return [("differs", "differs from ours"), ("same", "matches ours")]
+    stored_venue: Venue | None = None
+    venue_changes: dict | None = None
 
-    def queryset(self, request, queryset):
-        if self.value() == "differs":
-            return queryset.exclude(foursquare_drift=[])
-        if self.value() == "same":
-            return queryset.filter(foursquare_drift=[])
-        return queryset
-
-
-class FoursquareProposalInline(admin.TabularInline):
-    model = FoursquareProposal
-    verbose_name_plural = "Values proposed to Foursquare"
-    fields = ["field", "value", "status", "suggestion_id", "created_at", "resolved_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance._state.adding or self.errors:
+            return cleaned_data
+        self.stored_venue = Venue.objects.get(pk=self.instance.pk)
+        changes = {
+            name: cleaned_data[name]
+            for name in self.changed_data
+            if name in VENUE_EDITABLE_FIELDS and name in cleaned_data
+        }
+        try:
+            self.venue_changes = venue_changes_locate(venue=self.stored_venue, changes=changes)
+        except ApplicationError as exc:
+            raise forms.ValidationError({"address": exc.detail}) from exc
+        return cleaned_data
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
+    form = VenueAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = [
         "name",
@@ -135,43 +164,6 @@ class VenueAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return managed_venues(request.user).select_related("council")
 
-    @admin.display(description="Foursquare differs")
-    def foursquare_differs(self, venue):
-        return ", ".join(item["field"] for item in venue.foursquare_drift) or "-"
-
-    @admin.display(description="Where Foursquare differs")
-    def foursquare_drift_table(self, venue):
-        if not venue.foursquare_drift:
-            return "Nothing (or not linked yet)."
-        rows = format_html_join(
-            "",
-            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
-            (
-                (item["field"], item["council"], item["foursquare"] or "(none)")
-                for item in venue.foursquare_drift
-            ),
-        )
-        return format_html(
-            "<table><tr><th></th><th>Council</th><th>Foursquare</th></tr>{}</table>", rows
-        )
-
-    @admin.display(description="Foursquare listing (cached)")
-    def foursquare_listing(self, venue):
-        place = FoursquarePlace.objects.filter(venue=venue).first()
-        if place is None:
-            return "-"
-        return format_html(
-            "{} ({}) &middot; rating {} &middot; popularity {} &middot; {} tips &middot; "
-            "linked by {} &middot; fetched {}",
-            place.name,
-            ", ".join(place.categories) or "no category",
-            place.rating if place.rating is not None else "-",
-            place.popularity if place.popularity is not None else "-",
-            place.tips_count if place.tips_count is not None else "-",
-            place.linked_by,
-            place.fetched_at.strftime("%d %b %Y %H:%M"),
-        )
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "council":
             kwargs["queryset"] = _administered_councils(request.user)
@@ -182,15 +174,16 @@ class VenueAdmin(admin.ModelAdmin):
         return [*fields, "council"] if obj is not None else fields
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            taken = set(Venue.objects.filter(council=obj.council).values_list("slug", flat=True))
-            obj.slug = unique_slug(obj.name, taken)
-        changed = set(form.changed_data) if change else set()
-        with transaction.atomic():
-            if "foursquare_place_id" in changed:
-                venue_foursquare_relink(venue=obj)
-            super().save_model(request, obj, form, change)
-            venue_foursquare_follow_up(venue=obj, changed=changed)
+        """Saved by the venue services, as the API saves: the form has already located the
+        venue (``VenueAdminForm.clean``), so the update does not geocode again."""
+        if change:
+            saved = venue_update(venue=form.stored_venue, changes=form.venue_changes)
+        else:
+            fields = {name: form.cleaned_data[name] for name in VENUE_EDITABLE_FIELDS}
+            saved = venue_create(council=form.cleaned_data["council"], **fields)
+            obj.pk = saved.pk
+            obj._state.adding = False
+        obj.refresh_from_db()
 
     def has_module_permission(self, request):
         return holds_managing_role(request.user)
@@ -198,7 +191,7 @@ class VenueAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return holds_managing_role(request.user)
-        return has_venue_access(request.user, obj, VenueAccess.MANAGE)
+        return may_manage(request.user, venue=obj)
 
     has_change_permission = has_view_permission
 
@@ -213,17 +206,6 @@ class VenueAdmin(admin.ModelAdmin):
         for venue in queryset:
             venue_deactivate(venue=venue)
         self.message_user(request, f"{queryset.count()} venue(s) deactivated.", messages.SUCCESS)
-
-    @admin.action(description="Sync the selected venues with Foursquare")
-    def sync_with_foursquare(self, request, queryset):
-        for venue in queryset:
-            foursquare_sync_enqueue(venue=venue)
-        self.message_user(
-            request,
-            f"Foursquare sync queued for {queryset.count()} venue(s); their status updates "
-            "when it has run.",
-            messages.SUCCESS,
-        )
 
 
 @admin.register(Role)
@@ -287,7 +269,7 @@ class PosterAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return holds_managing_role(request.user)
-        return has_venue_access(request.user, obj.venue, VenueAccess.MANAGE)
+        return may_manage(request.user, venue=obj.venue)
 
     def has_change_permission(self, request, obj=None):
         return False  # a poster's token is printed: revoke it and make a new one

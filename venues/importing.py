@@ -2,8 +2,10 @@
 
 The header is ``name,category,address,postcode,latitude,longitude`` (other columns are
 ignored). Rows are keyed by (council, name, postcode): a known key updates the venue, a new one
-creates it. A bad row is rejected with its reason and never stops the others. The writes are
-bulk operations in one transaction, so 10,000 rows take a handful of queries, not 10,000.
+creates it. A bad row is rejected with its reason and never stops the others. This module
+reads and checks the file and geocodes rows without coordinates; the writes are the venue
+service ``venues_upsert`` (the rules of the API and the admin, in bulk operations in one
+transaction, so 10,000 rows take a handful of queries, not 10,000).
 """
 
 import csv
@@ -13,16 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 
 from venues.geocoding import Coordinates, GeocodingFailed, geocode_address
 from venues.models import Council, Venue
-from venues.services import unique_slug
+from venues.services import venues_upsert
 from venues.validators import normalise_postcode, validate_postcode
 
 REQUIRED_COLUMNS = ("name", "category", "address", "postcode", "latitude", "longitude")
-_UPDATABLE_FIELDS = ("category", "address", "latitude", "longitude")
 
 # Spellings seen in council spreadsheets for the categories of the contract.
 _CATEGORY_ALIASES = {
@@ -177,43 +176,24 @@ def venues_import(
         except _RowRejected as exc:
             report.rejected.append(RejectedRow(line, (row.get("name") or "").strip(), str(exc)))
 
-    now = timezone.now()
-    with transaction.atomic():
-        existing = {
-            (venue.name, venue.postcode): venue
-            for venue in Venue.objects.select_for_update().filter(council=council)
-        }
-        taken_slugs = {venue.slug for venue in existing.values()}
-        to_create, to_update = [], []
-        for key, clean in clean_rows.items():
-            venue = existing.get(key)
-            if venue is None:
-                slug = unique_slug(clean.name, taken_slugs)
-                taken_slugs.add(slug)
-                to_create.append(
-                    Venue(
-                        council=council,
-                        slug=slug,
-                        name=clean.name,
-                        category=clean.category,
-                        address=clean.address,
-                        postcode=clean.postcode,
-                        latitude=clean.latitude,
-                        longitude=clean.longitude,
-                    )
-                )
-                continue
-            changed = False
-            for field_name in _UPDATABLE_FIELDS:
-                if getattr(venue, field_name) != getattr(clean, field_name):
-                    setattr(venue, field_name, getattr(clean, field_name))
-                    changed = True
-            if changed:
-                venue.updated_at = now  # bulk_update() does not apply auto_now
-                to_update.append(venue)
-            else:
-                report.unchanged += 1
-        Venue.objects.bulk_create(to_create, batch_size=1000)
-        Venue.objects.bulk_update(to_update, [*_UPDATABLE_FIELDS, "updated_at"], batch_size=1000)
-    report.created, report.updated = len(to_create), len(to_update)
+    clean = list(clean_rows.values())
+    upserted = venues_upsert(
+        council=council,
+        rows=[
+            {
+                "name": row.name,
+                "category": row.category,
+                "address": row.address,
+                "postcode": row.postcode,
+                "latitude": row.latitude,
+                "longitude": row.longitude,
+            }
+            for row in clean
+        ],
+    )
+    for position, reason in upserted.invalid.items():
+        report.rejected.append(RejectedRow(clean[position].line, clean[position].name, reason))
+    report.rejected.sort(key=lambda rejected: rejected.line)
+    report.created, report.updated = upserted.created, upserted.updated
+    report.unchanged = upserted.unchanged
     return report

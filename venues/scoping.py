@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from venues.models import Council, Poster
-from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.permissions import VenueAccess, has_venue_access, is_council_admin, may_manage
 from venues.selectors import venue_queryset
 
 
@@ -87,6 +87,6 @@ class PosterScopedApi(ScopedApi):
         poster = get_object_or_404(
             Poster.objects.select_related("venue__council"), pk=kwargs.pop("poster_id")
         )
-        if not has_venue_access(request.user, poster.venue, VenueAccess.MANAGE):
+        if not may_manage(request.user, venue=poster.venue):
             self._deny(request)
         kwargs["poster"] = poster

@@ -1,22 +1,22 @@
 """Changes to councils, venues and roles. Each service is one transaction."""
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User, normalize_email
-from backend.errors import INVALID, SERVICE_UNAVAILABLE, ApplicationError
+from backend.errors import INVALID, ApplicationError
+from backend.updates import model_update, refuse_unknown_fields
 from venues import error_codes
+from venues.foursquare.services import venue_foursquare_follow_up, venue_foursquare_relink
 from venues.geocoding import GeocodingFailed, geocode_address
-from venues.models import Council, FoursquarePlace, Role, Venue
-from venues.tasks import foursquare_sync_venue
+from venues.models import Council, Role, Venue
 from venues.validators import normalise_postcode
-
-# A manager pressing "sync now" repeatedly queues one sync in this long.
-FOURSQUARE_SYNC_REQUEST_SECONDS = 60
 
 VENUE_EDITABLE_FIELDS = (
     "name",
@@ -31,6 +31,10 @@ VENUE_EDITABLE_FIELDS = (
     "website",
     "foursquare_place_id",
 )
+
+
+# What a re-import may change in a venue it already knows by (name, postcode).
+VENUE_UPSERT_UPDATABLE_FIELDS = ("category", "address", "latitude", "longitude")
 
 
 def unique_slug(name: str, taken: set[str], *, max_length: int = 200) -> str:
@@ -84,9 +88,11 @@ def venue_create(
     radius_m: int = Venue.RADIUS_DEFAULT_M,
     opening_hours: dict | None = None,
     website: str = "",
+    is_active: bool = True,
+    foursquare_place_id: str = "",
 ) -> Venue:
     """Register a venue; without coordinates its address is geocoded (before the transaction,
-    so no database lock waits on the network)."""
+    so no database lock waits on the network). A place id given by hand queues its sync."""
     postcode = normalise_postcode(postcode)
     if latitude is None or longitude is None:
         latitude, longitude = _geocode_or_refuse(address=address, postcode=postcode)
@@ -101,6 +107,8 @@ def venue_create(
         radius_m=radius_m,
         opening_hours=opening_hours or {},
         website=website,
+        is_active=is_active,
+        foursquare_place_id=foursquare_place_id,
     )
     try:
         with transaction.atomic():
@@ -109,17 +117,23 @@ def venue_create(
             # Field rules here; the unique keys are left to the database, which decides races.
             venue.full_clean(validate_unique=False, validate_constraints=False)
             venue.save(force_insert=True)
+            venue_foursquare_follow_up(
+                venue=venue, changed={"foursquare_place_id"} if foursquare_place_id else set()
+            )
     except IntegrityError as exc:
         raise _venue_exists_error(name, postcode) from exc
     return venue
 
 
-def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
-    """Apply a manager's edit. A new address or postcode without new coordinates moves the
-    venue to where the new address geocodes, so the geofence follows the correction."""
-    unknown = set(changes) - set(VENUE_EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable: {sorted(unknown)}")
+def venue_changes_locate(*, venue: Venue, changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` to ``venue`` ready to apply: unknown fields refused (400 ``invalid``), the
+    postcode normalised, and, when a new address or postcode comes without new coordinates,
+    the coordinates it geocodes to, so the geofence follows the correction (else
+    ``geocoding_failed``). Talks to the geocoder: call it outside any transaction.
+
+    ``venue`` must hold the stored values (not a form's unsaved edit of them)."""
+    refuse_unknown_fields(data=changes, allowed=VENUE_EDITABLE_FIELDS)
+    changes = dict(changes)
     if "postcode" in changes:
         changes["postcode"] = normalise_postcode(changes["postcode"])
     moved = any(
@@ -131,19 +145,25 @@ def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
             address=changes.get("address", venue.address),
             postcode=changes.get("postcode", venue.postcode),
         )
+    return changes
+
+
+def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
+    """Apply an edit (a manager's through the API, or the back office's) under the venue's row
+    lock, then queue the Foursquare sync it calls for once it commits; see
+    `venue_changes_locate` for what is refused and when the venue moves."""
+    changes = venue_changes_locate(venue=venue, changes=changes)
     try:
         with transaction.atomic():
-            venue = Venue.objects.select_for_update().get(pk=venue.pk)
-            changed = {field for field, value in changes.items() if getattr(venue, field) != value}
-            for field, value in changes.items():
-                setattr(venue, field, value)
+            locked = Venue.objects.select_for_update().get(pk=venue.pk)
+            _, changed = model_update(instance=locked, fields=VENUE_EDITABLE_FIELDS, data=changes)
             if "foursquare_place_id" in changed:
-                venue_foursquare_relink(venue=venue)
-            venue.full_clean(validate_unique=False, validate_constraints=False)
-            venue.save()
-            venue_foursquare_follow_up(venue=venue, changed=changed)
+                venue_foursquare_relink(venue=locked)
+            venue_foursquare_follow_up(venue=locked, changed=changed)
     except IntegrityError as exc:
-        raise _venue_exists_error(venue.name, venue.postcode) from exc
+        raise _venue_exists_error(
+            changes.get("name", venue.name), changes.get("postcode", venue.postcode)
+        ) from exc
     return Venue.objects.select_related("council").get(pk=venue.pk)
 
 
@@ -157,55 +177,78 @@ def venue_deactivate(*, venue: Venue) -> Venue:
     return venue
 
 
-# What the Foursquare sync compares: a linked venue edited in these is synced again at once.
-FOURSQUARE_COMPARED_FIELDS = frozenset(
-    {"name", "address", "postcode", "latitude", "longitude", "website"}
-)
+@dataclass
+class VenuesUpserted:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Position in the rows given -> why that row was left out.
+    invalid: dict[int, str] = field(default_factory=dict)
 
 
-def venue_foursquare_relink(*, venue: Venue) -> None:
-    """A place id set (or cleared) by hand: the link starts again from pending, and the next
-    sync trusts that place without matching. Call under the venue's lock, before saving."""
-    venue.set_foursquare_status(Venue.FoursquareStatus.PENDING)
-    venue.foursquare_drift = []
-    FoursquarePlace.objects.filter(venue=venue).delete()
+def venues_upsert(
+    *,
+    council: Council,
+    rows: Sequence[Mapping[str, Any]],
+    updatable: Iterable[str] = VENUE_UPSERT_UPDATABLE_FIELDS,
+) -> VenuesUpserted:
+    """Create or update many of ``council``'s venues at once (the CSV import), with the rules
+    of `venue_create` and `venue_update`: each row is keyed by (name, postcode), the postcode
+    normalised; a known key has its ``updatable`` fields updated, a new one is created with a
+    unique slug; every new or changed venue is validated (``full_clean``), and one that fails
+    is left out and reported by its position in ``rows``; a linked venue whose compared fields
+    changed has its Foursquare sync queued once the import commits.
 
-
-def venue_foursquare_follow_up(*, venue: Venue, changed: set[str]) -> None:
-    """After an edit saved in the current transaction, queue the sync it calls for: a place
-    linked by hand, a linked venue's deactivation (report it closed), or a change to what the
-    sync compares (refresh the drift and propose the new values)."""
-    if "foursquare_place_id" in changed:
-        foursquare_sync_enqueue(venue=venue)
-    elif not venue.is_active:
-        if "is_active" in changed and venue.foursquare_place_id:
-            foursquare_sync_enqueue(venue=venue)
-    elif changed & FOURSQUARE_COMPARED_FIELDS and venue.foursquare_place_id:
-        foursquare_sync_enqueue(venue=venue)
-
-
-def foursquare_sync_enqueue(*, venue: Venue) -> None:
-    """Queue a Foursquare sync of the venue once the current transaction commits (a worker
-    must see what it commits; without a broker it runs in-process right then). The edit that
-    asked for it stands even if the queue is down: the nightly run catches up."""
-    venue_id = str(venue.pk)
-    transaction.on_commit(lambda: foursquare_sync_venue.delay(venue_id), robust=True)
-
-
-def venue_foursquare_sync_request(*, venue: Venue) -> bool:
-    """A manager's "sync now": queues one sync per venue per FOURSQUARE_SYNC_REQUEST_SECONDS,
-    however often the button is pressed. Returns whether this request queued one."""
-    key = f"foursquare-sync-requested:{venue.pk}"
-    if not cache.add(key, True, timeout=FOURSQUARE_SYNC_REQUEST_SECONDS):
-        return False
-    try:
-        foursquare_sync_venue.delay(str(venue.pk))
-    except KombuOperationalError as exc:
-        cache.delete(key)
-        raise ApplicationError(
-            SERVICE_UNAVAILABLE, "The background job queue cannot be reached; try again shortly."
-        ) from exc
-    return True
+    Rows carry coordinates (geocode first: this runs in one transaction, in bulk queries, so
+    thousands of rows cost a handful of queries).
+    """
+    updatable = tuple(updatable)
+    refuse_unknown_fields(data=dict.fromkeys(updatable), allowed=VENUE_EDITABLE_FIELDS)
+    result = VenuesUpserted()
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            (venue.name, venue.postcode): venue
+            for venue in Venue.objects.select_for_update().filter(council=council)
+        }
+        taken_slugs = {venue.slug for venue in existing.values()}
+        to_create, to_update, follow_ups = [], [], []
+        for position, row in enumerate(rows):
+            data = {**row, "postcode": normalise_postcode(row["postcode"])}
+            venue = existing.get((data["name"], data["postcode"]))
+            if venue is None:
+                venue, changed = Venue(council=council, **data), set(data)
+            else:
+                changed = {name for name in updatable if getattr(venue, name) != data[name]}
+                if not changed:
+                    result.unchanged += 1
+                    continue
+                for name in changed:
+                    setattr(venue, name, data[name])
+            try:
+                # The council is known to exist; the unique keys are the database's to decide.
+                venue.full_clean(
+                    exclude=["council", "slug"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as exc:
+                result.invalid[position] = "; ".join(
+                    f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items()
+                )
+                continue
+            if venue._state.adding:
+                venue.slug = unique_slug(venue.name, taken_slugs)
+                taken_slugs.add(venue.slug)
+                to_create.append(venue)
+            else:
+                venue.updated_at = now  # bulk_update() does not apply auto_now
+                to_update.append(venue)
+                follow_ups.append((venue, changed))
+        Venue.objects.bulk_create(to_create, batch_size=1000)
+        Venue.objects.bulk_update(to_update, [*updatable, "updated_at"], batch_size=1000)
+        for venue, changed in follow_ups:
+            venue_foursquare_follow_up(venue=venue, changed=changed)
+    result.created, result.updated = len(to_create), len(to_update)
+    return result
 
 
 def role_grant(

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from venues import views
-from venues.foursquare import views as foursquare_views
 
 urlpatterns = [
     path("councils/", views.CouncilListApi.as_view(), name="council-list"),
@@ -18,14 +17,4 @@ urlpatterns = [
     ),
     path("venues/", views.VenueListApi.as_view(), name="venue-list"),
     path("venues/<uuid:venue_id>/", views.VenueDetailApi.as_view(), name="venue-detail"),
-    path(
-        "venues/<uuid:venue_id>/foursquare-sync/",
-        foursquare_views.VenueFoursquareSyncApi.as_view(),
-        name="venue-foursquare-sync",
-    ),
-    path(
-        "councils/<slug:slug>/foursquare/",
-        foursquare_views.CouncilFoursquareReportApi.as_view(),
-        name="council-foursquare-report",
-    ),
 ]

@@ -15,7 +15,7 @@ from backend.pagination import PageNumberPagination, paginated_response
 from venues import error_codes
 from venues.filters import VenueFilter
 from venues.models import Council, Role, Venue
-from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.permissions import VenueAccess, has_venue_access, may_manage
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 from venues.selectors import council_list, council_members, venue_list, venues_near
 from venues.serializers import (
@@ -261,7 +261,7 @@ class VenueListApi(APIView):
         council = Council.objects.filter(slug=data.pop("council")).first()
         if council is None:
             raise ValidationError({"council": ["No council has this slug."]})
-        if not is_council_admin(request.user, council):
+        if not may_manage(request.user, council=council):
             raise PermissionDenied("Only the council's admins can register its venues.")
         venue = venue_create(council=council, **data)
         return Response(VenueOutputSerializer(venue).data, status=status.HTTP_201_CREATED)

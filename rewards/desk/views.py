@@ -1,7 +1,7 @@
 """The desk's one page: sign in (Django's session), type or scan a code, press Redeem.
 
-Refusals are the redemption service's (rewards.redemption), put in words a person at a counter
-understands. Staff of another venue learn nothing about a voucher beyond "not valid here".
+Refusals are the redemption service's (rewards.vouchers.redemption), put in words a person at
+a counter understands. Staff of another venue learn nothing about a voucher beyond "not valid here".
 """
 
 from django.contrib.auth.decorators import login_required

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.api import error, success
@@ -143,3 +144,22 @@ def test_createsuperuser_noinput_reads_the_standard_variables(monkeypatch):
     user = User.objects.get(email="root@council.gov.uk")
     assert user.is_superuser and user.is_staff
     assert user.check_password(STRONG)
+
+
+def test_refreshing_the_token_of_a_deleted_account_is_not_authenticated():
+    user = UserFactory(email="gone@example.org")
+    client = APIClient()
+    tokens = client.post(
+        "/api/v1/auth/token/",
+        {"email": "gone@example.org", "password": DEFAULT_PASSWORD},
+        format="json",
+    ).json()
+    user.delete()
+    error(
+        client,
+        "post",
+        "/api/v1/auth/token/refresh/",
+        {"refresh": tokens["refresh"]},
+        status=401,
+        code="not_authenticated",
+    )

@@ -2,8 +2,16 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from backend.models import IdempotencyRecord
 from tests.api import error, success
-from tests.factories import DEFAULT_PASSWORD, RoleFactory, UserFactory, VenueFactory
+from tests.conftest import client_for
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    RoleFactory,
+    UserFactory,
+    VenueFactory,
+    venue_manager_of,
+)
 from venues.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +111,20 @@ def test_an_erased_email_can_register_again(resident, resident_client):
         format="json",
     )
     assert response.status_code == 201
+
+
+def test_erasure_forgets_the_stored_answers_of_the_users_requests():
+    venue = VenueFactory()
+    user = venue_manager_of(venue)
+    client = client_for(user)
+    success(
+        client,
+        "post",
+        f"/api/v1/venues/{venue.id}/posters/",
+        {"label": "My door"},
+        status=201,
+        HTTP_IDEMPOTENCY_KEY="k",
+    )
+    assert IdempotencyRecord.objects.filter(user=user).exists()
+    success(client, "delete", "/api/v1/me/", status=204)
+    assert not IdempotencyRecord.objects.filter(user=user).exists()

@@ -127,7 +127,7 @@ class TestIdempotency:
         def explode(**kwargs):
             raise RuntimeError("database hiccup")
 
-        monkeypatch.setattr("checkins.views.checkin_record", explode)
+        monkeypatch.setattr("checkins.apis.checkin_record", explode)
         response = client.post(
             "/api/v1/checkins/", gps(venue), format="json", HTTP_IDEMPOTENCY_KEY="retry-me"
         )

@@ -1,18 +1,16 @@
 """Every rule of a check-in, each refusal with its exact status and code, at its boundary."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from geographiclib.geodesic import Geodesic
 from rest_framework.throttling import ScopedRateThrottle
 
 from checkins.models import CheckIn, CheckinAttempt
-from checkins.services.checkins import _duration
+from checkins.services import _duration
 from rewards.offers.services import offer_create
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import UserFactory, VenueFactory, venue_manager_of
+from tests.helpers import assert_head_is_held_to_the_access_of_get
 from venues.posters.services import poster_create, poster_revoke
 
 pytestmark = pytest.mark.django_db
@@ -177,16 +175,13 @@ class TestCooldown:
         assert 14390 <= body["retry_after"] <= 14400
         assert CheckIn.objects.count() == 1
 
-    def test_the_cooldown_edge(self, client, venue, monkeypatch, settings):
+    def test_the_cooldown_edge(self, client, venue, clock, settings):
         settings.CHECKIN_COOLDOWN_SECONDS = 3600
-        start = timezone.now()
-        clock = {"now": start}
-        monkeypatch.setattr("checkins.services.checkins.timezone.now", lambda: clock["now"])
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
-        clock["now"] = start + timedelta(seconds=3599)
+        clock.advance(seconds=3599)
         body = refused(client, gps(venue), status=409, code="cooldown")
         assert body["retry_after"] == 1
-        clock["now"] = start + timedelta(seconds=3600)
+        clock.advance(seconds=1)
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
 
     def test_the_cooldown_is_per_venue_and_per_resident(self, client, venue):
@@ -195,17 +190,12 @@ class TestCooldown:
         success(client, "post", "/api/v1/checkins/", gps(neighbour), status=201)
         success(client_for(UserFactory()), "post", "/api/v1/checkins/", gps(venue), status=201)
 
-    def test_coming_back_after_a_neighbour_is_still_within_the_cooldown(
-        self, client, venue, monkeypatch
-    ):
+    def test_coming_back_after_a_neighbour_is_still_within_the_cooldown(self, client, venue, clock):
         neighbour = VenueFactory(latitude=venue.latitude, longitude=venue.longitude)
-        start = timezone.now()
-        clock = {"now": start}
-        monkeypatch.setattr("checkins.services.checkins.timezone.now", lambda: clock["now"])
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
-        clock["now"] = start + timedelta(minutes=10)
+        clock.advance(minutes=10)
         success(client, "post", "/api/v1/checkins/", gps(neighbour), status=201)
-        clock["now"] = start + timedelta(minutes=20)
+        clock.advance(minutes=10)
         body = refused(client, gps(venue), status=409, code="cooldown")
         assert body["retry_after"] == 14400 - 20 * 60
 
@@ -215,26 +205,18 @@ class TestImpossibleTravel:
     def york(self):
         return VenueFactory(name="York Explore", latitude=53.9614, longitude=-1.0851)
 
-    def test_leeds_to_york_in_five_minutes_is_refused(self, client, venue, york, monkeypatch):
-        start = timezone.now()
-        clock = {"now": start}
-        monkeypatch.setattr("checkins.services.checkins.timezone.now", lambda: clock["now"])
+    def test_leeds_to_york_in_five_minutes_is_refused(self, client, venue, york, clock):
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
-        clock["now"] = start + timedelta(minutes=5)  # ~34 km: ~400 km/h
+        clock.advance(minutes=5)  # ~34 km: ~400 km/h
         body = refused(client, gps(york), status=400, code="impossible_travel")
         assert "Leeds Central Library" in body["detail"]
-        clock["now"] = start + timedelta(minutes=30)  # ~68 km/h
+        clock.advance(minutes=25)  # 30 minutes in all: ~68 km/h
         success(client, "post", "/api/v1/checkins/", gps(york), status=201)
 
-    def test_the_maximum_speed_comes_from_settings(
-        self, client, venue, york, monkeypatch, settings
-    ):
+    def test_the_maximum_speed_comes_from_settings(self, client, venue, york, clock, settings):
         settings.CHECKIN_MAX_SPEED_KMH = 50
-        start = timezone.now()
-        clock = {"now": start}
-        monkeypatch.setattr("checkins.services.checkins.timezone.now", lambda: clock["now"])
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
-        clock["now"] = start + timedelta(minutes=30)
+        clock.advance(minutes=30)
         refused(client, gps(york), status=400, code="impossible_travel")
 
     def test_neighbouring_venues_are_never_impossible(self, client, venue):
@@ -373,3 +355,10 @@ def test_check_ins_are_throttled_by_their_own_scope(client, monkeypatch):
 )
 def test_waits_are_said_in_whole_minutes_rounded_up(seconds, text):
     assert _duration(seconds) == text
+
+
+def test_head_on_a_venues_check_ins_is_held_to_the_same_access_as_get():
+    venue = VenueFactory()
+    assert_head_is_held_to_the_access_of_get(
+        f"/api/v1/venues/{venue.id}/checkins/", council=venue.council
+    )

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import CouncilFactory, UserFactory, VenueFactory
+from venues.geocoding import Coordinates, GeocodingFailed
 from venues.models import Role, Venue
 from venues.services import role_grant
 
@@ -73,3 +74,82 @@ def test_venue_staff_and_residents_have_no_back_office(two_councils):
     assert not staff.is_staff
     response = logged_in(staff).get("/admin/venues/venue/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+class TestVenueEditsInTheAdmin:
+    """The admin saves through the venue services, exactly as the API does."""
+
+    @pytest.fixture
+    def venue(self):
+        return VenueFactory(
+            address="1 Old Road", postcode="LS1 3AB", foursquare_place_id="4b0588f1f964a520"
+        )
+
+    @pytest.fixture
+    def queued(self, monkeypatch) -> list[str]:
+        queued: list[str] = []
+        monkeypatch.setattr("venues.foursquare.services.foursquare_sync_venue.delay", queued.append)
+        return queued
+
+    def change_form(self, venue, **changes) -> dict:
+        data = {
+            "name": venue.name,
+            "category": venue.category,
+            "address": venue.address,
+            "postcode": venue.postcode,
+            "latitude": venue.latitude,
+            "longitude": venue.longitude,
+            "radius_m": venue.radius_m,
+            "is_active": "on",
+            "opening_hours": "{}",
+            "website": venue.website,
+            "foursquare_place_id": venue.foursquare_place_id,
+            "foursquare_proposals-TOTAL_FORMS": "0",
+            "foursquare_proposals-INITIAL_FORMS": "0",
+            **changes,
+        }
+        return {name: value for name, value in data.items() if value is not None}
+
+    def test_a_new_address_is_geocoded_and_the_foursquare_sync_queued(
+        self, venue, queued, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        monkeypatch.setattr(
+            "venues.services.geocode_address", lambda **_: Coordinates(53.81, -1.55)
+        )
+        client = logged_in(grant(UserFactory(), venue, Role.Kind.COUNCIL_ADMIN))
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/admin/venues/venue/{venue.pk}/change/",
+                self.change_form(venue, address="2 New Road"),
+            )
+        assert response.status_code == 302
+        venue.refresh_from_db()
+        assert (venue.address, venue.latitude, venue.longitude) == ("2 New Road", 53.81, -1.55)
+        assert queued == [str(venue.pk)]
+
+    def test_an_address_that_cannot_be_located_is_a_form_error(self, venue, queued, monkeypatch):
+        def fail(**_):
+            raise GeocodingFailed("no place was found")
+
+        monkeypatch.setattr("venues.services.geocode_address", fail)
+        client = logged_in(grant(UserFactory(), venue, Role.Kind.COUNCIL_ADMIN))
+        response = client.post(
+            f"/admin/venues/venue/{venue.pk}/change/",
+            self.change_form(venue, address="Nowhere"),
+        )
+        assert response.status_code == 200
+        assert "could not be located" in str(response.context["adminform"].form.errors["address"])
+        venue.refresh_from_db()
+        assert venue.address == "1 Old Road"
+        assert queued == []
+
+    def test_a_venue_added_in_the_admin_gets_a_unique_slug(self, venue, queued):
+        client = logged_in(UserFactory(is_superuser=True, is_staff=True))
+        data = self.change_form(
+            venue, council=venue.council.pk, postcode="LS2 8BH", foursquare_place_id=""
+        )
+        response = client.post("/admin/venues/venue/add/", data)
+        assert response.status_code == 302
+        added = Venue.objects.get(council=venue.council, postcode="LS2 8BH")
+        assert added.slug == f"{venue.slug}-2" and added.name == venue.name
+        assert queued == []

@@ -13,6 +13,7 @@ from tests.factories import (
     council_admin_of,
     venue_manager_of,
 )
+from tests.helpers import assert_head_is_held_to_the_access_of_get
 from venues.models import Council, Role
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,10 @@ class TestMembers:
         )
         error(api_client, "delete", path, status=401, code="not_authenticated")
         assert Role.objects.filter(id=role.id).exists()
+
+
+def test_head_on_the_members_is_held_to_the_same_access_as_get():
+    venue = VenueFactory()
+    assert_head_is_held_to_the_access_of_get(
+        f"/api/v1/councils/{venue.council.slug}/members/", council=venue.council
+    )

@@ -16,6 +16,7 @@ from tests.factories import CouncilFactory, VenueFactory
 from venues.geocoding import Coordinates, GeocodingFailed
 from venues.importing import RejectedRow, venues_import
 from venues.models import Council, Role, Venue
+from venues.services import venues_upsert
 from venues.validators import normalise_postcode
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,47 @@ def test_a_changed_category_updates_the_venue():
 
     assert (report.created, report.updated) == (0, 1)
     assert Venue.objects.get(council=council).category == Venue.Category.COUNCIL_OFFICE
+
+
+def test_a_reimport_that_moves_a_linked_venue_queues_its_foursquare_sync(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    council = CouncilFactory()
+    venues_import(
+        council=council, rows=[venue_row("Civic Hall"), venue_row("Hub")], geocode=no_geocoding
+    )
+    Venue.objects.filter(council=council).update(foursquare_place_id="4b0588f1f964a520")
+    queued: list[str] = []
+    monkeypatch.setattr("venues.foursquare.services.foursquare_sync_venue.delay", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        venues_import(
+            council=council,
+            rows=[venue_row("Civic Hall", latitude="53.9"), venue_row("Hub")],
+            geocode=no_geocoding,
+        )
+
+    assert queued == [str(Venue.objects.get(council=council, name="Civic Hall").pk)]
+
+
+def test_the_bulk_service_validates_each_venue_and_leaves_out_an_invalid_one():
+    council = CouncilFactory()
+    good = {
+        "name": "Hub",
+        "category": "library",
+        "address": "1 High St",
+        "postcode": "ls1 3ab",
+        "latitude": 53.8,
+        "longitude": -1.5,
+    }
+
+    result = venues_upsert(
+        council=council, rows=[good, {**good, "name": "Fort", "category": "castle"}]
+    )
+
+    assert (result.created, list(result.invalid)) == (1, [1])
+    assert "category" in result.invalid[1]
+    assert Venue.objects.get(council=council).postcode == "LS1 3AB"
 
 
 def test_a_new_postcode_is_a_new_venue_because_it_is_part_of_the_key():

@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 
+from backend.errors import ApplicationError
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import (
@@ -13,6 +14,7 @@ from tests.factories import (
     venue_staff_of,
 )
 from venues.models import Venue
+from venues.services import venue_update
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +363,47 @@ class TestUpdateAndDeactivate:
             status=404,
             code="not_found",
         )
+
+
+def test_an_unknown_field_is_refused_as_invalid_and_nothing_changes():
+    venue = VenueFactory(name="Hub")
+    with pytest.raises(ApplicationError) as refused:
+        venue_update(venue=venue, changes={"name": "Renamed", "slug": "elsewhere"})
+    assert refused.value.code == "invalid"
+    assert set(refused.value.extra["fields"]) == {"slug"}
+    venue.refresh_from_db()
+    assert venue.name == "Hub"
+
+
+def test_a_retried_venue_create_replays_the_201_not_a_conflict():
+    council = CouncilFactory()
+    client = client_for(council_admin_of(council))
+    data = {
+        "council": council.slug,
+        "name": "Hub",
+        "category": "community_centre",
+        "address": "1 High St",
+        "postcode": "LS1 3AB",
+        "latitude": 53.8,
+        "longitude": -1.5,
+    }
+    first = success(client, "post", "/api/v1/venues/", data, status=201, HTTP_IDEMPOTENCY_KEY="v1")
+    again = success(client, "post", "/api/v1/venues/", data, status=201, HTTP_IDEMPOTENCY_KEY="v1")
+    assert again.json()["id"] == first.json()["id"]
+    assert Venue.objects.filter(council=council).count() == 1
+
+
+def test_only_the_council_reactivates_a_venue():
+    venue = VenueFactory(is_active=False)
+    url = f"/api/v1/venues/{venue.id}/"
+    error(
+        client_for(venue_manager_of(venue)),
+        "patch",
+        url,
+        {"is_active": True},
+        status=403,
+        code="permission_denied",
+    )
+    success(client_for(council_admin_of(venue.council)), "patch", url, {"is_active": True})
+    venue.refresh_from_db()
+    assert venue.is_active

@@ -7,16 +7,16 @@ from rest_framework.response import Response
 
 from backend import errors
 from backend.openapi import error_responses
-from venues.models import Council, Venue
-from venues.permissions import VenueAccess
-from venues.scoping import CouncilScopedApi, VenueScopedApi
-from venues.selectors import council_foursquare_report, council_foursquare_summary
-from venues.serializers import (
+from venues.foursquare.selectors import council_foursquare_report, council_foursquare_summary
+from venues.foursquare.serializers import (
     FoursquareLinkSerializer,
     FoursquarePlaceSerializer,
     FoursquareProposalSerializer,
 )
-from venues.services import venue_foursquare_sync_request
+from venues.foursquare.services import venue_foursquare_sync_request
+from venues.models import Council, Venue
+from venues.permissions import VenueAccess
+from venues.scoping import CouncilScopedApi, VenueScopedApi
 
 SCOPED_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
 

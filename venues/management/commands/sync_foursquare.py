@@ -4,9 +4,9 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 
 from venues.foursquare.client import FoursquareClient, FoursquareError
+from venues.foursquare.selectors import venues_for_foursquare_sync
 from venues.foursquare.sync import venues_foursquare_sync
 from venues.models import Council, Venue
-from venues.selectors import venues_for_foursquare_sync
 
 
 class Command(BaseCommand):

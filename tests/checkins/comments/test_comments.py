@@ -8,8 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from checkins.models import CheckIn, Comment, CommentReport
-from checkins.services import (
+from checkins.comments.services import (
     CommentTransitionError,
     comment_create,
     comment_hide,
@@ -17,6 +16,7 @@ from checkins.services import (
     comment_restore,
     comment_set_status,
 )
+from checkins.models import CheckIn, Comment, CommentReport
 from tests.api import error, success
 from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, postgres_only
@@ -28,6 +28,7 @@ from tests.factories import (
     venue_manager_of,
     venue_staff_of,
 )
+from tests.helpers import assert_head_is_held_to_the_access_of_get
 
 pytestmark = pytest.mark.django_db
 
@@ -425,3 +426,10 @@ def test_parallel_reports_hide_the_comment_once_and_are_all_counted(settings):
     assert comment.status == "hidden"
     assert comment.hidden_reason == "Reported by 3 residents; hidden pending review."
     assert CommentReport.objects.filter(comment=comment).count() == 6
+
+
+def test_head_on_the_moderation_queue_is_held_to_the_same_access_as_get():
+    venue = VenueFactory()
+    assert_head_is_held_to_the_access_of_get(
+        f"/api/v1/venues/{venue.id}/comments/moderation/", council=venue.council
+    )

@@ -5,7 +5,7 @@ import time
 import pytest
 from pytest_socket import SocketConnectBlockedError
 
-from tests.venues.fake_foursquare import API_VERSION, SERVICE_KEY, library_place
+from tests.venues.foursquare.fake_foursquare import API_VERSION, SERVICE_KEY, library_place
 from venues.foursquare.client import (
     BackoffRetry,
     FoursquareAuthError,

@@ -8,7 +8,7 @@ from tests.api import success
 from tests.celery_worker import running_worker, wait_until
 from tests.conftest import client_for, is_postgresql
 from tests.factories import CouncilFactory, VenueFactory, venue_manager_of
-from tests.venues.fake_foursquare import API_VERSION, SERVICE_KEY, library_place
+from tests.venues.foursquare.fake_foursquare import API_VERSION, SERVICE_KEY, library_place
 from venues.models import FoursquarePlace, Venue
 
 BARKING_ID = "4b0588a0f964a5203ad422e3"

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.venues.fake_foursquare import FakeFoursquare
+from tests.venues.foursquare.fake_foursquare import FakeFoursquare
 
 
 @pytest.fixture

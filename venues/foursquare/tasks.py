@@ -1,17 +1,14 @@
-"""Background jobs of the venues app: the Foursquare sync (venues.foursquare.sync)."""
+"""The Foursquare sync's background jobs (venues.foursquare.sync).
+
+Their names keep the ``venues.tasks.`` prefix they were first registered under: the beat
+schedule and any message already queued refer to them by it. Listed in ``CELERY_IMPORTS``,
+since autodiscovery only finds each app's ``tasks`` module. The services are imported in the
+task bodies, as ``venues.foursquare.services`` imports this module to queue them.
+"""
 
 import logging
 
 from celery import shared_task
-
-from venues.foursquare.client import FoursquareError
-from venues.foursquare.sync import (
-    foursquare_proposals_refresh,
-    venue_foursquare_failure_record,
-    venue_foursquare_sync,
-)
-from venues.models import Venue
-from venues.selectors import venues_for_foursquare_sync
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +24,9 @@ logger = logging.getLogger(__name__)
 def foursquare_sync_venue(venue_id: str) -> dict:
     """Sync one venue. Foursquare's failures end as the venue's ``error`` status, so the task
     itself never fails for them (the client has already retried what is worth retrying)."""
+    from venues.foursquare.sync import venue_foursquare_failure_record, venue_foursquare_sync
+    from venues.models import Venue
+
     try:
         outcome = venue_foursquare_sync(venue_id=venue_id)
     except Venue.DoesNotExist:
@@ -49,6 +49,8 @@ def foursquare_sync_venue(venue_id: str) -> dict:
 def foursquare_nightly_sync() -> dict:
     """Fan out one sync per venue (each refreshes its snapshot and drift and asks about its own
     proposals), then ask about any other proposal still open."""
+    from venues.foursquare.selectors import venues_for_foursquare_sync
+
     venue_ids = [
         str(pk) for pk in venues_for_foursquare_sync().order_by("pk").values_list("pk", flat=True)
     ]
@@ -61,6 +63,9 @@ def foursquare_nightly_sync() -> dict:
 
 @shared_task(name="venues.tasks.foursquare_refresh_proposals", ignore_result=True)
 def foursquare_refresh_proposals() -> dict:
+    from venues.foursquare.client import FoursquareError
+    from venues.foursquare.sync import foursquare_proposals_refresh
+
     try:
         changed = foursquare_proposals_refresh()
     except FoursquareError as exc:

@@ -17,10 +17,10 @@ from tests.factories import (
     venue_manager_of,
     venue_staff_of,
 )
-from tests.venues.fake_foursquare import library_place
+from tests.venues.foursquare.fake_foursquare import library_place
 from venues.foursquare.sync import venue_foursquare_sync
+from venues.foursquare.tasks import foursquare_sync_venue
 from venues.models import FoursquareProposal, Venue
-from venues.tasks import foursquare_sync_venue
 
 pytestmark = pytest.mark.django_db
 

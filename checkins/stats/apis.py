@@ -1,4 +1,4 @@
-"""Statistics for a venue's managers and a council's admins (see ``checkins.stats``)."""
+"""Statistics for a venue's managers and a council's admins (see ``checkins.stats.selectors``)."""
 
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from backend import errors
 from backend.openapi import error_responses
-from checkins.stats import DEFAULT_DAYS, MAX_DAYS, DateRange, council_stats, venue_stats
+from checkins.stats.selectors import DEFAULT_DAYS, MAX_DAYS, DateRange, council_stats, venue_stats
 from venues.models import Council, Venue
 from venues.permissions import VenueAccess
 from venues.scoping import CouncilScopedApi, VenueScopedApi

@@ -17,16 +17,17 @@ from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PageNumberPagination, paginated_response
 from checkins import error_codes
-from checkins.comment_selectors import comments_to_moderate, comments_visible
-from checkins.models import Comment, CommentReport
-from checkins.services import (
+from checkins.comments.selectors import comments_to_moderate, comments_visible
+from checkins.comments.services import (
+    BODY_MAX_LENGTH,
+    HIDDEN_REASON_MAX_LENGTH,
     comment_create,
     comment_delete,
     comment_hide,
     comment_report,
     comment_restore,
 )
-from checkins.services.comments import BODY_MAX_LENGTH, HIDDEN_REASON_MAX_LENGTH
+from checkins.models import Comment, CommentReport
 from venues.models import Venue
 from venues.permissions import VenueAccess, has_venue_access
 from venues.scoping import ScopedApi, VenueScopedApi

@@ -24,6 +24,7 @@ from tests.factories import (
     venue_manager_of,
     venue_staff_of,
 )
+from tests.helpers import assert_head_is_held_to_the_access_of_get
 from venues.models import Poster
 from venues.posters.services import poster_create, poster_revoke
 from venues.posters.tokens import sign_poster_token, thumbprint
@@ -353,3 +354,24 @@ def test_a_resident_checks_in_with_a_new_poster_until_it_is_revoked(manager_clie
         code="revoked_qr",
     )
     assert CheckIn.objects.count() == 1
+
+
+def test_head_on_a_venues_posters_is_held_to_the_same_access_as_get():
+    venue = VenueFactory()
+    assert_head_is_held_to_the_access_of_get(
+        f"/api/v1/venues/{venue.id}/posters/", council=venue.council
+    )
+
+
+def test_a_retried_poster_create_makes_one_poster():
+    venue = VenueFactory()
+    client = client_for(venue_manager_of(venue))
+    url = f"/api/v1/venues/{venue.id}/posters/"
+    first = success(
+        client, "post", url, {"label": "Door"}, status=201, HTTP_IDEMPOTENCY_KEY="print-1"
+    )
+    again = success(
+        client, "post", url, {"label": "Door"}, status=201, HTTP_IDEMPOTENCY_KEY="print-1"
+    )
+    assert again.json() == first.json()
+    assert Poster.objects.filter(venue=venue).count() == 1

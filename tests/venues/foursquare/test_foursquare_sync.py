@@ -9,13 +9,13 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from tests.factories import CouncilFactory, VenueFactory
-from tests.venues.fake_foursquare import library_place
+from tests.venues.foursquare.fake_foursquare import library_place
 from venues.foursquare import sync as sync_module
 from venues.foursquare.client import FoursquareClient
 from venues.foursquare.sync import foursquare_proposals_refresh, venue_foursquare_sync
+from venues.foursquare.tasks import foursquare_nightly_sync, foursquare_refresh_proposals
 from venues.models import FoursquarePlace, FoursquareProposal, Venue
 from venues.services import venue_update
-from venues.tasks import foursquare_nightly_sync, foursquare_refresh_proposals
 
 pytestmark = pytest.mark.django_db
 

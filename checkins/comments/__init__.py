@@ -1,0 +1,1 @@
+"""Comments on venues: writing, reporting and moderating them, and the blocked-word filter."""

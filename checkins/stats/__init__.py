@@ -1,0 +1,1 @@
+"""Venue and council statistics: the aggregates (selectors) and their endpoints."""

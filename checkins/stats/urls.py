@@ -1,0 +1,12 @@
+from django.urls import path
+
+from checkins.stats import apis
+
+urlpatterns = [
+    path("venues/<uuid:venue_id>/stats/", apis.VenueStatsApi.as_view(), name="venue-stats"),
+    path(
+        "councils/<slug:slug>/stats/",
+        apis.CouncilStatsApi.as_view(),
+        name="council-stats",
+    ),
+]
