@@ -1,123 +1,108 @@
-"""The back office. Superusers see everything; council admins and venue managers (who get
-``is_staff`` with their role) see and edit only the councils and venues their roles cover."""
+"""The back office for councils, venues and roles (scoped by role: venues.back_office).
+
+Venues are saved by the venue services, as the API saves them: the form locates an edited or
+new venue first (a new address without coordinates is geocoded) and checks the council's
+(name, postcode) key, so every refusal is an error on the form, never a 500. Council admins
+import venues from CSV here too (venues.import_page). Posters are in venues.posters.admin.
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 
 from backend.errors import ApplicationError
+from venues import import_page
+from venues.back_office import ScopedAdmin, ScopedRelatedFilter, back_office_access
 from venues.foursquare.admin import (
     FoursquareDriftFilter,
     FoursquareProposalInline,
     VenueFoursquareAdminMixin,
 )
-from venues.models import Council, Poster, Role, Venue
-from venues.permissions import may_manage
-from venues.posters.services import poster_revoke
+from venues.models import Council, Role, Venue
+from venues.opening_hours import OpeningHoursField
+from venues.posters import admin as posters_admin  # noqa: F401 (registers PosterAdmin)
 from venues.services import (
     VENUE_EDITABLE_FIELDS,
     venue_changes_locate,
+    venue_coordinates_locate,
     venue_create,
     venue_deactivate,
     venue_update,
 )
-
-_MANAGING_ROLES = (Role.Kind.COUNCIL_ADMIN, Role.Kind.VENUE_MANAGER)
-
-
-def managed_venues(user) -> QuerySet[Venue]:
-    if user.is_superuser:
-        return Venue.objects.all()
-    roles = Role.objects.filter(user=user)
-    return Venue.objects.filter(
-        Q(council__in=roles.filter(role=Role.Kind.COUNCIL_ADMIN).values("council"))
-        | Q(id__in=roles.filter(role=Role.Kind.VENUE_MANAGER).values("venue"))
-    )
-
-
-def _administered_councils(user) -> QuerySet[Council]:
-    if user.is_superuser:
-        return Council.objects.all()
-    return Council.objects.filter(roles__user=user, roles__role=Role.Kind.COUNCIL_ADMIN).distinct()
-
-
-def holds_managing_role(user) -> bool:
-    if not user.is_authenticated:  # the sign-in page builds its app list for anonymous visitors
-        return False
-    return user.is_superuser or Role.objects.filter(user=user, role__in=_MANAGING_ROLES).exists()
-
-
-class ManagedVenueRowsAdmin(admin.ModelAdmin):
-    """Read-only lists of rows (of a model with a ``venue``) at the venues the user manages:
-    the base of the other apps' back office pages (check-ins, comments)."""
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(venue__in=managed_venues(request.user))
-            .select_related("venue")
-        )
-
-    def has_module_permission(self, request):
-        return holds_managing_role(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return holds_managing_role(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+from venues.validators import normalise_postcode
 
 # Django 6 assumes https for scheme-less URLs typed into a form; so do we, already.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(ScopedAdmin):
+    """Council admins see their own council; only superusers add or rename councils."""
+
+    venue_path = None
+    council_path = "pk"
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
-        return _administered_councils(request.user)
-
     def has_module_permission(self, request):
-        return holds_managing_role(request.user)
+        access = back_office_access(request)
+        return access.is_superuser or bool(access.administered_council_ids)
 
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return holds_managing_role(request.user)
-        return may_manage(request.user, council=obj)
+    def has_add_permission(self, request, *args):
+        return back_office_access(request).is_superuser
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return back_office_access(request).is_superuser
 
 
 class VenueAdminForm(forms.ModelForm):
-    """Locates an edited venue as the API does (a new address without new coordinates is
-    geocoded), so that an address that cannot be located is an error on the form."""
+    """Locates the venue as the API does and checks the council's (name, postcode) key, so an
+    address that cannot be located or a duplicate is an error on the form."""
 
+    opening_hours = OpeningHoursField()
+    latitude = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text="Leave empty to find it from the address.",
+    )
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
+    website = forms.URLField(
+        required=False, assume_scheme="https", help_text=Venue._meta.get_field("website").help_text
+    )
     stored_venue: Venue | None = None
     venue_changes: dict | None = None
 
+    class Meta:
+        model = Venue
+        fields = [  # every editable field but the drift, which the Foursquare sync writes
+            "council",
+            "name",
+            "category",
+            "address",
+            "postcode",
+            "latitude",
+            "longitude",
+            "radius_m",
+            "is_active",
+            "opening_hours",
+            "website",
+            "foursquare_place_id",
+        ]
+
     def clean(self):
         cleaned_data = super().clean()
-        if self.instance._state.adding or self.errors:
+        if self.errors:
+            return cleaned_data
+        adding = self.instance._state.adding
+        council = cleaned_data["council"] if adding else self.instance.council
+        self._refuse_duplicate(council, cleaned_data)
+        if adding:
+            self._locate_new(cleaned_data)
             return cleaned_data
         self.stored_venue = Venue.objects.get(pk=self.instance.pk)
         changes = {
@@ -131,11 +116,36 @@ class VenueAdminForm(forms.ModelForm):
             raise forms.ValidationError({"address": exc.detail}) from exc
         return cleaned_data
 
+    def _refuse_duplicate(self, council, cleaned_data) -> None:
+        name, postcode = cleaned_data.get("name"), cleaned_data.get("postcode")
+        if not (council and name and postcode):
+            return
+        same = Venue.objects.filter(
+            council=council, name=name, postcode=normalise_postcode(postcode)
+        ).exclude(pk=self.instance.pk)
+        if same.exists():
+            raise forms.ValidationError(
+                {"name": f"{council.name} already has a venue called '{name}' at {postcode}."}
+            )
+
+    def _locate_new(self, cleaned_data) -> None:
+        if cleaned_data.get("latitude") is not None and cleaned_data.get("longitude") is not None:
+            return
+        try:
+            cleaned_data["latitude"], cleaned_data["longitude"] = venue_coordinates_locate(
+                address=cleaned_data.get("address", ""), postcode=cleaned_data["postcode"]
+            )
+        except ApplicationError as exc:
+            raise forms.ValidationError({"address": exc.detail}) from exc
+
 
 @admin.register(Venue)
-class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
+class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
+    venue_path = "pk"
+    council_path = "council"
     form = VenueAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    change_list_template = "admin/venues/venue/change_list_with_import.html"
     list_display = [
         "name",
         "council",
@@ -145,12 +155,18 @@ class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
         "foursquare_status",
         "foursquare_differs",
     ]
-    list_filter = ["is_active", "category", "foursquare_status", FoursquareDriftFilter, "council"]
+    list_filter = [
+        "is_active",
+        "category",
+        "foursquare_status",
+        FoursquareDriftFilter,
+        ("council", ScopedRelatedFilter),
+    ]
     search_fields = ["name", "postcode", "address"]
     list_select_related = ["council"]
     readonly_fields = [
-        "id",
         "slug",
+        "opening_hours_table",
         "foursquare_status",
         "foursquare_synced_at",
         "foursquare_error",
@@ -159,23 +175,31 @@ class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
     ]
     inlines = [FoursquareProposalInline]
     actions = ["deactivate", "sync_with_foursquare"]
-    list_per_page = 50
 
-    def get_queryset(self, request):
-        return managed_venues(request.user).select_related("council")
+    def get_urls(self):
+        return import_page.urls(self) + super().get_urls()
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "council":
-            kwargs["queryset"] = _administered_councils(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_add_permission(self, request, *args):
+        access = back_office_access(request)
+        return access.is_superuser or bool(access.administered_council_ids)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "council"] if obj is not None else fields
 
+    @admin.display(description="Opening hours")
+    def opening_hours_table(self, venue):
+        from venues.opening_hours import opening_hours_text
+
+        lines = opening_hours_text(venue.opening_hours).splitlines()
+        rows = format_html_join(
+            "", "<tr><th>{}</th><td>{}</td></tr>", (ln.split(": ", 1) for ln in lines)
+        )
+        return format_html("<table>{}</table>", rows)
+
     def save_model(self, request, obj, form, change):
         """Saved by the venue services, as the API saves: the form has already located the
-        venue (``VenueAdminForm.clean``), so the update does not geocode again."""
+        venue, so neither geocodes again."""
         if change:
             saved = venue_update(venue=form.stored_venue, changes=form.venue_changes)
         else:
@@ -185,22 +209,6 @@ class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
             obj._state.adding = False
         obj.refresh_from_db()
 
-    def has_module_permission(self, request):
-        return holds_managing_role(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return holds_managing_role(request.user)
-        return may_manage(request.user, venue=obj)
-
-    has_change_permission = has_view_permission
-
-    def has_add_permission(self, request):
-        return _administered_councils(request.user).exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # venues are deactivated, never deleted: their history stays
-
     @admin.action(description="Deactivate the selected venues")
     def deactivate(self, request, queryset):
         for venue in queryset:
@@ -209,79 +217,52 @@ class VenueAdmin(VenueFoursquareAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "council", "venue", "created_at"]
-    list_filter = ["role", "council"]
-    search_fields = ["user__email", "council__name", "venue__name"]
+class RoleAdmin(ScopedAdmin):
+    """Who holds which role: council admins see (and end) the roles of their council, managers
+    those of their venue. Roles are granted through the members API, or here by superusers."""
+
+    venue_path = "venue"
+    council_path = "council"
+    list_display = ["person", "role", "council", "venue", "created_at"]
+    list_filter = ["role", ("council", ScopedRelatedFilter)]
+    search_fields = ["user__email", "user__display_name", "venue__name"]
     list_select_related = ["user", "council", "venue"]
-    raw_id_fields = ["user", "venue", "granted_by"]
+    raw_id_fields = ["user", "granted_by"]
 
-    # Roles are granted through the members API (council admins) or here by superusers.
-    def has_module_permission(self, request):
-        return request.user.is_superuser
+    def scope(self, request, queryset):
+        access = back_office_access(request)
+        if access.is_superuser:
+            return queryset
+        return queryset.filter(
+            Q(council_id__in=access.administered_council_ids)
+            | Q(venue_id__in=access.managed_venue_ids)
+        )
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+    @admin.display(description="person", ordering="user__display_name")
+    def person(self, role):
+        return f"{role.user.display_name} ({role.user.email})"
+
+    def has_add_permission(self, request, *args):
+        return back_office_access(request).is_superuser
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
+        return back_office_access(request).is_superuser
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
-@admin.register(Poster)
-class PosterAdmin(admin.ModelAdmin):
-    list_display = ["label", "venue", "created_at", "revoked_at"]
-    list_filter = ["revoked_at"]
-    search_fields = ["label", "venue__name"]
-    list_select_related = ["venue"]
-    readonly_fields = [
-        "id",
-        "venue",
-        "token",
-        "created_at",
-        "created_by",
-        "revoked_at",
-        "revoked_by",
-    ]
-    fields = [
-        "id",
-        "venue",
-        "label",
-        "token",
-        "created_at",
-        "created_by",
-        "revoked_at",
-        "revoked_by",
-    ]
-    actions = ["revoke"]
-
-    def get_queryset(self, request):
-        return Poster.objects.filter(venue__in=managed_venues(request.user)).select_related("venue")
-
-    def has_module_permission(self, request):
-        return holds_managing_role(request.user)
-
-    def has_view_permission(self, request, obj=None):
+        access = back_office_access(request)
+        if access.is_superuser:
+            return True
         if obj is None:
-            return holds_managing_role(request.user)
-        return may_manage(request.user, venue=obj.venue)
+            return bool(access.administered_council_ids)
+        return obj.council_id in access.administered_council_ids
 
-    def has_change_permission(self, request, obj=None):
-        return False  # a poster's token is printed: revoke it and make a new one
+    def delete_model(self, request, obj):
+        from venues.services import role_revoke
 
-    def has_add_permission(self, request):
-        return False  # made through the API, which signs the token
+        role_revoke(role=obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def delete_queryset(self, request, queryset):
+        from venues.services import role_revoke
 
-    @admin.action(description="Revoke the selected posters")
-    def revoke(self, request, queryset):
-        for poster in queryset:
-            poster_revoke(poster=poster, revoked_by=request.user)
-        self.message_user(request, f"{queryset.count()} poster(s) revoked.", messages.SUCCESS)
+        for role in queryset:
+            role_revoke(role=role)

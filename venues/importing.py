@@ -96,8 +96,6 @@ def _clean_row(line: int, row: dict[str, str], warnings: list[str]) -> _CleanRow
         raise _RowRejected("name is missing")
     if len(name) > 200:
         raise _RowRejected("name is longer than 200 characters")
-    if not address:
-        raise _RowRejected("address is missing")
     if len(address) > 300:
         raise _RowRejected("address is longer than 300 characters")
     postcode = normalise_postcode(text("postcode"))

@@ -68,7 +68,8 @@ class Venue(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220)
     category = models.CharField(max_length=32, choices=Category.choices)
-    address = models.CharField(max_length=300)
+    # Empty for the few venues listed by coordinates or postcode alone (small branch libraries).
+    address = models.CharField(max_length=300, blank=True)
     postcode = models.CharField(max_length=8, validators=[validate_postcode])
     # WGS-84 degrees. Many published coordinates are postcode centroids: hence radius_m.
     latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])

@@ -58,7 +58,8 @@ def council_create(*, slug: str, name: str, website: str = "") -> Council:
         ) from exc
 
 
-def _geocode_or_refuse(*, address: str, postcode: str) -> tuple[float, float]:
+def venue_coordinates_locate(*, address: str, postcode: str) -> tuple[float, float]:
+    """Where ``address, postcode`` is, or 400 ``geocoding_failed`` (the API's words)."""
     try:
         found = geocode_address(address=address, postcode=postcode)
     except GeocodingFailed as exc:
@@ -95,7 +96,7 @@ def venue_create(
     so no database lock waits on the network). A place id given by hand queues its sync."""
     postcode = normalise_postcode(postcode)
     if latitude is None or longitude is None:
-        latitude, longitude = _geocode_or_refuse(address=address, postcode=postcode)
+        latitude, longitude = venue_coordinates_locate(address=address, postcode=postcode)
     venue = Venue(
         council=council,
         name=name,
@@ -141,7 +142,7 @@ def venue_changes_locate(*, venue: Venue, changes: dict[str, Any]) -> dict[str, 
         for field in ("address", "postcode")
     )
     if moved and "latitude" not in changes and "longitude" not in changes:
-        changes["latitude"], changes["longitude"] = _geocode_or_refuse(
+        changes["latitude"], changes["longitude"] = venue_coordinates_locate(
             address=changes.get("address", venue.address),
             postcode=changes.get("postcode", venue.postcode),
         )

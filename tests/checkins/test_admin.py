@@ -38,23 +38,34 @@ def test_the_fraud_log_shows_only_the_managers_venues():
     assert [attempt.venue for attempt in response.context["cl"].result_list] == [mine]
 
 
-def test_a_manager_hides_a_comment_from_the_back_office():
+def test_a_manager_hides_a_comment_from_the_back_office_after_confirming():
     venue = VenueFactory()
     comment = Comment.objects.create(venue=venue, author=UserFactory(), body="Rude words")
-    response = manager_client(venue).post(
-        "/admin/checkins/comment/", {"action": "hide", "_selected_action": [str(comment.pk)]}
-    )
-    assert response.status_code == 302
+    client = manager_client(venue)
+    selected = {"action": "hide", "_selected_action": [str(comment.pk)]}
+
+    asked = client.post("/admin/checkins/comment/", selected)
+    assert asked.status_code == 200
+    assert "Hide these comments from the public?" in asked.content.decode()
+    assert "Rude words" in asked.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == "visible"
+
+    done = client.post("/admin/checkins/comment/", {**selected, "confirmed": "yes"})
+    assert done.status_code == 302
     comment.refresh_from_db()
     assert comment.status == "hidden"
 
 
-def test_a_manager_revokes_a_poster_from_the_back_office():
+def test_a_manager_revokes_a_poster_from_the_back_office_after_confirming():
     venue = VenueFactory()
     poster = poster_create(venue=venue, label="Door", created_by=None)
-    manager_client(venue).post(
-        "/admin/venues/poster/", {"action": "revoke", "_selected_action": [str(poster.pk)]}
-    )
+    client = manager_client(venue)
+    selected = {"action": "revoke", "_selected_action": [str(poster.pk)]}
+    client.post("/admin/venues/poster/", selected)
+    poster.refresh_from_db()
+    assert poster.revoked_at is None
+    client.post("/admin/venues/poster/", {**selected, "confirmed": "yes"})
     poster.refresh_from_db()
     assert poster.revoked_at is not None
 

@@ -1,0 +1,71 @@
+"""The back office's CSV import page (``/admin/venues/venue/import/``), for council admins.
+
+The same service as ``manage.py import_venues`` (venues.importing) reads and writes the file;
+the page shows its report: created, updated, unchanged, and each rejected line with its reason.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from venues.back_office import back_office_access
+from venues.importing import ImportFileError, read_venue_csv, venues_import
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # ~40,000 rows: far more than any council has venues
+
+
+class VenueImportForm(forms.Form):
+    council = forms.ModelChoiceField(queryset=None, label="Council", empty_label=None)
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV (Excel: 'CSV UTF-8'), at most 5 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text. In Excel, save it as 'CSV UTF-8'."
+            ) from exc
+        try:
+            return read_venue_csv(text)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+def import_view(model_admin, request):
+    access = back_office_access(request)
+    councils = access.councils().order_by("name")
+    if not (access.is_superuser or access.administered_council_ids):
+        raise PermissionDenied
+    form = VenueImportForm(request.POST or None, request.FILES or None, councils=councils)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Import venues from CSV",
+        "form": form,
+    }
+    if request.method == "POST" and form.is_valid():
+        council = form.cleaned_data["council"]
+        context.update(
+            report=venues_import(council=council, rows=form.cleaned_data["file"]),
+            council=council,
+            file_name=request.FILES["file"].name,
+            form=VenueImportForm(councils=councils, initial={"council": council}),
+        )
+    return TemplateResponse(request, "admin/venues/venue/import.html", context)
+
+
+def urls(model_admin) -> list:
+    view = model_admin.admin_site.admin_view(lambda request: import_view(model_admin, request))
+    return [path("import/", view, name="venues_venue_import")]

@@ -1,0 +1,106 @@
+"""Posters in the back office: made (the token is signed by the poster service), downloaded as
+the printable PNG or PDF, and revoked after a confirmation. A printed poster is never edited:
+a wrong or leaked one is revoked and a new one made."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from venues.back_office import ScopedAdmin, ScopedRelatedFilter, confirmed_action
+from venues.models import Poster
+from venues.posters.printing import poster_filename
+from venues.posters.rendering import poster_pdf, poster_png
+from venues.posters.services import poster_create, poster_revoke, poster_url
+
+
+@admin.register(Poster)
+class PosterAdmin(ScopedAdmin):
+    venue_path = "venue"
+    council_path = "venue__council"
+    list_display = ["label", "venue", "created_at", "state", "downloads"]
+    list_filter = [("venue", ScopedRelatedFilter)]
+    search_fields = ["label", "venue__name"]
+    list_select_related = ["venue"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["venue", "label"]
+        return ["venue", "label", "link", "downloads", "created_at", "created_by", "state"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # printed: revoke it and make a new one
+
+    def save_model(self, request, obj, form, change):
+        poster = poster_create(
+            venue=form.cleaned_data["venue"],
+            label=form.cleaned_data["label"],
+            created_by=request.user,
+        )
+        obj.pk, obj.token, obj._state.adding = poster.pk, poster.token, False
+
+    @admin.display(description="state")
+    def state(self, poster):
+        if poster.revoked_at:
+            return f"Revoked {poster.revoked_at:%d %b %Y}"
+        return "In use"
+
+    @admin.display(description="poster link")
+    def link(self, poster):
+        return poster_url(poster)
+
+    @admin.display(description="print")
+    def downloads(self, poster):
+        if poster.revoked_at:
+            return "-"
+        return format_html(
+            '<a href="{}">PDF (A4)</a> &middot; <a href="{}">PNG</a>',
+            reverse("admin:venues_poster_print", args=[poster.pk, "pdf"]),
+            reverse("admin:venues_poster_print", args=[poster.pk, "png"]),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.print_view)
+        return [
+            path("<uuid:poster_id>/print.<str:kind>", view, name="venues_poster_print"),
+            *super().get_urls(),
+        ]
+
+    def print_view(self, request, poster_id, kind: str):
+        poster = get_object_or_404(
+            self.get_queryset(request).select_related("venue__council"), pk=poster_id
+        )
+        if not self.has_view_permission(request, poster):
+            raise PermissionDenied
+        if poster.revoked_at or kind not in ("pdf", "png"):
+            raise Http404
+        content, media = (
+            (poster_pdf(poster), "application/pdf")
+            if kind == "pdf"
+            else (poster_png(poster), "image/png")
+        )
+        response = HttpResponse(content, content_type=media)
+        response["Content-Disposition"] = f'attachment; filename="{poster_filename(poster, kind)}"'
+        return response
+
+    @admin.action(description="Revoke the selected posters")
+    def revoke(self, request, queryset):
+        def perform(posters):
+            for poster in posters:
+                poster_revoke(poster=poster, revoked_by=request.user)
+            return f"{len(posters)} poster(s) revoked: their QR codes no longer check anyone in."
+
+        return confirmed_action(
+            self,
+            request,
+            queryset,
+            question="Revoke these posters? Check-ins with them will be refused from now on.",
+            button="Yes, revoke them",
+            perform=lambda qs: perform(list(qs)),
+        )
