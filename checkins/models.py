@@ -66,7 +66,8 @@ class CheckIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resident_id} at {self.venue_id} ({self.method})"
+        when = timezone.localtime(self.created_at).strftime("%d %b %Y %H:%M")
+        return f"{self.venue.name}, {when} ({self.get_method_display()})"
 
 
 class CheckinAttempt(models.Model):
@@ -95,7 +96,9 @@ class CheckinAttempt(models.Model):
         ordering = ["-created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.reason} by {self.resident_id}"
+        where = self.venue.name if self.venue_id else "unknown venue"
+        when = timezone.localtime(self.created_at).strftime("%d %b %Y %H:%M")
+        return f"{self.reason} at {where}, {when}"
 
 
 class CommentStatus(models.TextChoices):
@@ -145,7 +148,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author_id} on {self.venue_id}: {self.body[:40]}"
+        excerpt = self.body if len(self.body) <= 40 else f"{self.body[:39]}…"
+        return f"“{excerpt}” on {self.venue.name}"
 
 
 class CommentReport(models.Model):
@@ -170,4 +174,4 @@ class CommentReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"report of {self.comment_id} by {self.reporter_id}"
+        return f"Report of {self.comment}"

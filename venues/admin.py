@@ -52,6 +52,9 @@ class CouncilAdmin(ScopedAdmin):
         access = back_office_access(request)
         return access.is_superuser or bool(access.administered_council_ids)
 
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_view_permission(request, obj)
+
     def has_add_permission(self, request, *args):
         return back_office_access(request).is_superuser
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from venues.models import Council, Role, Venue
 
@@ -142,6 +143,11 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django sends someone who opens an object outside their scope to the index with
+        # "perhaps it was deleted"; say 404, as the API does for what a caller may not see.
+        raise Http404(f"No {opts.verbose_name} with this id that you manage.")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         access = back_office_access(request)

@@ -213,8 +213,8 @@ class Role(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.venue or self.council
-        return f"{self.user} - {self.role} of {target}"
+        target = self.venue.name if self.venue_id else self.council.name
+        return f"{self.user.display_name}: {self.get_role_display().lower()} of {target}"
 
 
 class Poster(models.Model):
@@ -239,7 +239,7 @@ class Poster(models.Model):
         ordering = ["-created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.label} at {self.venue_id}"
+        return f"{self.label}, {self.venue.name}"
 
     @property
     def is_revoked(self) -> bool:
@@ -325,4 +325,4 @@ class FoursquareProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.field}={self.value} for {self.place_id}"
+        return f"{self.field}: {self.value}"

@@ -1,0 +1,109 @@
+"""A council with one of everything the back office lists, made through the real services
+(a check-in that earns points and a voucher, a refused check-in, a comment with a report, a
+claimed catalog item, a poster, roles), plus the records other systems leave (Stripe, axes,
+refresh tokens). Used by the tests that walk every admin page."""
+
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from backend.errors import ApplicationError
+from checkins.comments.services import comment_create, comment_report
+from checkins.services import Fix, checkin_record
+from rewards.catalog.services import catalog_item_create
+from rewards.models import StripeEvent, StripePromotionCode, Voucher
+from rewards.offers.services import offer_create
+from tests.factories import (
+    UserFactory,
+    VenueFactory,
+    council_admin_of,
+    venue_manager_of,
+    venue_staff_of,
+)
+from tests.rewards.helpers import issued_voucher
+from venues.posters.services import poster_create
+
+
+@dataclass
+class World:
+    venue: object
+    other_venue: object  # same council, managed by someone else
+    other_council_venue: object
+    resident: object
+    staff: object
+    manager: object
+    other_manager: object
+    council_admin: object
+    superuser: object
+
+
+def at(venue) -> Fix:
+    return Fix(latitude=venue.latitude, longitude=venue.longitude, accuracy_m=10)
+
+
+def back_office_world() -> World:
+    venue = VenueFactory(name="Leeds Central Library")
+    other_venue = VenueFactory(council=venue.council, name="Armley Library")
+    other_council_venue = VenueFactory(name="York Explore")
+    resident = UserFactory(display_name="Rosa Resident")
+    world = World(
+        venue=venue,
+        other_venue=other_venue,
+        other_council_venue=other_council_venue,
+        resident=resident,
+        staff=venue_staff_of(venue),
+        manager=venue_manager_of(venue),
+        other_manager=venue_manager_of(other_venue),
+        council_admin=council_admin_of(venue.council),
+        superuser=UserFactory(is_superuser=True, is_staff=True),
+    )
+    for place in (venue, other_venue, other_council_venue):
+        offer_create(
+            council=None,
+            venue=place,
+            created_by=None,
+            title="Ten points",
+            rule="every_checkin",
+            points=10,
+        )
+        offer_create(
+            council=None,
+            venue=place,
+            created_by=None,
+            title="A free coffee",
+            rule="first_checkin",
+            voucher_title="Free coffee",
+            max_rewards=50,
+        )
+        item = catalog_item_create(
+            council=place.council, venue=place, title="Swim pass", cost_points=20, stock=5
+        )
+        checkin_record(resident=resident, venue=place, fix=at(place))
+        comment = comment_create(author=resident, venue=place, body="Lovely staff.", rating=5)
+        comment_report(comment=comment, reporter=UserFactory(), reason="spam")
+        issued_voucher(resident, item)
+        poster_create(venue=place, label="Main entrance", created_by=None)
+    try:  # a refusal, for the fraud log
+        checkin_record(resident=resident, venue=venue, fix=at(venue))
+    except ApplicationError:
+        pass
+    voucher = Voucher.objects.filter(venue=venue).first()
+    StripePromotionCode.objects.create(voucher=voucher, coupon_id="coupon_demo")
+    StripeEvent.objects.create(
+        event_id="evt_demo", type="checkout.session.completed", outcome="ignored"
+    )
+    RefreshToken.for_user(resident).blacklist()
+    Group.objects.create(name="Auditors")
+    AccessAttempt.objects.create(
+        username="x@example.org", ip_address="10.0.0.1", failures_since_start=1
+    )
+    AccessLog.objects.create(
+        username="x@example.org", ip_address="10.0.0.1", attempt_time=timezone.now()
+    )
+    AccessFailureLog.objects.create(
+        username="x@example.org", ip_address="10.0.0.1", locked_out=False
+    )
+    return world
