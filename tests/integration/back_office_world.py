@@ -3,6 +3,7 @@
 claimed catalog item, a poster, roles), plus the records other systems leave (Stripe, axes,
 refresh tokens). Used by the tests that walk every admin page."""
 
+import contextlib
 from dataclasses import dataclass
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -86,10 +87,8 @@ def back_office_world() -> World:
         comment_report(comment=comment, reporter=UserFactory(), reason="spam")
         issued_voucher(resident, item)
         poster_create(venue=place, label="Main entrance", created_by=None)
-    try:  # a refusal, for the fraud log
+    with contextlib.suppress(ApplicationError):  # a refusal (cooldown), for the fraud log
         checkin_record(resident=resident, venue=venue, fix=at(venue))
-    except ApplicationError:
-        pass
     voucher = Voucher.objects.filter(venue=venue).first()
     StripePromotionCode.objects.create(voucher=voucher, coupon_id="coupon_demo")
     StripeEvent.objects.create(
