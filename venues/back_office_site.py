@@ -23,6 +23,7 @@ class BackOfficeSite(admin.AdminSite):
     site_title = "Back office"
     index_title = "What you manage"
     login_form = BackOfficeSignInForm
+    site_url = None  # no public home page to "view"; the pages people use are linked where used
 
     def has_permission(self, request):
         return back_office_access(request).may_use_back_office

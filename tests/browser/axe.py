@@ -15,9 +15,17 @@ def axe_violations(page, *, exclude: list[str] | None = None) -> list[dict]:
     """
     # Evaluated through the DevTools protocol, so the page's own Content-Security-Policy (which
     # rightly refuses inline scripts) stays on while axe runs.
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_SOURCE)
-    context = {"exclude": [[selector] for selector in exclude or []]}
+    page.axe_running = True  # axe probes styles inline, which the page's CSP rightly refuses
+    try:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE_SOURCE)
+        context = {"exclude": [[selector] for selector in exclude or []]}
+        return _run(page, context)
+    finally:
+        page.axe_running = False
+
+
+def _run(page, context) -> list[dict]:
     return page.evaluate(
         """async ([context, tags]) => {
             const result = await axe.run(context.exclude.length ? context : document,

@@ -95,7 +95,9 @@ class Pages:
         page.on(
             "console",
             lambda message: (
-                "Content Security Policy" in message.text and self.page_errors.append(message.text)
+                "Content Security Policy" in message.text
+                and not getattr(page, "axe_running", False)  # axe's own probes, not the page's
+                and self.page_errors.append(f"{page.url}: {message.text}")
             ),
         )
         return page

@@ -1,6 +1,7 @@
 """Venue staff at the redemption desk, on a phone, in Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from rewards.catalog.services import catalog_item_create
 from rewards.models import VoucherStatus
@@ -38,14 +39,14 @@ def test_staff_sign_in_and_redeem_a_typed_code_then_see_already_redeemed(pages, 
     page.get_by_role("button", name="Sign in").click()
 
     page.wait_for_url("**/desk/")
-    assert page.get_by_role("heading", name="Redeem a voucher").is_visible()
+    expect(page.get_by_role("heading", name="Redeem a voucher")).to_be_visible()
     assert_accessible(page)
     pages.screenshot(page, "desk")
 
     page.get_by_label("Voucher code").fill(voucher.code.replace("-", "").lower())
     page.get_by_role("button", name="Redeem").click()
     outcome = page.locator("#outcome")
-    assert outcome.get_by_role("heading", name="Redeemed").is_visible()
+    expect(outcome.get_by_role("heading", name="Redeemed")).to_be_visible()
     assert "Free coffee" in outcome.inner_text() and "Rosa Resident" in outcome.inner_text()
     assert_accessible(page)
     pages.screenshot(page, "redeemed")
@@ -54,7 +55,7 @@ def test_staff_sign_in_and_redeem_a_typed_code_then_see_already_redeemed(pages, 
 
     page.get_by_label("Voucher code").fill(voucher.code)
     page.get_by_role("button", name="Redeem").click()
-    assert outcome.get_by_role("heading", name="Already redeemed").is_visible()
+    expect(outcome.get_by_role("heading", name="Already redeemed")).to_be_visible()
     pages.screenshot(page, "already-redeemed")
     assert pages.page_errors == []
 
@@ -66,6 +67,6 @@ def test_a_resident_is_refused_by_the_desk_with_a_clear_page(pages):
     page.get_by_label("Email").fill(resident.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="The desk is for venue staff").is_visible()
+    expect(page.get_by_role("heading", name="The desk is for venue staff")).to_be_visible()
     assert_accessible(page)
     pages.screenshot(page, "not-staff")
