@@ -18,10 +18,10 @@ def paginated_response(view, items, serializer_class) -> Response:
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
+# Base of every list endpoint: declares the pagination (so the schema shows the envelope) and
+# answers one page with ``self.paginated(items, OutputSerializer)``. (A comment, not a docstring:
+# drf-spectacular would give an inherited docstring to every view as its description.)
 class PaginatedListApi(APIView):
-    """Base of every list endpoint: declares the pagination (so the schema shows the envelope)
-    and answers one page of a queryset with ``self.paginated(items, OutputSerializer)``."""
-
     pagination_class = PageNumberPagination
 
     def paginated(self, items, serializer_class) -> Response:

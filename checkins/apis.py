@@ -4,12 +4,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
-from rest_framework.views import APIView
 
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination, paginated_response
+from backend.pagination import PaginatedListApi
 from checkins import error_codes
 from checkins.models import CheckIn
 from checkins.selectors import checkins_at_venue, checkins_of_resident
@@ -35,10 +34,9 @@ class CheckinOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "venue", "venue_name", "method", "distance_m", "created_at"]
 
 
-class CheckinListApi(APIView):
+class CheckinListApi(PaginatedListApi):
     permission_classes = [IsAuthenticated]
     # Declared so the schema shows the paginated envelope of the list.
-    pagination_class = PageNumberPagination
     throttle_classes = [UserRateThrottle, ScopedRateThrottle]
 
     def get_throttles(self):
@@ -86,9 +84,7 @@ class CheckinListApi(APIView):
         },
     )
     def get(self, request):
-        return paginated_response(
-            self, checkins_of_resident(resident=request.user), CheckinOutputSerializer
-        )
+        return self.paginated(checkins_of_resident(resident=request.user), CheckinOutputSerializer)
 
     @extend_schema(
         operation_id="checkins_create",
@@ -135,9 +131,8 @@ class CheckinListApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class VenueCheckinListApi(VenueScopedApi):
+class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
     # Declared so the schema shows the paginated envelope of the list.
-    pagination_class = PageNumberPagination
     access_by_method = {"GET": VenueAccess.MANAGE}
 
     class OutputSerializer(serializers.ModelSerializer):
@@ -156,4 +151,4 @@ class VenueCheckinListApi(VenueScopedApi):
         },
     )
     def get(self, request, venue: Venue):
-        return paginated_response(self, checkins_at_venue(venue=venue), self.OutputSerializer)
+        return self.paginated(checkins_at_venue(venue=venue), self.OutputSerializer)

@@ -6,12 +6,11 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination, paginated_response
+from backend.pagination import PaginatedListApi
 from venues import error_codes
 from venues.filters import VenueFilter
 from venues.models import Council, Role, Venue
@@ -43,10 +42,9 @@ class SuperuserToWrite(BasePermission):
         return request.method in SAFE_METHODS or request.user.is_superuser
 
 
-class CouncilListApi(APIView):
+class CouncilListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly, SuperuserToWrite]
     # Declared so the schema shows the paginated envelope of the list.
-    pagination_class = PageNumberPagination
 
     class InputSerializer(serializers.Serializer):
         slug = serializers.SlugField(max_length=80)
@@ -57,7 +55,7 @@ class CouncilListApi(APIView):
         operation_id="councils_list", responses={200: CouncilOutputSerializer(many=True)}
     )
     def get(self, request):
-        return paginated_response(self, council_list(), CouncilOutputSerializer)
+        return self.paginated(council_list(), CouncilOutputSerializer)
 
     @extend_schema(
         operation_id="councils_create",
@@ -98,9 +96,8 @@ class MemberOutputSerializer(serializers.Serializer):
 MEMBER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
 
 
-class CouncilMemberListApi(CouncilScopedApi):
+class CouncilMemberListApi(CouncilScopedApi, PaginatedListApi):
     # Declared so the schema shows the paginated envelope of the list.
-    pagination_class = PageNumberPagination
     council_admin_methods = frozenset({"GET", "POST"})
 
     class InputSerializer(serializers.Serializer):
@@ -113,7 +110,7 @@ class CouncilMemberListApi(CouncilScopedApi):
         responses={200: MemberOutputSerializer(many=True), **error_responses(*MEMBER_ERRORS)},
     )
     def get(self, request, council: Council):
-        return paginated_response(self, council_members(council=council), MemberOutputSerializer)
+        return self.paginated(council_members(council=council), MemberOutputSerializer)
 
     @extend_schema(
         operation_id="council_members_create",
@@ -193,10 +190,9 @@ class VenueInputSerializer(serializers.Serializer):
         return attrs
 
 
-class VenueListApi(APIView):
+class VenueListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly]
     # Declared so the schema shows the paginated envelope of the list.
-    pagination_class = PageNumberPagination
 
     class CreateSerializer(VenueInputSerializer):
         council = serializers.SlugField()
@@ -237,7 +233,7 @@ class VenueListApi(APIView):
                 radius_m=float(radius or settings.VENUE_SEARCH_DEFAULT_RADIUS_M),
             )
             serializer_class = VenueNearOutputSerializer
-        return paginated_response(self, venues, serializer_class)
+        return self.paginated(venues, serializer_class)
 
     @extend_schema(
         operation_id="venues_create",

@@ -15,7 +15,7 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, User
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination, paginated_response
+from backend.pagination import PaginatedListApi
 from checkins import error_codes
 from checkins.comments.selectors import comments_to_moderate, comments_visible
 from checkins.comments.services import (
@@ -86,10 +86,9 @@ class ModeratedCommentOutputSerializer(CommentOutputSerializer):
         ]
 
 
-class VenueCommentListApi(VenueScopedApi):
+class VenueCommentListApi(VenueScopedApi, PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [AnonRateThrottle, UserRateThrottle, ScopedRateThrottle]
-    pagination_class = PageNumberPagination  # read by the schema generator too
 
     def get_throttles(self):
         # The strict "comments" scope guards writing only; reading stays on the defaults.
@@ -106,7 +105,7 @@ class VenueCommentListApi(VenueScopedApi):
         responses={200: CommentOutputSerializer(many=True), **error_responses(errors.NOT_FOUND)},
     )
     def get(self, request, venue: Venue):
-        return paginated_response(self, comments_visible(venue=venue), CommentOutputSerializer)
+        return self.paginated(comments_visible(venue=venue), CommentOutputSerializer)
 
     @extend_schema(
         operation_id="venue_comments_create",
@@ -136,9 +135,8 @@ class VenueCommentListApi(VenueScopedApi):
         return Response(CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class VenueCommentModerationApi(VenueScopedApi):
+class VenueCommentModerationApi(VenueScopedApi, PaginatedListApi):
     access_by_method = {"GET": VenueAccess.MANAGE}
-    pagination_class = PageNumberPagination
 
     @extend_schema(
         operation_id="venue_comments_moderation",
@@ -152,9 +150,7 @@ class VenueCommentModerationApi(VenueScopedApi):
         },
     )
     def get(self, request, venue: Venue):
-        return paginated_response(
-            self, comments_to_moderate(venue=venue), ModeratedCommentOutputSerializer
-        )
+        return self.paginated(comments_to_moderate(venue=venue), ModeratedCommentOutputSerializer)
 
 
 class CommentDeleteApi(CommentScopedApi):

@@ -12,7 +12,7 @@ from backend import errors
 from backend.errors import ApplicationError
 from backend.idempotency import HEADER, IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination, paginated_response
+from backend.pagination import PaginatedListApi
 from rewards import account_names, error_codes
 from rewards.catalog.selectors import (
     catalog_item_claimable,
@@ -67,11 +67,9 @@ def _item_body(item: CatalogItem) -> dict:
     return CatalogItemOutputSerializer(catalog_items_with_stock_left([item])[0]).data
 
 
-# Not a PaginatedListApi: its docstring would become the description of ``catalog_create``.
-class CatalogListApi(APIView):
+class CatalogListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly]
     # Declared so the schema shows the paginated envelope of the list.
-    pagination_class = PageNumberPagination
 
     class InputSerializer(serializers.Serializer):
         venue = VenueField(required=False, allow_null=True, default=None)
@@ -100,7 +98,7 @@ class CatalogListApi(APIView):
         responses={200: CatalogItemOutputSerializer(many=True)},
     )
     def get(self, request):
-        return paginated_response(self, catalog_item_list_active(), CatalogItemOutputSerializer)
+        return self.paginated(catalog_item_list_active(), CatalogItemOutputSerializer)
 
     @extend_schema(
         operation_id="catalog_create",

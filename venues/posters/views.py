@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
-from backend.pagination import PageNumberPagination, paginated_response
+from backend.pagination import PaginatedListApi
 from venues import error_codes
 from venues.models import Poster, Venue
 from venues.permissions import VenueAccess
@@ -30,9 +30,8 @@ class PosterOutputSerializer(serializers.ModelSerializer):
         return poster_url(poster)
 
 
-class VenuePosterListApi(VenueScopedApi):
+class VenuePosterListApi(VenueScopedApi, PaginatedListApi):
     # Declared so the schema shows the paginated envelope of the list.
-    pagination_class = PageNumberPagination
     access_by_method = {"GET": VenueAccess.MANAGE, "POST": VenueAccess.MANAGE}
 
     class InputSerializer(serializers.Serializer):
@@ -43,9 +42,7 @@ class VenuePosterListApi(VenueScopedApi):
         responses={200: PosterOutputSerializer(many=True), **error_responses(*MANAGER_ERRORS)},
     )
     def get(self, request, venue: Venue):
-        return paginated_response(
-            self, venue.posters.order_by("-created_at", "id"), PosterOutputSerializer
-        )
+        return self.paginated(venue.posters.order_by("-created_at", "id"), PosterOutputSerializer)
 
     @extend_schema(
         operation_id="venue_posters_create",
