@@ -17,7 +17,6 @@ Every failure is one of the typed errors below; callers never see requests' exce
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,7 +24,6 @@ import requests
 import urllib3
 from django.conf import settings
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from venues.foursquare.errors import (
     FoursquareAuthError,
@@ -44,6 +42,7 @@ from venues.foursquare.places import (
     parse_place,
     parse_suggested_edits,
 )
+from venues.foursquare.retry import RETRY_STATUSES, BackoffRetry
 
 __all__ = [
     "FoursquareAuthError",
@@ -77,24 +76,6 @@ PLACE_FIELDS = (
     "fsq_place_id,name,latitude,longitude,categories,location,website,tel,"
     "rating,popularity,hours,stats,date_closed,distance"
 )
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-class BackoffRetry(Retry):
-    """urllib3's Retry, except that the first retry waits too: urllib3 retries the first
-    failure at once, which is what a 429 without Retry-After must not get. Waits
-    ``backoff_factor * 2**(n-1)`` plus up to ``backoff_jitter`` of jitter, at most
-    ``backoff_max``; a Retry-After, when sent, is honoured instead (urllib3's own logic)."""
-
-    def get_backoff_time(self) -> float:
-        failures = len(self.history)
-        if failures == 0:
-            return 0.0
-        wait = self.backoff_factor * 2 ** (failures - 1)
-        if self.backoff_jitter:
-            wait += random.random() * self.backoff_jitter
-        return max(0.0, min(self.backoff_max, wait))
 
 
 class FoursquareClient:
