@@ -39,6 +39,7 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = "check-in"
         ordering = ["-created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -93,6 +94,7 @@ class CheckinAttempt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = "refused check-in"
         ordering = ["-created_at", "id"]
 
     def __str__(self) -> str:
