@@ -4,7 +4,7 @@ managers see the vouchers of their venues, council admins those of their council
 are named by their display name; only superusers see an email address."""
 
 from django.contrib import admin
-from django.db.models import F, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat
 
 from rewards.models import Voucher
@@ -13,7 +13,13 @@ from venues.back_office import ScopedAdmin, ScopedRelatedFilter, back_office_acc
 
 
 def _name_and_email(path: str):
-    return Concat(f"{path}__display_name", Value(" <"), f"{path}__email", Value(">"))
+    return Concat(
+        f"{path}__display_name",
+        Value(" <"),
+        f"{path}__email",
+        Value(">"),
+        output_field=CharField(),
+    )
 
 
 @admin.register(Voucher)

@@ -1,11 +1,15 @@
 """The offers' back-office pages: scoped by role, and saving through the API's services."""
 
+import uuid
+
 import pytest
+from django.utils import timezone
 
 from rewards import account_names
 from rewards.ledger.models import LedgerAccount
 from rewards.models import Offer
-from rewards.offers.services import offer_create
+from rewards.offers.services import offer_create, rewards_for_checkin
+from tests.factories import UserFactory
 from tests.rewards.admin.conftest import listed
 
 OFFERS = "/admin/rewards/offer/"
@@ -195,3 +199,31 @@ class TestSavingThroughTheServices:
         page = clients.manager.get(OFFERS).content.decode()
         assert "40 points" in page  # left of 4 rewards of 10 points
         assert "every venue of" not in page
+
+
+def test_a_refusal_the_forms_check_missed_is_shown_not_a_500(clients, world, monkeypatch):
+    """Something changed between the form's check and the save (simulated: the check passes):
+    the service refuses under its lock, nothing is saved and the page says why."""
+    offer = world.offers.a
+    resident = UserFactory()
+    for _ in range(2):
+        rewards_for_checkin(
+            resident=resident,
+            venue=world.a,
+            checkin_id=uuid.uuid4(),
+            checked_in_at=timezone.now(),
+            visits_since=lambda since: 1,
+        )
+    monkeypatch.setattr("rewards.offers.admin.offer_update_errors", lambda **kwargs: {})
+    data = offer_form(points=5, voucher_title="", title=offer.title, max_rewards=1)
+    del data["council"], data["venue"]
+
+    response = clients.manager.post(change_page(offer), data, follow=True)
+
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "Not saved: Some fields are invalid. 2 rewards were already given; the cap cannot be lower."
+    ]
+    offer.refresh_from_db()
+    assert offer.max_rewards is None
