@@ -254,7 +254,7 @@ class Voucher(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} ({self.status})"
+        return f"{self.code}: {self.title}"
 
     def has_lapsed(self, at: datetime) -> bool:
         """Past its expiry at ``at``, whether or not the expiry job has settled it yet."""

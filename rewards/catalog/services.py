@@ -34,6 +34,35 @@ def stock_account(item: CatalogItem) -> LedgerAccount:
     )
 
 
+def _venue_errors(council, venue) -> dict[str, list[str]]:
+    if venue is not None and venue.council_id != council.pk:
+        return {"venue": ["The venue is not in that council."]}
+    return {}
+
+
+def _stock_errors(account: LedgerAccount, new_stock: int | None) -> dict[str, list[str]]:
+    if new_stock is not None and new_stock < account.paid_out:
+        return {
+            "stock": [f"{account.paid_out} have already been claimed: the stock cannot be lower."]
+        }
+    return {}
+
+
+def catalog_item_create_errors(*, council, venue) -> dict[str, list[str]]:
+    """What `catalog_item_create` would refuse (no database write): the back office's form
+    asks first, so a refusal is shown beside its field."""
+    return _venue_errors(council, venue)
+
+
+def catalog_item_update_errors(*, item: CatalogItem, changes: dict) -> dict[str, list[str]]:
+    """What `catalog_item_update` would refuse in ``changes``, read without its lock (the
+    service asks again under the lock and has the last word)."""
+    refuse_unknown_fields(data=changes, allowed=UPDATABLE_FIELDS)
+    if "stock" not in changes:
+        return {}
+    return _stock_errors(stock_account(item), changes["stock"])
+
+
 def catalog_item_create(
     *,
     council,
@@ -46,12 +75,9 @@ def catalog_item_create(
 ) -> CatalogItem:
     """A new item of ``council`` (of ``venue`` when given: then the venue's council) and its
     stock account."""
-    if venue is not None and venue.council_id != council.pk:
-        raise ApplicationError(
-            INVALID,
-            "The venue is not in that council.",
-            fields={"venue": ["The venue is not in that council."]},
-        )
+    problems = _venue_errors(council, venue)
+    if problems:
+        raise ApplicationError(INVALID, "The venue is not in that council.", fields=problems)
     with transaction.atomic():
         item = CatalogItem.objects.create(
             council=council,
@@ -74,13 +100,10 @@ def catalog_item_update(*, item: CatalogItem, changes: dict) -> CatalogItem:
         item = CatalogItem.objects.select_for_update().get(pk=item.pk)
         if "stock" in changes:
             account = account_lock(stock_account(item))
-            new_stock = changes["stock"]
-            if new_stock is not None and new_stock < account.paid_out:
-                message = (
-                    f"{account.paid_out} have already been claimed: the stock cannot be lower."
-                )
-                raise ApplicationError(INVALID, message, fields={"stock": [message]})
-            account_cap_set(account=account, cap=new_stock)
+            problems = _stock_errors(account, changes["stock"])
+            if problems:
+                raise ApplicationError(INVALID, problems["stock"][0], fields=problems)
+            account_cap_set(account=account, cap=changes["stock"])
         item, _ = model_update(instance=item, fields=UPDATABLE_FIELDS, data=changes)
     return item
 

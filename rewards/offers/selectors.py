@@ -5,6 +5,8 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from rewards import account_names
+from rewards.ledger.models import Asset, LedgerAccount
 from rewards.models import Offer, RewardGrant
 from venues.models import Venue
 
@@ -93,3 +95,24 @@ def offer_last_grant_at(*, offer: Offer, resident) -> datetime | None:
         .values_list("created_at", flat=True)
         .first()
     )
+
+
+def offer_pool_accounts(offers) -> dict:
+    """``{offer id: its pool account, or None before it was made}`` for ``offers``, in one
+    query (the back office lists a page of offers with their budgets)."""
+    offers = list(offers)
+    accounts = {
+        (account.name, account.asset): account
+        for account in LedgerAccount.objects.filter(
+            name__in=[account_names.offer_pool(offer.pk) for offer in offers]
+        )
+    }
+    return {
+        offer.pk: accounts.get(
+            (
+                account_names.offer_pool(offer.pk),
+                Asset.VOUCHER if offer.voucher_title else Asset.POINTS,
+            )
+        )
+        for offer in offers
+    }

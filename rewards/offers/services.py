@@ -80,7 +80,9 @@ def _pool_cap(offer: Offer, given: int) -> int | None:
     return given + (offer.max_rewards - rewards_given) * offer.points
 
 
-def _field_errors(offer: Offer) -> dict[str, list[str]]:
+def offer_field_errors(offer: Offer) -> dict[str, list[str]]:
+    """What `offer_create` and `offer_update` refuse in the offer's own fields, read from the
+    (unsaved) instance alone: the back office's form asks before it saves."""
     problems: dict[str, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
@@ -110,9 +112,29 @@ def _field_errors(offer: Offer) -> dict[str, list[str]]:
 
 
 def _validate(offer: Offer) -> None:
-    problems = _field_errors(offer)
+    problems = offer_field_errors(offer)
     if problems:
         raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=problems)
+
+
+def _owner_errors(council: Council | None, venue: Venue | None) -> dict[str, list[str]]:
+    if venue is not None and council is not None and council.pk != venue.council_id:
+        return {"council": ["A venue offer belongs to the venue's council."]}
+    if venue is None and council is None:
+        return {"venue": ["Name a venue or a council."]}
+    return {}
+
+
+def offer_create_errors(
+    *, council: Council | None, venue: Venue | None, fields: dict
+) -> dict[str, list[str]]:
+    """What `offer_create` would refuse in this input (no database write): the back office's
+    form asks first, so a refusal is shown beside its field."""
+    problems = _owner_errors(council, venue)
+    if problems:
+        return problems
+    owner = venue.council if venue is not None else council
+    return offer_field_errors(Offer(council=owner, venue=venue, **fields))
 
 
 def offer_create(
@@ -120,26 +142,42 @@ def offer_create(
 ) -> Offer:
     """A venue's offer (``venue``) or a council-wide one, with its pool account."""
     refuse_unknown_fields(data=fields, allowed=EDITABLE_FIELDS)
+    problems = _owner_errors(council, venue)
+    if problems:
+        raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=problems)
     if venue is not None:
-        if council is not None and council.pk != venue.council_id:
-            raise ApplicationError(
-                errors.INVALID,
-                "Some fields are invalid.",
-                fields={"council": ["A venue offer belongs to the venue's council."]},
-            )
         council = venue.council
-    if council is None:
-        raise ApplicationError(
-            errors.INVALID,
-            "Some fields are invalid.",
-            fields={"venue": ["Name a venue or a council."]},
-        )
     offer = Offer(council=council, venue=venue, created_by=created_by, **fields)
     _validate(offer)
     with transaction.atomic():
         offer.save()
         pool_account(offer)
     return offer
+
+
+def _rewarded_offer_errors(offer: Offer, old_asset: str, rewards_given: int) -> dict:
+    """What a change may not do to an offer that has already rewarded."""
+    if pool_asset(offer) != old_asset and rewards_given:
+        return {"points": ["An offer that has rewarded cannot switch what it gives."]}
+    if offer.max_rewards is not None and offer.max_rewards < rewards_given:
+        return {
+            "max_rewards": [f"{rewards_given} rewards were already given; the cap cannot be lower."]
+        }
+    return {}
+
+
+def offer_update_errors(*, offer: Offer, changes: dict) -> dict[str, list[str]]:
+    """What `offer_update` would refuse in ``changes``, read without its locks: the back
+    office's form asks first, so a refusal is shown beside its field. The service asks again
+    under its locks and has the last word."""
+    refuse_unknown_fields(data=changes, allowed=EDITABLE_FIELDS)
+    stored = Offer.objects.get(pk=offer.pk)
+    old_asset = pool_asset(stored)
+    for field, value in changes.items():
+        setattr(stored, field, value)
+    return offer_field_errors(stored) or _rewarded_offer_errors(
+        stored, old_asset, offer_grants_count(offer=stored)
+    )
 
 
 def offer_update(*, offer: Offer, changes: dict) -> Offer:
@@ -155,23 +193,9 @@ def offer_update(*, offer: Offer, changes: dict) -> Offer:
         # Locking the pool first: a check-in's grant is posted on the pool and recorded in
         # the same transaction, so under this lock the grants counted are all there are.
         pool = account_lock(pool_account(offer))
-        rewards_given = offer_grants_count(offer=offer)
-        if pool_asset(offer) != old_asset and rewards_given:
-            raise ApplicationError(
-                errors.INVALID,
-                "Some fields are invalid.",
-                fields={"points": ["An offer that has rewarded cannot switch what it gives."]},
-            )
-        if offer.max_rewards is not None and offer.max_rewards < rewards_given:
-            raise ApplicationError(
-                errors.INVALID,
-                "Some fields are invalid.",
-                fields={
-                    "max_rewards": [
-                        f"{rewards_given} rewards were already given; the cap cannot be lower."
-                    ]
-                },
-            )
+        problems = _rewarded_offer_errors(offer, old_asset, offer_grants_count(offer=offer))
+        if problems:
+            raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=problems)
         account_cap_set(account=pool, cap=_pool_cap(offer, pool.paid_out))
         offer.save()
     return offer

@@ -6,27 +6,17 @@ from django.contrib import admin, messages
 
 from rewards.models import StripeEvent, StripePromotionCode
 from rewards.stripe.outbox import promotion_codes_retry_failed
+from venues.back_office import ScopedAdmin
 
 
-class SuperuserReadOnlyAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class StripeAdmin(ScopedAdmin):
+    venue_path = council_path = None
+    is_superuser_only = True
+    is_read_only = True
 
 
 @admin.register(StripePromotionCode)
-class StripePromotionCodeAdmin(SuperuserReadOnlyAdmin):
+class StripePromotionCodeAdmin(StripeAdmin):
     list_display = [
         "voucher_code",
         "coupon_id",
@@ -52,7 +42,7 @@ class StripePromotionCodeAdmin(SuperuserReadOnlyAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(SuperuserReadOnlyAdmin):
+class StripeEventAdmin(StripeAdmin):
     list_display = ["event_id", "type", "received_at", "outcome"]
     list_filter = ["type"]
     search_fields = ["event_id", "outcome"]

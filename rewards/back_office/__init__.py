@@ -1,0 +1,1 @@
+"""What the rewards' back-office pages share (see `rewards.back_office.admin`)."""

@@ -1,0 +1,152 @@
+"""The back office's offers: listed with their budgets as the ledger keeps them, created and
+edited through the API's services (`rewards.back_office.admin` says how a refusal reaches
+the form). A venue manager makes offers for their venue; a council admin for the council or
+any of its venues (the choices offer nothing else)."""
+
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+
+from rewards.back_office.admin import ServiceAdmin, ServiceForm
+from rewards.models import Offer
+from rewards.offers.selectors import offer_pool_accounts
+from rewards.offers.services import (
+    EDITABLE_FIELDS,
+    offer_create,
+    offer_create_errors,
+    offer_update,
+    offer_update_errors,
+)
+from venues.back_office import ScopedRelatedFilter
+
+
+class OfferForm(ServiceForm):
+    voucher_valid_days = forms.IntegerField(min_value=1, required=False)
+
+    class Meta:
+        model = Offer
+        fields = ["council", "venue", *EDITABLE_FIELDS]
+        help_texts = {
+            "council": "For an offer at every venue of the council (council admins only).",
+            "venue": "For one venue's own offer.",
+            "points": "Points per reward; 0 for a voucher offer.",
+            "voucher_title": "For a voucher offer: what the voucher is for.",
+            "max_rewards": "The budget: how many rewards in all (empty: no limit).",
+            "per_user_limit": "How many rewards one resident may get (empty: no limit).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "council" in self.fields:  # a venue's offer takes the venue's council
+            self.fields["council"].required = False
+
+    def service_errors(self):
+        if self.instance._state.adding:
+            fields = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+            return offer_create_errors(
+                council=self.cleaned_data.get("council"),
+                venue=self.cleaned_data.get("venue"),
+                fields=fields,
+            )
+        return offer_update_errors(offer=self.instance, changes=self.changes())
+
+    def changes(self) -> dict:
+        return self.service_changes(EDITABLE_FIELDS)
+
+
+def _units(amount: int, offer: Offer) -> str:
+    unit = "voucher" if offer.voucher_title else "point"
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+
+
+@admin.register(Offer)
+class OfferAdmin(ServiceAdmin):
+    form = OfferForm
+    venue_path, council_path = "venue", "council"
+    list_display = [
+        "title",
+        "where",
+        "rule",
+        "reward",
+        "budget_used",
+        "budget_left",
+        "state",
+        "starts_at",
+        "ends_at",
+    ]
+    list_filter = [
+        "is_active",
+        "rule",
+        ("venue", ScopedRelatedFilter),
+        ("council", ScopedRelatedFilter),
+    ]
+    search_fields = ["title", "voucher_title"]
+    list_select_related = ["venue", "council"]
+    budget_figures = ["budget_used", "budget_left", "state"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["council", "venue", *EDITABLE_FIELDS]
+        return ["where", *self.budget_figures, *EDITABLE_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["where", *self.budget_figures]
+
+    def get_changelist_instance(self, request):
+        """Reads the pool accounts of the page's offers in one query."""
+        changelist = super().get_changelist_instance(request)
+        offers = list(changelist.result_list)
+        pools = offer_pool_accounts(offers)
+        for offer in offers:
+            offer.pool = pools[offer.pk]
+        return changelist
+
+    def _pool(self, offer: Offer):
+        if not hasattr(offer, "pool"):
+            offer.pool = offer_pool_accounts([offer])[offer.pk]
+        return offer.pool
+
+    @admin.display(description="where", ordering="venue__name")
+    def where(self, offer: Offer) -> str:
+        return offer.venue.name if offer.venue else f"every venue of {offer.council.name}"
+
+    @admin.display(description="reward")
+    def reward(self, offer: Offer) -> str:
+        if offer.voucher_title:
+            return f"voucher: {offer.voucher_title}"
+        return _units(offer.points, offer)
+
+    @admin.display(description="budget used")
+    def budget_used(self, offer: Offer) -> str:
+        pool = self._pool(offer)
+        return _units(pool.paid_out if pool else 0, offer)
+
+    @admin.display(description="budget left")
+    def budget_left(self, offer: Offer) -> str:
+        pool = self._pool(offer)
+        left = pool.left_under_minimum if pool else None
+        if pool is None and offer.max_rewards is not None:  # not made yet: nothing paid
+            left = offer.max_rewards * (1 if offer.voucher_title else offer.points)
+        return "no limit" if left is None else _units(left, offer)
+
+    @admin.display(description="live or ended")
+    def state(self, offer: Offer) -> str:
+        now = timezone.now()
+        if offer.ends_at and offer.ends_at <= now:
+            return "ended"
+        if not offer.is_active:
+            return "switched off"
+        if offer.starts_at and offer.starts_at > now:
+            return "not started"
+        return "live"
+
+    def save_with_service(self, request, form, change):
+        if change:
+            return offer_update(offer=form.instance, changes=form.changes())
+        data = form.cleaned_data
+        return offer_create(
+            council=data.get("council"),
+            venue=data.get("venue"),
+            created_by=request.user,
+            **{name: data[name] for name in EDITABLE_FIELDS},
+        )
