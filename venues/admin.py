@@ -8,7 +8,6 @@ import venues from CSV here too (venues.import_page). Posters are in venues.post
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
@@ -33,9 +32,6 @@ from venues.services import (
 )
 from venues.validators import normalise_postcode
 
-# Django 6 assumes https for scheme-less URLs typed into a form; so do we, already.
-URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
-
 
 @admin.register(Council)
 class CouncilAdmin(ScopedAdmin):
@@ -43,7 +39,6 @@ class CouncilAdmin(ScopedAdmin):
 
     venue_path = None
     council_path = "pk"
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -147,7 +142,6 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
     venue_path = "pk"
     council_path = "council"
     form = VenueAdminForm
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     change_list_template = "admin/venues/venue/change_list_with_import.html"
     list_display = [
         "name",

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -88,6 +90,16 @@ def back_office_access(request) -> BackOfficeAccess:
     return access
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """One labelled date-and-time input (the browser's own picker) instead of the admin's split
+    date and time boxes, which carry no labels of their own (axe: "label", critical)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Base of every back-office ModelAdmin.
 
@@ -104,6 +116,11 @@ class ScopedAdmin(admin.ModelAdmin):
     is_read_only = False
     is_superuser_only = False
     list_per_page = 50
+    formfield_overrides = {
+        models.DateTimeField: {"widget": DateTimeLocalInput},
+        # Django 6 assumes https for scheme-less URLs typed into a form; so do we, already.
+        models.URLField: {"assume_scheme": "https"},
+    }
 
     def scope(self, request, queryset: QuerySet) -> QuerySet:
         access = back_office_access(request)

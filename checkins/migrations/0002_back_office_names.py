@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkins', '0001_initial'),
+        ("checkins", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='checkin',
-            options={'ordering': ['-created_at', 'id'], 'verbose_name': 'check-in'},
+            name="checkin",
+            options={"ordering": ["-created_at", "id"], "verbose_name": "check-in"},
         ),
         migrations.AlterModelOptions(
-            name='checkinattempt',
-            options={'ordering': ['-created_at', 'id'], 'verbose_name': 'refused check-in'},
+            name="checkinattempt",
+            options={"ordering": ["-created_at", "id"], "verbose_name": "refused check-in"},
         ),
     ]

@@ -5,6 +5,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from checkins.models import Comment
+from rewards.models import Offer
+from rewards.offers.services import pool_account
 from tests.browser.axe import assert_accessible
 from tests.factories import DEFAULT_PASSWORD
 from tests.integration.back_office_world import back_office_world
@@ -100,6 +102,37 @@ def test_a_manager_makes_a_poster_downloads_its_pdf_and_hides_a_comment(pages, w
     comment.refresh_from_db()
     assert comment.status == "hidden"
     assert str(comment.pk) not in page.request.get(public).text()
+    assert pages.page_errors == []
+
+
+def test_a_manager_creates_an_offer_with_a_budget(pages, world):
+    page = pages.open()
+    sign_in(page, world.manager)
+    page.goto(reverse("admin:rewards_offer_add"))
+    assert_accessible(page)
+    page.get_by_label("Venue").select_option(label=str(world.venue))
+    page.get_by_label("Title:", exact=True).fill("Every 5th visit: a free coffee")
+    page.get_by_label("Rule").select_option("nth_checkin")
+    page.get_by_label("Every n").fill("5")
+    page.get_by_label("Voucher title").fill("Free coffee")
+    page.get_by_label("Max rewards").fill("200")
+    pages.screenshot(page, "offer-form")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    pages.screenshot(page, "offers")
+    offer = Offer.objects.get(title="Every 5th visit: a free coffee")
+    assert (offer.venue, offer.every_n, offer.max_rewards) == (world.venue, 5, 200)
+    assert pool_account(offer).min_balance == -200  # the budget is the pool's limit
+
+    page.goto(reverse("admin:rewards_offer_add"))
+    page.get_by_label("Venue").select_option(label=str(world.venue))
+    page.get_by_label("Title:", exact=True).fill("Broken")
+    page.get_by_label("Rule").select_option("nth_checkin")  # and no "every n"
+    page.get_by_label("Points:", exact=True).fill("5")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    pages.screenshot(page, "offer-refused")
+    assert not Offer.objects.filter(title="Broken").exists()
     assert pages.page_errors == []
 
 
