@@ -117,7 +117,7 @@ class ScopedAdmin(admin.ModelAdmin):
     is_superuser_only = False
     list_per_page = 50
     formfield_overrides = {
-        models.DateTimeField: {"widget": DateTimeLocalInput},
+        models.DateTimeField: {"form_class": forms.DateTimeField, "widget": DateTimeLocalInput},
         # Django 6 assumes https for scheme-less URLs typed into a form; so do we, already.
         models.URLField: {"assume_scheme": "https"},
     }

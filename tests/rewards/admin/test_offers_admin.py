@@ -33,10 +33,8 @@ def offer_form(**fields) -> dict:
         "voucher_valid_days": "",
         "every_n": "",
         "window_days": "",
-        "starts_at_0": "",
-        "starts_at_1": "",
-        "ends_at_0": "",
-        "ends_at_1": "",
+        "starts_at": "",
+        "ends_at": "",
         "max_rewards": "",
         "per_user_limit": "",
         "is_active": "on",
@@ -92,6 +90,18 @@ class TestWhoSeesWhat:
 
 
 class TestSavingThroughTheServices:
+    def test_start_and_end_are_read_as_london_wall_clock_time(self, clients, world):
+        response = clients.manager.post(
+            f"{OFFERS}add/",
+            offer_form(venue=world.a.pk, starts_at="2026-12-01T09:00", ends_at="2027-07-01T18:30"),
+        )
+
+        assert response.status_code == 302
+        made = Offer.objects.get(title="Free swim")
+        utc = timezone.get_fixed_timezone(0)
+        assert made.starts_at.astimezone(utc).strftime("%Y-%m-%d %H:%M") == "2026-12-01 09:00"
+        assert made.ends_at.astimezone(utc).strftime("%Y-%m-%d %H:%M") == "2027-07-01 17:30"
+
     def test_a_manager_creates_a_budgeted_offer_as_the_api_would(self, clients, world):
         response = clients.manager.post(
             f"{OFFERS}add/", offer_form(venue=world.a.pk, max_rewards=7, per_user_limit=2)
