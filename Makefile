@@ -18,9 +18,12 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "  API docs:  http://127.0.0.1:8000/api/docs/   (ReDoc: /api/redoc/, schema: /api/schema/)"
-	@echo "  Admin:     http://127.0.0.1:8000/admin/      (admin@demo.test / council-demo-2026)"
-	@echo "  Health:    http://127.0.0.1:8000/healthz"
+	@echo "  API docs:    http://127.0.0.1:8000/api/docs/  (ReDoc: /api/redoc/, schema: /api/schema/)"
+	@echo "  Back office: http://127.0.0.1:8000/admin/     (council-admin@demo.test, manager@demo.test)"
+	@echo "  Desk:        http://127.0.0.1:8000/desk/      (staff@demo.test)"
+	@echo "  Sign in:     http://127.0.0.1:8000/accounts/login/  (resident@demo.test; superuser admin@demo.test)"
+	@echo "  Demo password for every account: council-demo-2026"
+	@echo "  Health:      http://127.0.0.1:8000/healthz"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
