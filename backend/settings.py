@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "venues",
     "checkins",
     "rewards",
+    "residents",
     "api_docs",
     "axes",
 ]

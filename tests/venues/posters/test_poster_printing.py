@@ -7,7 +7,6 @@ import re
 import pypdf
 import pytest
 import zxingcpp
-from django.test import Client
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
 
@@ -143,65 +142,3 @@ def test_a_revoked_poster_is_not_printed(manager_client, poster, extension):
     poster_revoke(poster=poster, revoked_by=None)
     path = f"/api/v1/posters/{poster.id}/poster.{extension}"
     error(manager_client, "get", path, status=410, code="revoked_qr")
-
-
-APP_URL = "https://apps.example.org/council-checkins"
-URL = re.compile(r"https?://[^\s\"'<>)]+")
-
-
-@pytest.fixture
-def page_client(settings):
-    """Django's test client, reading the server-rendered landing page as a phone would."""
-    settings.APP_DOWNLOAD_URL = APP_URL
-    return Client()
-
-
-class TestLandingPage:
-    def test_it_names_the_venue_and_offers_a_check_in_button(self, page_client, poster, venue):
-        response = page_client.get(f"/q/{poster.token}")
-        assert response.status_code == 200
-        assert response["Content-Type"].startswith("text/html")
-        html = response.content.decode()
-        assert '<html lang="en-GB">' in html and 'name="viewport"' in html
-        assert f"<h1>{venue.name}</h1>" in html and "Barking and Dagenham" in html
-        assert '<form id="checkin-form"' in html and '<button type="submit"' in html
-        assert f'"{poster.token}"' in html  # for the script that posts it
-        assert "/api/v1/checkins/" in html and 'localStorage.getItem("access_token")' in html
-        assert 'aria-live="polite"' in html
-        assert f'href="{APP_URL}"' in html
-
-    def test_it_loads_nothing_from_elsewhere(self, page_client, poster):
-        html = page_client.get(f"/q/{poster.token}").content.decode()
-        assert set(URL.findall(html)) == {APP_URL}
-        assert "<script src" not in html and "<link" not in html and "@import" not in html
-
-    def test_the_app_link_has_a_default(self, settings, poster):
-        del settings.APP_DOWNLOAD_URL
-        html = Client().get(f"/q/{poster.token}").content.decode()
-        assert set(URL.findall(html)) == {"https://www.gov.uk"}
-
-    def test_venue_names_are_escaped(self, page_client):
-        venue = VenueFactory(name='<script>alert("x")</script>')
-        poster = poster_create(venue=venue, label="a", created_by=None)
-        html = page_client.get(f"/q/{poster.token}").content.decode()
-        assert "<script>alert" not in html and "&lt;script&gt;alert" in html
-
-    @pytest.mark.parametrize("token", ["not-a-token", "a.b.c"])
-    def test_a_bad_token_is_a_not_found_page(self, page_client, token):
-        response = page_client.get(f"/q/{token}")
-        assert response.status_code == 404
-        assert response["Content-Type"].startswith("text/html")
-        html = response.content.decode()
-        assert "not recognised" in html and "<button" not in html and f'href="{APP_URL}"' in html
-
-    def test_a_revoked_poster_is_a_gone_page(self, page_client, poster, venue):
-        poster_revoke(poster=poster, revoked_by=None)
-        response = page_client.get(f"/q/{poster.token}")
-        assert response.status_code == 410
-        html = response.content.decode()
-        assert "withdrawn" in html and venue.name not in html and "<button" not in html
-
-    def test_it_is_not_cached_and_only_read(self, page_client, poster):
-        response = page_client.get(f"/q/{poster.token}")
-        assert "no-cache" in response["Cache-Control"]
-        assert page_client.post(f"/q/{poster.token}").status_code == 405
