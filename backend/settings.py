@@ -273,8 +273,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
-        # Same-origin pages (the wallet's voucher QR images) call the API with their session;
-        # DRF enforces CSRF on its unsafe methods. JWT stays first, so a 401 still names Bearer.
+        # Same-origin pages (the wallet's QR images), CSRF enforced; a 401 still names Bearer.
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -343,13 +342,10 @@ GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="council-checkins/0
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
 GEOCODER_COUNTRY_CODES = env.str("GEOCODER_COUNTRY_CODES", default="gb")
 
-# --- The council's app. "Get the app" on the poster page only when APP_DOWNLOAD_URL is set; the
-# app hand-over files (/.well-known/...) only when the app's identifiers are set (else 404).
+# --- The council's app: "Get the app" on the poster page only when APP_DOWNLOAD_URL is set; the
+# /.well-known/ hand-over files for /q/* only when the app is named (see .env.example).
 APP_DOWNLOAD_URL = env.str("APP_DOWNLOAD_URL", default="")
-# iOS: "<team id>.<bundle id>" of each app that opens /q/* links (apple-app-site-association).
 IOS_APP_IDS = env.list("IOS_APP_IDS", default=[])
-# Android: the app's package name and the SHA-256 fingerprints of its signing certificates
-# (assetlinks.json), e.g. 14:6D:E9:...:0B.
 ANDROID_APP_PACKAGE = env.str("ANDROID_APP_PACKAGE", default="")
 ANDROID_APP_SHA256_FINGERPRINTS = env.list("ANDROID_APP_SHA256_FINGERPRINTS", default=[])
 
