@@ -132,6 +132,7 @@ AUTHENTICATION_BACKENDS = [
 CSP_EXEMPT_PATH_PREFIXES = ["/api/docs/", "/api/redoc/"]
 
 LOGIN_URL = "sign-in"
+CSRF_FAILURE_VIEW = "backend.csrf.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "sign-in"
 # Brute-force protection of every password sign-in (admin, pages, POST /auth/token/): after

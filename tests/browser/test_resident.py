@@ -174,3 +174,21 @@ def test_the_code_under_the_qr_typed_in_at_320_px(pages, poster):
     assert page.evaluate(no_sideways_scroll)
     assert_accessible(page)
     pages.screenshot(page, "typed-code-320px")
+
+
+def test_a_page_left_open_until_every_cookie_went_says_expired_in_plain_words(pages, poster):
+    resident = UserFactory()
+    page = located_phone(pages)
+    page.goto(f"/accounts/login/?next=/q/{poster.token}")
+    sign_in(page, resident)
+    page.wait_for_url(f"**/q/{poster.token}")
+    page.context.clear_cookies()  # the session and the CSRF cookie both gone
+
+    page.get_by_role("button", name="Check in").click()
+    assert page.get_by_role("heading", name="This page has expired").is_visible()
+    assert "csrf" not in page.locator("body").inner_text().lower()
+    assert_accessible(page)
+    pages.screenshot(page, "expired")
+    page.get_by_role("link", name="Open the page again").click()
+    assert page.get_by_role("link", name="Sign in").is_visible()
+    assert not CheckIn.objects.exists()

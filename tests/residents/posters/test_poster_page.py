@@ -180,10 +180,13 @@ class TestCheckIn:
         assert "You have checked in" in text(response)
         assert CheckIn.objects.get().poster == old
 
-    def test_the_post_is_held_to_csrf(self, resident, poster):
+    def test_a_post_without_its_csrf_token_is_refused_in_plain_words(self, resident, poster):
         client = Client(enforce_csrf_checks=True)
         client.force_login(resident)
-        assert client.post(page(poster), {}).status_code == 403
+        response = client.post(page(poster), {})
+        assert response.status_code == 403
+        assert "This page has expired" in text(response) and "csrf" not in text(response).lower()
+        assert f'href="{page(poster)}"' in response.content.decode()
         assert not CheckIn.objects.exists()
 
 
