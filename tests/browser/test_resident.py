@@ -80,7 +80,7 @@ def test_scan_create_account_check_in_see_the_voucher_then_spend_in_the_wallet(
     page.get_by_label("Your rating (optional)").select_option("5")
     page.get_by_label("Your comment").fill("Friendly staff and a quiet reading room.")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_text("Your comment is published").is_visible()
+    page.get_by_text("Your comment is published").wait_for()
 
     page.get_by_role("link", name="Your wallet").click()
     page.wait_for_url("**/wallet/")
@@ -93,7 +93,7 @@ def test_scan_create_account_check_in_see_the_voucher_then_spend_in_the_wallet(
 
     swim = page.locator(".card", has_text="Swim session")
     swim.get_by_role("button", name="Claim").click()
-    assert page.get_by_text("You claimed Swim session").is_visible()
+    page.get_by_text("You claimed Swim session").wait_for()
     assert page.get_by_text("You have 10 points").is_visible()
     assert Voucher.objects.filter(title="Swim session").count() == 1
     assert_accessible(page)
@@ -185,10 +185,10 @@ def test_a_page_left_open_until_every_cookie_went_says_expired_in_plain_words(pa
     page.context.clear_cookies()  # the session and the CSRF cookie both gone
 
     page.get_by_role("button", name="Check in").click()
-    assert page.get_by_role("heading", name="This page has expired").is_visible()
+    page.get_by_role("heading", name="This page has expired").wait_for()
     assert "csrf" not in page.locator("body").inner_text().lower()
     assert_accessible(page)
     pages.screenshot(page, "expired")
     page.get_by_role("link", name="Open the page again").click()
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    page.get_by_role("link", name="Sign in").wait_for()
     assert not CheckIn.objects.exists()
