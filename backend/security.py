@@ -2,7 +2,7 @@
 
 Our pages keep their styles and scripts in static files (``backend/static/``), so the policy
 allows ``'self'`` and nothing inline: no external fonts, scripts or styles, no framing. A view
-with other needs sets its own header (the poster landing page, with a nonce), which is kept.
+with other needs sets its own header, which is kept.
 The API docs (Swagger UI, ReDoc) run inline scripts of their own and are left to their views.
 """
 

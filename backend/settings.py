@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "venues",
     "checkins",
     "rewards",
+    "residents",
     "api_docs",
     "axes",
 ]
@@ -131,6 +132,7 @@ AUTHENTICATION_BACKENDS = [
 CSP_EXEMPT_PATH_PREFIXES = ["/api/docs/", "/api/redoc/"]
 
 LOGIN_URL = "sign-in"
+CSRF_FAILURE_VIEW = "backend.csrf.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "sign-in"
 # Brute-force protection of every password sign-in (admin, pages, POST /auth/token/): after
@@ -272,6 +274,8 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # Same-origin pages (the wallet's QR images), CSRF enforced; a 401 still names Bearer.
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -339,8 +343,12 @@ GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="council-checkins/0
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
 GEOCODER_COUNTRY_CODES = env.str("GEOCODER_COUNTRY_CODES", default="gb")
 
-# Where the poster landing page (/q/<token>) sends a phone without the app.
-APP_DOWNLOAD_URL = env.str("APP_DOWNLOAD_URL", default="https://www.gov.uk")
+# --- The council's app: "Get the app" on the poster page only when APP_DOWNLOAD_URL is set; the
+# /.well-known/ hand-over files for /q/* only when the app is named (see .env.example).
+APP_DOWNLOAD_URL = env.str("APP_DOWNLOAD_URL", default="")
+IOS_APP_IDS = env.list("IOS_APP_IDS", default=[])
+ANDROID_APP_PACKAGE = env.str("ANDROID_APP_PACKAGE", default="")
+ANDROID_APP_SHA256_FINGERPRINTS = env.list("ANDROID_APP_SHA256_FINGERPRINTS", default=[])
 
 # --- Check-ins (API.md, "Settings that change behaviour").
 CHECKIN_COOLDOWN_SECONDS = env.int("CHECKIN_COOLDOWN_SECONDS", default=14400)

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from backend import health
-from venues.posters import landing
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -23,7 +22,7 @@ urlpatterns = [
     path("desk/", include("rewards.desk.urls")),
     path("api/", include("api_docs.urls")),
     path("api/v1/", include(api_v1)),
-    path("q/<str:token>", landing.poster_landing_page, name="poster-landing"),
+    path("", include("residents.urls")),
 ]
 
 handler404 = "backend.errors.not_found_view"

@@ -226,6 +226,9 @@ class Poster(models.Model):
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="posters")
     label = models.CharField(max_length=100, help_text="Where it hangs, e.g. 'Main entrance'.")
     token = models.TextField(unique=True, editable=False)
+    # Printed under the QR for people who cannot scan it, typed in at /q/; the compact token
+    # is this code, signed (venues/posters/tokens.py).
+    code = models.CharField(max_length=8, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

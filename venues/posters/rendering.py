@@ -1,11 +1,15 @@
 """The printable poster: an A4 page at 300 dpi with the council's and the venue's names, the QR
 code and how to check in, as PNG or as a one-page PDF.
 
-The QR code encodes ``<PUBLIC_BASE_URL>/q/<token>``, about 400 characters in byte mode. Error
-correction Q (25% of the symbol recoverable: posters get scuffed, taped over and photographed at
-an angle) puts that at version 19: 93 modules, 101 with the quiet zone, printed 19 px (1.6 mm)
-a module on a 16 cm square. A venue with a very long name makes a longer token; past version 20
-the poster falls back to M so that the modules stay large enough for an old phone's camera.
+The QR code encodes ``<PUBLIC_BASE_URL>/q/<token>``: with the compact token (92 characters, see
+tokens.py) about 120 characters in byte mode. Error correction Q (25% of the symbol recoverable:
+posters get scuffed, taped over and photographed at an angle) puts that at version 9-10: 53-57
+modules, printed ~33 px (2.8 mm) a module on a 16 cm square, which a phone reads from across a
+doorway. Posters printed again with an old JWS token (~400 characters, version 19) still fit;
+past version 20 the poster falls back to M so that the modules stay large enough.
+
+Under the QR: how to check in, the poster's fallback code with where to type it (for a phone
+that cannot scan), and a line for people without a smartphone.
 
 Text uses the TrueType font Pillow embeds (``ImageFont.load_default(size=...)``), so rendering
 needs no font files on the machine. That font (Aileron) covers ASCII and a little punctuation
@@ -24,7 +28,7 @@ from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
 from backend.errors import ApplicationError
 from venues import error_codes
 from venues.models import Poster
-from venues.posters.services import poster_url
+from venues.posters.services import poster_code_display, poster_url
 
 DPI = 300
 WIDTH, HEIGHT = 2480, 3508  # A4, 210 x 297 mm at 300 dpi
@@ -34,7 +38,8 @@ QR_QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
 QR_MAX_SIDE = 2000
 QR_GAP = 40
 QR_MAX_VERSION_AT_Q = 20
-INSTRUCTIONS = ("Open the app and scan this code to check in", "or point your phone's camera at it")
+HOW_TO_CHECK_IN = "Point your phone's camera at the code to check in"
+NO_SMARTPHONE = "No smartphone? Ask staff at the desk."
 
 BLACK, DARK_GREY, WHITE = 0, 60, 255
 # Letters and marks that lose nothing readable when printed as their ASCII look-alikes.
@@ -180,7 +185,12 @@ def poster_image(poster: Poster) -> Image.Image:
     venue = poster.venue
     council = _Text(venue.council.name, size=80, min_size=50, max_lines=2)
     name = _Text(venue.name, size=160, min_size=90, max_lines=3, bold=True)
-    instructions = [_Text(line, size=84, min_size=60, max_lines=2) for line in INSTRUCTIONS]
+    how, fallback, no_smartphone = instruction_lines(poster)
+    instructions = [
+        _Text(how, size=84, min_size=60, max_lines=2),
+        _Text(fallback, size=64, min_size=44, max_lines=3),
+        _Text(no_smartphone, size=64, min_size=44, max_lines=2, bold=True),
+    ]
     label = _Text(poster.label, size=50, min_size=36, max_lines=2)
 
     page = Image.new("L", (WIDTH, HEIGHT), WHITE)
@@ -202,6 +212,15 @@ def poster_image(poster: Poster) -> Image.Image:
         y = block.draw(draw, y, BLACK)
     label.draw(draw, label_top, DARK_GREY)
     return page
+
+
+def instruction_lines(poster: Poster) -> tuple[str, str, str]:
+    """What is printed under the QR: how to check in, where to type the fallback code (the
+    page's address without its scheme, as short as it prints), and a line for people without a
+    smartphone."""
+    code_page = poster_url(poster).rsplit("/", 1)[0].split("://", 1)[-1]
+    code = poster_code_display(poster.code)
+    return HOW_TO_CHECK_IN, f"Can't scan? Go to {code_page} and enter {code}", NO_SMARTPHONE
 
 
 def poster_png(poster: Poster) -> bytes:

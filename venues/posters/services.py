@@ -1,13 +1,23 @@
 """Making, revoking and resolving QR posters."""
 
+import secrets
+
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.errors import ApplicationError, ErrorCode
 from venues import error_codes
 from venues.models import Poster, Venue
-from venues.posters.tokens import InvalidPosterToken, sign_poster_token, verify_poster_token
+from venues.posters.tokens import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    InvalidPosterToken,
+    sign_poster_token,
+    verify_poster_token,
+)
+
+_CODE_ATTEMPTS = 5  # 2^40 codes: a second collision in a row would be a broken random source
 
 
 def poster_url(poster: Poster) -> str:
@@ -15,15 +25,43 @@ def poster_url(poster: Poster) -> str:
     return f"{settings.PUBLIC_BASE_URL}/q/{poster.token}"
 
 
+def poster_code_new() -> str:
+    """A random fallback code, e.g. ``K7QMP3XH``."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def poster_code_display(code: str) -> str:
+    """How a code is printed and shown: ``K7QM-P3XH``."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def poster_code_normalise(typed: str) -> str:
+    """What someone typed, as a stored code: case, spaces and dashes ignored."""
+    return "".join(char for char in typed.upper() if char not in " -\t")
+
+
 def poster_create(*, venue: Venue, label: str, created_by) -> Poster:
-    """A new poster for ``venue`` with a freshly signed token."""
-    poster = Poster(venue=venue, label=label, created_by=created_by)
-    poster.token = sign_poster_token(
-        poster_id=poster.id, venue_id=venue.id, venue_name=venue.name, postcode=venue.postcode
-    )
-    with transaction.atomic():
-        poster.save(force_insert=True)
-    return poster
+    """A new poster for ``venue`` with a fresh fallback code and its signed compact token."""
+    attempts_left = _CODE_ATTEMPTS
+    while True:
+        code = poster_code_new()
+        poster = Poster(venue=venue, label=label, created_by=created_by, code=code)
+        poster.token = sign_poster_token(code=code)
+        try:
+            with transaction.atomic():
+                poster.save(force_insert=True)
+        except IntegrityError:  # the code was taken
+            attempts_left -= 1
+            if not attempts_left:
+                raise
+            continue
+        return poster
+
+
+def poster_find_by_code(*, typed: str) -> Poster | None:
+    """The poster whose fallback code someone typed (revoked ones too: their page says so)."""
+    return Poster.objects.filter(code=poster_code_normalise(typed)).first()
 
 
 def poster_revoke(*, poster: Poster, revoked_by) -> Poster:
@@ -48,11 +86,11 @@ def poster_resolve(*, token: str, invalid: ErrorCode = error_codes.INVALID_QR) -
         claims = verify_poster_token(token)
     except InvalidPosterToken as exc:
         raise ApplicationError(invalid, "This QR code is not one of our posters.") from exc
-    poster = (
-        Poster.objects.select_related("venue__council")
-        .filter(pk=claims.poster_id, venue_id=claims.venue_id)
-        .first()
-    )
+    posters = Poster.objects.select_related("venue__council")
+    if claims.code is not None:
+        poster = posters.filter(code=claims.code).first()
+    else:
+        poster = posters.filter(pk=claims.poster_id, venue_id=claims.venue_id).first()
     if poster is None:
         raise ApplicationError(invalid, "This QR code is not one of our posters.")
     if poster.is_revoked:

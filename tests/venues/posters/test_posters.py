@@ -9,8 +9,9 @@ import uuid
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from django.conf import settings as django_settings
 
 from checkins.models import CheckIn
@@ -25,9 +26,10 @@ from tests.factories import (
     venue_staff_of,
 )
 from tests.helpers import assert_head_is_held_to_the_access_of_get
+from tests.venues.posters.helpers import printed_before_issue_12, verify_offline
 from venues.models import Poster
-from venues.posters.services import poster_create, poster_revoke
-from venues.posters.tokens import sign_poster_token, thumbprint
+from venues.posters.services import poster_code_new, poster_create, poster_revoke
+from venues.posters.tokens import sign_jws_poster_token, sign_poster_token, thumbprint
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,11 @@ def manager_client(manager):
 @pytest.fixture
 def poster(venue):
     return poster_create(venue=venue, label="Main entrance", created_by=None)
+
+
+@pytest.fixture
+def old_poster(venue):
+    return printed_before_issue_12(venue, label="Main entrance")
 
 
 def resolve(client, token: str):
@@ -94,10 +101,17 @@ class TestCreateListRevoke:
 
 
 class TestResolver:
-    def test_a_token_names_its_venue_and_poster(self, api_client, poster, venue):
+    @pytest.mark.parametrize("printed", ["poster", "old_poster"])
+    def test_a_token_names_its_venue_and_poster(self, api_client, venue, printed, request):
+        poster = request.getfixturevalue(printed)
         body = success(api_client, "get", f"/api/v1/qr/{poster.token}/").json()
         assert body["poster"] == {"id": str(poster.id), "label": "Main entrance"}
         assert (body["venue"]["id"], body["venue"]["name"]) == (str(venue.id), venue.name)
+
+    def test_a_new_token_is_short_and_url_safe(self, poster):
+        assert len(poster.token) == 92 and "." not in poster.token
+        assert poster.token.replace("-", "").replace("_", "").isalnum()
+        assert len(f"https://checkins.leeds.gov.uk/q/{poster.token}") <= 124
 
     @pytest.mark.parametrize("token", ["garbage", "a.b.c", "eyJhbGciOiJFUzI1NiJ9.e30.AAAA"])
     def test_a_malformed_token_is_not_found(self, api_client, token):
@@ -139,7 +153,20 @@ def _jwk_for(api_client, token: str) -> dict:
 
 
 class TestKeySet:
-    def test_a_token_verifies_offline_against_the_published_keys(self, api_client, poster):
+    def test_a_new_token_verifies_offline_against_the_published_keys(self, api_client, poster):
+        keys = success(api_client, "get", "/api/v1/qr/keys/").json()["keys"]
+        assert verify_offline(poster.token, keys) == (poster.code, keys[0]["kid"])
+
+    def test_a_new_token_with_one_changed_character_fails_offline(self, api_client, poster):
+        keys = success(api_client, "get", "/api/v1/qr/keys/").json()["keys"]
+        for position in (3, 40, 91):  # the code, r, s
+            changed = "B" if poster.token[position] == "A" else "A"
+            tampered = f"{poster.token[:position]}{changed}{poster.token[position + 1 :]}"
+            assert verify_offline(tampered, keys) is None
+            error(api_client, "get", f"/api/v1/qr/{tampered}/", status=404, code="invalid_qr")
+
+    def test_an_old_token_verifies_offline_against_the_published_keys(self, api_client, venue):
+        poster = printed_before_issue_12(venue)
         response = success(api_client, "get", "/api/v1/qr/keys/")
         assert "public" in response["Cache-Control"]
         assert all(key["alg"] == "ES256" and key["kty"] == "EC" for key in response.json()["keys"])
@@ -149,7 +176,8 @@ class TestKeySet:
         assert (claims["opn"], claims["pc"]) == (poster.venue.name, poster.venue.postcode)
         assert key.key_id == thumbprint(key.key)  # RFC 7638 thumbprint as kid
 
-    def test_a_token_with_one_changed_character_fails_offline(self, api_client, poster):
+    def test_an_old_token_with_one_changed_character_fails_offline(self, api_client, venue):
+        poster = printed_before_issue_12(venue)
         key = jwt.PyJWK(_jwk_for(api_client, poster.token))
         signed, signature = poster.token.rsplit(".", 1)
         changed = "B" if signature[10] == "A" else "A"
@@ -194,14 +222,14 @@ def _another_ec_key(claim_our_kid: bool):
 
 def _unknown_poster(api_client, poster, target):
     venue = target.venue
-    return sign_poster_token(
+    return sign_jws_poster_token(
         poster_id=uuid.uuid4(), venue_id=venue.id, venue_name=venue.name, postcode=venue.postcode
     )
 
 
 def _poster_of_another_venue(api_client, poster, target):
     venue = target.venue  # a live venue, but ``poster`` hangs elsewhere
-    return sign_poster_token(
+    return sign_jws_poster_token(
         poster_id=poster.id, venue_id=venue.id, venue_name=venue.name, postcode=venue.postcode
     )
 
@@ -219,10 +247,76 @@ FORGERIES = {
 
 
 @pytest.mark.parametrize("forge", FORGERIES.values(), ids=FORGERIES.keys())
-def test_a_forged_token_is_not_one_of_our_posters(api_client, poster, forge):
+def test_a_forged_old_token_is_not_one_of_our_posters(api_client, venue, forge):
+    poster = printed_before_issue_12(venue)
+    target = printed_before_issue_12(VenueFactory(), label="Target")
+    assert resolve(api_client, target.token).status_code == 200
+    forged = forge(api_client, poster, target)
+    error(api_client, "get", f"/api/v1/qr/{forged}/", status=404, code="invalid_qr")
+
+
+def _raw(token: str) -> bytes:
+    return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+
+
+def _compact_token(code_bytes: bytes, r: int, s: int) -> str:
+    return _b64(code_bytes + r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+def _code_swapped(api_client, poster, target):
+    return _b64(_raw(target.token)[:5] + _raw(poster.token)[5:])
+
+
+def _signed_by_another_key(kid_of):
+    def forge(api_client, poster, target):
+        key = ec.generate_private_key(ec.SECP256R1())
+        kid = kid_of(api_client, key)
+        message = f"qr-poster:v2:{kid}:{target.code}".encode()
+        r, s = decode_dss_signature(key.sign(message, ec.ECDSA(hashes.SHA256())))
+        return _compact_token(_raw(target.token)[:5], r, min(s, P256_ORDER - s))
+
+    return forge
+
+
+def _high_s(api_client, poster, target):
+    raw = _raw(target.token)
+    r, s = int.from_bytes(raw[5:37], "big"), int.from_bytes(raw[37:], "big")
+    return _compact_token(raw[:5], r, P256_ORDER - s)  # as valid to ECDSA, but a second spelling
+
+
+def _unknown_code(api_client, poster, target):
+    return sign_poster_token(code=poster_code_new())
+
+
+def _jws_of_a_new_poster(api_client, poster, target):
+    venue = target.venue
+    return sign_jws_poster_token(
+        poster_id=target.id, venue_id=uuid.uuid4(), venue_name=venue.name, postcode="X"
+    )
+
+
+P256_ORDER = int("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16)
+COMPACT_FORGERIES = {
+    "target's code, another poster's signature": _code_swapped,
+    "another EC key, our kid": _signed_by_another_key(
+        lambda client, key: client.get("/api/v1/qr/keys/").json()["keys"][0]["kid"]
+    ),
+    "another EC key, its own kid": _signed_by_another_key(
+        lambda client, key: thumbprint(key.public_key())
+    ),
+    "high-S twin of a real token": _high_s,
+    "signed code of no poster": _unknown_code,
+    "truncated": lambda client, poster, target: target.token[:-4],
+    "JWS naming the poster under another venue": _jws_of_a_new_poster,
+}
+
+
+@pytest.mark.parametrize("forge", COMPACT_FORGERIES.values(), ids=COMPACT_FORGERIES.keys())
+def test_a_forged_new_token_is_not_one_of_our_posters(api_client, poster, forge):
     target = poster_create(venue=VenueFactory(), label="Target", created_by=None)
     assert resolve(api_client, target.token).status_code == 200
     forged = forge(api_client, poster, target)
+    assert forged != target.token
     error(api_client, "get", f"/api/v1/qr/{forged}/", status=404, code="invalid_qr")
 
 
@@ -246,22 +340,28 @@ def test_after_a_key_rotation_old_posters_resolve_and_new_ones_use_the_new_key(
     new_private, _ = _new_key_pems()
     settings.QR_SIGNING_KEY = old_private
     old = poster_create(venue=venue, label="Printed last year", created_by=None)
+    older = printed_before_issue_12(venue, label="Printed the year before")
+    old_keys = success(api_client, "get", "/api/v1/qr/keys/").json()["keys"]
 
     settings.QR_SIGNING_KEY = new_private
     settings.QR_PREVIOUS_PUBLIC_KEYS = old_public
-    resolved = success(api_client, "get", f"/api/v1/qr/{old.token}/").json()
-    assert resolved["poster"]["id"] == str(old.id)
+    for printed in (old, older):
+        resolved = success(api_client, "get", f"/api/v1/qr/{printed.token}/").json()
+        assert resolved["poster"]["id"] == str(printed.id)
     path = f"/api/v1/venues/{venue.id}/posters/"
     new_token = success(manager_client, "post", path, {"label": "New"}, status=201).json()["token"]
-    new_kid = jwt.get_unverified_header(new_token)["kid"]
+    keys = success(api_client, "get", "/api/v1/qr/keys/").json()["keys"]
     new_public = serialization.load_pem_private_key(new_private.encode(), None).public_key()
-    assert new_kid == thumbprint(new_public) != poster_kid(old)
-    kids = {key["kid"] for key in success(api_client, "get", "/api/v1/qr/keys/").json()["keys"]}
-    assert kids == {new_kid, poster_kid(old)}
+    new_kid = thumbprint(new_public)
+    assert {key["kid"] for key in keys} == {new_kid, old_keys[0]["kid"]}
+    assert verify_offline(new_token, keys)[1] == new_kid
+    assert verify_offline(new_token, old_keys) is None
+    assert verify_offline(old.token, keys)[1] == old_keys[0]["kid"]
     assert resolve(api_client, new_token).status_code == 200
 
     settings.QR_PREVIOUS_PUBLIC_KEYS = ""  # the old key dropped from the set
-    error(api_client, "get", f"/api/v1/qr/{old.token}/", status=404, code="invalid_qr")
+    for printed in (old, older):
+        error(api_client, "get", f"/api/v1/qr/{printed.token}/", status=404, code="invalid_qr")
 
 
 ENDPOINTS = {

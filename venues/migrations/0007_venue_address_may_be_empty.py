@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("venues", "0004_foursquare_sync"),
+        ("venues", "0006_poster_code_required"),
     ]
 
     operations = [

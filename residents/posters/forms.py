@@ -1,0 +1,61 @@
+from django import forms
+
+from checkins.comments.services import BODY_MAX_LENGTH
+
+
+class CheckinForm(forms.Form):
+    """The hidden fix the page's script adds when the phone gives its position; without it
+    (no JavaScript, or the position refused) the check-in is the QR's alone."""
+
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
+    accuracy_m = forms.FloatField(required=False)
+
+    def fix_fields(self) -> tuple[float, float, float] | None:
+        """The whole fix, or None when any part is missing or malformed."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        values = (data.get("latitude"), data.get("longitude"), data.get("accuracy_m"))
+        return None if None in values else values
+
+
+class CommentForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Your rating (optional)",
+        choices=[
+            ("", "No rating"),
+            ("5", "5: excellent"),
+            ("4", "4: good"),
+            ("3", "3: all right"),
+            ("2", "2: poor"),
+            ("1", "1: very poor"),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    body = forms.CharField(
+        label="Your comment",
+        help_text="Other visitors will see it with your display name.",
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your comment."},
+    )
+
+
+class PosterCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Poster code",
+        help_text="The 8 letters and numbers printed under the QR code, e.g. K7QM-P3XH.",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "code",
+            }
+        ),
+        error_messages={"required": "Enter the code under the QR code."},
+    )

@@ -1,0 +1,198 @@
+"""The page a phone opens from a poster's QR code (``/q/<token>``), and ``/q/`` to type the
+poster's code instead.
+
+Signed out, it shows the venue and its offers with "Sign in" / "Create account" links that come
+back here. Signed in, "Check in" is a plain form posted here (the page's script first adds the
+phone's position when it is given); the view calls `checkin_record`, as the API does, and
+answers in words. A successful check-in redirects (so reloading cannot check in twice) to the
+page with its result, remembered in the session, and a form to rate and comment.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from backend import errors
+from backend.errors import ApplicationError
+from checkins.comments.services import comment_create
+from checkins.models import CheckIn
+from checkins.services import Fix, checkin_record
+from residents.posters.forms import CheckinForm, CommentForm, PosterCodeForm
+from residents.words import checkin_refusal, points_in_words
+from rewards.offers.selectors import offer_list_live_at_venue
+from rewards.vouchers.selectors import voucher_list_of
+from venues import error_codes
+from venues.models import Poster
+from venues.posters.services import poster_find_by_code, poster_resolve
+
+TEMPLATE = "residents/poster.html"
+RESULTS_KEY = "checkin_results"
+RESULTS_KEPT = 5
+
+
+@never_cache  # a poster can be withdrawn at any time
+@csrf_protect
+@require_http_methods(["GET", "HEAD", "POST"])
+def poster_page(request, token: str):
+    try:
+        poster = poster_resolve(token=token, invalid=error_codes.UNKNOWN_QR)
+    except ApplicationError as exc:
+        return _problem_page(request, exc)
+    if request.method == "POST":
+        return _check_in(request, poster, token)
+    context = _context(request, poster)
+    context["result"] = _remembered_result(request, poster, request.GET.get("checked_in"))
+    if context["result"]:
+        context["comment_form"] = CommentForm()
+    return render(request, TEMPLATE, context)
+
+
+def _check_in(request, poster: Poster, token: str):
+    if not request.user.is_authenticated:  # signed out, or the session ended meanwhile
+        return _to_sign_in(request, poster)
+    fix = CheckinForm(request.POST).fix_fields()
+    try:
+        outcome = checkin_record(
+            resident=request.user, qr_token=token, fix=Fix(*fix) if fix else None
+        )
+    except ApplicationError as exc:
+        if exc.error == errors.NOT_AUTHENTICATED:  # the account was closed
+            return _to_sign_in(request, poster)
+        heading, sentence = checkin_refusal(exc, poster.venue.name)
+        context = _context(request, poster)
+        context["refusal"] = {"heading": heading, "sentence": sentence, "code": exc.code}
+        return render(request, TEMPLATE, context, status=exc.status)
+    results = request.session.get(RESULTS_KEY, {})
+    results[str(outcome.checkin.pk)] = {
+        "points": outcome.points_earned,
+        "vouchers": [reward["voucher"] for reward in outcome.rewards if "voucher" in reward],
+        "used_location": fix is not None,
+    }
+    request.session[RESULTS_KEY] = dict(list(results.items())[-RESULTS_KEPT:])
+    page = reverse("poster-landing", args=[token])
+    response = HttpResponseRedirect(f"{page}?{urlencode({'checked_in': outcome.checkin.pk})}")
+    response.status_code = 303  # See Other: the result page is read with GET
+    return response
+
+
+def _remembered_result(request, poster: Poster, checkin_id: str | None) -> dict | None:
+    remembered = request.session.get(RESULTS_KEY, {}).get(checkin_id or "")
+    if not remembered or not request.user.is_authenticated:
+        return None
+    checkin = CheckIn.objects.filter(
+        pk=checkin_id, resident=request.user, venue_id=poster.venue_id
+    ).first()
+    if checkin is None:
+        return None
+    return {
+        "checkin": checkin,
+        "points": remembered["points"],
+        "points_words": points_in_words(remembered["points"]),
+        "used_location": remembered.get("used_location", False),
+        "vouchers": list(
+            voucher_list_of(resident=request.user)
+            .filter(pk__in=remembered["vouchers"])
+            .select_related("venue", "council")
+        ),
+    }
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["POST"])
+def comment_page(request, token: str):
+    """Rate and comment after checking in, through the comments service."""
+    try:
+        poster = poster_resolve(token=token, invalid=error_codes.UNKNOWN_QR)
+    except ApplicationError as exc:
+        return _problem_page(request, exc)
+    if not request.user.is_authenticated:
+        return _to_sign_in(request, poster)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_create(
+                author=request.user,
+                venue=poster.venue,
+                body=form.cleaned_data["body"],
+                rating=form.cleaned_data["rating"],
+            )
+        except ApplicationError as exc:
+            fields = exc.extra.get("fields") or {"body": [exc.detail]}
+            for name, field_errors in fields.items():
+                for message in field_errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, "Thank you. Your comment is published.")
+            return redirect("poster-landing", token=token)
+    context = _context(request, poster)
+    context["comment_form"] = form
+    context["commenting"] = True
+    return render(request, TEMPLATE, context, status=400)
+
+
+@never_cache
+@require_safe
+def poster_code_page(request):
+    """``/q/?code=K7QM-P3XH``: the poster whose code was typed, or the form to type it."""
+    form = PosterCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        poster = poster_find_by_code(typed=form.cleaned_data["code"])
+        if poster is not None:
+            return redirect("poster-landing", token=poster.token)
+        form.add_error("code", "No poster has this code. Check it and type it again.")
+    return render(
+        request,
+        "residents/poster_code.html",
+        {"title": "Enter the code under the QR", "form": form},
+        status=404 if form.errors else 200,
+    )
+
+
+def _to_sign_in(request, poster: Poster):
+    messages.info(request, "Sign in to check in. You will come back to this page.")
+    page = reverse("poster-landing", args=[poster.token])
+    return redirect(f"{reverse('sign-in')}?{urlencode({'next': page})}")
+
+
+def _context(request, poster: Poster) -> dict:
+    venue = poster.venue
+    page = reverse("poster-landing", args=[poster.token])
+    return {
+        "title": f"Check in at {venue.name}",
+        "poster": poster,
+        "venue": venue,
+        "council": venue.council,
+        "offers": list(offer_list_live_at_venue(venue=venue, at=timezone.now())),
+        "page_url": page,
+        "next_query": urlencode({"next": page}),
+        "app_download_url": settings.APP_DOWNLOAD_URL,
+        "max_accuracy_m": settings.CHECKIN_MAX_ACCURACY_M,
+    }
+
+
+_PROBLEMS = {
+    error_codes.REVOKED_QR.code: (
+        "Poster withdrawn",
+        "This poster has been withdrawn and can no longer be used to check in. Ask staff at "
+        "the venue for the current one.",
+    ),
+}
+_NOT_RECOGNISED = (
+    "Code not recognised",
+    "This QR code is not recognised. It may have been copied or damaged. Look for the poster "
+    "at the venue's entrance, or type the code printed under its QR code.",
+)
+
+
+def _problem_page(request, exc: ApplicationError):
+    title, message = _PROBLEMS.get(exc.code, _NOT_RECOGNISED)
+    context = {"title": title, "problem": message, "app_download_url": settings.APP_DOWNLOAD_URL}
+    return render(request, "residents/poster_problem.html", context, status=exc.status)

@@ -1,0 +1,47 @@
+// The poster page's one enhancement: before "Check in" is sent, ask the browser for the phone's
+// position and add it to the form. Refused, unavailable or too slow: the form is sent without
+// it, and the check-in is the QR's alone. Without this script the form works the same way.
+(function () {
+  "use strict";
+  var focus = document.getElementById("outcome") || document.querySelector("[data-error-summary]");
+  if (focus) { focus.focus(); }
+  var form = document.getElementById("checkin-form");
+  if (!form || !("geolocation" in navigator)) { return; }
+  var button = document.getElementById("checkin-button");
+  var status = document.getElementById("checkin-status");
+  var maxAccuracy = parseFloat(form.getAttribute("data-max-accuracy")) || Infinity;
+  var sent = false;
+
+  function send() {
+    if (sent) { return; }
+    sent = true;
+    form.submit();  // does not fire "submit" again
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (button.disabled) { return; }
+    button.disabled = true;
+    status.textContent = "Finding your location…";
+    // A prompt the person never answers calls neither callback: send anyway.
+    window.setTimeout(send, 15000);
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        var coords = position.coords;
+        // A fix too imprecise to prove anything would only refuse the check-in.
+        if (coords.accuracy > 0 && coords.accuracy <= maxAccuracy) {
+          form.elements.latitude.value = coords.latitude;
+          form.elements.longitude.value = coords.longitude;
+          form.elements.accuracy_m.value = coords.accuracy;
+        }
+        status.textContent = "Checking in…";
+        send();
+      },
+      function () {
+        status.textContent = "Checking in without your location…";
+        send();
+      },
+      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+    );
+  });
+})();

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from residents import well_known
+from residents.posters import views as posters
+from residents.wallet import views as wallet
+
+urlpatterns = [
+    path("q/", posters.poster_code_page, name="poster-code"),
+    path("q/<str:token>", posters.poster_page, name="poster-landing"),
+    path("q/<str:token>/comment", posters.comment_page, name="poster-comment"),
+    path("wallet/", wallet.wallet_page, name="wallet"),
+    path("wallet/claim/<uuid:item_id>/", wallet.claim_page, name="wallet-claim"),
+    path(
+        ".well-known/apple-app-site-association",
+        well_known.apple_app_site_association,
+        name="apple-app-site-association",
+    ),
+    path(".well-known/assetlinks.json", well_known.assetlinks, name="assetlinks"),
+]

@@ -1,0 +1,61 @@
+"""``/wallet/``: the resident's points and statement, vouchers with their QR codes, the catalog
+of their councils with "Claim", and their recent check-ins.
+
+"Claim" posts a form with an idempotency key of its own to ``/wallet/claim/<item>/``, which
+calls `catalog_claim` as ``POST /api/v1/catalog/<id>/claim/`` does, then comes back here.
+The vouchers' QR images are the API's (``/api/v1/vouchers/<id>/qr.png``), which accepts this
+page's session.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+
+from backend.errors import ApplicationError
+from residents.selectors import resident_wallet
+from residents.wallet.forms import ClaimForm
+from residents.words import claim_refusal
+from rewards import account_names
+from rewards.catalog.selectors import catalog_item_claimable
+from rewards.catalog.services import catalog_claim
+
+
+@never_cache
+@csrf_protect
+@login_required
+def wallet_page(request):
+    context = {"title": "Your wallet", **resident_wallet(resident=request.user)}
+    for item in context["catalog"]:
+        item.claim_key = uuid.uuid4().hex
+    return render(request, "residents/wallet.html", context)
+
+
+@never_cache
+@csrf_protect
+@login_required
+@require_POST
+def claim_page(request, item_id):
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That claim could not be read. Press Claim again.")
+        return redirect("wallet")
+    try:
+        voucher = catalog_claim(
+            resident=request.user,
+            item=catalog_item_claimable(item_id=item_id),
+            idempotency_key=account_names.claim_key(
+                resident_id=request.user.pk, request_key=form.cleaned_data["claim_key"]
+            ),
+        )
+    except ApplicationError as exc:
+        messages.error(request, claim_refusal(exc))
+    else:
+        messages.success(
+            request, f"You claimed {voucher.title}. Your voucher code is {voucher.code}."
+        )
+    return redirect("wallet")
