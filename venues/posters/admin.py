@@ -13,14 +13,19 @@ from venues.back_office import ScopedAdmin, ScopedRelatedFilter, confirmed_actio
 from venues.models import Poster
 from venues.posters.printing import poster_filename
 from venues.posters.rendering import poster_pdf, poster_png
-from venues.posters.services import poster_create, poster_revoke, poster_url
+from venues.posters.services import (
+    poster_code_display,
+    poster_create,
+    poster_revoke,
+    poster_url,
+)
 
 
 @admin.register(Poster)
 class PosterAdmin(ScopedAdmin):
     venue_path = "venue"
     council_path = "venue__council"
-    list_display = ["label", "venue", "created_at", "state", "downloads"]
+    list_display = ["label", "venue", "typed_code", "created_at", "state", "downloads"]
     list_filter = [("venue", ScopedRelatedFilter)]
     search_fields = ["label", "venue__name"]
     list_select_related = ["venue"]
@@ -29,7 +34,16 @@ class PosterAdmin(ScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["venue", "label"]
-        return ["venue", "label", "link", "downloads", "created_at", "created_by", "state"]
+        return [
+            "venue",
+            "label",
+            "typed_code",
+            "link",
+            "downloads",
+            "created_at",
+            "created_by",
+            "state",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)
@@ -50,6 +64,10 @@ class PosterAdmin(ScopedAdmin):
         if poster.revoked_at:
             return f"Revoked {poster.revoked_at:%d %b %Y}"
         return "In use"
+
+    @admin.display(description="code under the QR")
+    def typed_code(self, poster):
+        return poster_code_display(poster.code)
 
     @admin.display(description="poster link")
     def link(self, poster):

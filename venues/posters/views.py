@@ -24,7 +24,7 @@ class PosterOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Poster
-        fields = ["id", "label", "token", "url", "created_at", "revoked_at"]
+        fields = ["id", "label", "code", "token", "url", "created_at", "revoked_at"]
 
     def get_url(self, poster: Poster) -> str:
         return poster_url(poster)

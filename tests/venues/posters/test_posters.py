@@ -69,11 +69,12 @@ class TestCreateListRevoke:
     ):
         path = f"/api/v1/venues/{venue.id}/posters/"
         body = success(manager_client, "post", path, {"label": "Side door"}, status=201).json()
-        assert set(body) == {"id", "label", "token", "url", "created_at", "revoked_at"}
+        assert set(body) == {"id", "label", "code", "token", "url", "created_at", "revoked_at"}
         assert body["url"] == f"{django_settings.PUBLIC_BASE_URL}/q/{body['token']}"
         assert (body["label"], body["revoked_at"]) == ("Side door", None)
         poster = Poster.objects.get(id=body["id"])
         assert (poster.venue, poster.token, poster.created_by) == (venue, body["token"], manager)
+        assert body["code"] == poster.code and len(poster.code) == 8
 
     def test_a_poster_needs_a_label(self, manager_client, venue):
         path = f"/api/v1/venues/{venue.id}/posters/"
