@@ -17,11 +17,14 @@ run: export DEBUG ?= true
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_rewards
 	@echo ""
 	@echo "  API docs:    http://127.0.0.1:8000/api/docs/  (ReDoc: /api/redoc/, schema: /api/schema/)"
 	@echo "  Back office: http://127.0.0.1:8000/admin/     (council-admin@demo.test, manager@demo.test)"
 	@echo "  Desk:        http://127.0.0.1:8000/desk/      (staff@demo.test)"
 	@echo "  Sign in:     http://127.0.0.1:8000/accounts/login/  (resident@demo.test; superuser admin@demo.test)"
+	@echo "  Wallet:      http://127.0.0.1:8000/wallet/    (resident@demo.test)"
+	@echo "  Poster page: the /q/ link printed above (or type its code at http://127.0.0.1:8000/q/)"
 	@echo "  Demo password for every account: council-demo-2026"
 	@echo "  Health:      http://127.0.0.1:8000/healthz"
 	@echo ""

@@ -17,7 +17,8 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from venues.importing import venues_import
-from venues.models import Council, Role, Venue
+from venues.models import Council, Poster, Role, Venue
+from venues.posters.services import poster_code_display, poster_create, poster_url
 from venues.services import role_grant
 
 DATA_FILE = Path(settings.BASE_DIR) / "data" / "england_libraries.csv"
@@ -25,6 +26,7 @@ DEMO_COUNCIL = "Leeds"
 DEMO_VENUE = "Leeds Central library"
 DEMO_PASSWORD = "council-demo-2026"
 
+DEMO_POSTER = "Main entrance (demo)"
 DEMO_ACCOUNTS = (
     # email, display name, role (None: a plain resident), is it scoped to the demo venue
     ("admin@demo.test", "Site Admin", "superuser", False),
@@ -67,6 +69,18 @@ class Command(BaseCommand):
             f"{len(rows_by_authority)} councils, {Venue.objects.count()} venues ({created} new)."
         )
         self._seed_accounts()
+        self._seed_poster()
+
+    def _seed_poster(self) -> None:
+        """One poster at the demo venue, so the poster's page can be tried from a browser."""
+        venue = Venue.objects.get(council__slug=slugify(DEMO_COUNCIL), name=DEMO_VENUE)
+        poster = Poster.objects.filter(venue=venue, label=DEMO_POSTER, revoked_at=None).first()
+        if poster is None:
+            poster = poster_create(venue=venue, label=DEMO_POSTER, created_by=None)
+        self.stdout.write(
+            f"Demo poster at {venue.name}: {poster_url(poster)} "
+            f"(or type {poster_code_display(poster.code)} at {settings.PUBLIC_BASE_URL}/q/)"
+        )
 
     @transaction.atomic
     def _seed_accounts(self) -> None:
