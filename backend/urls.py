@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("checkins.urls")),
     path("", include("checkins.comments.urls")),
     path("", include("checkins.stats.urls")),
+    path("", include("checkins.reputation.urls")),
     path("", include("rewards.urls")),
 ]
 

@@ -59,11 +59,16 @@ class DateRange:
         upper = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz)
         return lower, upper
 
+    def previous(self) -> "DateRange":
+        """The range of the same length that ends the day before this one starts."""
+        return DateRange(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=n) for n in range(self.days)]
 
 
-def _average(total, count) -> float | None:
+def rounded_mean(total, count) -> float | None:
+    """``total / count`` rounded half up to two decimals; None when ``count`` is 0."""
     if not count:
         return None
     mean = (Decimal(total) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -175,8 +180,8 @@ def _stats(*, venue_scope: Q, period: DateRange, by_venue: bool) -> tuple[dict, 
         if by_venue:
             row = rows[group["venue_id"]]
             row["comments"] += group["n"]
-            row["average_rating"] = _average(group["rating_sum"] or 0, group["rating_n"])
-    totals["average_rating"] = _average(rating_sum, rating_n)
+            row["average_rating"] = rounded_mean(group["rating_sum"] or 0, group["rating_n"])
+    totals["average_rating"] = rounded_mean(rating_sum, rating_n)
     return totals, rows
 
 
