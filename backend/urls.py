@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.web.urls")),
     path("desk/", include("rewards.desk.urls")),
+    path("insight/", include("insight.urls")),
+    path("digest/", include("insight.digest.urls")),
     path("api/", include("api_docs.urls")),
     path("api/v1/", include(api_v1)),
     path("q/<str:token>", landing.poster_landing_page, name="poster-landing"),

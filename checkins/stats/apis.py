@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -13,8 +12,7 @@ from rest_framework.response import Response
 
 from backend import errors
 from backend.openapi import error_responses
-from checkins.comments.selectors import comments_written
-from checkins.stats.exports import CsvRenderer, stats_rows
+from checkins.stats.exports import CsvRenderer, stats_export
 from checkins.stats.selectors import DEFAULT_DAYS, MAX_DAYS, DateRange, council_stats, venue_stats
 from venues.models import Council, Venue
 from venues.permissions import VenueAccess
@@ -148,14 +146,7 @@ class StatsExportMixin:
     def answer(self, request, stats: dict, serializer_class, *, venues, scope: str, name: str):
         if request.accepted_renderer.format != CsvRenderer.format:
             return Response(serializer_class(stats).data)
-        lower, upper = DateRange(stats["from"], stats["to"]).bounds()
-        rows = stats_rows(
-            stats,
-            scope=scope,
-            scope_name=name,
-            comments=comments_written(venues=venues, lower=lower, upper=upper),
-        )
-        filename = f"stats-{slugify(name)}-{stats['from']}-to-{stats['to']}.csv"
+        rows, filename = stats_export(stats=stats, venues=venues, scope=scope, name=name)
         return Response(rows, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -13,7 +13,11 @@ import csv
 import io
 from collections.abc import Iterable
 
+from django.utils.text import slugify
 from rest_framework.renderers import BaseRenderer
+
+from checkins.comments.selectors import comments_written
+from checkins.stats.selectors import DateRange
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -85,3 +89,11 @@ class CsvRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         return csv_text(data).encode("utf-8")
+
+
+def stats_export(*, stats: dict, venues, scope: str, name: str) -> tuple[list[list], str]:
+    """The rows of a stats answer with the range's comments on ``venues``, and a file name."""
+    lower, upper = DateRange(stats["from"], stats["to"]).bounds()
+    comments = comments_written(venues=venues, lower=lower, upper=upper)
+    rows = stats_rows(stats, scope=scope, scope_name=name, comments=comments)
+    return rows, f"stats-{slugify(name)}-{stats['from']}-to-{stats['to']}.csv"

@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, UUIDField
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, UUIDField
 from django.db.models.functions import TruncDate
 
 from checkins.models import CheckIn, Comment, CommentStatus
@@ -213,3 +213,21 @@ def council_stats(*, council: Council, period: DateRange) -> dict:
             for venue_id, name in venues
         ],
     }
+
+
+def new_visitors(*, venue_scope: Q, period: DateRange) -> int:
+    """Residents whose first ever check-in in ``venue_scope`` (``Q(venue=...)`` or
+    ``Q(venue__council=...)``) falls in ``period`` (one query; the check for an earlier visit
+    walks the resident's index)."""
+    lower, upper = period.bounds()
+    earlier = CheckIn.objects.filter(
+        venue_scope, resident=OuterRef("resident"), created_at__lt=lower
+    )
+    return (
+        CheckIn.objects.filter(venue_scope, created_at__gte=lower, created_at__lt=upper)
+        .exclude(Exists(earlier))
+        .order_by()
+        .values("resident")
+        .distinct()
+        .count()
+    )
