@@ -24,9 +24,7 @@ class PeriodForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    start = forms.DateField(
-        label="From", required=False, widget=DateInput, help_text="For example, 2025-03-01."
-    )
+    start = forms.DateField(label="From", required=False, widget=DateInput)
     end = forms.DateField(label="To", required=False, widget=DateInput)
     sort = forms.ChoiceField(
         choices=[(key, key) for name in SORT_KEYS for key in (name, "-" + name)],

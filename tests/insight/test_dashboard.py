@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import UserFactory, VenueFactory, council_admin_of, venue_manager_of
-from tests.insight.conftest import PERIOD, at, checkin
+from tests.insight.helpers import PERIOD, at, checkin
 
 pytestmark = pytest.mark.django_db
 
