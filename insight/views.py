@@ -18,7 +18,7 @@ from venues.models import Council, Role, Venue
 from venues.permissions import VenueAccess, has_venue_access, is_council_admin
 
 COLUMNS = [("name", "Venue"), *[h for h in HEADLINES if h[0] != "new_visitors"]]
-COLUMNS.append(("change", "Change in check-ins"))
+COLUMNS.append(("change", "Change"))
 
 
 class Refused(Exception):
