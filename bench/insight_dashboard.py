@@ -54,7 +54,8 @@ def run(url: str) -> None:
 
     council = Council.objects.create(slug="bench", name="Bench Council")
     venues = [
-        Venue(council=council, name=f"Venue {n:02d}", category="library", address="1 High St",
+        Venue(council=council, name=f"Venue {n:02d}", slug=f"venue-{n:02d}", category="library",
+              address="1 High St",
               postcode="IG11 7NB", latitude=51.5, longitude=0.08)
         for n in range(VENUES)
     ]  # fmt: skip
