@@ -100,8 +100,18 @@ def run(url: str) -> None:
             """,
             [council.pk, VENUES, RESIDENTS],
         )
+    from django.db import transaction
+
+    from checkins.visit_days import visit_days_rebuild
+
+    with transaction.atomic():  # the daily rollup, as the migration and the command build it
+        visit_days = visit_days_rebuild()
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    print(f"filled {CHECKINS:,} check-ins in {time.perf_counter() - started:.0f} s")
+    print(
+        f"filled {CHECKINS:,} check-ins ({visit_days:,} visit days) "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
     client = Client()
     client.force_login(admin)
     samples: dict[str, list[float]] = {"30": [], "90": []}

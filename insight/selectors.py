@@ -82,7 +82,8 @@ def dashboard(*, council: Council, venue: Venue | None, period: DateRange, sort:
         scope, venues = Q(venue__council=council), Venue.objects.filter(council=council)
         now, before = (
             council_stats(council=council, period=period),
-            council_stats(council=council, period=previous),
+            # Only the previous check-ins of each venue are shown: no visitors per venue.
+            council_stats(council=council, period=previous, venue_visitors=False),
         )
         rows, previous_rows = now["venues"], before["venues"]
     else:

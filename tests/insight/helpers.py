@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from checkins.models import CheckIn, Comment, CommentReport
+from checkins.visit_days import visit_day_add
 from tests.factories import CouncilFactory, UserFactory, VenueFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -14,7 +15,10 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def checkin(resident, venue, when: datetime) -> CheckIn:
-    return CheckIn.objects.create(resident=resident, venue=venue, method="gps", created_at=when)
+    """A check-in at ``when``, recorded as the service records it: the row and its day."""
+    row = CheckIn.objects.create(resident=resident, venue=venue, method="gps", created_at=when)
+    visit_day_add(checkin=row)
+    return row
 
 
 def comment(venue, when: datetime, **fields) -> Comment:
