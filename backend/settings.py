@@ -11,8 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from backend import schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "checkins",
     "rewards",
     "residents",
+    "insight",
     "api_docs",
     "axes",
 ]
@@ -205,46 +207,10 @@ if CELERY_TASK_TIME_LIMIT >= _VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured(
         "CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed CELERY_TASK_TIME_LIMIT_SECONDS."
     )
-# Run exactly one beat. Times are London wall-clock (CELERY_TIMEZONE). The daily jobs run after
-# 02:00, so the clock changes (01:00-02:00 skipped in March, repeated in October) neither skip
-# nor repeat them (the hourly purge may, harmlessly). A run no worker has started within a few
-# hours is dropped (expires) rather than piling up: the next run catches up.
-_DAILY = {"expires": 4 * 3600}
+# Run exactly one beat; the schedule (London wall-clock times) is in backend/schedule.py.
 # Task modules that autodiscovery (each app's ``tasks``) does not find.
 CELERY_IMPORTS = ["venues.foursquare.tasks"]
-CELERY_BEAT_SCHEDULE = {
-    "foursquare-nightly-sync": {
-        "task": "venues.tasks.foursquare_nightly_sync",
-        "schedule": crontab(hour=2, minute=30),
-        "options": _DAILY,
-    },
-    "expire-points": {
-        "task": "rewards.tasks.expire_points",
-        "schedule": crontab(hour=3, minute=10),
-        "options": _DAILY,
-    },
-    "expire-vouchers": {
-        "task": "rewards.tasks.expire_vouchers",
-        "schedule": crontab(hour=3, minute=20),
-        "options": _DAILY,
-    },
-    "drop-old-locations": {
-        "task": "checkins.tasks.drop_old_locations",
-        "schedule": crontab(hour=3, minute=40),
-        "options": _DAILY,
-    },
-    "purge-idempotency-keys": {
-        "task": "backend.tasks.purge_idempotency_keys",
-        "schedule": crontab(minute=5),
-        "options": {"expires": 55 * 60},
-    },
-    # Promotion codes are created as vouchers are issued; this catches up what failed then.
-    "stripe-outbox": {
-        "task": "rewards.tasks.stripe_outbox_drain",
-        "schedule": crontab(minute="*"),
-        "options": {"expires": 55},
-    },
-}
+CELERY_BEAT_SCHEDULE = schedule.BEAT_SCHEDULE
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

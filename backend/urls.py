@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("checkins.urls")),
     path("", include("checkins.comments.urls")),
     path("", include("checkins.stats.urls")),
+    path("", include("checkins.reputation.urls")),
     path("", include("rewards.urls")),
 ]
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.web.urls")),
     path("desk/", include("rewards.desk.urls")),
+    path("insight/", include("insight.urls")),
+    path("digest/", include("insight.digest.urls")),
     path("api/", include("api_docs.urls")),
     path("api/v1/", include(api_v1)),
     path("", include("residents.urls")),

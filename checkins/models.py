@@ -71,6 +71,62 @@ class CheckIn(models.Model):
         return f"{self.venue.name}, {when} ({self.get_method_display()})"
 
 
+class VisitDay(models.Model):
+    """A resident's accepted check-ins at a venue on one local day (``settings.TIME_ZONE``):
+    the rollup the statistics read instead of scanning check-ins.
+
+    Kept by ``checkins.visit_days.visit_day_add`` in the check-in's transaction and rebuilt
+    from check-ins by ``rebuild_visit_days``. ``is_first_at_venue`` / ``is_first_in_council``
+    say the resident had no check-in on an earlier day at the venue / in its council when the
+    row was made: always set on the resident's first day there, so "new visitors" is a read of
+    the flagged rows (a row flagged by a late, out-of-order insert is harmless: the readers
+    ask for the earliest flagged row).
+    """
+
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checkins = models.PositiveIntegerField()
+    is_first_at_venue = models.BooleanField()
+    is_first_in_council = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "day", "resident"], name="visit_day_once_per_resident"
+            ),
+            models.CheckConstraint(
+                condition=Q(checkins__gte=1), name="visit_day_checkins_positive"
+            ),
+        ]
+        indexes = [
+            # What the counts read, by venue and day: index-only scans on PostgreSQL. (The
+            # unique constraint cannot carry the INCLUDE: SQLite would then drop it.)
+            models.Index(
+                fields=["venue", "day", "resident"],
+                include=["checkins"],
+                name="visit_day_counts",
+            ),
+            # New visitors: the resident's earliest flagged day, probed per resident.
+            models.Index(
+                fields=["resident", "day"],
+                include=["venue"],
+                condition=Q(is_first_in_council=True),
+                name="visit_day_first_in_council",
+            ),
+            models.Index(
+                fields=["resident", "venue", "day"],
+                condition=Q(is_first_at_venue=True),
+                name="visit_day_first_at_venue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} at {self.venue_id} on {self.day}: {self.checkins}"
+
+
 class CheckinAttempt(models.Model):
     """A refused check-in, kept for fraud review: who, where, why, when."""
 

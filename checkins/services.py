@@ -21,6 +21,7 @@ from backend import errors
 from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
+from checkins.visit_days import visit_day_add
 from rewards.offers.services import rewards_for_checkin
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
@@ -142,6 +143,7 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
             accuracy_m=fix.accuracy_m if fix else None,
             created_at=now,
         )
+        visit_day_add(checkin=checkin)  # the statistics' daily rollup, in this transaction
         # Still under the resident's row lock: per-user limits are counted race-free.
         resident = attempt.resident
         points_earned, rewards = rewards_for_checkin(

@@ -28,3 +28,13 @@ def comments_to_moderate(*, venue: Venue) -> QuerySet[Comment]:
         )
         .order_by("-created_at", "id")
     )
+
+
+def comments_written(*, venues: QuerySet[Venue], lower, upper) -> QuerySet[Comment]:
+    """Comments on ``venues`` written in ``[lower, upper)``, any status, oldest first, with
+    their venue and author (one query)."""
+    return (
+        Comment.objects.filter(venue__in=venues, created_at__gte=lower, created_at__lt=upper)
+        .select_related("venue", "author")
+        .order_by("created_at", "id")
+    )

@@ -4,19 +4,29 @@ from datetime import timedelta
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from backend import errors
 from backend.openapi import error_responses
+from checkins.stats.exports import CsvRenderer, stats_export
 from checkins.stats.selectors import DEFAULT_DAYS, MAX_DAYS, DateRange, council_stats, venue_stats
 from venues.models import Council, Venue
 from venues.permissions import VenueAccess
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 
 RANGE_PARAMETERS = [
+    OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=["json", "csv"],
+        description="`csv` answers the same figures, the day series and the range's comments "
+        "as a CSV download (UTF-8 with a BOM; cells that a spreadsheet would read as a formula "
+        "start with a single quote).",
+    ),
     OpenApiParameter(
         "from",
         OpenApiTypes.DATE,
@@ -109,9 +119,38 @@ CouncilStatsSerializer = _with_range(
 )
 
 ACCESS_ERRORS = (errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED)
+CSV_RESPONSE = OpenApiResponse(
+    response=OpenApiTypes.STR,
+    description="`?format=csv`: an attachment (`Content-Disposition`), UTF-8 with a BOM.",
+)
 
 
-class VenueStatsApi(VenueScopedApi):
+def json_errors(*codes) -> dict:
+    """The error responses, as JSON only (a CSV request that fails gets the JSON envelope)."""
+    return {
+        (status, "application/json"): answer for status, answer in error_responses(*codes).items()
+    }
+
+
+class StatsExportMixin:
+    """JSON by default, CSV with ``?format=csv``; errors are always the JSON envelope."""
+
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+    def answer(self, request, stats: dict, serializer_class, *, venues, scope: str, name: str):
+        if request.accepted_renderer.format != CsvRenderer.format:
+            return Response(serializer_class(stats).data)
+        rows, filename = stats_export(stats=stats, venues=venues, scope=scope, name=name)
+        return Response(rows, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class VenueStatsApi(StatsExportMixin, VenueScopedApi):
     access_by_method = {"GET": VenueAccess.MANAGE}
 
     @extend_schema(
@@ -119,16 +158,21 @@ class VenueStatsApi(VenueScopedApi):
         description="The venue's figures over a range of local days (managers only).",
         parameters=RANGE_PARAMETERS,
         responses={
-            200: VenueStatsSerializer,
-            **error_responses(*ACCESS_ERRORS, errors.NOT_FOUND),
+            (200, "application/json"): VenueStatsSerializer,
+            (200, "text/csv"): CSV_RESPONSE,
+            **json_errors(*ACCESS_ERRORS, errors.NOT_FOUND),
         },
     )
     def get(self, request, venue: Venue):
         period = period_from(request.query_params)
-        return Response(VenueStatsSerializer(venue_stats(venue=venue, period=period)).data)
+        stats = venue_stats(venue=venue, period=period)
+        venues = Venue.objects.filter(pk=venue.pk)
+        return self.answer(
+            request, stats, VenueStatsSerializer, venues=venues, scope="venue", name=venue.name
+        )
 
 
-class CouncilStatsApi(CouncilScopedApi):
+class CouncilStatsApi(StatsExportMixin, CouncilScopedApi):
     council_admin_methods = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
     @extend_schema(
@@ -138,10 +182,20 @@ class CouncilStatsApi(CouncilScopedApi):
         "the venue rows; visitors are counted once across the council.",
         parameters=RANGE_PARAMETERS,
         responses={
-            200: CouncilStatsSerializer,
-            **error_responses(*ACCESS_ERRORS, errors.NOT_FOUND),
+            (200, "application/json"): CouncilStatsSerializer,
+            (200, "text/csv"): CSV_RESPONSE,
+            **json_errors(*ACCESS_ERRORS, errors.NOT_FOUND),
         },
     )
     def get(self, request, council: Council):
         period = period_from(request.query_params)
-        return Response(CouncilStatsSerializer(council_stats(council=council, period=period)).data)
+        stats = council_stats(council=council, period=period)
+        venues = Venue.objects.filter(council=council)
+        return self.answer(
+            request,
+            stats,
+            CouncilStatsSerializer,
+            venues=venues,
+            scope="council",
+            name=council.name,
+        )

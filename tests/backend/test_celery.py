@@ -119,6 +119,10 @@ def test_the_beat_schedule_runs_each_job_at_its_london_time():
         "drop-old-locations": ("checkins.tasks.drop_old_locations", crontab(hour=3, minute=40)),
         "purge-idempotency-keys": ("backend.tasks.purge_idempotency_keys", crontab(minute=5)),
         "stripe-outbox": ("rewards.tasks.stripe_outbox_drain", crontab(minute="*")),
+        "weekly-digest": (
+            "insight.tasks.send_weekly_digests",
+            crontab(hour=8, minute=0, day_of_week="mon"),
+        ),
     }
 
 

@@ -276,13 +276,15 @@ def test_the_check_in_costs_a_fixed_number_of_queries(client, venue, django_asse
     neighbour = VenueFactory(latitude=venue.latitude, longitude=venue.longitude)
     success(client, "post", "/api/v1/checkins/", gps(neighbour), status=201)
     # The venue; the resident's row lock (in a savepoint here); cooldown and travel in one; the
-    # insert; one probe finds no live offer.
-    with django_assert_num_queries(7):
+    # insert; the upsert of its row in the daily rollup (checkins.visit_days, one statement);
+    # one probe finds no live offer.
+    with django_assert_num_queries(8):
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
 
 
 def test_a_first_check_in_anywhere_costs_one_query_more(client, venue, django_assert_num_queries):
-    with django_assert_num_queries(8):  # nowhere else before: the cooldown is asked alone
+    # Nowhere else before: the cooldown is asked alone (and, as always, the rollup's upsert).
+    with django_assert_num_queries(9):
         success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
 
 
@@ -301,7 +303,8 @@ def test_each_rewarding_offer_adds_a_bounded_number_of_queries(
         )
     # ~19 a rewarding offer: its pool and the wallet, the posting (replay check, row locks,
     # transaction, entries, posted totals, savepoints), the points lot and the grant.
-    with django_assert_max_num_queries(9 + 3 * 20):
+    # The base of 10 includes the daily rollup's upsert (one statement a check-in).
+    with django_assert_max_num_queries(10 + 3 * 20):
         body = success(client, "post", "/api/v1/checkins/", gps(venue), status=201).json()
     assert body["points_earned"] == 60 and len(body["rewards"]) == 3
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from checkins.models import CheckIn, Comment
+from checkins.visit_days import visit_day_add
 from rewards.models import RewardGrant, Voucher
 from rewards.offers.services import offer_create, rewards_for_checkin
 from tests.api import error, success
@@ -33,9 +34,12 @@ def local(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
 
 
 def checkin(resident, venue, at: datetime) -> CheckIn:
-    return CheckIn.objects.create(
+    """A check-in at ``at``, recorded as the service records it: the row and its day."""
+    row = CheckIn.objects.create(
         resident=resident, venue=venue, method="gps", distance_m=5, created_at=at
     )
+    visit_day_add(checkin=row)
+    return row
 
 
 def rewarded(checkin_row: CheckIn) -> list[dict]:

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checkins", "0001_initial"),
+        ("checkins", "0003_fill_visit_days"),
     ]
 
     operations = [

@@ -1,0 +1,96 @@
+"""The daily rollup of check-ins (``VisitDay``): one row per venue, local day and resident.
+
+``visit_day_add`` is the one write per accepted check-in: a single upsert, run by the
+check-in service inside its transaction and under the resident's row lock (so two check-ins
+of one resident never race on their row or on the "first" flags). ``visit_days_rebuild``
+recomputes the whole table from check-ins (the migration that created it, the
+``rebuild_visit_days`` command, the benchmark).
+
+The SQL is plain ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``, which SQLite (3.24+) and
+PostgreSQL both run; a check-in is never deleted (erasure keeps visits), so rows only grow.
+"""
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+
+from checkins.models import CheckIn, VisitDay
+
+
+def local_day(moment) -> date:
+    """The local date (``settings.TIME_ZONE``) of an aware datetime: the rollup's day."""
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def visit_day_add(*, checkin: CheckIn) -> None:
+    """Count ``checkin`` in its (venue, local day, resident) row, creating the row (with its
+    "first" flags) on the resident's first check-in there that day. One statement; call it in
+    the transaction that inserted the check-in."""
+    table = VisitDay._meta.db_table
+    venue_table = checkin.venue._meta.db_table
+    field = VisitDay._meta.get_field
+    venue = field("venue").get_db_prep_value(checkin.venue_id, connection)
+    resident = field("resident").get_db_prep_value(checkin.resident_id, connection)
+    council = checkin.venue._meta.get_field("council").get_db_prep_value(
+        checkin.venue.council_id, connection
+    )
+    day = field("day").get_db_prep_value(local_day(checkin.created_at), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (venue_id, day, resident_id, checkins, is_first_at_venue, is_first_in_council)
+            SELECT %s, %s, %s, 1,
+                NOT EXISTS (
+                    SELECT 1 FROM {table}
+                    WHERE resident_id = %s AND venue_id = %s AND is_first_at_venue AND day < %s
+                ),
+                NOT EXISTS (
+                    SELECT 1 FROM {table} earlier JOIN {venue_table} v ON v.id = earlier.venue_id
+                    WHERE earlier.resident_id = %s AND v.council_id = %s
+                        AND earlier.is_first_in_council AND earlier.day < %s
+                )
+            WHERE 1 = 1
+            ON CONFLICT (venue_id, day, resident_id)
+            DO UPDATE SET checkins = {table}.checkins + 1
+            """,
+            [venue, day, resident, resident, venue, day, resident, council, day],
+        )
+
+
+def visit_days_rebuild(*, checkin_model=CheckIn, visit_day_model=VisitDay) -> int:
+    """Replace every ``VisitDay`` row by a recount of check-ins; returns the rows written.
+
+    The flags mark each resident's earliest day per venue and per council. The models are
+    parameters so a migration can pass its historical ones. Run it in a transaction (the
+    migration and the command do) so readers never see the table half full.
+    """
+    grouped = (
+        checkin_model.objects.annotate(
+            on_day=TruncDate("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
+        )
+        .order_by()
+        .values("venue_id", "on_day", "resident_id")
+        .annotate(n=Count("id"))
+    )
+    inner, params = grouped.query.sql_with_params()
+    table = visit_day_model._meta.db_table
+    venue_table = checkin_model._meta.get_field("venue").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (venue_id, day, resident_id, checkins, is_first_at_venue, is_first_in_council)
+            SELECT g.venue_id, g.on_day, g.resident_id, g.n,
+                g.on_day = MIN(g.on_day) OVER (PARTITION BY g.venue_id, g.resident_id),
+                g.on_day = MIN(g.on_day) OVER (PARTITION BY v.council_id, g.resident_id)
+            FROM ({inner}) g JOIN {venue_table} v ON v.id = g.venue_id
+            """,
+            params,
+        )
+        return cursor.rowcount

@@ -1,0 +1,90 @@
+"""Who gets a digest, and what is in it."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from checkins.stats.selectors import DateRange, council_stats, venue_stats
+from insight.models import DigestOptOut
+from venues.models import Council, Role, Venue
+
+FIGURES = [
+    ("checkins", "Check-ins"),
+    ("unique_visitors", "Unique visitors"),
+    ("repeat_visitors", "Repeat visitors"),
+    ("rewards_issued", "Rewards issued"),
+    ("vouchers_redeemed", "Vouchers redeemed"),
+    ("comments", "Comments"),
+    ("average_rating", "Average rating"),
+]
+
+
+@dataclass
+class Recipient:
+    user: object
+    councils: list[Council] = field(default_factory=list)
+    venues: list[Venue] = field(default_factory=list)
+
+
+def digest_week(today: date) -> DateRange:
+    """The last whole Monday-to-Sunday week before ``today``."""
+    end = today - timedelta(days=today.weekday() + 1)
+    return DateRange(end - timedelta(days=6), end)
+
+
+def digest_recipients() -> list[Recipient]:
+    """Active users with a council admin or venue manager role (of an active venue) who have
+    not opted out, each with the councils and venues their digest covers (one query). A venue
+    of a council the user administers is covered by the council's section already."""
+    roles = (
+        Role.objects.filter(
+            Q(role=Role.Kind.COUNCIL_ADMIN, venue__isnull=True)
+            | Q(role=Role.Kind.VENUE_MANAGER, venue__is_active=True),
+            user__is_active=True,
+        )
+        .exclude(user__in=DigestOptOut.objects.values("user"))
+        .select_related("user", "council", "venue")
+        .order_by("user_id", "council__name", "venue__name")
+    )
+    by_user: dict = defaultdict(lambda: None)
+    for role in roles:
+        recipient = by_user[role.user_id] or Recipient(role.user)
+        by_user[role.user_id] = recipient
+        if role.venue_id is None:
+            recipient.councils.append(role.council)
+        else:
+            recipient.venues.append(role.venue)
+    for recipient in by_user.values():
+        administered = {council.pk for council in recipient.councils}
+        recipient.venues = [v for v in recipient.venues if v.council_id not in administered]
+    return list(by_user.values())
+
+
+def digest_sections(recipient: Recipient, week: DateRange) -> list[dict]:
+    """One section per council and venue of the recipient: the week's figures against the
+    week before."""
+    sections = []
+    for council in recipient.councils:
+        now = council_stats(council=council, period=week)
+        before = council_stats(council=council, period=week.previous())
+        sections.append(_section(council.name, council, None, now, before))
+    for venue in recipient.venues:
+        now = venue_stats(venue=venue, period=week)
+        before = venue_stats(venue=venue, period=week.previous())
+        sections.append(_section(venue.name, venue.council, venue, now, before))
+    return sections
+
+
+def _section(name, council, venue, now, before) -> dict:
+    rows = []
+    for key, label in FIGURES:
+        value, previous = now[key], before[key]
+        if value is None or previous is None or value == previous:
+            change = "same as the week before" if value == previous else ""
+        else:
+            word = "up" if value > previous else "down"
+            change = f"{word} from {previous}"
+        rows.append({"label": label, "value": "none" if value is None else value, "change": change})
+    return {"name": name, "council": council, "venue": venue, "rows": rows}

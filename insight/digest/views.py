@@ -1,0 +1,60 @@
+"""The digest's pages: the email's one-click unsubscribe link, and a signed-in settings page
+to opt out or back in.
+
+The link works without signing in: its token is signed. ``GET`` unsubscribes at once (the
+"one click"), and so does the ``POST`` a mail client sends for ``List-Unsubscribe-Post``
+(RFC 8058, no CSRF token: the signed URL is the authority). The page it shows can undo it.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from insight.digest.services import digest_opt_in, digest_opt_out
+from insight.digest.tokens import user_id_from
+from insight.models import DigestOptOut
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe_page(request, token: str):
+    user_id = user_id_from(token)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
+        context = {"title": "This link does not work"}
+        return render(request, "insight/digest_bad_link.html", context, status=404)
+    if request.method == "POST" and request.POST.get("action") == "subscribe":
+        digest_opt_in(user=user)
+        subscribed = True
+    else:
+        digest_opt_out(user=user)
+        subscribed = False
+    context = {
+        "title": "Weekly digest",
+        "subscribed": subscribed,
+        "email": user.email,
+        "token": token,
+    }
+    return render(request, "insight/digest_unsubscribed.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def settings_page(request):
+    if request.method == "POST":
+        if request.POST.get("action") == "subscribe":
+            digest_opt_in(user=request.user)
+            messages.success(request, "You will get the weekly digest again.")
+        else:
+            digest_opt_out(user=request.user)
+            messages.success(request, "You will not get the weekly digest.")
+        return redirect("digest-settings")
+    subscribed = not DigestOptOut.objects.filter(user=request.user).exists()
+    context = {"title": "Weekly digest", "subscribed": subscribed}
+    return render(request, "insight/digest_settings.html", context)

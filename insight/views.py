@@ -1,0 +1,135 @@
+"""The insight pages: the dashboard of a council (its admins) or of one venue (its managers),
+and the same period's CSV. Sessions, like every page; the API's rules of access."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from checkins.stats.exports import csv_text, stats_export
+from checkins.stats.selectors import council_stats, venue_stats
+from insight.chart import day_chart
+from insight.forms import CUSTOM, PeriodForm
+from insight.selectors import HEADLINES, SORT_KEYS, dashboard
+from venues.models import Council, Role, Venue
+from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+
+COLUMNS = [("name", "Venue"), *[h for h in HEADLINES if h[0] != "new_visitors"]]
+COLUMNS.append(("change", "Change"))
+
+
+class Refused(Exception):
+    def __init__(self, council: Council) -> None:
+        self.council = council
+
+
+def _scope(request, slug: str, venue_id) -> tuple[Council, Venue | None]:
+    """The council (and venue) named in the URL, if the caller may see its insight."""
+    council = get_object_or_404(Council, slug=slug)
+    if venue_id is None:
+        if not is_council_admin(request.user, council):
+            raise Refused(council)
+        return council, None
+    venue = get_object_or_404(Venue.objects.select_related("council"), pk=venue_id, council=council)
+    if not has_venue_access(request.user, venue, VenueAccess.MANAGE):
+        raise Refused(council)
+    return council, venue
+
+
+def _refused(request, council: Council) -> HttpResponse:
+    """403, with links to the venues of this council the caller does manage."""
+    managed = Venue.objects.filter(
+        council=council, roles__user=request.user, roles__role=Role.Kind.VENUE_MANAGER
+    ).order_by("name")
+    context = {"title": "You cannot see this council's insight", "council": council}
+    context["managed"] = [
+        (venue.name, reverse("insight-venue", args=[council.slug, venue.pk])) for venue in managed
+    ]
+    return render(request, "insight/refused.html", context, status=403)
+
+
+def _query(form: PeriodForm, **changes) -> str:
+    params = {"period": form.data.get("period")}
+    if params["period"] == CUSTOM:
+        params |= {"start": form.data.get("start", ""), "end": form.data.get("end", "")}
+    params |= {"sort": form.sort_key(), **changes}
+    return "?" + urlencode(params)
+
+
+def _columns(form: PeriodForm) -> list[dict]:
+    """The venue table's headers: a link that sorts by the column (again: the other way)."""
+    current = form.sort_key()
+    columns = []
+    for key, label in COLUMNS:
+        if current.removeprefix("-") == key:
+            state = "descending" if current.startswith("-") else "ascending"
+            next_sort = key if current.startswith("-") else "-" + key
+        else:
+            state, next_sort = "none", key if key == "name" else "-" + key
+        columns.append(
+            {"key": key, "label": label, "sort": state, "href": _query(form, sort=next_sort)}
+        )
+    return columns
+
+
+@never_cache
+@require_safe
+@login_required
+def dashboard_page(request, slug: str, venue_id=None):
+    try:
+        council, venue = _scope(request, slug, venue_id)
+    except Refused as refused:
+        return _refused(request, refused.council)
+    form = PeriodForm(request.GET)
+    period = form.date_range()
+    data = dashboard(council=council, venue=venue, period=period, sort=form.sort_key())
+    csv_url = (
+        reverse("insight-csv", args=[slug])
+        if venue is None
+        else reverse("insight-venue-csv", args=[slug, venue.pk])
+    )
+    context = {
+        "title": f"{venue.name if venue else council.name}: insight",
+        "council": council,
+        "venue": venue,
+        "form": form,
+        "chart": day_chart(data["days"]),
+        "columns": _columns(form),
+        "csv_url": csv_url + "?" + urlencode({"from": period.start, "to": period.end}),
+        "sort_keys": SORT_KEYS,
+        **data,
+    }
+    return render(request, "insight/dashboard.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_safe
+@login_required
+def stats_csv(request, slug: str, venue_id=None):
+    """The period's stats as CSV: the API's ``?format=csv`` file, for a signed-in page."""
+    try:
+        council, venue = _scope(request, slug, venue_id)
+    except Refused as refused:
+        return _refused(request, refused.council)
+    period = PeriodForm(request.GET).date_range()
+    if venue is None:
+        stats, venues, name = (
+            council_stats(council=council, period=period),
+            council.venues.all(),
+            council.name,
+        )
+    else:
+        stats, venues, name = (
+            venue_stats(venue=venue, period=period),
+            Venue.objects.filter(pk=venue.pk),
+            venue.name,
+        )
+    rows, filename = stats_export(
+        stats=stats, venues=venues, scope="venue" if venue else "council", name=name
+    )
+    response = HttpResponse(csv_text(rows).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

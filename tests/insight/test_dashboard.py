@@ -1,0 +1,178 @@
+"""The insight dashboard: who sees it, its figures (counted by hand from tests/insight/conftest),
+the period picker, the sortable table, what needs attention, and a fixed query count."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory, VenueFactory, council_admin_of, venue_manager_of
+from tests.insight.helpers import PERIOD, at, checkin
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(council, venue=None) -> str:
+    if venue is None:
+        return f"/insight/{council.slug}/"
+    return f"/insight/{council.slug}/venues/{venue.id}/"
+
+
+def figures(response) -> dict:
+    return {f.key: (f.value, f.previous, f.in_words) for f in response.context["figures"]}
+
+
+def test_council_figures_against_the_previous_period(history):
+    response = signed_in(council_admin_of(history["council"])).get(url(history["council"]), PERIOD)
+    assert response.status_code == 200
+    assert figures(response) == {
+        "checkins": (4, 2, "Up 2 from 2 (100%)"),
+        "unique_visitors": (3, 2, "Up 1 from 2 (50%)"),
+        "new_visitors": (1, 1, "No change from 1"),
+        "repeat_visitors": (1, 0, "Up 1 from 0"),
+        "rewards_issued": (0, 0, "No change from 0"),
+        "vouchers_redeemed": (0, 0, "No change from 0"),
+        "comments": (2, 1, "Up 1 from 1 (100%)"),
+        "average_rating": (2.0, 5.0, "Down 3 from 5 (60%)"),
+    }
+    assert [(d["date"].isoformat(), d["count"]) for d in response.context["days"]] == [
+        ("2025-10-26", 2),
+        ("2025-10-27", 1),
+        ("2025-10-28", 1),
+    ]
+    html = response.content.decode()
+    assert "Down 3 from 5 (60%)" in html and "26 Oct 2025 to 28 Oct 2025" in html
+    assert "Check-ins per day as a table" in html and "<svg" in html
+
+
+def test_what_needs_attention(history):
+    response = signed_in(council_admin_of(history["council"])).get(url(history["council"]), PERIOD)
+    assert [(item["name"], item["reasons"]) for item in response.context["attention"]] == [
+        ("Library", ["Rating fell from 5.00 to 2.00"]),
+        ("Museum", ["No check-ins for 30 days"]),
+        ("Pool", ["Foursquare differs on 1 detail", "1 reported comment waiting for review"]),
+    ]
+
+
+def quiet_venues(council) -> list[str]:
+    response = signed_in(council_admin_of(council)).get(url(council))
+    return [i["name"] for i in response.context["attention"] if i["reasons"][0].startswith("No")]
+
+
+def test_no_check_ins_for_30_days_counts_from_the_last_one(history, now):
+    now.advance(days=30, hours=-2)  # 2025-11-27 18:00: the library's last visit, 30 days ago
+    assert quiet_venues(history["council"]) == ["Museum"]
+    now.advance(minutes=1)
+    # The pool's last check-in (29 Oct 00:10) is younger.
+    assert quiet_venues(history["council"]) == ["Library", "Museum"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "names"),
+    [
+        (None, ["Library", "Pool", "Museum"]),  # most check-ins first; ties by name
+        ("name", ["Library", "Museum", "Pool"]),
+        ("-name", ["Pool", "Museum", "Library"]),
+        ("checkins", ["Museum", "Library", "Pool"]),
+        ("-average_rating", ["Library", "Museum", "Pool"]),  # no rating goes last
+        ("-change", ["Pool", "Library", "Museum"]),  # pool +2, library +0 (2 and 2), museum 0
+    ],
+)
+def test_the_venue_table_sorts_by_the_chosen_column(history, sort, names):
+    params = {**PERIOD, **({"sort": sort} if sort else {})}
+    response = signed_in(council_admin_of(history["council"])).get(url(history["council"]), params)
+    assert [row["name"] for row in response.context["venue_rows"]] == names
+
+
+def test_header_links_sort_and_keep_the_period(history):
+    response = signed_in(council_admin_of(history["council"])).get(url(history["council"]), PERIOD)
+    html = response.content.decode()
+    assert 'aria-sort="descending"' in html
+    assert "?period=custom&amp;start=2025-10-26&amp;end=2025-10-28&amp;sort=name#venues" in html
+    assert "?period=custom&amp;start=2025-10-26&amp;end=2025-10-28&amp;sort=checkins#venues" in html
+
+
+def test_preset_periods_end_today(history):
+    client = signed_in(council_admin_of(history["council"]))
+    for days, checkins in (("7", 6), ("30", 7), ("90", 7)):
+        response = client.get(url(history["council"]), {"period": days})
+        period = response.context["period"]
+        assert (period.end.isoformat(), period.days) == ("2025-10-28", int(days))
+        assert response.context["figures"][0].value == checkins
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"period": "custom", "start": "2025-10-28", "end": "2025-10-26"}, "start"),
+        ({"period": "custom", "end": "2025-10-26"}, "start"),
+        ({"period": "custom", "start": "2024-01-01", "end": "2025-10-26"}, "start"),
+        ({"period": "custom", "start": "soon", "end": "2025-10-26"}, "start"),
+        ({"period": "12"}, "period"),
+    ],
+)
+def test_a_bad_period_is_explained_beside_its_field(history, params, field):
+    response = signed_in(council_admin_of(history["council"])).get(url(history["council"]), params)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert "There is a problem" in response.content.decode()
+
+
+def test_a_venue_manager_sees_their_venue_only(history):
+    manager = venue_manager_of(history["library"])
+    client = signed_in(manager)
+    response = client.get(url(history["council"], history["library"]), PERIOD)
+    assert response.status_code == 200
+    assert figures(response)["checkins"] == (2, 2, "No change from 2")
+    assert figures(response)["new_visitors"] == (0, 1, "Down 1 from 1 (100%)")
+    assert [row["name"] for row in response.context["venue_rows"]] == ["Library"]
+    assert client.get(url(history["council"], history["pool"])).status_code == 403
+    refused = client.get(url(history["council"]))
+    assert refused.status_code == 403
+    assert url(history["council"], history["library"]) in refused.content.decode()
+
+
+def test_who_may_not_see_the_dashboard(history):
+    council = history["council"]
+    response = Client().get(url(council))
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=/insight/{council.slug}/"
+    assert signed_in(UserFactory()).get(url(council)).status_code == 403
+    other_admin = council_admin_of(VenueFactory().council)
+    assert signed_in(other_admin).get(url(council)).status_code == 403
+    admin = signed_in(council_admin_of(council))
+    assert admin.get("/insight/nowhere/").status_code == 404
+    elsewhere = VenueFactory()
+    assert admin.get(url(council, elsewhere)).status_code == 404
+
+
+def test_the_page_csv_is_the_period_as_the_api_gives_it(history):
+    client = signed_in(council_admin_of(history["council"]))
+    page = client.get(url(history["council"]), PERIOD)
+    csv_url = page.context["csv_url"]
+    assert csv_url == "/insight/hackney/stats.csv?from=2025-10-26&to=2025-10-28"
+    response = client.get(csv_url)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="stats-hackney-council-2025-10-26-to-2025-10-28.csv"'
+    )
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffrow,venue_id,name")
+    assert ",Pool,Rosa,,visible,'=cmd|' /C calc'!A0\r\n" in text  # the formula, neutralised
+    assert signed_in(UserFactory()).get(csv_url).status_code == 403
+
+
+def test_the_page_costs_the_same_queries_with_more_venues(history, django_assert_max_num_queries):
+    client = signed_in(council_admin_of(history["council"]))
+    with django_assert_max_num_queries(22) as before:
+        client.get(url(history["council"]), PERIOD)
+    for n in range(8):
+        venue = VenueFactory(council=history["council"], name=f"Hall {n}")
+        checkin(UserFactory(), venue, at(27, 10))
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        response = client.get(url(history["council"]), PERIOD)
+    assert len(response.context["venue_rows"]) == 11
