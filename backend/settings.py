@@ -363,6 +363,10 @@ FOURSQUARE_MIN_NAME_SIMILARITY = env.float("FOURSQUARE_MIN_NAME_SIMILARITY", def
 FOURSQUARE_DRIFT_DISTANCE_M = env.float("FOURSQUARE_DRIFT_DISTANCE_M", default=50.0)
 # Push the council's values to Foursquare (Places Feedback) when they differ.
 FOURSQUARE_PROPOSE_EDITS = env.bool("FOURSQUARE_PROPOSE_EDITS", default=True)
+# How long Foursquare's own values (name, rating, hours...) may be kept; only the place id may be
+# kept indefinitely. Foursquare's usage guidelines allow at most 24 h (Enterprise), none at all
+# on Pay-as-you-go and Sandbox keys: set 0 there, and nothing but the id is stored.
+FOURSQUARE_DETAILS_MAX_AGE_HOURS = env.int("FOURSQUARE_DETAILS_MAX_AGE_HOURS", default=24)
 
 # --- Stripe (rewards/stripe/client.py): offers with a Stripe coupon issue vouchers that are also
 # single-use promotion codes at the council's online checkout. A restricted key with write

@@ -7,3 +7,6 @@ OUT_OF_STOCK = ErrorCode("out_of_stock", 409)
 ALREADY_REDEEMED = ErrorCode("already_redeemed", 409)
 VOUCHER_EXPIRED = ErrorCode("voucher_expired", 410)
 INVALID_SIGNATURE = ErrorCode("invalid_signature", 400)
+# An offer's stripe_coupon_id that Stripe does not have, has turned off, or that ends (redeem_by)
+# before the offer's last voucher would.
+INVALID_COUPON = ErrorCode("invalid_coupon", 400)

@@ -13,6 +13,7 @@ from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
+from rewards import error_codes
 from rewards.fields import CouncilField, VenueField
 from rewards.models import Offer, OfferRule
 from rewards.offers.selectors import (
@@ -112,6 +113,7 @@ class OfferCreateApi(APIView):
             201: OfferOutputSerializer,
             **error_responses(
                 errors.INVALID,
+                error_codes.INVALID_COUPON,
                 errors.NOT_AUTHENTICATED,
                 errors.PERMISSION_DENIED,
                 IDEMPOTENCY_KEY_REUSED,
@@ -142,7 +144,11 @@ class OfferDetailApi(OfferScopedApi):
         responses={
             200: OfferOutputSerializer,
             **error_responses(
-                errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND
+                errors.INVALID,
+                error_codes.INVALID_COUPON,
+                errors.NOT_AUTHENTICATED,
+                errors.PERMISSION_DENIED,
+                errors.NOT_FOUND,
             ),
         },
     )

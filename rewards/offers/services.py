@@ -6,16 +6,18 @@ VOUCHER for a voucher offer). A capped offer's pool may fall to ``-(max_rewards 
 pool cannot pay, the offer simply stops rewarding, however many check-ins arrive at once.
 """
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from backend import errors
 from backend.errors import ApplicationError
 from backend.updates import refuse_unknown_fields
-from rewards import account_names
+from rewards import account_names, error_codes
 from rewards.ledger.models import Asset, LedgerAccount
 from rewards.ledger.services import (
     InsufficientBalance,
@@ -31,10 +33,13 @@ from rewards.offers.selectors import (
     offers_live_for,
     offers_may_be_live_for,
 )
+from rewards.stripe import client as stripe_client
 from rewards.stripe.outbox import promotion_code_request
 from rewards.vouchers.services import voucher_issue
 from rewards.wallet.services import points_credit
 from venues.models import Council, Venue
+
+logger = logging.getLogger(__name__)
 
 # The fields a manager sets, in the order the API shows them.
 EDITABLE_FIELDS = (
@@ -53,6 +58,8 @@ EDITABLE_FIELDS = (
     "per_user_limit",
     "is_active",
 )
+# A change to any of these asks Stripe about the offer's coupon again.
+COUPON_FIELDS = frozenset({"stripe_coupon_id", "voucher_title", "voucher_valid_days", "ends_at"})
 COUNTING_RULES = frozenset({OfferRule.NTH_CHECKIN, OfferRule.FREQUENCY})
 
 
@@ -117,6 +124,57 @@ def _validate(offer: Offer) -> None:
         raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=problems)
 
 
+def offer_coupon_errors(offer: Offer) -> dict[str, list[str]]:
+    """What Stripe says of the offer's coupon (``GET /v1/coupons/{id}``): refused when Stripe
+    has no such coupon, has turned it off, or it ends (``redeem_by``) before the offer's last
+    voucher would expire (an open-ended offer's vouchers have no last one); a promotion code
+    cannot outlive its coupon, so such vouchers would fail at Stripe. Without Stripe (no key,
+    or Stripe unreachable) the check is skipped with a warning: the outbox reports a bad coupon
+    per voucher later."""
+    if not offer.stripe_coupon_id or not offer.voucher_title:
+        return {}
+    try:
+        coupon = stripe_client.coupon_get(coupon_id=offer.stripe_coupon_id)
+    except (stripe_client.StripeNotConfigured, stripe_client.StripeCallFailed) as exc:
+        if isinstance(exc, stripe_client.StripeCallFailed) and not exc.retryable:
+            return {"stripe_coupon_id": [str(exc)]}
+        logger.warning("Stripe coupon %r not checked: %s", offer.stripe_coupon_id, exc)
+        return {}
+    if coupon is None:
+        return {"stripe_coupon_id": [f"No such coupon: '{offer.stripe_coupon_id}'."]}
+    if not coupon.valid:
+        return {"stripe_coupon_id": ["Stripe says the coupon is no longer valid."]}
+    if coupon.redeem_by is None:
+        return {}
+    valid_days = offer.voucher_valid_days or settings.VOUCHER_VALID_DAYS
+    if offer.ends_at is None:
+        return {
+            "stripe_coupon_id": [
+                f"The coupon ends (redeem_by) on {coupon.redeem_by:%Y-%m-%d %H:%M} UTC, and an "
+                "offer without ends_at issues vouchers after that: set ends_at."
+            ]
+        }
+    last_expiry = offer.ends_at + timedelta(days=valid_days)
+    if last_expiry > coupon.redeem_by:
+        return {
+            "stripe_coupon_id": [
+                f"The coupon ends (redeem_by) on {coupon.redeem_by:%Y-%m-%d %H:%M} UTC, before "
+                f"the offer's last voucher would expire ({last_expiry:%Y-%m-%d %H:%M} UTC): end "
+                f"the offer by {coupon.redeem_by - timedelta(days=valid_days):%Y-%m-%d %H:%M} "
+                "UTC or give fewer voucher_valid_days."
+            ]
+        }
+    return {}
+
+
+def _validate_coupon(offer: Offer) -> None:
+    problems = offer_coupon_errors(offer)
+    if problems:
+        raise ApplicationError(
+            error_codes.INVALID_COUPON, problems["stripe_coupon_id"][0], fields=problems
+        )
+
+
 def _owner_errors(council: Council | None, venue: Venue | None) -> dict[str, list[str]]:
     if venue is not None and council is not None and council.pk != venue.council_id:
         return {"council": ["A venue offer belongs to the venue's council."]}
@@ -134,7 +192,8 @@ def offer_create_errors(
     if problems:
         return problems
     owner = venue.council if venue is not None else council
-    return offer_field_errors(Offer(council=owner, venue=venue, **fields))
+    offer = Offer(council=owner, venue=venue, **fields)
+    return offer_field_errors(offer) or offer_coupon_errors(offer)
 
 
 def offer_create(
@@ -149,6 +208,7 @@ def offer_create(
         council = venue.council
     offer = Offer(council=council, venue=venue, created_by=created_by, **fields)
     _validate(offer)
+    _validate_coupon(offer)  # asks Stripe: outside the transaction
     with transaction.atomic():
         offer.save()
         pool_account(offer)
@@ -175,8 +235,10 @@ def offer_update_errors(*, offer: Offer, changes: dict) -> dict[str, list[str]]:
     old_asset = pool_asset(stored)
     for field, value in changes.items():
         setattr(stored, field, value)
-    return offer_field_errors(stored) or _rewarded_offer_errors(
-        stored, old_asset, offer_grants_count(offer=stored)
+    return (
+        offer_field_errors(stored)
+        or _rewarded_offer_errors(stored, old_asset, offer_grants_count(offer=stored))
+        or (offer_coupon_errors(stored) if COUPON_FIELDS & set(changes) else {})
     )
 
 
@@ -184,6 +246,12 @@ def offer_update(*, offer: Offer, changes: dict) -> Offer:
     """Change an offer's fields. A new ``max_rewards`` moves the pool's limit; it may not be
     set below the rewards already given, nor may a rewarded offer switch points for vouchers."""
     refuse_unknown_fields(data=changes, allowed=EDITABLE_FIELDS)
+    if COUPON_FIELDS & set(changes):
+        changed = Offer.objects.get(pk=offer.pk)
+        for field, value in changes.items():
+            setattr(changed, field, value)
+        _validate(changed)
+        _validate_coupon(changed)  # asks Stripe: outside the transaction
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         old_asset = pool_asset(offer)

@@ -35,8 +35,10 @@ class StripeWebhookApi(APIView):
         operation_id="webhooks_stripe",
         description=(
             "Stripe's events, verified by the `Stripe-Signature` header against "
-            "STRIPE_WEBHOOK_SECRET; each event id is acted on once. `checkout.session.completed` "
-            "with a voucher's promotion code among its `discounts` redeems the voucher."
+            "STRIPE_WEBHOOK_SECRET; each event id is acted on once. A paid "
+            "`checkout.session.completed` (or `checkout.session.async_payment_succeeded`) with "
+            "a voucher's promotion code among its `discounts` redeems the voucher; the endpoint "
+            "must be on API version 2025-01-27 or later."
         ),
         request={"application/json": {"type": "object"}},
         parameters=[

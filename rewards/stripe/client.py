@@ -1,9 +1,10 @@
 """Stripe, behind one module: the only place in the project that imports ``stripe``.
 
 Built from settings (STRIPE_API_KEY, STRIPE_API_BASE for a local fake, the pinned
-STRIPE_API_VERSION), with stripe-python's StripeClient. Two things are asked of Stripe:
-creating a single-use promotion code for a voucher (and turning it off when the voucher is used
-or lapses another way), and verifying webhook events. Failures come
+STRIPE_API_VERSION), with stripe-python's StripeClient. Three things are asked of Stripe:
+reading a coupon (when an offer naming it is saved), creating a single-use promotion code for a
+voucher (and turning it off when the voucher is used or lapses another way), and verifying
+webhook events. Failures come
 back as ``StripeCallFailed``, saying whether trying again later can help.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import stripe
@@ -30,10 +31,13 @@ class StripeCallFailed(Exception):
     rate limit, Stripe's own trouble); otherwise the request itself is wrong (an unknown coupon,
     a revoked key) and repeating it will not help."""
 
-    def __init__(self, message: str, *, retryable: bool, code: str = ""):
+    def __init__(self, message: str, *, retryable: bool, code: str = "", new_key: bool = False):
         super().__init__(message)
         self.retryable = retryable
         self.code = code
+        # Stripe saved this failure under the idempotency key and would replay it: the next
+        # attempt needs a new key (it was checked that Stripe holds no code for the voucher).
+        self.new_key = new_key
 
 
 class InvalidWebhook(Exception):
@@ -44,6 +48,13 @@ class InvalidWebhook(Exception):
 class PromotionCode:
     id: str
     code: str
+
+
+@dataclass(frozen=True)
+class Coupon:
+    id: str
+    valid: bool
+    redeem_by: datetime | None
 
 
 def _client() -> stripe.StripeClient:
@@ -83,8 +94,36 @@ def promotion_code_create(
             return existing
         raise _failed(exc) from exc
     except stripe.StripeError as exc:
-        raise _failed(exc) from exc
+        failed = _failed(exc)
+        if exc.http_status is not None and exc.http_status >= 500:
+            # Stripe saves a 5xx under the idempotency key and replays it for 24 hours: retrying
+            # with the same key cannot succeed. Had Stripe made the code, it is adopted; if not,
+            # the next attempt goes under a new key.
+            existing = _existing_code(client, code=code, voucher_id=voucher_id)
+            if existing is not None:
+                return existing
+            failed.new_key = True
+        raise failed from exc
     return PromotionCode(id=created.id, code=created.code)
+
+
+def coupon_get(*, coupon_id: str) -> Coupon | None:
+    """The coupon as Stripe holds it, or None when it has no such coupon."""
+    try:
+        coupon = _client().v1.coupons.retrieve(coupon_id)
+    except stripe.InvalidRequestError as exc:
+        if exc.http_status == 404:
+            return None
+        raise _failed(exc) from exc
+    except stripe.StripeError as exc:
+        raise _failed(exc) from exc
+    fields = coupon.to_dict()
+    redeem_by = fields.get("redeem_by")
+    return Coupon(
+        id=fields["id"],
+        valid=bool(fields.get("valid")),
+        redeem_by=datetime.fromtimestamp(redeem_by, tz=UTC) if redeem_by else None,
+    )
 
 
 def _existing_code(client: stripe.StripeClient, *, code: str, voucher_id: str):

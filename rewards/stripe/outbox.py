@@ -7,7 +7,9 @@ live has the code turned off (``promotion_code_retire`` from ``voucher_settle``,
 ``voucher_promotion_code_deactivate``), so a voucher cannot be spent twice; an expiring one needs
 nothing, as its code expires with it. Failures Stripe may recover from are tried again with
 exponential backoff by the minute-by-minute drain (rewards.tasks.stripe_outbox_drain), up to
-STRIPE_OUTBOX_MAX_ATTEMPTS; refusals fail at once; ``promotion_codes_retry_failed`` (manage.py
+STRIPE_OUTBOX_MAX_ATTEMPTS (after a 5xx, which Stripe replays to the same idempotency key,
+the code is looked up and, if Stripe has none, the next attempt uses a new key); refusals fail
+at once; ``promotion_codes_retry_failed`` (manage.py
 stripe_outbox_retry) puts failed rows back. The voucher works in person all along.
 
 Each Stripe call runs outside any transaction, under a lease: the row is claimed (locked,
@@ -124,7 +126,11 @@ def _failed_attempt(voucher_id, state: str, error: Exception) -> None:
         ):
             row.next_attempt_at = timezone.now() + _backoff(row.attempts)
             row.last_error = str(error)
-            row.save(update_fields=["next_attempt_at", "last_error", "updated_at"])
+            if getattr(error, "new_key", False):
+                row.key_generation += 1  # Stripe would replay this failure to the old key
+            row.save(
+                update_fields=["next_attempt_at", "last_error", "key_generation", "updated_at"]
+            )
         else:
             given_up = f"Gave up after {row.attempts} attempts: " if error.retryable else ""
             _move(row, State.FAILED, last_error=f"{given_up}{error}")

@@ -2,9 +2,14 @@
 
 Each event is stored (``StripeEvent``, keyed by its id) in the transaction that acts on it:
 a delivery Stripe repeats, or two arriving at once, find the row and do nothing, and a failure
-rolls the row back with the rest so that Stripe's next delivery tries again. A completed
-checkout whose discounts used a voucher's promotion code redeems the voucher, as staff
-redeeming it at the desk would; what cannot be squared (the voucher already used at the desk,
+rolls the row back with the rest so that Stripe's next delivery tries again. A checkout whose
+discounts used a voucher's promotion code redeems the voucher, as staff redeeming it at the desk
+would, once it is paid: ``checkout.session.completed`` with ``payment_status`` ``paid`` or
+``no_payment_required``, or, for delayed payment methods (``unpaid`` at completion),
+``checkout.session.async_payment_succeeded``; ``async_payment_failed`` is recorded and the
+voucher stays issued. Sessions carry ``discounts`` only from API version 2025-01-27: an event
+from a webhook endpoint on an older version is logged as an error and recorded, as its
+vouchers cannot be told apart; what cannot be squared (the voucher already used at the desk,
 or lapsed, before the checkout; a code we do not know) is recorded in the event's outcome and
 logged for the council to follow up, never raised at Stripe.
 """
@@ -45,16 +50,43 @@ def stripe_event_record(*, event: Any) -> str:
     return outcome
 
 
+COMPLETED = "checkout.session.completed"
+PAYMENT_SUCCEEDED = "checkout.session.async_payment_succeeded"
+PAYMENT_FAILED = "checkout.session.async_payment_failed"
+PAID = frozenset({"paid", "no_payment_required"})
+# The first API version whose checkout sessions carry ``discounts``.
+DISCOUNTS_SINCE = "2025-01-27"
+
+
 def _act_on(event_type: str, event: dict[str, Any]) -> str:
-    if event_type != "checkout.session.completed":
+    if event_type not in (COMPLETED, PAYMENT_SUCCEEDED, PAYMENT_FAILED):
         return f"ignored: {event_type[:80]}"
     data = event.get("data")
     session = data.get("object") if isinstance(data, dict) else None
     if not isinstance(session, dict):
         return "ignored: no checkout session"
+    api_version = event.get("api_version")
+    if isinstance(api_version, str) and api_version[:10] < DISCOUNTS_SINCE:
+        logger.error(
+            "Stripe event %s comes from a webhook endpoint on API version %s, whose checkout "
+            "sessions have no discounts: vouchers used online are not seen. Move the endpoint "
+            "to %s or later (README, Stripe).",
+            event.get("id"),
+            api_version,
+            DISCOUNTS_SINCE,
+        )
+        return (
+            f"unsupported api_version {api_version[:40]}: sessions have no discounts before "
+            f"{DISCOUNTS_SINCE}; checkout {str(session.get('id'))[:60]} not checked"
+        )
     codes = _promotion_codes_used(session)
     if not codes:
         return "ignored: no promotion code used"
+    if event_type == PAYMENT_FAILED:
+        logger.warning("Checkout %s's payment failed; its codes stay issued", session.get("id"))
+        return "payment failed; voucher(s) left issued: " + ", ".join(codes)
+    if event_type == COMPLETED and session.get("payment_status") not in PAID:
+        return f"awaiting payment ({str(session.get('payment_status'))[:30]}): " + ", ".join(codes)
     used_at = _when(event.get("created"))
     vouchers = list(
         Voucher.objects.select_for_update().filter(stripe_promotion_code__in=codes).order_by("pk")

@@ -9,14 +9,16 @@ Retries are urllib3's ``Retry`` mounted on a requests session, not a hand-writte
 (GET) are retried on 429 and 5xx and on connection or read failures, with exponential backoff and
 jitter, honouring ``Retry-After`` (capped). Feedback proposals (POST) are retried only where
 Foursquare cannot have acted on them: a refused connection, or a 429/503 asking us to come back.
-A 5xx or a timeout on a proposal is not retried, so one proposal is never sent twice.
-
-Every failure is one of the typed errors below; callers never see requests' exceptions.
+A 5xx or a timeout on a proposal is not retried, so one proposal is never sent twice. A 403
+whose message says "rate limit" is Foursquare's rate limit too, waited out like a 429 (``_send``).
+Every failure is one of the typed errors (errors.py); callers never see requests' exceptions.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,12 +30,16 @@ from requests.adapters import HTTPAdapter
 from venues.foursquare.errors import (
     FoursquareAuthError,
     FoursquareBadRequest,
+    FoursquareEndpointMissing,
     FoursquareError,
     FoursquareMalformedResponse,
     FoursquareNotConfigured,
     FoursquareNotFound,
     FoursquareRateLimited,
     FoursquareUnavailable,
+    answer_message,
+    error_for_answer,
+    is_rate_limit,
 )
 from venues.foursquare.places import (
     Place,
@@ -48,6 +54,7 @@ __all__ = [
     "FoursquareAuthError",
     "FoursquareBadRequest",
     "FoursquareClient",
+    "FoursquareEndpointMissing",
     "FoursquareError",
     "FoursquareMalformedResponse",
     "FoursquareNotConfigured",
@@ -57,6 +64,7 @@ __all__ = [
     "Place",
     "PlaceMatch",
     "SuggestedEdit",
+    "forget_missing_endpoints",
 ]
 
 logger = logging.getLogger(__name__)
@@ -70,6 +78,15 @@ PATHS = {
     "suggest_flag": "/places/{place_id}/suggest/flag",
     "suggest_status": "/places/suggest/status",
 }
+
+# (base URL, path) a host answered "Endpoint does not exist" for: asked once per process.
+_MISSING_ENDPOINTS: set[tuple[str, str]] = set()
+
+
+def forget_missing_endpoints() -> None:
+    """Ask hosts again whether they serve the optional endpoints (tests; a new host)."""
+    _MISSING_ENDPOINTS.clear()
+
 
 # What the sync reads of a place. rating, popularity, hours and stats are Premium fields.
 PLACE_FIELDS = (
@@ -95,6 +112,8 @@ class FoursquareClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
         self._api_key = api_key
+        self._max_retries = max_retries
+        self._backoff = (backoff_factor, backoff_max, retry_after_max)
         headers = {
             "Authorization": f"Bearer {api_key}",
             "X-Places-Api-Version": api_version,
@@ -204,7 +223,11 @@ class FoursquareClient:
         latitude: float | None = None,
         longitude: float | None = None,
     ) -> PlaceMatch | None:
-        """Foursquare's one best match for a record, with its score; None when nothing matched."""
+        """Foursquare's one best match for a record, with its score; None when nothing matched.
+        ``/places/match`` is not in the 2025-06-17 spec: where the host does not serve it, this
+        raises FoursquareEndpointMissing (and, remembered for the process, without asking)."""
+        if (self.base_url, PATHS["match"]) in _MISSING_ENDPOINTS:
+            raise FoursquareEndpointMissing(f"Foursquare does not serve {PATHS['match']} here.")
         params: dict[str, Any] = {
             "name": name,
             "address": address,
@@ -218,6 +241,9 @@ class FoursquareClient:
             params["ll"] = f"{latitude:.6f},{longitude:.6f}"
         try:
             body = self._get(PATHS["match"], params)
+        except FoursquareEndpointMissing:
+            _MISSING_ENDPOINTS.add((self.base_url, PATHS["match"]))
+            raise
         except FoursquareNotFound:
             return None
         place = body.get("place")
@@ -249,7 +275,8 @@ class FoursquareClient:
     def propose_removal(
         self, place_id: str, *, reason: str, comment: str = ""
     ) -> list[SuggestedEdit]:
-        """Say a place should go: ``reason`` is ``closed``, ``doesnt_exist``, ``private``..."""
+        """Say a place should go: ``reason`` is one of the spec's upper-case values (``CLOSED``,
+        ``DOESNT_EXIST``...); Foursquare refuses lower case."""
         params = {"reason": reason}
         if comment:
             params["comment"] = comment
@@ -302,12 +329,30 @@ class FoursquareClient:
     def _send(self, method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
         session = self._reads if method == "GET" else self._writes
         url = self.base_url + path
-        try:
-            # The feedback endpoints take their values as query parameters, like the reads.
-            response = session.request(method, url, params=params, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise _unavailable(method, path, exc) from exc
+        for attempt in range(self._max_retries + 1):
+            try:
+                # The feedback endpoints take their values as query parameters, like the reads.
+                response = session.request(method, url, params=params, timeout=self.timeout)
+            except requests.RequestException as exc:
+                raise _unavailable(method, path, exc) from exc
+            if (
+                response.status_code != 403
+                or attempt == self._max_retries
+                or not is_rate_limit(403, answer_message(response))
+            ):
+                break
+            # urllib3 waits out a 429; Foursquare's 403 "rate limit" is waited out the same way
+            # here (nothing was done: a POST is safe to send again).
+            logger.info("Foursquare's rate limit (403) on %s %s: waiting", method, path)
+            time.sleep(self._rate_limit_wait(attempt, response))
         return self._body_or_error(method, path, response)
+
+    def _rate_limit_wait(self, attempt: int, response: requests.Response) -> float:
+        factor, most, retry_after_most = self._backoff
+        retry_after = response.headers.get("Retry-After", "")
+        if retry_after.isdigit():
+            return float(min(int(retry_after), retry_after_most))
+        return min(most, factor * 2**attempt + random.random() * factor)
 
     @staticmethod
     def _body_or_error(method: str, path: str, response: requests.Response) -> dict[str, Any]:
@@ -324,32 +369,9 @@ class FoursquareClient:
                     f"Foursquare answered {method} {path} with JSON that is not an object."
                 )
             return body
-        message = _error_message(response)
-        where = f"{method} {path}"
-        logger.warning("Foursquare answered %s with %s: %s", where, status, message)
-        if status in (401, 403):
-            raise FoursquareAuthError(
-                f"Foursquare refused the service key ({status}): {message}. "
-                "Check FOURSQUARE_API_KEY.",
-                status=status,
-            )
-        if status == 404:
-            raise FoursquareNotFound(
-                f"Foursquare has no such resource ({where}): {message}", status=404
-            )
-        if status == 429:
-            raise FoursquareRateLimited(
-                f"Foursquare's rate limit was still exceeded after retrying ({where}).", status=429
-            )
-        if status >= 500:
-            raise FoursquareUnavailable(
-                f"Foursquare failed ({status}) after retrying ({where}): {message}",
-                status=status,
-                maybe_acted=method != "GET",
-            )
-        raise FoursquareBadRequest(
-            f"Foursquare refused the request ({status}, {where}): {message}", status=status
-        )
+        message = answer_message(response)
+        logger.warning("Foursquare answered %s %s with %s: %s", method, path, status, message)
+        raise error_for_answer(method, path, status, message)
 
 
 def _unavailable(method: str, path: str, exc: requests.RequestException) -> FoursquareUnavailable:
@@ -375,15 +397,3 @@ def _path_part(place_id: str) -> str:
     if not place_id or not all(ch.isalnum() or ch in "-_" for ch in place_id):
         raise FoursquareBadRequest(f"'{place_id}' is not a Foursquare place id.")
     return place_id
-
-
-def _error_message(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason or "no explanation"
-    if isinstance(body, dict):
-        for key in ("message", "error_detail", "detail", "error"):
-            if isinstance(body.get(key), str) and body[key]:
-                return body[key][:500]
-    return response.reason or "no explanation"

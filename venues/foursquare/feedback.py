@@ -86,7 +86,7 @@ def propose_closure(*, venue: Venue, client: FoursquareClient) -> bool:
         claimed,
         lambda: client.propose_removal(
             venue.foursquare_place_id,
-            reason="closed",
+            reason="CLOSED",  # the spec's enum is upper case; Foursquare refuses "closed"
             comment=f"{venue.council.name} has closed {venue.name}.",
         ),
     )

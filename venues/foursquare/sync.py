@@ -2,11 +2,13 @@
 
 ``venue_foursquare_sync`` is the whole job for one venue and is safe to run again at any time:
 1. find the place: the stored place id (set by a manager, or by an earlier sync) is trusted;
-   otherwise Foursquare's place match (name, address, town, postcode, coordinates), falling
-   back to a nearby search by name within the venue's radius, scored by name similarity and
-   distance; weak candidates, and places already linked to another venue, are refused and the
+   otherwise a nearby search by name within the venue's radius, scored by name similarity and
+   distance, after Foursquare's place match (name, address, town, postcode, coordinates) where
+   the host serves it (it is not in the 2025-06-17 spec; asked once per process where not);
+   weak candidates, and places already linked to another venue, are refused and the
    venue is ``unmatched``;
-2. fetch the place's details into the venue's ``FoursquarePlace`` snapshot;
+2. fetch the place's details into the venue's ``FoursquarePlace`` snapshot, a cache with the
+   lifetime Foursquare's terms allow (venues.foursquare.retention);
 3. record the drift (venues.foursquare.drift) and set the status ``linked``;
 4. push the council's values for drifted fields, and report a deactivated venue closed
    (venues.foursquare.feedback: each value is proposed once, ever);
@@ -29,7 +31,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from venues.foursquare.client import (
+    FoursquareBadRequest,
     FoursquareClient,
+    FoursquareEndpointMissing,
     FoursquareError,
     FoursquareNotFound,
     Place,
@@ -48,6 +52,7 @@ from venues.foursquare.feedback import (
     refresh_proposals,
     refresh_proposals_quietly,
 )
+from venues.foursquare.retention import drift_without_their_values, place_details
 from venues.geo import geodesic_m
 from venues.models import FoursquarePlace, FoursquareProposal, Venue
 
@@ -184,18 +189,9 @@ def _find_place(venue: Venue, client: FoursquareClient) -> _Found:
             return _Found(place, FoursquarePlace.LinkedBy.MANUAL)
         return _Found(place, previous.linked_by, previous.match_score)
 
-    street, town = split_address(venue.address)
-    match = client.match(
-        name=venue.name,
-        address=street,
-        city=town or venue.council.name,
-        country_code=COUNTRY_CODE,
-        postcode=venue.postcode,
-        latitude=venue.latitude,
-        longitude=venue.longitude,
-    )
+    match = _match(venue, client)
     if (
-        match is not None
+        isinstance(match, PlaceMatch)
         and match.score >= settings.FOURSQUARE_MATCH_MIN_SCORE
         and not _linked_elsewhere(venue, match.place.place_id)
     ):
@@ -216,6 +212,27 @@ def _find_place(venue: Venue, client: FoursquareClient) -> _Found:
     if best is None:
         raise _Unmatched(_unmatched_reason(venue, match, candidates))
     return _Found(client.place(best.place_id), FoursquarePlace.LinkedBy.SEARCH)
+
+
+def _match(venue: Venue, client: FoursquareClient) -> PlaceMatch | str | None:
+    """Foursquare's place match, or why it could not be asked (the search takes over)."""
+    street, town = split_address(venue.address)
+    try:
+        return client.match(
+            name=venue.name,
+            address=street,
+            city=town or venue.council.name,
+            country_code=COUNTRY_CODE,
+            postcode=venue.postcode,
+            latitude=venue.latitude,
+            longitude=venue.longitude,
+        )
+    except FoursquareEndpointMissing:
+        return "Foursquare's place match is not available here"
+    except FoursquareBadRequest as exc:
+        # A host that has the path but refuses the request: linking does not depend on it.
+        logger.warning("Foursquare's place match refused venue %s: %s", venue.pk, exc)
+        return "Foursquare's place match is not available (it refused the request)"
 
 
 def _linked_elsewhere(venue: Venue, place_id: str) -> bool:
@@ -250,8 +267,10 @@ def _distance_m(venue: Venue, place: Place) -> float | None:
     return place.distance_m
 
 
-def _unmatched_reason(venue: Venue, match: PlaceMatch | None, candidates: list[Place]) -> str:
-    if match is None:
+def _unmatched_reason(venue: Venue, match: PlaceMatch | str | None, candidates: list[Place]) -> str:
+    if isinstance(match, str):
+        said = match
+    elif match is None:
         said = "Foursquare's place match found nothing"
     else:
         said = (
@@ -283,6 +302,8 @@ def _record_link(venue: Venue, place_id_seen: str, found: _Found) -> Venue | Non
         locked.set_foursquare_status(Status.LINKED)
         locked.foursquare_synced_at = now
         locked.foursquare_drift = compute_drift(locked, place)
+        if settings.FOURSQUARE_DETAILS_MAX_AGE_HOURS <= 0:
+            locked.foursquare_drift = drift_without_their_values(locked.foursquare_drift)
         locked.save(
             update_fields=[
                 "foursquare_place_id",
@@ -299,19 +320,7 @@ def _record_link(venue: Venue, place_id_seen: str, found: _Found) -> Venue | Non
                 "place_id": place.place_id,
                 "linked_by": found.linked_by,
                 "match_score": found.match_score,
-                "name": place.name[:300],
-                "categories": place.categories,
-                "address": place.address[:300],
-                "locality": place.locality[:200],
-                "postcode": place.postcode[:16],
-                "latitude": place.latitude,
-                "longitude": place.longitude,
-                "website": place.website[:500],
-                "rating": place.rating,
-                "popularity": place.popularity,
-                "hours": place.hours,
-                "tips_count": place.tips_count,
-                "date_closed": place.date_closed,
+                **place_details(place),
                 "fetched_at": now,
             },
         )

@@ -47,9 +47,13 @@ def foursquare_sync_venue(venue_id: str) -> dict:
 
 @shared_task(name="venues.tasks.foursquare_nightly_sync", ignore_result=True)
 def foursquare_nightly_sync() -> dict:
-    """Fan out one sync per venue (each refreshes its snapshot and drift and asks about its own
-    proposals), then ask about any other proposal still open."""
+    """Blank Foursquare's values older than their lifetime, fan out one sync per venue (each
+    refreshes its snapshot and drift and asks about its own proposals), then ask about any
+    other proposal still open."""
+    from venues.foursquare.retention import foursquare_details_purge
     from venues.foursquare.selectors import venues_for_foursquare_sync
+
+    purged = foursquare_details_purge()
 
     venue_ids = [
         str(pk) for pk in venues_for_foursquare_sync().order_by("pk").values_list("pk", flat=True)
@@ -57,7 +61,11 @@ def foursquare_nightly_sync() -> dict:
     for venue_id in venue_ids:
         foursquare_sync_venue.delay(venue_id)
     foursquare_refresh_proposals.delay()
-    logger.info("Foursquare nightly sync: %d venues queued", len(venue_ids))
+    logger.info(
+        "Foursquare nightly sync: %d venues queued, %d stale snapshots blanked",
+        len(venue_ids),
+        purged,
+    )
     return {"queued": len(venue_ids)}
 
 

@@ -5,6 +5,13 @@ Bearer service key and version headers (refused as Foursquare does when wrong), 
 with ``fsq_place_id`` and top-level coordinates, ``fields=`` honoured, errors as
 ``{"message": ...}``, and the Places Feedback endpoints with their ``suggested_edits`` answers.
 Tests add places, script failures (``fail``), and read what was asked (``requests``).
+
+Where it could be kinder than Foursquare, it is not: ``/places/match`` is not in the published
+2025-06-17 spec, so it is not served unless ``serves_match`` is set (a 404 "Endpoint does not
+exist", as for any path Foursquare does not have); ``suggest/remove`` takes the spec's upper-case
+``reason`` values only; ``rate_limit`` answers 429 or the 403 with a rate-limit message that
+Foursquare also sends. Every answer is kept in ``answers`` and checked against the spec's schema
+fragments (tests/venues/foursquare/spec_schemas.py) when the test ends.
 """
 
 from __future__ import annotations
@@ -21,6 +28,10 @@ from pyproj import Geod
 from werkzeug import Request, Response
 
 API_VERSION = "2025-06-17"
+MISSING_ENDPOINT = "Endpoint does not exist"
+RATE_LIMIT_MESSAGE = "Rate limit exceeded. Please try again later."
+# The spec's reason enum for suggest/remove, as far as this project can send it (upper case).
+REMOVAL_REASONS = frozenset({"CLOSED", "DOESNT_EXIST"})
 SERVICE_KEY = "fsq-test-service-key"
 _GEOD = Geod(ellps="WGS84")
 
@@ -101,6 +112,8 @@ class FakeFoursquare:
     match_scores: dict[str, float] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
     suggestions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    serves_match: bool = False
+    answers: list[dict[str, Any]] = field(default_factory=list)
     _failures: deque = field(default_factory=deque)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -127,6 +140,18 @@ class FakeFoursquare:
                 ScriptedFailure(method, path_pattern, status, body, headers or {}, delay_seconds)
             )
 
+    def rate_limit(
+        self, path_pattern: str, *, status: int = 429, times: int = 1, method: str = "GET"
+    ) -> None:
+        """Foursquare's rate limit: a 429, or (``status=403``) the 403 it also answers with."""
+        self.fail(
+            path_pattern,
+            status,
+            times=times,
+            method=method,
+            body=json.dumps({"message": RATE_LIMIT_MESSAGE}),
+        )
+
     def calls(self, method: str, path_pattern: str) -> list[dict[str, Any]]:
         return [
             call
@@ -142,6 +167,23 @@ class FakeFoursquare:
     # --- the server side
 
     def handle(self, request: Request) -> Response:
+        response, scripted = self._answer(request)
+        try:
+            body = json.loads(response.get_data(as_text=True))
+        except ValueError:
+            body = None
+        self.answers.append(
+            {
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "body": body,
+                "scripted": scripted,
+            }
+        )
+        return response
+
+    def _answer(self, request: Request) -> tuple[Response, bool]:
         params = {key: request.args.get(key) for key in request.args}
         self.requests.append(
             {
@@ -163,7 +205,10 @@ class FakeFoursquare:
                     status=failure.status,
                     headers=failure.headers,
                     content_type="application/json",
-                )
+                ), True
+        return self._serve(request, params), False
+
+    def _serve(self, request: Request, params: dict[str, str]) -> Response:
         if request.headers.get("Authorization") != f"Bearer {SERVICE_KEY}":
             return _error(401, "Invalid request token.")
         if request.headers.get("X-Places-Api-Version") != API_VERSION:
@@ -171,7 +216,7 @@ class FakeFoursquare:
 
         path = request.path
         if request.method == "GET" and path == "/places/match":
-            return self._match(params)
+            return self._match(params) if self.serves_match else _error(404, MISSING_ENDPOINT)
         if request.method == "GET" and path == "/places/search":
             return self._search(params)
         if request.method == "GET" and path == "/places/suggest/status":
@@ -185,7 +230,7 @@ class FakeFoursquare:
             found := re.fullmatch(r"/places/([0-9a-zA-Z]+)/suggest/(edit|remove|flag)", path)
         ):
             return self._suggest(found[1], found[2], params)
-        return _error(404, "Not found.")
+        return _error(404, MISSING_ENDPOINT)
 
     def _match(self, params: dict[str, str]) -> Response:
         for required in ("name", "address", "city", "cc"):
@@ -214,6 +259,8 @@ class FakeFoursquare:
     def _suggest(self, place_id: str, kind: str, params: dict[str, str]) -> Response:
         if place_id not in self.places:
             return _error(404, "Place not found.")
+        if kind == "remove" and params.get("reason") not in REMOVAL_REASONS:
+            return _error(400, f"Invalid reason: {params.get('reason')}.")
         suggestion_id = f"{next(self._ids):024x}"
         self.suggestions[suggestion_id] = {
             "id": suggestion_id,

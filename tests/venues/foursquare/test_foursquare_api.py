@@ -22,7 +22,7 @@ from venues.foursquare.sync import venue_foursquare_sync
 from venues.foursquare.tasks import foursquare_sync_venue
 from venues.models import FoursquareProposal, Venue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.foursquare_serves_match]
 
 BARKING_ID = "4b0588a0f964a5203ad422e3"
 
@@ -235,7 +235,7 @@ class TestLinkingByHand:
             )
 
         [call] = foursquare.calls("POST", f"/places/{BARKING_ID}/suggest/remove")
-        assert call["params"]["reason"] == "closed"
+        assert call["params"]["reason"] == "CLOSED"
         assert FoursquareProposal.objects.filter(venue=barking, field="closed").exists()
 
 

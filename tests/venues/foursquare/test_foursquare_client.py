@@ -20,6 +20,8 @@ from venues.foursquare.client import (
 
 PLACE_ID = "4b0588a0f964a5203ad422e3"
 
+pytestmark = pytest.mark.foursquare_serves_match
+
 
 @pytest.fixture
 def barking(foursquare):
@@ -238,9 +240,9 @@ def test_a_proposal_is_not_repeated_after_a_500(foursquare, barking, client):
 def test_a_proposal_refused_with_429_is_sent_again(foursquare, barking, client):
     foursquare.fail(r"/places/.*/suggest/remove", 429, method="POST")
 
-    [edit] = client.propose_removal(PLACE_ID, reason="closed")
+    [edit] = client.propose_removal(PLACE_ID, reason="CLOSED")
 
-    assert foursquare.suggestions[edit.id]["params"]["reason"] == "closed"
+    assert foursquare.suggestions[edit.id]["params"]["reason"] == "CLOSED"
     assert len(foursquare.calls("POST", r"/places/.*/suggest/remove")) == 2
 
 

@@ -17,7 +17,8 @@ from venues.foursquare.tasks import foursquare_nightly_sync, foursquare_refresh_
 from venues.models import FoursquarePlace, FoursquareProposal, Venue
 from venues.services import venue_update
 
-pytestmark = pytest.mark.django_db
+# Written against a host that serves /places/match; test_foursquare_spec covers one without.
+pytestmark = [pytest.mark.django_db, pytest.mark.foursquare_serves_match]
 
 BARKING_ID = "4b0588a0f964a5203ad422e3"
 DAGENHAM_ID = "4ac518cef964a52013a620e3"
@@ -486,7 +487,7 @@ class TestDriftAndPush:
         venue_foursquare_sync(venue_id=barking.pk)
 
         [call] = foursquare.calls("POST", f"/places/{BARKING_ID}/suggest/remove")
-        assert call["params"]["reason"] == "closed"
+        assert call["params"]["reason"] == "CLOSED"
         assert "Barking and Dagenham has closed Barking" in call["params"]["comment"]
         assert FoursquareProposal.objects.get(venue=barking).field == "closed"
 

@@ -11,6 +11,8 @@ from tests.factories import CouncilFactory, VenueFactory, venue_manager_of
 from tests.venues.foursquare.fake_foursquare import API_VERSION, SERVICE_KEY, library_place
 from venues.models import FoursquarePlace, Venue
 
+pytestmark = pytest.mark.foursquare_serves_match
+
 BARKING_ID = "4b0588a0f964a5203ad422e3"
 
 
