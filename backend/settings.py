@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.security.ContentSecurityPolicyMiddleware",
+    "backend.errors.ApiEnvelopeMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in (accounts/lockout.py).
     "axes.middleware.AxesMiddleware",
 ]
