@@ -7,3 +7,11 @@ class BackendConfig(AppConfig):
     name = "backend"
     verbose_name = "Platform"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        from backend import observability
+
+        request_started.connect(observability.request_began, dispatch_uid="request-id-began")
+        request_finished.connect(observability.request_ended, dispatch_uid="request-id-ended")

@@ -183,3 +183,31 @@ def server_error_view(request):
             status=500,
         )
     return defaults.server_error(request)
+
+
+class ApiEnvelopeMiddleware:
+    """A 404 or 405 under /api/ that no DRF view answered (an unknown path, whatever DEBUG says:
+    with DEBUG on Django answers its HTML technical page instead of handler404) leaves as the
+    envelope too. The status is kept, so CommonMiddleware's APPEND_SLASH redirect still works."""
+
+    _ENVELOPES = {
+        404: (NOT_FOUND, "Not found."),
+        405: (METHOD_NOT_ALLOWED, "Method not allowed."),
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        envelope = self._ENVELOPES.get(response.status_code)
+        if (
+            envelope
+            and _is_api_path(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            replacement = JsonResponse(error_body(*envelope), status=response.status_code)
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response

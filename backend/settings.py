@@ -13,7 +13,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from backend import schedule
+from backend import observability, schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,9 +59,12 @@ INSTALLED_APPS = [
     "insight",
     "api_docs",
     "axes",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "backend.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,8 +74,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.security.ContentSecurityPolicyMiddleware",
-    # Last, as django-axes asks: it answers a locked-out sign-in (accounts/lockout.py).
+    "backend.errors.ApiEnvelopeMiddleware",
+    # Last but for the metrics, as django-axes asks: it answers a locked-out sign-in.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -130,9 +135,6 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# backend/security.py: the docs' own inline scripts are theirs to police (see their views).
-CSP_EXEMPT_PATH_PREFIXES = ["/api/docs/", "/api/redoc/"]
-
 LOGIN_URL = "sign-in"
 CSRF_FAILURE_VIEW = "backend.csrf.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
@@ -227,8 +229,8 @@ STORAGES = {
 # --- HTTP security: on whenever DEBUG is off; each can be relaxed from the environment.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# Load balancers probe health over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Load balancers probe health, and Prometheus scrapes, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -293,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No logo of the schema's (x-logo) from elsewhere; api_docs/views.py says how the rest stays.
+    "REDOC_UI_SETTINGS": {"hideLogo": True},
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "venues.models.Role.Kind",
         "VenueCategoryEnum": "venues.models.Venue.Category",
@@ -386,15 +390,5 @@ STRIPE_OUTBOX_MAX_ATTEMPTS = env.int("STRIPE_OUTBOX_MAX_ATTEMPTS", default=12)
 VENUE_SEARCH_DEFAULT_RADIUS_M = 5000
 VENUE_SEARCH_MAX_RADIUS_M = 50000
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
-        "axes": {"level": "WARNING"},
-    },
-}
+# --- Operations: JSON logs with request ids, Sentry, /metrics (backend/observability.py).
+vars().update(observability.settings_from(env, debug=DEBUG))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from backend import health
+from backend import health, home, metrics
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -16,8 +16,11 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", home.home_page, name="home"),
+    path("favicon.ico", home.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.web.urls")),
     path("desk/", include("rewards.desk.urls")),

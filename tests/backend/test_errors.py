@@ -134,3 +134,31 @@ def test_inactive_user_token_is_refused(api_client):
     user = UserFactory(is_active=False)
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
     error(api_client, "get", "/api/v1/me/", status=401, code="not_authenticated")
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+@pytest.mark.parametrize("path", ["/api/x/", "/api/v1/no-such-thing/", "/api/v1/venues/x/y/z"])
+def test_an_unknown_api_path_is_the_envelope_whatever_debug_says(api_client, settings, debug, path):
+    settings.DEBUG = debug
+    response = api_client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+
+
+def test_with_debug_on_a_wrong_method_is_still_the_envelope(resident_client, settings):
+    settings.DEBUG = True
+    error(resident_client, "put", "/api/v1/me/", {}, status=405, code="method_not_allowed")
+
+
+def test_a_missing_trailing_slash_under_api_still_redirects(api_client):
+    response = api_client.get("/api/v1/venues")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/venues/"
+
+
+def test_an_unknown_page_outside_the_api_stays_html(client, settings):
+    settings.DEBUG = True
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
