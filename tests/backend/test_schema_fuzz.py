@@ -18,11 +18,16 @@ Throttles are lifted (their own tests cover them): they make answers depend on t
 examples, not on the request.
 """
 
+import json
 import os
 
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -43,12 +48,31 @@ RULE_BOUND_400 = {
     ("POST", "/api/v1/vouchers/redeem/"),
 }
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+# The schema /api/schema/ serves, generated in-process (no request: ALLOWED_HOSTS may be empty
+# here with DEBUG off); the calls then go to the WSGI app.
+schema = schemathesis.openapi.from_dict(
+    json.loads(
+        OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True))
+    )
+)
+schema.app = application
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 
 
 @pytest.fixture
-def world(db, monkeypatch, settings):
+def _connections_kept():
+    """The WSGI app is called directly, not through Django's test client, so the test's
+    connection (inside its transaction) must not be closed after each request, as the test
+    client arranges too."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(db, monkeypatch, settings, _connections_kept):
     """A council with a venue, an offer, a catalog item and a voucher; a resident, a venue
     manager and a council admin, each with a bearer token."""
     from rest_framework_simplejwt.tokens import RefreshToken
