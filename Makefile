@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg lint format check migrate seed clean worker beat
+.PHONY: run test fuzz test-pg lint format check migrate seed clean worker beat
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: $(STAMP)
 ## test: the whole suite (SQLite, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## fuzz: the schema fuzz at length (more examples per operation, all three roles)
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(BIN)/python -m pytest tests/backend/test_schema_fuzz.py $(PYTEST_ARGS)
 
 ## test-pg: only the PostgreSQL tests (row locks, races, triggers; the worker ones with REDIS_URL
 ## too). Starts nothing: needs DATABASE_URL of a running PostgreSQL (the tests make their own

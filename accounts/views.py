@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
@@ -5,7 +6,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts import error_codes, profile
@@ -85,6 +90,19 @@ class TokenObtainApi(AuthThrottleMixin, APIView):
         return Response(serializer.validated_data)
 
 
+def _lock_outstanding(data) -> None:
+    """Take the row lock on the refresh token's ``OutstandingToken`` (none: nothing to lock;
+    a bad token is left to SimpleJWT's own refusal)."""
+    raw = data.get("refresh") if isinstance(data, dict) else None
+    if not isinstance(raw, str):
+        return
+    try:
+        jti = RefreshToken(raw)[api_settings.JTI_CLAIM]
+    except TokenError:
+        return
+    list(OutstandingToken.objects.select_for_update().filter(jti=jti).order_by().values("pk"))
+
+
 class TokenRefreshApi(AuthThrottleMixin, TokenRefreshView):
     @extend_schema(
         operation_id="auth_token_refresh",
@@ -95,8 +113,13 @@ class TokenRefreshApi(AuthThrottleMixin, TokenRefreshView):
         },
     )
     def post(self, request, *args, **kwargs):
+        """Rotation is atomic: the refresh token's outstanding row is locked first, so of many
+        parallel refreshes with one token the first blacklists it and the others, let through
+        the lock one by one, find it blacklisted (401): a stolen token cannot fork sessions."""
         try:
-            return super().post(request, *args, **kwargs)
+            with transaction.atomic():
+                _lock_outstanding(request.data)
+                return super().post(request, *args, **kwargs)
         except User.DoesNotExist as exc:  # SimpleJWT looks the user up and lets this escape
             raise NotAuthenticated("The account behind this token no longer exists.") from exc
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
@@ -40,6 +41,7 @@ PERMISSION_DENIED = ErrorCode("permission_denied", 403)
 NOT_FOUND = ErrorCode("not_found", 404)
 METHOD_NOT_ALLOWED = ErrorCode("method_not_allowed", 405)
 NOT_ACCEPTABLE = ErrorCode("not_acceptable", 406)
+REQUEST_TOO_LARGE = ErrorCode("request_too_large", 413)
 UNSUPPORTED_MEDIA_TYPE = ErrorCode("unsupported_media_type", 415)
 THROTTLED = ErrorCode("throttled", 429)
 SERVER_ERROR = ErrorCode("server_error", 500)
@@ -124,6 +126,13 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     if isinstance(exc, ApplicationError):
         set_rollback()
         return Response(exc.as_body(), status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        # A body with no Content-Length (chunked) that proved too large when read.
+        set_rollback()
+        return Response(
+            error_body(REQUEST_TOO_LARGE, "The request body is over the size limit."),
+            status=REQUEST_TOO_LARGE.status,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

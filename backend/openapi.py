@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from backend.errors import ErrorCode
+from backend.errors import INVALID, NOT_AUTHENTICATED, NOT_FOUND, ErrorCode
 
 ErrorSerializer = inline_serializer(
     name="Error",
@@ -64,3 +64,19 @@ class AutoSchema(openapi.AutoSchema):
         if requires is not None and requires(self.method):
             auth = [requirement for requirement in auth if requirement]
         return auth
+
+    def _get_response_bodies(self, direction="response"):
+        """Statuses every operation of a kind can answer, added where a view left them out:
+        401 wherever a caller is required (no token, a bad or expired one), and on paginated
+        lists 400 (a bad ``page``/``page_size``) and 404 (a page past the end)."""
+        bodies = super()._get_response_bodies(direction)
+        implied = []
+        if self.get_auth() and all(self.get_auth()):
+            implied.append(NOT_AUTHENTICATED)
+        paginated = getattr(self.view, "pagination_class", None) is not None
+        if self.method == "GET" and paginated and self._is_list_view():
+            implied += [INVALID, NOT_FOUND]
+        for status, response in error_responses(*implied).items():
+            if str(status) not in bodies:
+                bodies[str(status)] = self._get_response_for_code(response, str(status))
+        return bodies

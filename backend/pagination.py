@@ -1,4 +1,5 @@
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -8,6 +9,39 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request) -> int:
+        """``?page_size=`` as the schema states it: an integer from 1 to 100 (anything else,
+        ``0`` or ``null`` included, is 400 rather than quietly the default)."""
+        return self._bounded(request, self.page_size_query_param, self.page_size, 1, 100)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._bounded(request, self.page_query_param, 1, 1, None)
+        return super().paginate_queryset(queryset, request, view)
+
+    @staticmethod
+    def _bounded(request, name: str, default: int, low: int, high: int | None) -> int:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"of at least {low}"
+            raise ValidationError({name: [f"Must be an integer {span}."]})
+        return value
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"] = {"type": "integer", **bounds.get(parameter["name"], {})}
+        return parameters
 
 
 def paginated_response(view, items, serializer_class) -> Response:

@@ -10,3 +10,4 @@ INVALID_SIGNATURE = ErrorCode("invalid_signature", 400)
 # An offer's stripe_coupon_id that Stripe does not have, has turned off, or that ends (redeem_by)
 # before the offer's last voucher would.
 INVALID_COUPON = ErrorCode("invalid_coupon", 400)
+OWN_VOUCHER = ErrorCode("own_voucher", 403)

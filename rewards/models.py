@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from rewards.bounds import CATALOG_MAXIMA, OFFER_MAXIMA, count_field, upper_bound_constraints
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
 from venues.models import Council, Venue
 
@@ -54,16 +55,16 @@ class Offer(models.Model):
     title = models.CharField(max_length=120)
     description = models.TextField(blank=True, max_length=2000)
     rule = models.CharField(max_length=16, choices=OfferRule.choices)
-    points = models.PositiveIntegerField(default=0)
+    points = count_field(OFFER_MAXIMA, "points", default=0)
     voucher_title = models.CharField(max_length=120, blank=True)
     stripe_coupon_id = models.CharField(max_length=100, blank=True)
-    voucher_valid_days = models.PositiveIntegerField(null=True, blank=True)
-    every_n = models.PositiveIntegerField(null=True, blank=True)
-    window_days = models.PositiveIntegerField(null=True, blank=True)
+    voucher_valid_days = count_field(OFFER_MAXIMA, "voucher_valid_days", null=True)
+    every_n = count_field(OFFER_MAXIMA, "every_n", null=True)
+    window_days = count_field(OFFER_MAXIMA, "window_days", null=True)
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
-    max_rewards = models.PositiveIntegerField(null=True, blank=True)
-    per_user_limit = models.PositiveIntegerField(null=True, blank=True)
+    max_rewards = count_field(OFFER_MAXIMA, "max_rewards", null=True)
+    per_user_limit = count_field(OFFER_MAXIMA, "per_user_limit", null=True)
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -105,6 +106,7 @@ class Offer(models.Model):
                 condition=Q(per_user_limit__isnull=True) | Q(per_user_limit__gte=1),
                 name="offer_per_user_limit_positive",
             ),
+            *upper_bound_constraints("offer", OFFER_MAXIMA),
         ]
         indexes = [
             models.Index(fields=["venue", "is_active"], name="offer_venue_live"),
@@ -157,9 +159,9 @@ class CatalogItem(models.Model):
         Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="catalog_items"
     )
     title = models.CharField(max_length=120)
-    cost_points = models.PositiveIntegerField()
-    stock = models.PositiveIntegerField(null=True, blank=True)
-    valid_days = models.PositiveIntegerField(null=True, blank=True)
+    cost_points = count_field(CATALOG_MAXIMA, "cost_points")
+    stock = count_field(CATALOG_MAXIMA, "stock", null=True)
+    valid_days = count_field(CATALOG_MAXIMA, "valid_days", null=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -169,6 +171,7 @@ class CatalogItem(models.Model):
             models.CheckConstraint(
                 condition=Q(cost_points__gte=1), name="catalog_item_costs_points"
             ),
+            *upper_bound_constraints("catalog_item", CATALOG_MAXIMA),
         ]
 
     def __str__(self) -> str:

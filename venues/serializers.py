@@ -43,7 +43,8 @@ class VenueOutputSerializer(serializers.ModelSerializer):
 
 class VenueNearOutputSerializer(VenueOutputSerializer):
     distance_m = serializers.FloatField(
-        help_text="WGS-84 geodesic distance from `near`, in metres; only with `near`."
+        required=False,
+        help_text="WGS-84 geodesic distance from `near`, in metres; only with `near`.",
     )
 
     class Meta(VenueOutputSerializer.Meta):

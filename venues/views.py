@@ -190,6 +190,13 @@ class VenueInputSerializer(serializers.Serializer):
         return attrs
 
 
+# `<lat>,<lng>` in range (empty: no filter): the schema states what LatLngFilter accepts.
+NEAR_PATTERN = (
+    r"^(-?([0-8]?[0-9](\.[0-9]+)?|90(\.0+)?),"
+    r"-?((1[0-7][0-9]|[0-9]?[0-9])(\.[0-9]+)?|180(\.0+)?))?$"
+)
+
+
 class VenueListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly]
     # Declared so the schema shows the paginated envelope of the list.
@@ -200,20 +207,30 @@ class VenueListApi(PaginatedListApi):
     @extend_schema(
         operation_id="venues_list",
         parameters=[
-            OpenApiParameter("near", OpenApiTypes.STR, description="`<lat>,<lng>`: nearest first"),
+            OpenApiParameter(
+                "near",
+                {"type": "string", "pattern": NEAR_PATTERN},
+                description="`<lat>,<lng>`: nearest first",
+            ),
             OpenApiParameter(
                 "radius",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": settings.VENUE_SEARCH_MAX_RADIUS_M},
                 description=(
                     f"Metres around `near` (default {settings.VENUE_SEARCH_DEFAULT_RADIUS_M}, "
                     f"max {settings.VENUE_SEARCH_MAX_RADIUS_M})."
                 ),
             ),
             OpenApiParameter("category", OpenApiTypes.STR, enum=Venue.Category.values),
-            OpenApiParameter("council", OpenApiTypes.STR, description="A council's slug."),
-            OpenApiParameter("search", OpenApiTypes.STR, description="Part of the name."),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 100."),
+            OpenApiParameter(
+                "council", {"type": "string", "maxLength": 80}, description="A council's slug."
+            ),
+            OpenApiParameter(
+                "search", {"type": "string", "maxLength": 200}, description="Part of the name."
+            ),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+            OpenApiParameter(
+                "page_size", {"type": "integer", "minimum": 1, "maximum": 100}, description="1-100."
+            ),
         ],
         responses={200: VenueNearOutputSerializer(many=True), **error_responses(errors.INVALID)},
     )

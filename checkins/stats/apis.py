@@ -1,7 +1,8 @@
 """Statistics for a venue's managers and a council's admins (see ``checkins.stats.selectors``)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,6 +19,15 @@ from venues.models import Council, Venue
 from venues.permissions import VenueAccess
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 
+# Stats cover this century: a date far outside it (9999-12-30) overflowed the day arithmetic.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+DATE_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
+    "description": f"{FIRST_DATE} to {LAST_DATE}.",
+}
+
 RANGE_PARAMETERS = [
     OpenApiParameter(
         "format",
@@ -29,12 +39,12 @@ RANGE_PARAMETERS = [
     ),
     OpenApiParameter(
         "from",
-        OpenApiTypes.DATE,
+        DATE_SCHEMA,
         description=f"First day (inclusive, Europe/London). Default: {DEFAULT_DAYS - 1} days "
         "before `to`.",
     ),
     OpenApiParameter(
-        "to", OpenApiTypes.DATE, description="Last day (inclusive, Europe/London). Default: today."
+        "to", DATE_SCHEMA, description="Last day (inclusive, Europe/London). Default: today."
     ),
 ]
 
@@ -43,8 +53,12 @@ RangeSerializer = type(
     "StatsRangeSerializer",
     (serializers.Serializer,),
     {
-        "from": serializers.DateField(required=False, input_formats=["iso-8601"]),
-        "to": serializers.DateField(required=False, input_formats=["iso-8601"]),
+        name: serializers.DateField(
+            required=False,
+            input_formats=["iso-8601"],
+            validators=[MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)],
+        )
+        for name in ("from", "to")
     },
 )
 

@@ -14,6 +14,7 @@ from backend.idempotency import HEADER, IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
 from rewards import account_names, error_codes
+from rewards.bounds import CATALOG_MAXIMA
 from rewards.catalog.selectors import (
     catalog_item_claimable,
     catalog_item_get,
@@ -75,9 +76,13 @@ class CatalogListApi(PaginatedListApi):
         venue = VenueField(required=False, allow_null=True, default=None)
         council = CouncilField(required=False, allow_null=True, default=None)
         title = serializers.CharField(max_length=120)
-        cost_points = serializers.IntegerField(min_value=1)
-        stock = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-        valid_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+        cost_points = serializers.IntegerField(min_value=1, max_value=CATALOG_MAXIMA["cost_points"])
+        stock = serializers.IntegerField(
+            min_value=0, max_value=CATALOG_MAXIMA["stock"], required=False, allow_null=True
+        )
+        valid_days = serializers.IntegerField(
+            min_value=1, max_value=CATALOG_MAXIMA["valid_days"], required=False, allow_null=True
+        )
         is_active = serializers.BooleanField(required=False, default=True)
 
         def validate(self, data):
@@ -123,9 +128,15 @@ class CatalogListApi(PaginatedListApi):
 class CatalogDetailApi(CatalogItemScopedApi):
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=120, required=False)
-        cost_points = serializers.IntegerField(min_value=1, required=False)
-        stock = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-        valid_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+        cost_points = serializers.IntegerField(
+            min_value=1, max_value=CATALOG_MAXIMA["cost_points"], required=False
+        )
+        stock = serializers.IntegerField(
+            min_value=0, max_value=CATALOG_MAXIMA["stock"], required=False, allow_null=True
+        )
+        valid_days = serializers.IntegerField(
+            min_value=1, max_value=CATALOG_MAXIMA["valid_days"], required=False, allow_null=True
+        )
         is_active = serializers.BooleanField(required=False)
 
     @extend_schema(

@@ -11,6 +11,7 @@ from django.db import transaction
 from backend.errors import INVALID, NOT_FOUND, ApplicationError
 from backend.updates import model_update, refuse_unknown_fields
 from rewards import account_names, error_codes
+from rewards.bounds import CATALOG_MAXIMA, over_maxima_errors
 from rewards.ledger.models import Asset, LedgerAccount
 from rewards.ledger.services import (
     InsufficientBalance,
@@ -48,6 +49,14 @@ def _stock_errors(account: LedgerAccount, new_stock: int | None) -> dict[str, li
     return {}
 
 
+def _maxima_errors(item: CatalogItem) -> dict[str, list[str]]:
+    return over_maxima_errors(item, CATALOG_MAXIMA)
+
+
+def _counts(item: CatalogItem) -> dict:
+    return {field: getattr(item, field) for field in CATALOG_MAXIMA}
+
+
 def catalog_item_create_errors(*, council, venue) -> dict[str, list[str]]:
     """What `catalog_item_create` would refuse (no database write): the back office's form
     asks first, so a refusal is shown beside its field."""
@@ -78,16 +87,20 @@ def catalog_item_create(
     problems = _venue_errors(council, venue)
     if problems:
         raise ApplicationError(INVALID, "The venue is not in that council.", fields=problems)
+    item = CatalogItem(
+        council=council,
+        venue=venue,
+        title=title,
+        cost_points=cost_points,
+        stock=stock,
+        valid_days=valid_days,
+        is_active=is_active,
+    )
+    problems = _maxima_errors(item)
+    if problems:
+        raise ApplicationError(INVALID, "Some fields are invalid.", fields=problems)
     with transaction.atomic():
-        item = CatalogItem.objects.create(
-            council=council,
-            venue=venue,
-            title=title,
-            cost_points=cost_points,
-            stock=stock,
-            valid_days=valid_days,
-            is_active=is_active,
-        )
+        item.save()
         stock_account(item)
     return item
 
@@ -98,6 +111,9 @@ def catalog_item_update(*, item: CatalogItem, changes: dict) -> CatalogItem:
     refuse_unknown_fields(data=changes, allowed=UPDATABLE_FIELDS)
     with transaction.atomic():
         item = CatalogItem.objects.select_for_update().get(pk=item.pk)
+        problems = _maxima_errors(CatalogItem(**{**_counts(item), **changes}))
+        if problems:
+            raise ApplicationError(INVALID, "Some fields are invalid.", fields=problems)
         if "stock" in changes:
             account = account_lock(stock_account(item))
             problems = _stock_errors(account, changes["stock"])

@@ -22,11 +22,15 @@ OUTCOMES = {
     error_codes.VOUCHER_EXPIRED.code: ("Expired or cancelled", True),
     "not_found": ("Unknown code", False),
     "permission_denied": ("Not valid here", False),
+    error_codes.OWN_VOUCHER.code: ("Your own voucher", False),
     "invalid": ("Check the code", False),
 }
 PLAIN_WORDS = {
     "not_found": "No voucher has this code. Check it with the resident and type it again.",
     "permission_denied": "This voucher is for another venue. It cannot be redeemed here.",
+    error_codes.OWN_VOUCHER.code: (
+        "This is your own voucher. You cannot redeem it yourself: ask a colleague to do it."
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
 from rewards import error_codes
+from rewards.bounds import OFFER_MAXIMA
 from rewards.fields import CouncilField, VenueField
 from rewards.models import Offer, OfferRule
 from rewards.offers.selectors import (
@@ -61,16 +62,26 @@ class OfferFieldsSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     rule = serializers.ChoiceField(choices=OfferRule.choices)
-    points = serializers.IntegerField(min_value=0, required=False)
+    points = serializers.IntegerField(min_value=0, max_value=OFFER_MAXIMA["points"], required=False)
     voucher_title = serializers.CharField(max_length=120, required=False, allow_blank=True)
     stripe_coupon_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    voucher_valid_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    every_n = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    window_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    voucher_valid_days = serializers.IntegerField(
+        min_value=1, max_value=OFFER_MAXIMA["voucher_valid_days"], required=False, allow_null=True
+    )
+    every_n = serializers.IntegerField(
+        min_value=1, max_value=OFFER_MAXIMA["every_n"], required=False, allow_null=True
+    )
+    window_days = serializers.IntegerField(
+        min_value=1, max_value=OFFER_MAXIMA["window_days"], required=False, allow_null=True
+    )
     starts_at = serializers.DateTimeField(required=False, allow_null=True)
     ends_at = serializers.DateTimeField(required=False, allow_null=True)
-    max_rewards = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    per_user_limit = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    max_rewards = serializers.IntegerField(
+        min_value=1, max_value=OFFER_MAXIMA["max_rewards"], required=False, allow_null=True
+    )
+    per_user_limit = serializers.IntegerField(
+        min_value=1, max_value=OFFER_MAXIMA["per_user_limit"], required=False, allow_null=True
+    )
     is_active = serializers.BooleanField(required=False)
 
 

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from backend import errors
 from backend.errors import ApplicationError
 from backend.updates import refuse_unknown_fields
 from rewards import account_names, error_codes
+from rewards.bounds import OFFER_MAXIMA, over_maxima_errors
 from rewards.ledger.models import Asset, LedgerAccount
 from rewards.ledger.services import (
     InsufficientBalance,
@@ -115,6 +116,8 @@ def offer_field_errors(offer: Offer) -> dict[str, list[str]]:
         value = getattr(offer, field)
         if value is not None and value < 1:
             refuse(field, "Must be at least 1.")
+    for field, messages in over_maxima_errors(offer, OFFER_MAXIMA).items():
+        refuse(field, messages[0])
     return problems
 
 
@@ -337,6 +340,18 @@ def _grant(offer: Offer, resident, checkin_id, checked_in_at: datetime) -> dict:
     return {"offer": str(offer.pk), "kind": "points", "points": offer.points}
 
 
+def _offer_reward(
+    offer: Offer, resident, checkin_id, checked_in_at: datetime, visits_since
+) -> dict | None:
+    """What one offer gives for the check-in (None: nothing)."""
+    if not _earns(offer, resident, checked_in_at, visits_since):
+        return None
+    limit = offer.per_user_limit
+    if limit is not None and offer_grants_count(offer=offer, resident=resident) >= limit:
+        return None
+    return _grant(offer, resident, checkin_id, checked_in_at)
+
+
 def rewards_for_checkin(
     *,
     resident,
@@ -358,17 +373,24 @@ def rewards_for_checkin(
     if not offers_may_be_live_for(venue, at):
         return total, rewards
     for offer in offers_live_for(venue, at):
-        if not _earns(offer, resident, checked_in_at, visits_since):
-            continue
-        if offer.per_user_limit is not None:
-            held = offer_grants_count(offer=offer, resident=resident)
-            if held >= offer.per_user_limit:
-                continue
         try:
-            # A savepoint per offer: a pool that refuses (budget spent) leaves nothing behind.
+            # A savepoint per offer: a pool that refuses (budget spent) leaves nothing behind,
+            # and nor does an offer that fails for any other reason: it is skipped and logged,
+            # the check-in stands and the other offers still give. Nothing a manager saves may
+            # stop a venue's check-ins.
             with transaction.atomic():
-                reward = _grant(offer, resident, checkin_id, checked_in_at)
+                reward = _offer_reward(offer, resident, checkin_id, checked_in_at, visits_since)
         except InsufficientBalance:
+            continue
+        except (OperationalError, InterfaceError):
+            # The database itself failed (a dropped connection, a lock timeout): that is not
+            # this offer's fault, and the transaction cannot go on. The whole check-in fails
+            # and leaves nothing; the phone's retry, under its Idempotency-Key, succeeds once.
+            raise
+        except Exception:
+            logger.exception("Offer %s failed for check-in %s; skipped", offer.pk, checkin_id)
+            continue
+        if reward is None:
             continue
         total += reward.get("points", 0)
         rewards.append(reward)

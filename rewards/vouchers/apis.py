@@ -92,6 +92,7 @@ class VoucherRedeemApi(APIView):
                 errors.INVALID,
                 errors.NOT_AUTHENTICATED,
                 errors.PERMISSION_DENIED,
+                error_codes.OWN_VOUCHER,
                 errors.NOT_FOUND,
                 error_codes.ALREADY_REDEEMED,
                 error_codes.VOUCHER_EXPIRED,

@@ -8,6 +8,8 @@ Decisions:
 - A caller with no venue or council role at all is refused (403) before the code is looked up,
   so residents cannot probe codes; staff with a role learn that an unknown code is 404.
 - Access is checked before status, so staff of another venue learn nothing of the voucher.
+- Nobody redeems their own voucher (403 ``own_voucher``): staff and managers are residents too,
+  and the desk is where a voucher is settled, so a colleague must do it.
 - A venue voucher is redeemable by that venue's staff (and managers, and council admins). A
   council-wide voucher (no venue) by staff of any venue of its council: ``venue`` names where
   they redeem when they work at several; a council admin without a venue role may leave it out.
@@ -85,6 +87,10 @@ def check_voucher_redeemable(
     if voucher is None:
         raise ApplicationError(NOT_FOUND, "No voucher has this code.")
     redeemed_venue = _redeeming_venue(voucher=voucher, staff=staff, venue=venue)
+    if voucher.resident_id == staff.pk:
+        raise ApplicationError(
+            error_codes.OWN_VOUCHER, "You cannot redeem your own voucher: ask a colleague."
+        )
     refusal = REFUSAL_BY_STATUS.get(voucher.status)
     if refusal is not None:
         raise ApplicationError(*refusal)
@@ -107,7 +113,8 @@ def do_voucher_redeem(*, voucher: Voucher, staff, venue: Venue | None, now: date
 
 def voucher_redeem(*, code: str, staff, venue: Venue | None = None) -> Voucher:
     """Redeem the voucher with ``code`` (as typed or scanned) for ``staff``, at ``venue`` when
-    they name one: 404 ``not_found``, 403 ``permission_denied``, 409 ``already_redeemed``,
+    they name one: 404 ``not_found``, 403 ``permission_denied`` or ``own_voucher``,
+    409 ``already_redeemed``,
     410 ``voucher_expired``."""
     now = timezone.now()
     with transaction.atomic():

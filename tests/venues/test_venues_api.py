@@ -107,9 +107,14 @@ class TestRead:
         assert (body["count"], len(body["results"])) == (105, 7)
         assert body["next"] and body["previous"] is None
         assert (
-            len(success(api_client, "get", "/api/v1/venues/?page_size=500").json()["results"])
+            len(success(api_client, "get", "/api/v1/venues/?page_size=100").json()["results"])
             == 100
         )
+        # Over the schema's maximum is refused, as are 0 and null (no quiet default).
+        for size in ("500", "0", "null"):
+            error(
+                api_client, "get", f"/api/v1/venues/?page_size={size}", status=400, code="invalid"
+            )
         error(api_client, "get", "/api/v1/venues/?page=99", status=404, code="not_found")
 
     @pytest.mark.parametrize("page_size", [5, 50])
