@@ -53,10 +53,13 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, interval: float
 
 
 @contextmanager
-def running_worker(*, extra_env: dict[str, str] | None = None) -> Iterator[None]:
-    """Run a one-process worker for the duration of the block; ``extra_env`` adds to (or
-    overrides) its environment. Any failure inside the block, or of the worker to start,
-    is raised as an AssertionError carrying the worker's log."""
+def running_worker(
+    *, extra_env: dict[str, str] | None = None, purge: bool = True
+) -> Iterator[subprocess.Popen]:
+    """Run a one-process worker for the duration of the block (the block gets its process);
+    ``extra_env`` adds to (or overrides) its environment; ``purge=False`` keeps what earlier
+    workers left in the broker. Any failure inside the block, or of the worker to start, is
+    raised as an AssertionError carrying the worker's log."""
     assert connection.vendor == "postgresql", "a worker process cannot see a SQLite test database"
     assert settings.CELERY_BROKER_URL, "set REDIS_URL (or CELERY_BROKER_URL): a worker needs one"
     node = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}@localhost"
@@ -76,7 +79,8 @@ def running_worker(*, extra_env: dict[str, str] | None = None) -> Iterator[None]
         *("--pool=solo", "--concurrency=1", "--loglevel=INFO", f"--hostname={node}"),
         *("--without-gossip", "--without-mingle", "--without-heartbeat"),
     ]
-    celery_app.control.purge()  # nothing left over from an earlier run reaches this worker
+    if purge:
+        celery_app.control.purge()  # nothing left over from an earlier run reaches this worker
     with tempfile.TemporaryDirectory(prefix="celery-worker-") as scratch:
         log_path = Path(scratch) / "worker.log"
 
@@ -107,7 +111,7 @@ def running_worker(*, extra_env: dict[str, str] | None = None) -> Iterator[None]
                 )
             celery_app.conf.task_always_eager = False
             try:
-                yield
+                yield worker
             except Exception as error:
                 raise AssertionError(f"{error}\n\n--- worker log ---\n{worker_log()}") from error
         finally:
