@@ -31,6 +31,15 @@ class VisitRecordAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*self.get_fields(request, obj), "visitor"]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # Hidden columns must not be searchable either: filtering on them by hand
+        # (?latitude__gte=...) would locate a named resident's phone by the row count.
+        if lookup.split("__")[0] in self.private_fields and not (
+            request is not None and request.user.is_superuser
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     @admin.display(description="visitor", ordering="resident__display_name")
     def visitor(self, row):
         return row.resident.display_name if row.resident_id else "-"

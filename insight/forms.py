@@ -3,13 +3,15 @@
 from datetime import timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from checkins.stats.selectors import MAX_DAYS, DateRange
+from checkins.stats.selectors import FIRST_DATE, LAST_DATE, MAX_DAYS, DateRange
 from insight.selectors import DEFAULT_SORT, SORT_KEYS
 
 PRESETS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")]
 CUSTOM = "custom"
+DATE_BOUNDS = [MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)]
 
 
 class DateInput(forms.DateInput):
@@ -24,8 +26,8 @@ class PeriodForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    start = forms.DateField(label="From", required=False, widget=DateInput)
-    end = forms.DateField(label="To", required=False, widget=DateInput)
+    start = forms.DateField(label="From", required=False, widget=DateInput, validators=DATE_BOUNDS)
+    end = forms.DateField(label="To", required=False, widget=DateInput, validators=DATE_BOUNDS)
     sort = forms.ChoiceField(
         choices=[(key, key) for name in SORT_KEYS for key in (name, "-" + name)],
         required=False,

@@ -9,6 +9,7 @@ import venues from CSV here too (venues.import_page). Posters are in venues.post
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 
 from backend.errors import ApplicationError
@@ -108,6 +109,13 @@ class VenueAdminForm(forms.ModelForm):
             for name in self.changed_data
             if name in VENUE_EDITABLE_FIELDS and name in cleaned_data
         }
+        if cleaned_data.get("latitude") is None or cleaned_data.get("longitude") is None:
+            # Emptied, as the hint invites: find them again from the (possibly new) address.
+            self._locate_new(cleaned_data)
+            changes["latitude"], changes["longitude"] = (
+                cleaned_data["latitude"],
+                cleaned_data["longitude"],
+            )
         try:
             self.venue_changes = venue_changes_locate(venue=self.stored_venue, changes=changes)
         except ApplicationError as exc:
@@ -193,6 +201,15 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
             "", "<tr><th>{}</th><td>{}</td></tr>", (ln.split(": ", 1) for ln in lines)
         )
         return format_html("<table>{}</table>", rows)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as refused:
+            # Only what changed between the form's checks and the save gets here (another
+            # person saved the same name meanwhile); the transaction rolled back.
+            self.message_user(request, f"Not saved: {refused.detail}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         """Saved by the venue services, as the API saves: the form has already located the

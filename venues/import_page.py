@@ -10,9 +10,29 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from venues.back_office import back_office_access
+from venues.geocoding import Coordinates, GeocodingFailed, geocode_address
 from venues.importing import ImportFileError, read_venue_csv, venues_import
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # ~40,000 rows: far more than any council has venues
+# Rows without coordinates are geocoded while the page waits (Nominatim allows about one
+# request a second): past this many, they are rejected with the reason, to be given coordinates.
+MAX_GEOCODED_ROWS = 50
+
+
+def geocoder_with_a_budget(budget: int = MAX_GEOCODED_ROWS):
+    used = 0
+
+    def geocode(*, address: str, postcode: str) -> Coordinates:
+        nonlocal used
+        used += 1
+        if used > budget:
+            raise GeocodingFailed(
+                f"more than {budget} rows without coordinates in one file; give this row's "
+                "latitude and longitude"
+            )
+        return geocode_address(address=address, postcode=postcode)
+
+    return geocode
 
 
 class VenueImportForm(forms.Form):
@@ -48,7 +68,12 @@ def import_view(model_admin, request):
     councils = access.councils().order_by("name")
     if not (access.is_superuser or access.administered_council_ids):
         raise PermissionDenied
-    form = VenueImportForm(request.POST or None, request.FILES or None, councils=councils)
+    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FILE_BYTES + 64 * 1024
+    if request.method == "POST" and too_large:  # not parsed (the proxy should cap bodies too)
+        form = VenueImportForm(councils=councils)
+        form.add_error(None, "The file is larger than 5 MB.")
+    else:
+        form = VenueImportForm(request.POST or None, request.FILES or None, councils=councils)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -58,7 +83,9 @@ def import_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         council = form.cleaned_data["council"]
         context.update(
-            report=venues_import(council=council, rows=form.cleaned_data["file"]),
+            report=venues_import(
+                council=council, rows=form.cleaned_data["file"], geocode=geocoder_with_a_budget()
+            ),
             council=council,
             file_name=request.FILES["file"].name,
             form=VenueImportForm(councils=councils, initial={"council": council}),

@@ -91,6 +91,9 @@ def _clean_row(line: int, row: dict[str, str], warnings: list[str]) -> _CleanRow
     def text(column: str) -> str:
         return (row.get(column) or "").strip()
 
+    if any("\x00" in (value or "") for value in row.values() if isinstance(value, str)):
+        raise _RowRejected("the row holds a NUL character (is this a spreadsheet, not CSV?)")
+
     name, address = text("name"), text("address")
     if not name:
         raise _RowRejected("name is missing")

@@ -34,7 +34,7 @@ def opening_hours_parse(text: str) -> dict:
     if text.lstrip().startswith("{"):
         try:
             hours = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise forms.ValidationError("This looks like JSON but cannot be read.") from exc
         return _validated(hours)
     hours: dict[str, list[dict[str, str]]] = {}

@@ -1,6 +1,6 @@
 """Statistics for a venue's managers and a council's admins (see ``checkins.stats.selectors``)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
@@ -14,13 +14,20 @@ from rest_framework.response import Response
 from backend import errors
 from backend.openapi import error_responses
 from checkins.stats.exports import CsvRenderer, stats_export
-from checkins.stats.selectors import DEFAULT_DAYS, MAX_DAYS, DateRange, council_stats, venue_stats
+from checkins.stats.selectors import (
+    DEFAULT_DAYS,
+    FIRST_DATE,
+    LAST_DATE,
+    MAX_DAYS,
+    DateRange,
+    council_stats,
+    venue_stats,
+)
 from venues.models import Council, Venue
 from venues.permissions import VenueAccess
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 
 # Stats cover this century: a date far outside it (9999-12-30) overflowed the day arithmetic.
-FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 DATE_SCHEMA = {
     "type": "string",
     "format": "date",

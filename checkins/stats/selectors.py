@@ -47,6 +47,8 @@ from venues.models import Council, Venue
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+# The days a period may name: outside them date arithmetic overflows, and no check-in exists.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass(frozen=True)

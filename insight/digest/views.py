@@ -1,9 +1,10 @@
 """The digest's pages: the email's one-click unsubscribe link, and a signed-in settings page
 to opt out or back in.
 
-The link works without signing in: its token is signed. ``GET`` unsubscribes at once (the
-"one click"), and so does the ``POST`` a mail client sends for ``List-Unsubscribe-Post``
-(RFC 8058, no CSRF token: the signed URL is the authority). The page it shows can undo it.
+The link works without signing in: its token is signed. ``GET`` only asks (mail scanners open
+every link of a message, and must not unsubscribe anyone); the ``POST`` of its button, or the one
+a mail client sends for ``List-Unsubscribe-Post`` (RFC 8058, no CSRF token: the signed URL is
+the authority), unsubscribes. The page it then shows can undo it.
 """
 
 from django.contrib import messages
@@ -28,18 +29,16 @@ def unsubscribe_page(request, token: str):
     if user is None:
         context = {"title": "This link does not work"}
         return render(request, "insight/digest_bad_link.html", context, status=404)
-    if request.method == "POST" and request.POST.get("action") == "subscribe":
+    context = {"title": "Weekly digest", "email": user.email, "token": token}
+    if request.method != "POST":
+        context["asking"] = True
+        context["subscribed"] = not DigestOptOut.objects.filter(user=user).exists()
+    elif request.POST.get("action") == "subscribe":
         digest_opt_in(user=user)
-        subscribed = True
+        context["subscribed"] = True
     else:
         digest_opt_out(user=user)
-        subscribed = False
-    context = {
-        "title": "Weekly digest",
-        "subscribed": subscribed,
-        "email": user.email,
-        "token": token,
-    }
+        context["subscribed"] = False
     return render(request, "insight/digest_unsubscribed.html", context)
 
 

@@ -9,11 +9,13 @@ issues the voucher in one transaction: either both happen or neither does.
 from django.db import transaction
 
 from backend.errors import INVALID, NOT_FOUND, ApplicationError
+from backend.idempotency import IDEMPOTENCY_KEY_REUSED
 from backend.updates import model_update, refuse_unknown_fields
 from rewards import account_names, error_codes
 from rewards.bounds import CATALOG_MAXIMA, over_maxima_errors
 from rewards.ledger.models import Asset, LedgerAccount
 from rewards.ledger.services import (
+    IdempotencyConflict,
     InsufficientBalance,
     account_cap_set,
     account_get_or_create,
@@ -152,6 +154,10 @@ def catalog_claim(*, resident, item: CatalogItem, idempotency_key: str) -> Vouch
                 idempotency_key=account_names.claim_voucher_key(idempotency_key),
                 reference=account_names.catalog_reference(item.pk),
             )
+    except IdempotencyConflict as exc:
+        raise ApplicationError(
+            IDEMPOTENCY_KEY_REUSED, "This claim's key was already used for another claim."
+        ) from exc
     except InsufficientBalance as exc:
         if exc.account.pk == stock.pk:
             raise ApplicationError(error_codes.OUT_OF_STOCK, "This item is out of stock.") from exc

@@ -145,6 +145,13 @@ def ledger_post(
         for account_id, amount in net.items():
             account = locked[account_id]
             if account.min_balance is not None and account.balance + amount < account.min_balance:
+                # A retry of a posting that committed while we waited for the locks finds the
+                # balance already spent by itself: replay it rather than refuse it.
+                committed = LedgerTransaction.objects.filter(
+                    idempotency_key=idempotency_key
+                ).first()
+                if committed is not None:
+                    return _replay(committed, request_hash)
                 raise InsufficientBalance(account, -amount)
 
         try:

@@ -99,6 +99,16 @@ def points_debit(
             .order_by("expires_at", "id")
         )
         if sum(lot.remaining for lot in lots) < amount:
+            if LedgerTransaction.objects.filter(idempotency_key=idempotency_key).exists():
+                # A retry of a spend that committed while we waited for the lots' locks: the
+                # points are gone because of itself. Replay it rather than refuse it.
+                return ledger_post(
+                    kind=kind,
+                    legs=[Leg(wallet, -amount), Leg(sink, amount)],
+                    idempotency_key=idempotency_key,
+                    memo=memo,
+                    reference=reference,
+                )
             wallet.refresh_from_db()
             raise InsufficientBalance(wallet, amount)
         posted = ledger_post(

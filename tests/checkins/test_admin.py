@@ -92,3 +92,14 @@ def test_staff_see_visitors_by_display_name_and_never_their_coordinates():
     assert b"53.123456" not in detail.content
     searched = client.get("/admin/checkins/checkinattempt/?q=private.person")
     assert searched.context["cl"].result_count == 0
+
+
+def test_a_manager_cannot_filter_the_fraud_log_by_the_hidden_coordinates():
+    venue = VenueFactory()
+    client = manager_client(venue)
+    assert client.get("/admin/checkins/checkinattempt/?latitude__gte=53.79").status_code == 400
+    assert client.get("/admin/checkins/checkin/?accuracy_m__lt=20").status_code == 400
+    assert client.get("/admin/checkins/checkinattempt/?reason=cooldown").status_code == 200
+    superuser = Client()
+    superuser.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert superuser.get("/admin/checkins/checkinattempt/?latitude__gte=53.79").status_code == 200

@@ -176,3 +176,20 @@ def test_the_page_costs_the_same_queries_with_more_venues(history, django_assert
     with django_assert_max_num_queries(len(before.captured_queries)):
         response = client.get(url(history["council"]), PERIOD)
     assert len(response.context["venue_rows"]) == 11
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"start": "0001-01-01", "end": "0001-01-01"},
+        {"start": "9999-12-31", "end": "9999-12-31"},
+        {"from": "1999-12-31", "to": "2000-01-05"},
+    ],
+)
+def test_dates_outside_the_century_are_a_form_error_not_a_500(history, dates):
+    client = signed_in(council_admin_of(history["council"]))
+    page = client.get(url(history["council"]), {"period": "custom", **dates})
+    assert page.status_code == 400  # the page, with the error beside the date
+    assert page.context["form"].errors
+    csv = client.get(f"{url(history['council'])}stats.csv", {"period": "custom", **dates})
+    assert csv.status_code == 200

@@ -143,6 +143,47 @@ class TestVenueEditsInTheAdmin:
         assert venue.address == "1 Old Road"
         assert queued == []
 
+    def test_emptied_coordinates_are_found_again_from_the_address(self, venue, queued, monkeypatch):
+        monkeypatch.setattr("venues.services.geocode_address", lambda **_: Coordinates(53.8, -1.54))
+        client = logged_in(grant(UserFactory(), venue, Role.Kind.COUNCIL_ADMIN))
+        response = client.post(
+            f"/admin/venues/venue/{venue.pk}/change/",
+            self.change_form(venue, latitude="", longitude=""),
+        )
+        assert response.status_code == 302
+        venue.refresh_from_db()
+        assert (venue.latitude, venue.longitude) == (53.8, -1.54)
+
+    def test_opening_hours_are_edited_as_lines(self, venue, queued):
+        client = logged_in(grant(UserFactory(), venue, Role.Kind.COUNCIL_ADMIN))
+        hours = "Monday: 09:00-13:00, 14:00-17:30\nSaturday 10.00 to 16.00\nSunday: closed"
+        response = client.post(
+            f"/admin/venues/venue/{venue.pk}/change/",
+            self.change_form(venue, opening_hours=hours),
+        )
+        assert response.status_code == 302
+        venue.refresh_from_db()
+        assert venue.opening_hours == {
+            "monday": [
+                {"opens": "09:00", "closes": "13:00"},
+                {"opens": "14:00", "closes": "17:30"},
+            ],
+            "saturday": [{"opens": "10:00", "closes": "16:00"}],
+        }
+
+    @pytest.mark.parametrize(
+        "hours",
+        ["Funday: 09:00-17:00", "Monday: 9 till 5", "Monday: 17:00-09:00", '{"a":' + "[" * 50_000],
+    )
+    def test_opening_hours_that_cannot_be_read_are_a_form_error(self, venue, queued, hours):
+        client = logged_in(grant(UserFactory(), venue, Role.Kind.COUNCIL_ADMIN))
+        response = client.post(
+            f"/admin/venues/venue/{venue.pk}/change/",
+            self.change_form(venue, opening_hours=hours),
+        )
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["opening_hours"]
+
     def test_a_venue_added_in_the_admin_gets_a_unique_slug(self, venue, queued):
         client = logged_in(UserFactory(is_superuser=True, is_staff=True))
         data = self.change_form(

@@ -174,6 +174,17 @@ def test_a_row_with_no_address_whose_postcode_cannot_be_found_is_rejected():
     ]
 
 
+def test_a_row_holding_a_nul_character_is_rejected_not_a_500():
+    council = CouncilFactory()
+    rows = [venue_row("Good"), {**venue_row("Bad"), "address": "1 High St\x00"}]
+
+    report = venues_import(council=council, rows=rows, geocode=no_geocoding)
+
+    assert report.created == 1
+    assert [(r.line, r.name) for r in report.rejected] == [(3, "Bad")]
+    assert "NUL" in report.rejected[0].reason
+
+
 def test_whole_data_file_imports_into_one_council_with_unique_slugs():
     council = CouncilFactory(slug="england", name="England")
 

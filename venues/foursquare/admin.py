@@ -31,6 +31,9 @@ class FoursquareProposalInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_view_permission(self, request, obj=None):
+        return True  # shown inside a venue's page, which is already scoped to the person
+
     def has_add_permission(self, request, obj=None):
         return False
 

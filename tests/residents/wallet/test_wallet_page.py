@@ -140,3 +140,18 @@ def test_claiming_is_held_to_csrf(resident, item):
 
 def test_it_lists_recent_check_ins(browser):
     assert "Dagenham Library" in text(browser.get("/wallet/"))
+
+
+def test_a_claim_key_reused_for_another_item_is_refused_in_words_not_a_500(
+    browser, resident, item, venue
+):
+    other = catalog_item_create(
+        council=venue.council, venue=venue, title="Free printing", cost_points=10, stock=5
+    )
+    give_points(resident, 100)
+    key = claim_key(browser.get("/wallet/").content.decode(), item)
+    browser.post(f"/wallet/claim/{item.pk}/", {"claim_key": key})
+    response = browser.post(f"/wallet/claim/{other.pk}/", {"claim_key": key}, follow=True)
+    assert response.status_code == 200
+    assert Voucher.objects.filter(resident=resident).count() == 1
+    assert points_balance(resident=resident) == 70

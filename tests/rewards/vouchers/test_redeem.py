@@ -1,5 +1,7 @@
 """Redeeming vouchers by staff, and the races of claims and redemptions (PostgreSQL)."""
 
+import threading
+import time
 import uuid
 
 import pytest
@@ -210,4 +212,38 @@ def test_the_last_unit_claimed_by_six_at_once_goes_to_one():
     assert Voucher.objects.filter(catalog_item=item).count() == 1
     balances = sorted(points_balance(resident) for resident in residents)
     assert balances == [15] + [25] * 5
+    call_command("ledger_audit")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_one_claim_sent_six_times_at_once_answers_each_with_the_same_voucher(monkeypatch):
+    """A double-submitted claim (one key) with points for one: the requests that waited for the
+    lots' lock replay the claim that committed meanwhile, instead of calling it unaffordable."""
+    from rewards.wallet import services as wallet_services
+
+    real_post, first = wallet_services.ledger_post, threading.Lock()
+
+    def slow_first_post(**kwargs):
+        if first.acquire(blocking=False):  # the first claim holds the lots' lock a while,
+            time.sleep(0.5)  # so the others have looked for the key and queue behind it
+        return real_post(**kwargs)
+
+    monkeypatch.setattr(wallet_services, "ledger_post", slow_first_post)
+    venue = VenueFactory()
+    item = catalog_item_create(council=venue.council, title="T", cost_points=40, stock=1)
+    resident = UserFactory()
+    give_points(resident, 40)
+
+    def claim(index):
+        try:
+            return catalog_claim(resident=resident, item=item, idempotency_key="one-form").pk
+        except ApplicationError as exc:
+            return exc.code
+
+    outcomes = run_in_parallel(6, claim)
+
+    voucher = Voucher.objects.get(resident=resident)
+    assert outcomes == [voucher.pk] * 6, outcomes
+    assert points_balance(resident) == 0
     call_command("ledger_audit")
