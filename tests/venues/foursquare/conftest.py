@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from tests.factories import CouncilFactory, VenueFactory
 from tests.venues.foursquare.fake_foursquare import FakeFoursquare
 from tests.venues.foursquare.spec_schemas import assert_answers_match_the_spec
 from venues.foursquare.client import forget_missing_endpoints
@@ -22,4 +23,34 @@ def foursquare(request, httpserver, settings) -> FakeFoursquare:
     forget_missing_endpoints()
     assert_answers_match_the_spec(
         [a for a in fake.answers if not a["scripted"] or a["status"] >= 400]
+    )
+
+
+@pytest.fixture
+def council():
+    return CouncilFactory(name="Barking and Dagenham", slug="barking-and-dagenham")
+
+
+@pytest.fixture
+def barking(council):
+    # The real row of the public library data.
+    return VenueFactory(
+        council=council,
+        name="Barking",
+        address="2 Town Square, Barking",
+        postcode="IG11 7NB",
+        latitude=51.536387,
+        longitude=0.079994,
+    )
+
+
+@pytest.fixture
+def dagenham(council):
+    return VenueFactory(
+        council=council,
+        name="Dagenham",
+        address="1 Church Elm Lane, Dagenham",
+        postcode="RM10 9QS",
+        latitude=51.540376,
+        longitude=0.148329,
     )

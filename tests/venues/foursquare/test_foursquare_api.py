@@ -18,13 +18,12 @@ from tests.factories import (
     venue_staff_of,
 )
 from tests.venues.foursquare.fake_foursquare import library_place
+from tests.venues.foursquare.helpers import BARKING_ID
 from venues.foursquare.sync import venue_foursquare_sync
 from venues.foursquare.tasks import foursquare_sync_venue
 from venues.models import FoursquareProposal, Venue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.foursquare_serves_match]
-
-BARKING_ID = "4b0588a0f964a5203ad422e3"
 
 
 def barking_place(**overrides):

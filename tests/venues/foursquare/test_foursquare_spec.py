@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import CouncilFactory, VenueFactory
 from tests.venues.foursquare.fake_foursquare import library_place
+from tests.venues.foursquare.helpers import BARKING_ID, DAGENHAM_ID
 from tests.venues.foursquare.spec_schemas import assert_answers_match_the_spec
 from venues.foursquare.client import FoursquareClient, FoursquareError
 from venues.foursquare.sync import venue_foursquare_sync
@@ -16,38 +16,6 @@ from venues.foursquare.tasks import foursquare_nightly_sync
 from venues.models import FoursquarePlace, FoursquareProposal, Venue
 
 pytestmark = pytest.mark.django_db
-
-BARKING_ID = "4b0588a0f964a5203ad422e3"
-DAGENHAM_ID = "4ac518cef964a52013a620e3"
-
-
-@pytest.fixture
-def council():
-    return CouncilFactory(name="Barking and Dagenham", slug="barking-and-dagenham")
-
-
-@pytest.fixture
-def barking(council):
-    return VenueFactory(
-        council=council,
-        name="Barking",
-        address="2 Town Square, Barking",
-        postcode="IG11 7NB",
-        latitude=51.536387,
-        longitude=0.079994,
-    )
-
-
-@pytest.fixture
-def dagenham(council):
-    return VenueFactory(
-        council=council,
-        name="Dagenham",
-        address="1 Church Elm Lane, Dagenham",
-        postcode="RM10 9QS",
-        latitude=51.540376,
-        longitude=0.148329,
-    )
 
 
 def add_places(foursquare):

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from tests.factories import CouncilFactory, VenueFactory
+from tests.factories import VenueFactory
 from tests.venues.foursquare.fake_foursquare import library_place
+from tests.venues.foursquare.helpers import BARKING_ID, DAGENHAM_ID
 from venues.foursquare import sync as sync_module
 from venues.foursquare.client import FoursquareClient
 from venues.foursquare.sync import foursquare_proposals_refresh, venue_foursquare_sync
@@ -19,9 +20,6 @@ from venues.services import venue_update
 
 # Written against a host that serves /places/match; test_foursquare_spec covers one without.
 pytestmark = [pytest.mark.django_db, pytest.mark.foursquare_serves_match]
-
-BARKING_ID = "4b0588a0f964a5203ad422e3"
-DAGENHAM_ID = "4ac518cef964a52013a620e3"
 
 
 def barking_place(*, name="Barking Library", **overrides):
@@ -34,24 +32,6 @@ def barking_place(*, name="Barking Library", **overrides):
         "website": "https://www.lbbd.gov.uk/barking-library",
     } | overrides
     return library_place(BARKING_ID, name, **values)
-
-
-@pytest.fixture
-def council():
-    return CouncilFactory(name="Barking and Dagenham", slug="barking-and-dagenham")
-
-
-@pytest.fixture
-def barking(council):
-    # The real row of the public library data.
-    return VenueFactory(
-        council=council,
-        name="Barking",
-        address="2 Town Square, Barking",
-        postcode="IG11 7NB",
-        latitude=51.536387,
-        longitude=0.079994,
-    )
 
 
 def reload(venue) -> Venue:

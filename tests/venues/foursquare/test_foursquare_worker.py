@@ -9,11 +9,10 @@ from tests.celery_worker import running_worker, wait_until
 from tests.conftest import client_for, is_postgresql
 from tests.factories import CouncilFactory, VenueFactory, venue_manager_of
 from tests.venues.foursquare.fake_foursquare import API_VERSION, SERVICE_KEY, library_place
+from tests.venues.foursquare.helpers import BARKING_ID
 from venues.models import FoursquarePlace, Venue
 
 pytestmark = pytest.mark.foursquare_serves_match
-
-BARKING_ID = "4b0588a0f964a5203ad422e3"
 
 
 @pytest.mark.skipif(
