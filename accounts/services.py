@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import error_codes, personal_data
@@ -20,12 +21,12 @@ def user_register(*, email: str, password: str, display_name: str) -> User:
         password_validation.validate_password(password, user=candidate)
     except DjangoValidationError as exc:
         raise ApplicationError(
-            INVALID, "The password is too weak.", fields={"password": list(exc.messages)}
+            INVALID, _("The password is too weak."), fields={"password": list(exc.messages)}
         ) from exc
     taken = ApplicationError(
         error_codes.EMAIL_TAKEN,
-        "An account with this email already exists.",
-        fields={"email": ["An account with this email already exists."]},
+        _("An account with this email already exists."),
+        fields={"email": [_("An account with this email already exists.")]},
     )
     if User.objects.filter(email=email).exists():
         raise taken

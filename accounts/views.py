@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
@@ -85,7 +86,7 @@ class TokenObtainApi(AuthThrottleMixin, APIView):
             serializer.is_valid(raise_exception=True)
         except AuthenticationFailed as exc:
             raise errors.ApplicationError(
-                error_codes.INVALID_CREDENTIALS, "The email or password is wrong."
+                error_codes.INVALID_CREDENTIALS, _("The email or password is wrong.")
             ) from exc
         return Response(serializer.validated_data)
 

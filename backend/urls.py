@@ -22,6 +22,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    # POST /i18n/setlang/ {language, next}: the language switch of every page (base.html)
+    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.web.urls")),
     path("desk/", include("rewards.desk.urls")),
     path("insight/", include("insight.urls")),

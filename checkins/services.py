@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from backend import errors
@@ -82,11 +83,11 @@ def checkin_record(
             attempt.poster = poster_resolve(token=qr_token)
             if venue is not None and attempt.poster.venue_id != venue.id:
                 raise ApplicationError(
-                    error_codes.INVALID_QR, "This QR code belongs to another venue."
+                    error_codes.INVALID_QR, _("This QR code belongs to another venue.")
                 )
             attempt.venue = attempt.poster.venue
         if not attempt.venue.is_active:
-            raise ApplicationError(error_codes.VENUE_INACTIVE, "This venue is closed for good.")
+            raise ApplicationError(error_codes.VENUE_INACTIVE, _("This venue is closed for good."))
         if fix is not None:
             attempt.distance_m = _check_fix(attempt.venue, fix)
         return _record(attempt)
@@ -102,16 +103,23 @@ def _check_fix(venue: Venue, fix: Fix) -> float:
     if not (0 < fix.accuracy_m <= max_accuracy):
         raise ApplicationError(
             error_codes.POOR_ACCURACY,
-            f"The location is too imprecise (±{fix.accuracy_m:g} m; at most ±{max_accuracy:g} m "
-            "is accepted). Try again outside or with Wi-Fi on.",
+            _(
+                "The location is too imprecise (±%(accuracy)s m; at most ±%(max)s m is "
+                "accepted). Try again outside or with Wi-Fi on."
+            )
+            % {"accuracy": f"{fix.accuracy_m:g}", "max": f"{max_accuracy:g}"},
         )
     distance = geodesic_m(fix.latitude, fix.longitude, venue.latitude, venue.longitude)
     allowed = venue.radius_m + min(fix.accuracy_m, settings.CHECKIN_ACCURACY_SLACK_M)
     if distance > allowed:
         raise ApplicationError(
             error_codes.OUTSIDE_GEOFENCE,
-            f"You are {distance:.0f} m from {venue.name}; check-ins are accepted within "
-            f"{allowed:.0f} m.",
+            _("You are %(distance)s m from %(venue)s; check-ins are accepted within %(allowed)s m.")
+            % {
+                "distance": f"{distance:.0f}",
+                "venue": venue.shown_name,
+                "allowed": f"{allowed:.0f}",
+            },
             distance_m=round(distance, 1),
         )
     return distance
@@ -129,7 +137,7 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
             .get()
         )
         if not is_active:
-            raise ApplicationError(errors.NOT_AUTHENTICATED, "This account has been closed.")
+            raise ApplicationError(errors.NOT_AUTHENTICATED, _("This account has been closed."))
         now = timezone.now()
         _check_cooldown_and_travel(attempt.resident, venue, now)
         checkin = CheckIn.objects.create(
@@ -199,7 +207,8 @@ def _check_cooldown(last_here_at: datetime | None, cooldown: timedelta, now: dat
         retry_after = math.ceil((last_here_at + cooldown - now).total_seconds())
         raise ApplicationError(
             error_codes.COOLDOWN,
-            f"You checked in here recently; try again in {_duration(retry_after)}.",
+            _("You checked in here recently; try again in %(wait)s.")
+            % {"wait": _duration(retry_after)},
             retry_after=retry_after,
         )
 
@@ -218,8 +227,12 @@ def _check_travel(previous: list, venue: Venue, now: datetime) -> None:
     if elapsed_s <= 0 or gap_m / elapsed_s > max_speed_ms:
         raise ApplicationError(
             error_codes.IMPOSSIBLE_TRAVEL,
-            f"You checked in at {previous_name}, {gap_m / 1000:.1f} km away, "
-            f"{_duration(int(elapsed_s))} ago: nobody travels that fast.",
+            _("You checked in at %(venue)s, %(km)s km away, %(ago)s ago: nobody travels that fast.")
+            % {
+                "venue": previous_name,
+                "km": f"{gap_m / 1000:.1f}",
+                "ago": _duration(int(elapsed_s)),
+            },
         )
 
 
@@ -227,8 +240,12 @@ def _duration(seconds: int) -> str:
     """``14400`` -> ``"4 h"``, ``3599`` -> ``"1 h"``, ``90`` -> ``"2 min"`` (rounded up)."""
     hours, minutes = divmod(max(math.ceil(seconds / 60), 1), 60)
     if hours and minutes:
-        return f"{hours} h {minutes} min"
-    return f"{hours} h" if hours else f"{minutes} min"
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return (
+        _("%(hours)d h") % {"hours": hours}
+        if hours
+        else _("%(minutes)d min") % {"minutes": minutes}
+    )
 
 
 def _log_refusal(attempt: _Attempt, refusal: ApplicationError) -> None:

@@ -1,6 +1,10 @@
-"""What the pages say for the services' refusals and figures, in plain words."""
+"""What the pages say for the services' refusals and figures, in plain words, in the reader's
+language (the words are looked up when called, so in the request's language)."""
 
 import math
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from checkins import error_codes as checkin_errors
 from rewards import error_codes as reward_errors
@@ -11,66 +15,82 @@ def duration_in_words(seconds: int) -> str:
     hours, minutes = divmod(max(math.ceil(seconds / 60), 1), 60)
     parts = []
     if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
     if minutes:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+        parts.append(
+            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+        )
     return " ".join(parts)
 
 
 def distance_in_words(metres: float) -> str:
     """``1234.5`` -> ``"1.2 km"``; ``87.2`` -> ``"87 metres"``."""
     if metres >= 1000:
-        return f"{metres / 1000:.1f} km"
-    return f"{metres:.0f} metres"
+        return _("%(km).1f km") % {"km": metres / 1000}
+    return _("%(metres).0f metres") % {"metres": metres}
 
 
 def points_in_words(points: int) -> str:
-    return f"{points} point{'s' if abs(points) != 1 else ''}"
+    return ngettext("%(count)d point", "%(count)d points", abs(points)) % {"count": points}
 
 
 def checkin_refusal(error, venue_name: str) -> tuple[str, str]:
     """``(heading, sentence)`` for a refused check-in (an `ApplicationError`)."""
     code = error.code
+    words = {"venue": venue_name}
     if code == checkin_errors.COOLDOWN.code:
         wait = duration_in_words(int(error.extra.get("retry_after", 0)))
         return (
-            "You have already checked in",
-            f"You checked in at {venue_name} recently. You can check in here again in {wait}.",
+            _("You have already checked in"),
+            _("You checked in at %(venue)s recently. You can check in here again in %(wait)s.")
+            % {**words, "wait": wait},
         )
     if code == checkin_errors.OUTSIDE_GEOFENCE.code:
         distance = distance_in_words(float(error.extra.get("distance_m", 0)))
         return (
-            "You seem to be too far away",
-            f"Your phone places you {distance} from {venue_name}. Check in when you are "
-            "at the venue.",
+            _("You seem to be too far away"),
+            _(
+                "Your phone places you %(distance)s from %(venue)s. Check in when you are at "
+                "the venue."
+            )
+            % {**words, "distance": distance},
         )
     if code == checkin_errors.REVOKED_QR.code:
         return (
-            "Poster withdrawn",
-            "This poster has been withdrawn and can no longer be used to check in. Ask staff "
-            "at the venue for the current one.",
+            _("Poster withdrawn"),
+            _(
+                "This poster has been withdrawn and can no longer be used to check in. Ask "
+                "staff at the venue for the current one."
+            ),
         )
     if code == checkin_errors.POOR_ACCURACY.code:
         return (
-            "Your location is not precise enough",
-            "Your phone could not tell where you are precisely enough. Try again near a window "
-            "or with Wi-Fi on.",
+            _("Your location is not precise enough"),
+            _(
+                "Your phone could not tell where you are precisely enough. Try again near a "
+                "window or with Wi-Fi on."
+            ),
         )
     if code == checkin_errors.IMPOSSIBLE_TRAVEL.code:
         return (
-            "Not checked in",
-            "You checked in somewhere else a short time ago, too far away to be here already.",
+            _("Not checked in"),
+            _("You checked in somewhere else a short time ago, too far away to be here already."),
         )
     if code == checkin_errors.VENUE_INACTIVE.code:
-        return ("This venue is closed", f"{venue_name} is closed, so you cannot check in here.")
+        return (
+            _("This venue is closed"),
+            _("%(venue)s is closed, so you cannot check in here.") % words,
+        )
     if code in (checkin_errors.INVALID_QR.code,):
-        return ("Code not recognised", "This QR code is not one of our posters.")
-    return ("Not checked in", error.detail)
+        return (_("Code not recognised"), _("This QR code is not one of our posters."))
+    return (_("Not checked in"), error.detail)
 
 
 def claim_refusal(error) -> str:
     if error.code == reward_errors.INSUFFICIENT_POINTS.code:
-        return f"You do not have enough points for this yet. {error.detail}"
+        return _("You do not have enough points for this yet. %(detail)s") % {
+            "detail": error.detail
+        }
     if error.code == reward_errors.OUT_OF_STOCK.code:
-        return "Sorry, this has all been claimed."
+        return _("Sorry, this has all been claimed.")
     return error.detail

@@ -40,7 +40,7 @@ class CouncilAdmin(ScopedAdmin):
 
     venue_path = None
     council_path = "pk"
-    list_display = ["name", "slug", "website"]
+    list_display = ["name", "slug", "language", "website"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -81,6 +81,9 @@ class VenueAdminForm(forms.ModelForm):
         fields = [  # every editable field but the drift, which the Foursquare sync writes
             "council",
             "name",
+            "name_cy",
+            "description",
+            "description_cy",
             "category",
             "address",
             "postcode",

@@ -5,10 +5,17 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from venues.validators import validate_opening_hours, validate_postcode
 
 logger = logging.getLogger(__name__)
+
+
+class CouncilLanguage(models.TextChoices):
+    ENGLISH = "en-gb", "English"
+    WELSH = "cy", "Cymraeg (Welsh)"
+    BILINGUAL = "bilingual", "Bilingual: Welsh first, then English"
 
 
 class Council(models.Model):
@@ -18,6 +25,13 @@ class Council(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     website = models.URLField(blank=True)
+    language = models.CharField(
+        max_length=16,
+        choices=CouncilLanguage.choices,
+        default=CouncilLanguage.ENGLISH,
+        help_text="The language of its posters, and of its venues' pages for a resident who "
+        "has not chosen one. Bilingual puts Welsh first.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -66,6 +80,10 @@ class Venue(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="venues")
     name = models.CharField(max_length=200)
+    # Shown instead of name and description to a reader whose language is Welsh, when set.
+    name_cy = models.CharField("name in Welsh", max_length=200, blank=True)
+    description = models.TextField(blank=True, max_length=2000)
+    description_cy = models.TextField("description in Welsh", blank=True, max_length=2000)
     slug = models.SlugField(max_length=220)
     category = models.CharField(max_length=32, choices=Category.choices)
     # Empty for the few venues listed by coordinates or postcode alone (small branch libraries).
@@ -142,6 +160,23 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.postcode})"
+
+    def name_in(self, language: str) -> str:
+        """The venue's name in ``language`` ("cy" or "en-gb"): the Welsh one when asked for
+        and set, else the name."""
+        return self.name_cy if language == "cy" and self.name_cy else self.name
+
+    def description_in(self, language: str) -> str:
+        return self.description_cy if language == "cy" and self.description_cy else self.description
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the language of the request being answered."""
+        return self.name_in(get_language() or "")
+
+    @property
+    def shown_description(self) -> str:
+        return self.description_in(get_language() or "")
 
     def set_foursquare_status(self, status: str, *, error: str = "") -> None:
         """Move the Foursquare link to ``status`` (with the error text, empty unless it is

@@ -10,7 +10,7 @@ from venues.models import Council, Venue
 class CouncilOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Council
-        fields = ["id", "slug", "name", "website"]
+        fields = ["id", "slug", "name", "website", "language"]
 
 
 class VenueOutputSerializer(serializers.ModelSerializer):
@@ -23,6 +23,9 @@ class VenueOutputSerializer(serializers.ModelSerializer):
             "id",
             "council",
             "name",
+            "name_cy",
+            "description",
+            "description_cy",
             "slug",
             "category",
             "address",

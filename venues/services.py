@@ -20,6 +20,9 @@ from venues.validators import normalise_postcode
 
 VENUE_EDITABLE_FIELDS = (
     "name",
+    "name_cy",
+    "description",
+    "description_cy",
     "category",
     "address",
     "postcode",
@@ -84,6 +87,9 @@ def venue_create(
     category: str,
     address: str,
     postcode: str,
+    name_cy: str = "",
+    description: str = "",
+    description_cy: str = "",
     latitude: float | None = None,
     longitude: float | None = None,
     radius_m: int = Venue.RADIUS_DEFAULT_M,
@@ -100,6 +106,9 @@ def venue_create(
     venue = Venue(
         council=council,
         name=name,
+        name_cy=name_cy,
+        description=description,
+        description_cy=description_cy,
         category=category,
         address=address,
         postcode=postcode,

@@ -160,6 +160,14 @@ class VenueInputSerializer(serializers.Serializer):
     """The writable fields of a venue; PATCH takes any subset (``partial=True``)."""
 
     name = serializers.CharField(max_length=200)
+    name_cy = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="The name in Welsh, shown to readers whose language is Welsh.",
+    )
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    description_cy = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     category = serializers.ChoiceField(choices=Venue.Category.choices)
     address = serializers.CharField(max_length=300)
     postcode = serializers.CharField(max_length=10)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -8,18 +9,18 @@ class SignInForm(auth_forms.AuthenticationForm):
     """Django's sign-in form with the words and input types people expect on a phone."""
 
     username = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": "The email or password is wrong.",
-        "inactive": "This account is closed.",
+        "invalid_login": _("The email or password is wrong."),
+        "inactive": _("This account is closed."),
     }
 
 
@@ -28,30 +29,30 @@ class RegisterForm(forms.Form):
     password), and its refusals come back as errors on these fields."""
 
     display_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=60,
-        help_text="Shown beside your comments. A first name is enough.",
+        help_text=_("Shown beside your comments. A first name is enough."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=128,
-        help_text="At least 8 characters. Not only numbers, and not a common password.",
+        help_text=_("At least 8 characters. Not only numbers, and not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
-        help_text="We will send a link to reset your password if this email has an account.",
+        help_text=_("We will send a link to reset your password if this email has an account."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -66,13 +67,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
     new_password1 = forms.CharField(
-        label="New password",
+        label=_("New password"),
         strip=False,
-        help_text="At least 8 characters. Not only numbers, and not a common password.",
+        help_text=_("At least 8 characters. Not only numbers, and not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password2 = forms.CharField(
-        label="New password again",
+        label=_("New password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -12,6 +12,8 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -34,7 +36,7 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
-    extra_context = {"title": "Sign in"}
+    extra_context = {"title": gettext_lazy("Sign in")}
 
 
 class SignOutView(auth_views.LogoutView):
@@ -61,12 +63,15 @@ def register_page(request):
                     form.add_error(field if field in form.fields else None, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Your account is ready. You are signed in as {user.email}.")
+            messages.success(
+                request,
+                _("Your account is ready. You are signed in as %(email)s.") % {"email": user.email},
+            )
             return redirect(next_url)
     return render(
         request,
         "accounts/register.html",
-        {"title": "Create an account", "form": form, "next": next_url},
+        {"title": _("Create an account"), "form": form, "next": next_url},
     )
 
 
@@ -77,21 +82,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "accounts/email/password_reset.html"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
-    extra_context = {"title": "Reset your password"}
+    extra_context = {"title": gettext_lazy("Reset your password")}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
-    extra_context = {"title": "Check your email"}
+    extra_context = {"title": gettext_lazy("Check your email")}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
-    extra_context = {"title": "Choose a new password"}
+    extra_context = {"title": gettext_lazy("Choose a new password")}
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
-    extra_context = {"title": "Your password has been changed"}
+    extra_context = {"title": gettext_lazy("Your password has been changed")}

@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from backend import errors
@@ -51,13 +52,16 @@ def comment_create(*, author: User, venue: Venue, body: str, rating: int | None 
     if not CheckIn.objects.filter(resident=author, venue=venue, created_at__gte=since).exists():
         raise ApplicationError(
             error_codes.CHECKIN_REQUIRED,
-            f"Check in at {venue.name} first: only residents who visited it in the last "
-            f"{settings.COMMENT_CHECKIN_WINDOW_DAYS} days can comment on it.",
+            _(
+                "Check in at %(venue)s first: only residents who visited it in the last %(days)d "
+                "days can comment on it."
+            )
+            % {"venue": venue.shown_name, "days": settings.COMMENT_CHECKIN_WINDOW_DAYS},
         )
     if contains_blocked_word(body):
         raise ApplicationError(
             error_codes.INAPPROPRIATE_CONTENT,
-            "The comment contains words we do not publish; please rephrase it.",
+            _("The comment contains words we do not publish; please rephrase it."),
         )
     return Comment.objects.create(venue=venue, author=author, body=body, rating=rating)
 
@@ -65,17 +69,17 @@ def comment_create(*, author: User, venue: Venue, body: str, rating: int | None 
 def _check_body_and_rating(body: str, rating: int | None) -> None:
     fields = {}
     if not 1 <= len(body) <= BODY_MAX_LENGTH:
-        fields["body"] = [f"Write 1 to {BODY_MAX_LENGTH} characters."]
+        fields["body"] = [_("Write 1 to %(max)d characters.") % {"max": BODY_MAX_LENGTH}]
     if rating is not None and not 1 <= rating <= 5:
-        fields["rating"] = ["A rating is 1 to 5."]
+        fields["rating"] = [_("A rating is 1 to 5.")]
     if fields:
-        raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=fields)
+        raise ApplicationError(errors.INVALID, _("Some fields are invalid."), fields=fields)
 
 
 def comment_delete(*, comment: Comment, by: User) -> None:
     """Its author deletes a comment for good, with its reports; anyone else is refused."""
     if comment.author_id != by.pk:
-        raise ApplicationError(errors.PERMISSION_DENIED, "Only its author can delete a comment.")
+        raise ApplicationError(errors.PERMISSION_DENIED, _("Only its author can delete a comment."))
     comment.delete()
 
 
@@ -96,10 +100,12 @@ def comment_report(*, comment: Comment, reporter: User, reason: str) -> CommentR
 def _check_report(*, comment: Comment, reporter: User) -> Comment:
     """Lock the comment and refuse the report if it may not be made; returns the locked row."""
     if comment.author_id == reporter.pk:
-        raise ApplicationError(errors.PERMISSION_DENIED, "You cannot report your own comment.")
+        raise ApplicationError(errors.PERMISSION_DENIED, _("You cannot report your own comment."))
     locked = _lock(comment)
     if CommentReport.objects.filter(comment=locked, reporter=reporter).exists():
-        raise ApplicationError(error_codes.ALREADY_REPORTED, "You already reported this comment.")
+        raise ApplicationError(
+            error_codes.ALREADY_REPORTED, _("You already reported this comment.")
+        )
     return locked
 
 
@@ -111,7 +117,7 @@ def _do_report(*, comment: Comment, reporter: User, reason: str) -> CommentRepor
     except IntegrityError as exc:
         # Only reachable without the row lock (SQLite ignores it): the constraint still holds.
         raise ApplicationError(
-            error_codes.ALREADY_REPORTED, "You already reported this comment."
+            error_codes.ALREADY_REPORTED, _("You already reported this comment.")
         ) from exc
     # The unique (comment, reporter) constraint makes this a count of distinct residents.
     open_reports = CommentReport.objects.filter(comment=comment, reviewed_at__isnull=True).count()
@@ -182,7 +188,7 @@ def _lock(comment: Comment) -> Comment:
         .first()
     )
     if locked is None:
-        raise ApplicationError(errors.NOT_FOUND, "This comment no longer exists.")
+        raise ApplicationError(errors.NOT_FOUND, _("This comment no longer exists."))
     return locked
 
 

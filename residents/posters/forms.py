@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from checkins.comments.services import BODY_MAX_LENGTH
 
@@ -22,32 +23,32 @@ class CheckinForm(forms.Form):
 
 class CommentForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label="Your rating (optional)",
+        label=_("Your rating (optional)"),
         choices=[
-            ("", "No rating"),
-            ("5", "5: excellent"),
-            ("4", "4: good"),
-            ("3", "3: all right"),
-            ("2", "2: poor"),
-            ("1", "1: very poor"),
+            ("", _("No rating")),
+            ("5", _("5: excellent")),
+            ("4", _("4: good")),
+            ("3", _("3: all right")),
+            ("2", _("2: poor")),
+            ("1", _("1: very poor")),
         ],
         coerce=int,
         empty_value=None,
         required=False,
     )
     body = forms.CharField(
-        label="Your comment",
-        help_text="Other visitors will see it with your display name.",
+        label=_("Your comment"),
+        help_text=_("Other visitors will see it with your display name."),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write your comment."},
+        error_messages={"required": _("Write your comment.")},
     )
 
 
 class PosterCodeForm(forms.Form):
     code = forms.CharField(
-        label="Poster code",
-        help_text="The 8 letters and numbers printed under the QR code, e.g. K7QM-P3XH.",
+        label=_("Poster code"),
+        help_text=_("The 8 letters and numbers printed under the QR code, e.g. K7QM-P3XH."),
         max_length=20,
         widget=forms.TextInput(
             attrs={
@@ -57,5 +58,5 @@ class PosterCodeForm(forms.Form):
                 "class": "code",
             }
         ),
-        error_messages={"required": "Enter the code under the QR code."},
+        error_messages={"required": _("Enter the code under the QR code.")},
     )

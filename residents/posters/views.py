@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -24,6 +26,7 @@ from backend.errors import ApplicationError
 from checkins.comments.services import comment_create
 from checkins.models import CheckIn
 from checkins.services import Fix, checkin_record
+from residents.language import council_language_activate
 from residents.posters.forms import CheckinForm, CommentForm, PosterCodeForm
 from residents.words import checkin_refusal, points_in_words
 from rewards.offers.selectors import offer_list_live_at_venue
@@ -45,6 +48,7 @@ def poster_page(request, token: str):
         poster = poster_resolve(token=token, invalid=error_codes.UNKNOWN_QR)
     except ApplicationError as exc:
         return _problem_page(request, exc)
+    council_language_activate(request=request, council=poster.venue.council)
     if request.method == "POST":
         return _check_in(request, poster, token)
     context = _context(request, poster)
@@ -65,7 +69,7 @@ def _check_in(request, poster: Poster, token: str):
     except ApplicationError as exc:
         if exc.error == errors.NOT_AUTHENTICATED:  # the account was closed
             return _to_sign_in(request, poster)
-        heading, sentence = checkin_refusal(exc, poster.venue.name)
+        heading, sentence = checkin_refusal(exc, poster.venue.shown_name)
         context = _context(request, poster)
         context["refusal"] = {"heading": heading, "sentence": sentence, "code": exc.code}
         return render(request, TEMPLATE, context, status=exc.status)
@@ -113,6 +117,7 @@ def comment_page(request, token: str):
         poster = poster_resolve(token=token, invalid=error_codes.UNKNOWN_QR)
     except ApplicationError as exc:
         return _problem_page(request, exc)
+    council_language_activate(request=request, council=poster.venue.council)
     if not request.user.is_authenticated:
         return _to_sign_in(request, poster)
     form = CommentForm(request.POST)
@@ -130,7 +135,7 @@ def comment_page(request, token: str):
                 for message in field_errors:
                     form.add_error(name if name in form.fields else None, message)
         else:
-            messages.success(request, "Thank you. Your comment is published.")
+            messages.success(request, _("Thank you. Your comment is published."))
             return redirect("poster-landing", token=token)
     context = _context(request, poster)
     context["comment_form"] = form
@@ -147,17 +152,17 @@ def poster_code_page(request):
         poster = poster_find_by_code(typed=form.cleaned_data["code"])
         if poster is not None:
             return redirect("poster-landing", token=poster.token)
-        form.add_error("code", "No poster has this code. Check it and type it again.")
+        form.add_error("code", _("No poster has this code. Check it and type it again."))
     return render(
         request,
         "residents/poster_code.html",
-        {"title": "Enter the code under the QR", "form": form},
+        {"title": _("Enter the code under the QR"), "form": form},
         status=404 if form.errors else 200,
     )
 
 
 def _to_sign_in(request, poster: Poster):
-    messages.info(request, "Sign in to check in. You will come back to this page.")
+    messages.info(request, _("Sign in to check in. You will come back to this page."))
     page = reverse("poster-landing", args=[poster.token])
     return redirect(f"{reverse('sign-in')}?{urlencode({'next': page})}")
 
@@ -166,7 +171,7 @@ def _context(request, poster: Poster) -> dict:
     venue = poster.venue
     page = reverse("poster-landing", args=[poster.token])
     return {
-        "title": f"Check in at {venue.name}",
+        "title": _("Check in at %(venue)s") % {"venue": venue.shown_name},
         "poster": poster,
         "venue": venue,
         "council": venue.council,
@@ -180,15 +185,19 @@ def _context(request, poster: Poster) -> dict:
 
 _PROBLEMS = {
     error_codes.REVOKED_QR.code: (
-        "Poster withdrawn",
-        "This poster has been withdrawn and can no longer be used to check in. Ask staff at "
-        "the venue for the current one.",
+        gettext_lazy("Poster withdrawn"),
+        gettext_lazy(
+            "This poster has been withdrawn and can no longer be used to check in. Ask staff "
+            "at the venue for the current one."
+        ),
     ),
 }
 _NOT_RECOGNISED = (
-    "Code not recognised",
-    "This QR code is not recognised. It may have been copied or damaged. Look for the poster "
-    "at the venue's entrance, or type the code printed under its QR code.",
+    gettext_lazy("Code not recognised"),
+    gettext_lazy(
+        "This QR code is not recognised. It may have been copied or damaged. Look for the "
+        "poster at the venue's entrance, or type the code printed under its QR code."
+    ),
 )
 
 

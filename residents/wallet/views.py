@@ -12,6 +12,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ from rewards.catalog.services import catalog_claim
 @csrf_protect
 @login_required
 def wallet_page(request):
-    context = {"title": "Your wallet", **resident_wallet(resident=request.user)}
+    context = {"title": _("Your wallet"), **resident_wallet(resident=request.user)}
     for item in context["catalog"]:
         item.claim_key = uuid.uuid4().hex
     return render(request, "residents/wallet.html", context)
@@ -42,7 +43,7 @@ def wallet_page(request):
 def claim_page(request, item_id):
     form = ClaimForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That claim could not be read. Press Claim again.")
+        messages.error(request, _("That claim could not be read. Press Claim again."))
         return redirect("wallet")
     try:
         voucher = catalog_claim(
@@ -56,6 +57,8 @@ def claim_page(request, item_id):
         messages.error(request, claim_refusal(exc))
     else:
         messages.success(
-            request, f"You claimed {voucher.title}. Your voucher code is {voucher.code}."
+            request,
+            _("You claimed %(title)s. Your voucher code is %(code)s.")
+            % {"title": voucher.title, "code": voucher.code},
         )
     return redirect("wallet")

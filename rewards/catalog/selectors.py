@@ -1,6 +1,7 @@
 """Reading the catalog: the items listed, one item, and the stock each has left."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from backend.errors import NOT_FOUND, ApplicationError
 from rewards import account_names
@@ -25,7 +26,7 @@ def catalog_item_claimable(*, item_id) -> CatalogItem:
         .first()
     )
     if item is None:
-        raise ApplicationError(NOT_FOUND, "This item is not in the catalog.")
+        raise ApplicationError(NOT_FOUND, _("This item is not in the catalog."))
     return item
 
 

@@ -7,6 +7,8 @@ issues the voucher in one transaction: either both happen or neither does.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.errors import INVALID, NOT_FOUND, ApplicationError
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED
@@ -131,7 +133,7 @@ def catalog_claim(*, resident, item: CatalogItem, idempotency_key: str) -> Vouch
     transaction. Too few points: 400 ``insufficient_points``; no stock left: 409
     ``out_of_stock``; either way nothing is spent. An inactive item is 404 (it is not listed)."""
     if not item.is_active:
-        raise ApplicationError(NOT_FOUND, "This item is not in the catalog.")
+        raise ApplicationError(NOT_FOUND, _("This item is not in the catalog."))
     stock = stock_account(item)
     try:
         with transaction.atomic():
@@ -156,12 +158,19 @@ def catalog_claim(*, resident, item: CatalogItem, idempotency_key: str) -> Vouch
             )
     except IdempotencyConflict as exc:
         raise ApplicationError(
-            IDEMPOTENCY_KEY_REUSED, "This claim's key was already used for another claim."
+            IDEMPOTENCY_KEY_REUSED, _("This claim's key was already used for another claim.")
         ) from exc
     except InsufficientBalance as exc:
         if exc.account.pk == stock.pk:
-            raise ApplicationError(error_codes.OUT_OF_STOCK, "This item is out of stock.") from exc
+            raise ApplicationError(
+                error_codes.OUT_OF_STOCK, _("This item is out of stock.")
+            ) from exc
         raise ApplicationError(
             error_codes.INSUFFICIENT_POINTS,
-            f"You need {item.cost_points} points for this item.",
+            ngettext(
+                "You need %(points)d point for this item.",
+                "You need %(points)d points for this item.",
+                item.cost_points,
+            )
+            % {"points": item.cost_points},
         ) from exc

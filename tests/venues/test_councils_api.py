@@ -31,8 +31,9 @@ def test_anyone_lists_and_reads_councils(api_client):
     assert body["count"] == 2
     assert [council["slug"] for council in body["results"]] == ["barnet", "leeds"]
     leeds = success(api_client, "get", "/api/v1/councils/leeds/").json()
-    assert set(leeds) == {"id", "slug", "name", "website"}
+    assert set(leeds) == {"id", "slug", "name", "website", "language"}
     assert leeds["website"] == "https://www.leeds.gov.uk"
+    assert leeds["language"] == "en-gb"  # English, Welsh ("cy") or "bilingual"
 
 
 def test_an_unknown_council_is_not_found(api_client):

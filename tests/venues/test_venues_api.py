@@ -40,6 +40,9 @@ class TestRead:
             "id": str(venue.id),
             "council": venue.council.slug,
             "name": venue.name,
+            "name_cy": "",
+            "description": "",
+            "description_cy": "",
             "slug": venue.slug,
             "category": "library",
             "address": venue.address,
@@ -270,6 +273,20 @@ class TestUpdateAndDeactivate:
         )
         venue.refresh_from_db()
         assert venue.radius_m == 250 and venue.opening_hours == hours
+
+    def test_a_manager_gives_the_venue_a_welsh_name_and_description(self):
+        venue = VenueFactory(name="Pool Road Library")
+        welsh = {
+            "name_cy": "Llyfrgell Ffordd y Pŵl",
+            "description": "Books, computers and a café.",
+            "description_cy": "Llyfrau, cyfrifiaduron a chaffi.",
+        }
+        path = f"/api/v1/venues/{venue.id}/"
+        body = success(client_for(venue_manager_of(venue)), "patch", path, welsh).json()
+        assert {name: body[name] for name in welsh} == welsh
+        venue.refresh_from_db()
+        assert venue.name_in("cy") == "Llyfrgell Ffordd y Pŵl"
+        assert venue.name_in("en-gb") == "Pool Road Library"
 
     def test_moving_the_pin_by_hand_needs_both_coordinates(self):
         venue = VenueFactory()

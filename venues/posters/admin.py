@@ -11,8 +11,9 @@ from django.utils.html import format_html
 
 from venues.back_office import ScopedAdmin, ScopedRelatedFilter, confirmed_action
 from venues.models import Poster
+from venues.posters.pdf import poster_pdf
 from venues.posters.printing import poster_filename
-from venues.posters.rendering import poster_pdf, poster_png
+from venues.posters.rendering import poster_png
 from venues.posters.services import (
     poster_code_display,
     poster_create,

@@ -9,7 +9,8 @@ from backend import errors
 from backend.openapi import error_responses
 from venues import error_codes
 from venues.models import Poster
-from venues.posters.rendering import poster_pdf, poster_png
+from venues.posters.pdf import poster_pdf
+from venues.posters.rendering import poster_png
 from venues.scoping import PosterScopedApi
 
 PRINT_ERRORS = (

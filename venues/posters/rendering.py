@@ -11,24 +11,28 @@ past version 20 the poster falls back to M so that the modules stay large enough
 Under the QR: how to check in, the poster's fallback code with where to type it (for a phone
 that cannot scan), and a line for people without a smartphone.
 
-Text uses the TrueType font Pillow embeds (``ImageFont.load_default(size=...)``), so rendering
-needs no font files on the machine. That font (Aileron) covers ASCII and a little punctuation
-only, so letters it lacks are printed without their accents ("Ynys Môn" as "Ynys Mon") rather
-than as empty boxes; scripts other than Latin would need a font shipped with the code.
+Text is set in DejaVu Sans, shipped in ``fonts/`` (its licence there), which covers every Welsh
+letter (ŵ, ŷ and the rest) and Latin generally, so "Ynys Môn" and "Pŵl" print as written. A
+letter it lacks (other scripts) is printed without its accent, as a look-alike, or as "?",
+rather than as an empty box. The words come in the council's languages (wording.py): Welsh,
+English, or both with Welsh first.
 """
 
 import io
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 import qrcode
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
 
 from backend.errors import ApplicationError
 from venues import error_codes
 from venues.models import Poster
-from venues.posters.services import poster_code_display, poster_url
+from venues.posters.services import poster_url
+from venues.posters.wording import poster_venue_names, poster_words
 
 DPI = 300
 WIDTH, HEIGHT = 2480, 3508  # A4, 210 x 297 mm at 300 dpi
@@ -38,8 +42,7 @@ QR_QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
 QR_MAX_SIDE = 2000
 QR_GAP = 40
 QR_MAX_VERSION_AT_Q = 20
-HOW_TO_CHECK_IN = "Point your phone's camera at the code to check in"
-NO_SMARTPHONE = "No smartphone? Ask staff at the desk."
+FONTS = Path(__file__).resolve().parent / "fonts"
 
 BLACK, DARK_GREY, WHITE = 0, 60, 255
 # Letters and marks that lose nothing readable when printed as their ASCII look-alikes.
@@ -58,7 +61,7 @@ class _Text:
         text = printable_text(text)
         # Shrink until the text fits in max_lines; at min_size, cut it rather than overflow.
         while True:
-            self.font = _font(size)
+            self.font = _font(size, bold)
             self.lines = _wrap(text, self.font, CONTENT_WIDTH)
             if len(self.lines) <= max_lines or size <= min_size:
                 break
@@ -78,27 +81,16 @@ class _Text:
 
     def draw(self, draw: ImageDraw.ImageDraw, top: int, fill: int) -> int:
         """Draws the lines from ``top``; returns the y just below them."""
-        stroke = max(2, self.font.size // 50) if self.bold else 0
         for line in self.lines:
-            draw.text(
-                (WIDTH // 2, top),
-                line,
-                font=self.font,
-                fill=fill,
-                anchor="ma",
-                stroke_width=stroke,
-                stroke_fill=fill,
-            )
+            draw.text((WIDTH // 2, top), line, font=self.font, fill=fill, anchor="ma")
             top += self.line_height
         return top
 
 
 @cache
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    font = ImageFont.load_default(size=size)
-    if not isinstance(font, ImageFont.FreeTypeFont):  # Pillow built without FreeType
-        raise RuntimeError("Rendering posters needs Pillow with FreeType support.")
-    return font
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """DejaVu Sans at ``size`` px (needs Pillow with FreeType, as its wheels have)."""
+    return ImageFont.truetype(str(FONTS / f"DejaVuSans{'-Bold' if bold else ''}.ttf"), size)
 
 
 def _drawn(char: str) -> bytes:
@@ -161,7 +153,7 @@ def qr_symbol(data: str) -> qrcode.QRCode:
     return symbol
 
 
-def _qr_image(data: str, max_side: int) -> Image.Image:
+def qr_image(data: str, max_side: int) -> Image.Image:
     """The symbol, quiet zone included, with whole-pixel modules as large as ``max_side``
     allows."""
     matrix = qr_symbol(data).get_matrix()
@@ -172,38 +164,48 @@ def _qr_image(data: str, max_side: int) -> Image.Image:
     return small.resize((modules * box, modules * box), Image.Resampling.NEAREST)
 
 
-def _refuse_revoked(poster: Poster) -> None:
+def refuse_revoked(poster: Poster) -> None:
     if poster.is_revoked:
         raise ApplicationError(
-            error_codes.REVOKED_QR, "This poster has been withdrawn; it cannot be printed."
+            error_codes.REVOKED_QR, _("This poster has been withdrawn; it cannot be printed.")
         )
 
 
 def poster_image(poster: Poster) -> Image.Image:
     """The A4 page as a greyscale image; refuses a revoked poster (``revoked_qr``)."""
-    _refuse_revoked(poster)
+    refuse_revoked(poster)
     venue = poster.venue
+    words = poster_words(poster)
+    bilingual = len(words) > 1
     council = _Text(venue.council.name, size=80, min_size=50, max_lines=2)
-    name = _Text(venue.name, size=160, min_size=90, max_lines=3, bold=True)
-    how, fallback, no_smartphone = instruction_lines(poster)
-    instructions = [
-        _Text(how, size=84, min_size=60, max_lines=2),
-        _Text(fallback, size=64, min_size=44, max_lines=3),
-        _Text(no_smartphone, size=64, min_size=44, max_lines=2, bold=True),
+    names = [
+        _Text(name, size=160 if i == 0 else 110, min_size=80, max_lines=3, bold=True)
+        for i, name in enumerate(poster_venue_names(words))
     ]
+    scale = 0.8 if bilingual else 1.0
+    instructions = []
+    for language_words in words:
+        how, fallback, no_smartphone = language_words.instructions
+        instructions += [
+            _Text(how, size=int(84 * scale), min_size=48, max_lines=2),
+            _Text(fallback, size=int(64 * scale), min_size=40, max_lines=3),
+            _Text(no_smartphone, size=int(64 * scale), min_size=40, max_lines=2, bold=True),
+        ]
     label = _Text(poster.label, size=50, min_size=36, max_lines=2)
 
     page = Image.new("L", (WIDTH, HEIGHT), WHITE)
     draw = ImageDraw.Draw(page)
     y = council.draw(draw, MARGIN, DARK_GREY) + 30
-    y = name.draw(draw, y, BLACK) + 40
+    for name in names:
+        y = name.draw(draw, y, BLACK) + 20
+    y += 20
     draw.rectangle((MARGIN, y, WIDTH - MARGIN, y + 6), fill=BLACK)
     header_bottom = y + 6
 
     label_top = HEIGHT - MARGIN - label.height
     instructions_height = sum(block.height for block in instructions)
     room = label_top - header_bottom - QR_GAP - instructions_height - 2 * QR_GAP
-    qr = _qr_image(poster_url(poster), min(QR_MAX_SIDE, room))
+    qr = qr_image(poster_url(poster), min(QR_MAX_SIDE, room))
     # The QR and the instructions under it sit in the middle of the space that is left.
     y = header_bottom + max(0, (room - qr.height) // 2) + QR_GAP
     page.paste(qr, ((WIDTH - qr.width) // 2, y))
@@ -214,27 +216,8 @@ def poster_image(poster: Poster) -> Image.Image:
     return page
 
 
-def instruction_lines(poster: Poster) -> tuple[str, str, str]:
-    """What is printed under the QR: how to check in, where to type the fallback code (the
-    page's address without its scheme, as short as it prints), and a line for people without a
-    smartphone."""
-    code_page = poster_url(poster).rsplit("/", 1)[0].split("://", 1)[-1]
-    code = poster_code_display(poster.code)
-    return HOW_TO_CHECK_IN, f"Can't scan? Go to {code_page} and enter {code}", NO_SMARTPHONE
-
-
 def poster_png(poster: Poster) -> bytes:
     """The poster as a 2480 x 3508 PNG (A4 at 300 dpi)."""
     buffer = io.BytesIO()
     poster_image(poster).save(buffer, format="PNG", dpi=(DPI, DPI), optimize=True)
-    return buffer.getvalue()
-
-
-def poster_pdf(poster: Poster) -> bytes:
-    """The poster as a one-page A4 PDF. The page is stored black-and-white (CCITT G4 where
-    Pillow has libtiff), which keeps the QR's edges sharp and the file small: JPEG, Pillow's
-    choice for greyscale, would blur them."""
-    page = poster_image(poster).convert("1", dither=Image.Dither.NONE)
-    buffer = io.BytesIO()
-    page.save(buffer, format="PDF", resolution=DPI, title=f"{poster.venue.name}: {poster.label}")
     return buffer.getvalue()

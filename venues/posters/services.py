@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError, ErrorCode
 from venues import error_codes
@@ -85,16 +86,16 @@ def poster_resolve(*, token: str, invalid: ErrorCode = error_codes.INVALID_QR) -
     try:
         claims = verify_poster_token(token)
     except InvalidPosterToken as exc:
-        raise ApplicationError(invalid, "This QR code is not one of our posters.") from exc
+        raise ApplicationError(invalid, _("This QR code is not one of our posters.")) from exc
     posters = Poster.objects.select_related("venue__council")
     if claims.code is not None:
         poster = posters.filter(code=claims.code).first()
     else:
         poster = posters.filter(pk=claims.poster_id, venue_id=claims.venue_id).first()
     if poster is None:
-        raise ApplicationError(invalid, "This QR code is not one of our posters.")
+        raise ApplicationError(invalid, _("This QR code is not one of our posters."))
     if poster.is_revoked:
         raise ApplicationError(
-            error_codes.REVOKED_QR, "This poster has been withdrawn; ask staff for a new one."
+            error_codes.REVOKED_QR, _("This poster has been withdrawn; ask staff for a new one.")
         )
     return poster

@@ -11,6 +11,8 @@
   var status = document.getElementById("checkin-status");
   var maxAccuracy = parseFloat(form.getAttribute("data-max-accuracy")) || Infinity;
   var sent = false;
+  // The page's words, in its language (data-* attributes of the form, poster.html).
+  function words(name, fallback) { return form.getAttribute("data-" + name) || fallback; }
 
   function send() {
     if (sent) { return; }
@@ -22,7 +24,7 @@
     event.preventDefault();
     if (button.disabled) { return; }
     button.disabled = true;
-    status.textContent = "Finding your location…";
+    status.textContent = words("finding", "Finding your location…");
     // A prompt the person never answers calls neither callback: send anyway.
     window.setTimeout(send, 15000);
     navigator.geolocation.getCurrentPosition(
@@ -34,11 +36,11 @@
           form.elements.longitude.value = coords.longitude;
           form.elements.accuracy_m.value = coords.accuracy;
         }
-        status.textContent = "Checking in…";
+        status.textContent = words("checking", "Checking in…");
         send();
       },
       function () {
-        status.textContent = "Checking in without your location…";
+        status.textContent = words("without-location", "Checking in without your location…");
         send();
       },
       { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }

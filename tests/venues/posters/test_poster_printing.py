@@ -14,8 +14,9 @@ from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import VenueFactory, venue_manager_of
 from tests.venues.posters.helpers import printed_before_issue_12
-from venues.posters.rendering import instruction_lines, poster_png, printable_text, qr_symbol
+from venues.posters.rendering import poster_png, printable_text, qr_symbol
 from venues.posters.services import poster_create, poster_revoke, poster_url
+from venues.posters.wording import poster_words
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,8 @@ class TestPng:
         assert result.ec_level == "Q" and int(result.extra["Version"]) <= 10
 
     def test_the_poster_prints_the_fallback_code_and_a_line_for_no_smartphone(self, poster):
-        lines = instruction_lines(poster)
+        [words] = poster_words(poster)
+        lines = words.instructions
         shown = f"{poster.code[:4]}-{poster.code[4:]}"
         assert any(shown in line and "127.0.0.1:8000/q" in line for line in lines)
         assert "No smartphone? Ask staff at the desk." in lines
@@ -98,14 +100,15 @@ class TestPng:
     @pytest.mark.parametrize(
         ("name", "printed"),
         [
-            ("Canolfan Hamdden Ynys Môn \u2013 Café", "Canolfan Hamdden Ynys Mon - Cafe"),
-            ("Łódź Straße", "Lodz Strasse"),
+            ("Canolfan Hamdden Ynys Môn \u2013 Café", "Canolfan Hamdden Ynys Môn \u2013 Café"),
+            ("Llyfrgell Ffordd y Pŵl, Tŷ Hywel", "Llyfrgell Ffordd y Pŵl, Tŷ Hywel"),
+            ("Łódź Straße", "Łódź Straße"),
             ("Brent\u2019s \u201cLibrary\u201d", "Brent\u2019s \u201cLibrary\u201d"),
             ("图书馆", "???"),
         ],
     )
-    def test_letters_the_font_lacks_are_printed_without_accents(self, name, printed):
-        # Pillow's embedded font has no accented letters: they would print as empty boxes.
+    def test_welsh_letters_print_as_written_and_missing_ones_as_look_alikes(self, name, printed):
+        # DejaVu Sans has every Welsh and Latin letter; a script it lacks would be empty boxes.
         assert printable_text(name) == printed
 
     def test_an_accept_header_for_the_image_is_honoured(self, manager_client, poster):
@@ -126,9 +129,14 @@ class TestPdf:
         [page] = reader.pages
         size = (float(page.mediabox.width), float(page.mediabox.height))
         assert size == pytest.approx(A4_POINTS, abs=1)
+        # The QR is one image at full resolution (whole pixels a module), the words are text.
         [embedded] = page.images
-        assert embedded.image.size == (2480, 3508)
+        width, height = embedded.image.size
+        assert width == height and width >= 1500
         assert decoded(embedded.image) == [poster_url(poster)]
+        words = " ".join(page.extract_text().split())
+        assert "Barking Learning Centre" in words and "Barking and Dagenham" in words
+        assert "Point your phone's camera at the code to check in" in words
 
     def test_a_label_without_letters_still_makes_a_filename(self, manager_client, venue):
         poster = poster_create(venue=venue, label="★ ★", created_by=None)
