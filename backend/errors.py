@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -130,7 +132,7 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
         # A body with no Content-Length (chunked) that proved too large when read.
         set_rollback()
         return Response(
-            error_body(REQUEST_TOO_LARGE, "The request body is over the size limit."),
+            error_body(REQUEST_TOO_LARGE, _("The request body is over the size limit.")),
             status=REQUEST_TOO_LARGE.status,
         )
     if isinstance(exc, DjangoValidationError):
@@ -145,7 +147,7 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
         logger.exception("Unhandled error in %s", type(view).__name__ if view else "a view")
         set_rollback()
         return Response(
-            error_body(SERVER_ERROR, "Something went wrong on our side; it has been logged."),
+            error_body(SERVER_ERROR, _("Something went wrong on our side; it has been logged.")),
             status=500,
         )
 
@@ -157,7 +159,7 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
 
     code = _code_for(exc)
     if isinstance(exc, exceptions.ValidationError):
-        body = error_body(code, "Some fields are invalid.", flatten_field_errors(exc.detail))
+        body = error_body(code, _("Some fields are invalid."), flatten_field_errors(exc.detail))
     else:
         body = error_body(code, _detail_text(exc.detail))
     set_rollback()
@@ -180,7 +182,7 @@ def _is_api_path(request) -> bool:
 def not_found_view(request, exception=None):
     """Django's handler404: the envelope for API paths, the usual page elsewhere."""
     if _is_api_path(request):
-        return JsonResponse(error_body(NOT_FOUND, "Not found."), status=404)
+        return JsonResponse(error_body(NOT_FOUND, _("Not found.")), status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -188,7 +190,7 @@ def server_error_view(request):
     """Django's handler500 (errors outside DRF views, such as middleware): no stack trace."""
     if _is_api_path(request):
         return JsonResponse(
-            error_body(SERVER_ERROR, "Something went wrong on our side; it has been logged."),
+            error_body(SERVER_ERROR, _("Something went wrong on our side; it has been logged.")),
             status=500,
         )
     return defaults.server_error(request)
@@ -199,9 +201,9 @@ class ApiEnvelopeMiddleware:
     with DEBUG on Django answers its HTML technical page instead of handler404) leaves as the
     envelope too. The status is kept, so CommonMiddleware's APPEND_SLASH redirect still works."""
 
-    _ENVELOPES = {
-        404: (NOT_FOUND, "Not found."),
-        405: (METHOD_NOT_ALLOWED, "Method not allowed."),
+    _ENVELOPES = {  # translated when answered, in the request's language
+        404: (NOT_FOUND, gettext_lazy("Not found.")),
+        405: (METHOD_NOT_ALLOWED, gettext_lazy("Method not allowed.")),
     }
 
     def __init__(self, get_response):
@@ -215,7 +217,8 @@ class ApiEnvelopeMiddleware:
             and _is_api_path(request)
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            replacement = JsonResponse(error_body(*envelope), status=response.status_code)
+            code, detail = envelope
+            replacement = JsonResponse(error_body(code, str(detail)), status=response.status_code)
             if response.has_header("Allow"):
                 replacement["Allow"] = response["Allow"]
             return replacement

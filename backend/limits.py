@@ -4,6 +4,7 @@ before any view reads it. The JSON depth limit is the parser's (``backend/parser
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from backend.errors import REQUEST_TOO_LARGE, error_body
 
@@ -11,7 +12,10 @@ from backend.errors import REQUEST_TOO_LARGE, error_body
 def too_large_response() -> JsonResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return JsonResponse(
-        error_body(REQUEST_TOO_LARGE, f"The request body is over the limit of {limit} bytes."),
+        error_body(
+            REQUEST_TOO_LARGE,
+            _("The request body is over the limit of %(limit)s bytes.") % {"limit": limit},
+        ),
         status=REQUEST_TOO_LARGE.status,
     )
 

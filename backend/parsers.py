@@ -10,6 +10,7 @@ import re
 from itertools import accumulate
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.utils import json
@@ -35,7 +36,9 @@ class DepthLimitedJSONParser(JSONParser):
             raise ParseError(f"JSON parse error - {exc}") from exc
         limit = settings.JSON_MAX_DEPTH
         if json_depth(text) > limit:
-            raise ParseError(f"The JSON body is nested too deep (at most {limit} levels).")
+            raise ParseError(
+                _("The JSON body is nested too deep (at most %(limit)s levels).") % {"limit": limit}
+            )
         parse_constant = json.strict_constant if self.strict else None
         try:
             return json.loads(text, parse_constant=parse_constant)
