@@ -78,23 +78,9 @@ class VenueAdminForm(forms.ModelForm):
 
     class Meta:
         model = Venue
-        fields = [  # every editable field but the drift, which the Foursquare sync writes
-            "council",
-            "name",
-            "name_cy",
-            "description",
-            "description_cy",
-            "category",
-            "address",
-            "postcode",
-            "latitude",
-            "longitude",
-            "radius_m",
-            "is_active",
-            "opening_hours",
-            "website",
-            "foursquare_place_id",
-        ]
+        # What the venue services let anyone edit (the drift is the Foursquare sync's), and
+        # the council of a new venue.
+        fields = ["council", *VENUE_EDITABLE_FIELDS]
 
     def clean(self):
         cleaned_data = super().clean()
