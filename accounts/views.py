@@ -1,6 +1,6 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import AllowAny
@@ -131,16 +131,42 @@ class RoleOutputSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
+class SchemeCouncilSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class SchemeBalanceSerializer(serializers.Serializer):
+    scheme = serializers.IntegerField(help_text="The points scheme (the currency)'s id.")
+    name = serializers.CharField(help_text="The scheme's name.")
+    councils = SchemeCouncilSerializer(
+        many=True, help_text="The councils whose catalogs these points buy."
+    )
+    points = serializers.IntegerField()
+
+
 class MeApi(APIView):
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField()
         email = serializers.EmailField()
         display_name = serializers.CharField()
-        points_balance = serializers.SerializerMethodField()
+        points_balance = serializers.SerializerMethodField(
+            help_text="The sum of `balances`: points of different schemes are not interchangeable."
+        )
+        balances = serializers.SerializerMethodField()
         roles = RoleOutputSerializer(many=True, source="roles.all")
 
         def get_points_balance(self, user) -> int:
-            return profile.points_balance(user)
+            return sum(balance["points"] for balance in self._balances(user))
+
+        @extend_schema_field(SchemeBalanceSerializer(many=True))
+        def get_balances(self, user) -> list[dict]:
+            return self._balances(user)
+
+        def _balances(self, user) -> list[dict]:
+            if not hasattr(self, "_cached_balances"):
+                self._cached_balances = profile.points_balances(user)
+            return self._cached_balances
 
     @extend_schema(
         operation_id="me_retrieve",

@@ -7,6 +7,7 @@ refusal is logged as a `CheckinAttempt`, outside the transaction that refused, s
 survives the rollback.
 """
 
+import logging
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,10 +24,16 @@ from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
 from checkins.visit_days import visit_day_add
-from rewards.offers.services import rewards_for_checkin
+from rewards.offers.earning import (
+    RewardsBatchFailed,
+    rewards_for_checkin,
+    rewards_for_checkin_one_by_one,
+)
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
 from venues.posters.services import poster_resolve
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,12 @@ def checkin_record(
             raise ApplicationError(error_codes.VENUE_INACTIVE, _("This venue is closed for good."))
         if fix is not None:
             attempt.distance_m = _check_fix(attempt.venue, fix)
-        return _record(attempt)
+        try:
+            return _record(attempt, rewards_for_checkin)
+        except RewardsBatchFailed:
+            # Rolled back whole: record it again, giving each offer on its own.
+            logger.exception("Check-in rewards failed as a batch; recorded one offer at a time")
+            return _record(attempt, rewards_for_checkin_one_by_one)
     except ApplicationError as refusal:
         if refusal.error != errors.NOT_AUTHENTICATED:  # a closed account leaves no new trace
             _log_refusal(attempt, refusal)
@@ -125,7 +137,7 @@ def _check_fix(venue: Venue, fix: Fix) -> float:
     return distance
 
 
-def _record(attempt: _Attempt) -> CheckinOutcome:
+def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
     venue, fix = attempt.venue, attempt.fix
     with transaction.atomic():
         # Serialises this resident's check-ins: two at once cannot both pass the cooldown. It
@@ -154,7 +166,7 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
         visit_day_add(checkin=checkin)  # the statistics' daily rollup, in this transaction
         # Still under the resident's row lock: per-user limits are counted race-free.
         resident = attempt.resident
-        points_earned, rewards = rewards_for_checkin(
+        points_earned, rewards = give_rewards(
             resident=resident,
             venue=venue,
             checkin_id=checkin.pk,

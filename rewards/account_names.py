@@ -24,9 +24,9 @@ HELD_VOUCHERS_PREFIX = "vouchers:"
 # --- Accounts ---
 
 
-def wallet(resident_id) -> str:
-    """A resident's points (POINTS, never below zero)."""
-    return f"{WALLET_PREFIX}{resident_id}"
+def wallet(resident_id, scheme_id) -> str:
+    """A resident's points in one scheme (POINTS, never below zero)."""
+    return f"{WALLET_PREFIX}{resident_id}:{scheme_id}"
 
 
 def offer_pool(offer_id) -> str:
@@ -85,6 +85,10 @@ def lot_expire_key(lot_id) -> str:
     return f"expire:lot:{lot_id}"
 
 
+def scheme_merge_key(*, resident_id, from_scheme_id, into_scheme_id) -> str:
+    return f"scheme-merge:{from_scheme_id}:{into_scheme_id}:{resident_id}"
+
+
 # --- References (what a transaction is about) ---
 
 
@@ -102,3 +106,7 @@ def voucher_reference(voucher_id) -> str:
 
 def lot_reference(lot_id) -> str:
     return f"lot:{lot_id}"
+
+
+def scheme_reference(scheme_id) -> str:
+    return f"scheme:{scheme_id}"

@@ -9,13 +9,12 @@ import uuid
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from rewards import account_names
 from rewards.ledger.models import Asset, Entry, LedgerAccount
-from rewards.models import PointsLot, Voucher, VoucherStatus
+from rewards.models import PointsLot, Voucher, VoucherStatus, Wallet
 
-WALLET_PREFIX = account_names.WALLET_PREFIX
 HELD_PREFIX = account_names.HELD_VOUCHERS_PREFIX
 
 
@@ -33,29 +32,24 @@ def _existing_residents(ids) -> set[str]:
 
 
 def _wallet_breaches() -> list[str]:
-    """Every resident's wallet balance equals what their lots still hold."""
-    wallets = {
-        name: credits - debits
-        for name, credits, debits in LedgerAccount.objects.filter(
-            name__startswith=WALLET_PREFIX, asset=Asset.POINTS
-        ).values_list("name", "credits_posted", "debits_posted")
-    }
-    lots: dict[str, int] = defaultdict(int)
-    for resident_id, remaining in (
-        PointsLot.objects.values("resident_id")
+    """Every wallet's balance equals what its lots hold, and its lots are its resident's."""
+    lots = dict(
+        PointsLot.objects.values("wallet_id")
         .annotate(remaining=Sum("remaining"))
-        .values_list("resident_id", "remaining")
-    ):
-        lots[account_names.wallet(resident_id)] = remaining
-    # Only wallets named after a resident: the ledger is generic and other names are not ours.
-    candidates = {name.removeprefix(WALLET_PREFIX) for name in wallets}
-    residents = _existing_residents(filter(None, map(_resident_id, candidates)))
-    names = {account_names.wallet(pk) for pk in residents} | set(lots)
-    return [
-        f"wallet {name}: balance {wallets.get(name, 0)} but its lots hold {lots.get(name, 0)}"
-        for name in sorted(names)
-        if wallets.get(name, 0) != lots.get(name, 0)
+        .values_list("wallet_id", "remaining")
+    )
+    breaches = [
+        f"wallet {name}: balance {credits - debits} but its lots hold {lots.get(pk, 0)}"
+        for pk, name, credits, debits in Wallet.objects.order_by("account_id").values_list(
+            "account_id", "account__name", "account__credits_posted", "account__debits_posted"
+        )
+        if credits - debits != lots.get(pk, 0)
     ]
+    strays = PointsLot.objects.exclude(resident_id=F("wallet__resident_id")).values_list(
+        "pk", flat=True
+    )
+    breaches += [f"points lot {pk} is not in its resident's wallet" for pk in strays]
+    return breaches
 
 
 def _held_name(resident_id, offer_id, catalog_item_id) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rewards.bounds import CATALOG_MAXIMA, OFFER_MAXIMA, count_field, upper_bound_constraints
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
+from rewards.schemes.models import PointsLot, Scheme, SchemeMember, Wallet
 from venues.models import Council, Venue
 
 __all__ = [
@@ -25,7 +26,10 @@ __all__ = [
     "Offer",
     "PointsLot",
     "RewardGrant",
+    "Scheme",
+    "SchemeMember",
     "Voucher",
+    "Wallet",
 ]
 
 
@@ -66,6 +70,10 @@ class Offer(models.Model):
     max_rewards = count_field(OFFER_MAXIMA, "max_rewards", null=True)
     per_user_limit = count_field(OFFER_MAXIMA, "per_user_limit", null=True)
     is_active = models.BooleanField(default=True)
+    # The ledger account it pays from, made with the offer: a check-in reads it with the offer.
+    pool = models.OneToOneField(
+        LedgerAccount, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -262,39 +270,6 @@ class Voucher(models.Model):
     def has_lapsed(self, at: datetime) -> bool:
         """Past its expiry at ``at``, whether or not the expiry job has settled it yet."""
         return self.expires_at <= at
-
-
-class PointsLot(models.Model):
-    """Points earned together, expiring together: spending draws from the lots that expire
-    soonest, and the expiry job posts ``expire`` for what is left in lapsed lots."""
-
-    id = models.BigAutoField(primary_key=True)
-    resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_lots"
-    )
-    earned = models.PositiveIntegerField()
-    remaining = models.PositiveIntegerField()
-    earned_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["expires_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(remaining__lte=F("earned")), name="points_lot_remaining_le_earned"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["resident", "expires_at", "id"],
-                condition=Q(remaining__gt=0),
-                name="points_lot_open",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.remaining}/{self.earned} points until {self.expires_at:%Y-%m-%d}"
 
 
 class StripePromotionCode(models.Model):

@@ -25,6 +25,7 @@ from rewards.ledger.services import (
     cap_minimum,
 )
 from rewards.models import CatalogItem, Voucher
+from rewards.schemes.services import council_scheme_ensure
 from rewards.vouchers.services import voucher_issue
 from rewards.wallet.services import points_debit, sink_account
 
@@ -129,16 +130,20 @@ def catalog_item_update(*, item: CatalogItem, changes: dict) -> CatalogItem:
 
 
 def catalog_claim(*, resident, item: CatalogItem, idempotency_key: str) -> Voucher:
-    """Spend ``item.cost_points`` of the resident's points and issue the item's voucher, in one
-    transaction. Too few points: 400 ``insufficient_points``; no stock left: 409
+    """Spend ``item.cost_points`` of the resident's points in the scheme of the item's council and
+    issue the item's voucher, in one transaction. Too few points there (whatever they hold in
+    other schemes): 400 ``insufficient_points``; no stock left: 409
     ``out_of_stock``; either way nothing is spent. An inactive item is 404 (it is not listed)."""
     if not item.is_active:
         raise ApplicationError(NOT_FOUND, _("This item is not in the catalog."))
     stock = stock_account(item)
+    # Only points of the scheme of the item's council buy it: that council pays for it.
+    scheme = council_scheme_ensure(item.council)
     try:
         with transaction.atomic():
             points_debit(
                 resident=resident,
+                scheme_id=scheme.pk,
                 amount=item.cost_points,
                 sink=sink_account(account_names.SPENT_POINTS),
                 idempotency_key=account_names.claim_points_key(idempotency_key),

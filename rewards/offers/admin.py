@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from rewards.back_office.admin import ServiceAdmin, ServiceForm
 from rewards.models import Offer
-from rewards.offers.selectors import offer_pool_accounts
 from rewards.offers.services import (
     EDITABLE_FIELDS,
     offer_create,
@@ -81,7 +80,7 @@ class OfferAdmin(ServiceAdmin):
         ("council", ScopedRelatedFilter),
     ]
     search_fields = ["title", "voucher_title"]
-    list_select_related = ["venue", "council"]
+    list_select_related = ["venue", "council", "pool"]
     budget_figures = ["budget_used", "budget_left", "state"]
 
     def get_fields(self, request, obj=None):
@@ -92,18 +91,7 @@ class OfferAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["where", *self.budget_figures]
 
-    def get_changelist_instance(self, request):
-        """Reads the pool accounts of the page's offers in one query."""
-        changelist = super().get_changelist_instance(request)
-        offers = list(changelist.result_list)
-        pools = offer_pool_accounts(offers)
-        for offer in offers:
-            offer.pool = pools[offer.pk]
-        return changelist
-
     def _pool(self, offer: Offer):
-        if not hasattr(offer, "pool"):
-            offer.pool = offer_pool_accounts([offer])[offer.pk]
         return offer.pool
 
     @admin.display(description="where", ordering="venue__name")

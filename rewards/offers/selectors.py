@@ -1,13 +1,13 @@
 """Reading offers: the live offers of a venue, one offer for its API, and its grants."""
 
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from rewards import account_names
-from rewards.ledger.models import Asset, LedgerAccount
-from rewards.models import Offer, RewardGrant
+from rewards.models import Offer, RewardGrant, SchemeMember, Wallet
 from venues.models import Venue
 
 
@@ -55,28 +55,94 @@ def offer_list_live_at_venue(*, venue: Venue, at: datetime) -> QuerySet[Offer]:
     )
 
 
-# A superset of `offers_live_for`'s filter (the start time is left out), in SQL written once:
-# most venues have no live offer, and building the ORM query costs a check-in more CPU than
-# the database spends answering it.
-_MAY_HAVE_LIVE_OFFERS_SQL = (
-    "SELECT 1 FROM rewards_offer WHERE is_active = %s"
-    " AND (venue_id = %s OR (venue_id IS NULL AND council_id = %s))"
-    " AND (ends_at IS NULL OR ends_at > %s) LIMIT 1"
-)
+@dataclass
+class LiveOffer:
+    """A live offer as a check-in reads it (`offers_live_for_checkin`), with its pool's id, the
+    scheme of its council, the resident's wallet there and the resident's grants of it."""
+
+    id: uuid.UUID
+    title: str
+    rule: str
+    points: int
+    voucher_title: str
+    stripe_coupon_id: str
+    voucher_valid_days: int | None
+    every_n: int | None
+    window_days: int | None
+    per_user_limit: int | None
+    council_id: uuid.UUID
+    venue_id: uuid.UUID | None
+    pool_id: int
+    scheme_id: int | None
+    wallet_id: int | None
+    resident_grants: int
+    held_id: int | None = None  # the resident's voucher account of it, once known
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.id
 
 
-def offers_may_be_live_for(venue: Venue, at: datetime) -> bool:
-    """False only if `offers_live_for(venue, at)` is certainly empty."""
-    fields = Offer._meta
+def _live_offers_sql() -> str:
+    offer = Offer._meta.db_table
+    member = SchemeMember._meta.db_table
+    wallet = Wallet._meta.db_table
+    grant = RewardGrant._meta.db_table
+    return f"""
+        SELECT o.id, o.title, o.rule, o.points, o.voucher_title, o.stripe_coupon_id,
+            o.voucher_valid_days, o.every_n, o.window_days, o.per_user_limit, o.council_id,
+            o.venue_id, o.pool_id, m.scheme_id,
+            (SELECT w.account_id FROM {wallet} w
+                WHERE w.resident_id = %s AND w.scheme_id = m.scheme_id),
+            CASE WHEN o.per_user_limit IS NULL THEN 0 ELSE
+                (SELECT COUNT(*) FROM {grant} g WHERE g.offer_id = o.id AND g.resident_id = %s)
+            END
+        FROM {offer} o LEFT JOIN {member} m ON m.council_id = o.council_id
+        WHERE o.is_active = %s
+            AND (o.venue_id = %s OR (o.venue_id IS NULL AND o.council_id = %s))
+            AND (o.starts_at IS NULL OR o.starts_at <= %s)
+            AND (o.ends_at IS NULL OR o.ends_at > %s)
+        ORDER BY o.id
+    """
+
+
+def offers_live_for_checkin(*, venue: Venue, resident_id, at: datetime) -> list[LiveOffer]:
+    """`offers_live_for` as a check-in needs it, in one query: each with its pool, the scheme of
+    its council, the resident's wallet in that scheme (None before their first points there)
+    and how often it rewarded the resident (counted only for an offer with a per_user_limit).
+
+    Raw SQL: it runs on every check-in, most venues have no live offer, and building the ORM's
+    query (joins, two subqueries) cost a check-in more CPU than the database spends on it.
+    """
+    field = Offer._meta.get_field
+    uuid_field = field("id")
+
+    def prep(name, value):
+        return field(name).get_db_prep_value(value, connection)
+
+    resident = RewardGrant._meta.get_field("resident").get_db_prep_value(resident_id, connection)
     params = [
+        resident,
+        resident,
         True,
-        fields.get_field("venue").get_db_prep_value(venue.pk, connection),
-        fields.get_field("council").get_db_prep_value(venue.council_id, connection),
-        fields.get_field("ends_at").get_db_prep_value(at, connection),
+        prep("venue", venue.pk),
+        prep("council", venue.council_id),
+        prep("starts_at", at),
+        prep("ends_at", at),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_MAY_HAVE_LIVE_OFFERS_SQL, params)
-        return cursor.fetchone() is not None
+        cursor.execute(_live_offers_sql(), params)
+        rows = cursor.fetchall()
+    return [
+        LiveOffer(
+            uuid_field.to_python(row[0]),
+            *row[1:10],
+            uuid_field.to_python(row[10]),
+            uuid_field.to_python(row[11]) if row[11] is not None else None,
+            *row[12:16],
+        )
+        for row in rows
+    ]
 
 
 def offer_grants_count(*, offer: Offer, resident=None) -> int:
@@ -87,32 +153,11 @@ def offer_grants_count(*, offer: Offer, resident=None) -> int:
     return grants.count()
 
 
-def offer_last_grant_at(*, offer: Offer, resident) -> datetime | None:
-    """When the offer last rewarded ``resident``."""
+def offer_last_grant_at(*, offer, resident) -> datetime | None:
+    """When the offer (an `Offer` or a `LiveOffer`) last rewarded ``resident``."""
     return (
-        RewardGrant.objects.filter(offer=offer, resident=resident)
+        RewardGrant.objects.filter(offer_id=offer.pk, resident=resident)
         .order_by("-created_at")
         .values_list("created_at", flat=True)
         .first()
     )
-
-
-def offer_pool_accounts(offers) -> dict:
-    """``{offer id: its pool account, or None before it was made}`` for ``offers``, in one
-    query (the back office lists a page of offers with their budgets)."""
-    offers = list(offers)
-    accounts = {
-        (account.name, account.asset): account
-        for account in LedgerAccount.objects.filter(
-            name__in=[account_names.offer_pool(offer.pk) for offer in offers]
-        )
-    }
-    return {
-        offer.pk: accounts.get(
-            (
-                account_names.offer_pool(offer.pk),
-                Asset.VOUCHER if offer.voucher_title else Asset.POINTS,
-            )
-        )
-        for offer in offers
-    }

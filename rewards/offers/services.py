@@ -7,12 +7,10 @@ pool cannot pay, the offer simply stops rewarding, however many check-ins arrive
 """
 
 import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from backend import errors
 from backend.errors import ApplicationError
@@ -21,23 +19,15 @@ from rewards import account_names, error_codes
 from rewards.bounds import OFFER_MAXIMA, over_maxima_errors
 from rewards.ledger.models import Asset, LedgerAccount
 from rewards.ledger.services import (
-    InsufficientBalance,
     account_cap_set,
-    account_get_or_create,
     account_lock,
     cap_minimum,
 )
-from rewards.models import Offer, OfferRule, RewardGrant
+from rewards.models import Offer, OfferRule
 from rewards.offers.selectors import (
     offer_grants_count,
-    offer_last_grant_at,
-    offers_live_for,
-    offers_may_be_live_for,
 )
 from rewards.stripe import client as stripe_client
-from rewards.stripe.outbox import promotion_code_request
-from rewards.vouchers.services import voucher_issue
-from rewards.wallet.services import points_credit
 from venues.models import Council, Venue
 
 logger = logging.getLogger(__name__)
@@ -69,8 +59,12 @@ def pool_asset(offer: Offer) -> str:
 
 
 def pool_account(offer: Offer) -> LedgerAccount:
-    """The offer's pool, made on first use with the limit its cap implies."""
-    return account_get_or_create(
+    """The offer's pool (made with it by `offer_create`), read afresh."""
+    return LedgerAccount.objects.get(pk=offer.pool_id)
+
+
+def _pool_create(offer: Offer) -> LedgerAccount:
+    return LedgerAccount.objects.create(
         name=account_names.offer_pool(offer.pk),
         asset=pool_asset(offer),
         min_balance=cap_minimum(_pool_cap(offer, 0)),
@@ -213,8 +207,8 @@ def offer_create(
     _validate(offer)
     _validate_coupon(offer)  # asks Stripe: outside the transaction
     with transaction.atomic():
+        offer.pool = _pool_create(offer)
         offer.save()
-        pool_account(offer)
     return offer
 
 
@@ -270,128 +264,3 @@ def offer_update(*, offer: Offer, changes: dict) -> Offer:
         account_cap_set(account=pool, cap=_pool_cap(offer, pool.paid_out))
         offer.save()
     return offer
-
-
-def _earns(
-    offer: Offer, resident, checked_in_at: datetime, visits_since: Callable[..., int]
-) -> bool:
-    if offer.rule == OfferRule.EVERY_CHECKIN:
-        return True
-    if offer.rule == OfferRule.FIRST_CHECKIN:
-        return visits_since(None) == 1
-    if offer.rule == OfferRule.NTH_CHECKIN:
-        return visits_since(None) % offer.every_n == 0
-    if offer.rule == OfferRule.FREQUENCY:
-        # Each reward needs every_n fresh visits within the window: the ones that earned the
-        # last reward do not count again.
-        since = checked_in_at - timedelta(days=offer.window_days)
-        last_grant = offer_last_grant_at(offer=offer, resident=resident)
-        if last_grant is not None and last_grant > since:
-            since = last_grant
-        return visits_since(since) >= offer.every_n
-    return False
-
-
-def _grant(offer: Offer, resident, checkin_id, checked_in_at: datetime) -> dict:
-    pool = pool_account(offer)
-    key = account_names.offer_grant_key(offer.pk, checkin_id)
-    reference = account_names.checkin_reference(checkin_id)
-    if offer.voucher_title:
-        voucher = voucher_issue(
-            resident=resident,
-            title=offer.voucher_title,
-            council=offer.council,
-            venue=offer.venue,
-            source_account=pool,
-            offer=offer,
-            valid_days=offer.voucher_valid_days,
-            idempotency_key=key,
-            reference=reference,
-            now=checked_in_at,
-        )
-        if offer.stripe_coupon_id:
-            promotion_code_request(voucher=voucher, coupon_id=offer.stripe_coupon_id)
-        RewardGrant.objects.create(
-            offer=offer,
-            resident=resident,
-            checkin_id=checkin_id,
-            voucher=voucher,
-            transaction=voucher.issue_transaction,
-            created_at=checked_in_at,
-        )
-        return {"offer": str(offer.pk), "kind": "voucher", "voucher": str(voucher.pk)}
-    posted = points_credit(
-        resident=resident,
-        amount=offer.points,
-        source=pool,
-        idempotency_key=key,
-        memo=f"Offer: {offer.title}",
-        reference=reference,
-        now=checked_in_at,
-    )
-    RewardGrant.objects.create(
-        offer=offer,
-        resident=resident,
-        checkin_id=checkin_id,
-        points=offer.points,
-        transaction=posted,
-        created_at=checked_in_at,
-    )
-    return {"offer": str(offer.pk), "kind": "points", "points": offer.points}
-
-
-def _offer_reward(
-    offer: Offer, resident, checkin_id, checked_in_at: datetime, visits_since
-) -> dict | None:
-    """What one offer gives for the check-in (None: nothing)."""
-    if not _earns(offer, resident, checked_in_at, visits_since):
-        return None
-    limit = offer.per_user_limit
-    if limit is not None and offer_grants_count(offer=offer, resident=resident) >= limit:
-        return None
-    return _grant(offer, resident, checkin_id, checked_in_at)
-
-
-def rewards_for_checkin(
-    *,
-    resident,
-    venue: Venue,
-    checkin_id,
-    checked_in_at: datetime,
-    visits_since: Callable[[datetime | None], int],
-) -> tuple[int, list[dict]]:
-    """Give what the live offers owe for one accepted check-in; returns the points earned and
-    the rewards (``{"offer", "kind", "points"?, "voucher"?}``).
-
-    Must run inside the check-in's transaction, under its row lock on the resident: that lock
-    serialises the resident's check-ins, so counting their grants for ``per_user_limit`` (and
-    for the frequency rule) cannot race. ``visits_since(since)`` counts the resident's
-    check-ins at the venue after ``since`` (None: all), this one included.
-    """
-    total, rewards = 0, []
-    at = checked_in_at or timezone.now()
-    if not offers_may_be_live_for(venue, at):
-        return total, rewards
-    for offer in offers_live_for(venue, at):
-        try:
-            # A savepoint per offer: a pool that refuses (budget spent) leaves nothing behind,
-            # and nor does an offer that fails for any other reason: it is skipped and logged,
-            # the check-in stands and the other offers still give. Nothing a manager saves may
-            # stop a venue's check-ins.
-            with transaction.atomic():
-                reward = _offer_reward(offer, resident, checkin_id, checked_in_at, visits_since)
-        except InsufficientBalance:
-            continue
-        except (OperationalError, InterfaceError):
-            # The database itself failed (a dropped connection, a lock timeout): that is not
-            # this offer's fault, and the transaction cannot go on. The whole check-in fails
-            # and leaves nothing; the phone's retry, under its Idempotency-Key, succeeds once.
-            raise
-        except Exception:
-            logger.exception("Offer %s failed for check-in %s; skipped", offer.pk, checkin_id)
-            continue
-        if reward is None:
-            continue
-        total += reward.get("points", 0)
-        rewards.append(reward)
-    return total, rewards

@@ -2,33 +2,33 @@
 
 from django.db.models import F, QuerySet, Sum, Window
 
-from rewards import account_names
-from rewards.ledger.models import Asset, Entry, LedgerAccount
+from rewards.ledger.models import Entry
+from rewards.schemes.models import Wallet
+from rewards.schemes.selectors import points_balance
+
+__all__ = ["points_balance", "wallet_statement", "wallet_statement_export"]
 
 
-def points_balance(resident) -> int:
-    """The wallet's balance from its account row (0 before the first point): one query."""
-    row = (
-        LedgerAccount.objects.filter(name=account_names.wallet(resident.pk), asset=Asset.POINTS)
-        .values_list("credits_posted", "debits_posted")
-        .first()
-    )
-    return row[0] - row[1] if row else 0
+def wallet_statement(*, resident, scheme_id: int | None = None) -> QuerySet[Entry]:
+    """The entries of the resident's wallets (of one scheme's when ``scheme_id`` is given),
+    newest first, each with its transaction, ``scheme_id`` and ``balance_after``.
 
-
-def wallet_statement(*, resident) -> QuerySet[Entry]:
-    """The wallet's entries, newest first, each with its transaction and ``balance_after``.
-
-    ``balance_after`` is a window sum over all of the wallet's entries in id order (the order
-    they were posted in), computed before any LIMIT/OFFSET, so every page of the statement
-    shows the true running balance. One query per page, whatever its size.
+    ``balance_after`` is a window sum over each wallet's entries in id order (the order they
+    were posted in), computed before any LIMIT/OFFSET, so every page of the statement shows the
+    true running balance of that scheme's wallet. One query per page, whatever its size.
     """
+    wallets = Wallet.objects.filter(resident=resident)
+    if scheme_id is not None:
+        wallets = wallets.filter(scheme_id=scheme_id)
     return (
-        Entry.objects.filter(
-            account__name=account_names.wallet(resident.pk), account__asset=Asset.POINTS
-        )
+        Entry.objects.filter(account_id__in=wallets.values("account_id"))
         .select_related("transaction")
-        .annotate(balance_after=Window(Sum("amount"), order_by=F("id").asc()))
+        .annotate(
+            scheme_id=F("account__points_wallet__scheme_id"),
+            balance_after=Window(
+                Sum("amount"), partition_by=F("account_id"), order_by=F("id").asc()
+            ),
+        )
         .order_by("-id")
     )
 
@@ -40,6 +40,7 @@ def wallet_statement_export(resident) -> list[dict]:
             "id": str(entry.transaction_id),
             "created_at": entry.transaction.created_at.isoformat(),
             "kind": entry.transaction.kind,
+            "scheme": entry.scheme_id,
             "amount": entry.amount,
             "balance_after": entry.balance_after,
             "memo": entry.transaction.memo,

@@ -1,9 +1,10 @@
-"""A resident's points: the wallet account, earning in lots, spending FIFO, expiry.
+"""A resident's points: earning in lots, spending FIFO, expiry, per scheme.
 
-The wallet is a ledger account (``wallet:<user id>``, POINTS, never below zero). Each credit
-opens a `PointsLot` that lapses ``POINTS_EXPIRY_DAYS`` later; a debit draws from the open lots
-that lapse soonest; `points_expire_lapsed` posts real ``expire`` transactions for what lapsed
-lots still hold. Invariant: the wallet's balance equals the sum of its lots' ``remaining``.
+A wallet is a ledger account per (resident, scheme) (``rewards.schemes``: POINTS, never below
+zero). Each credit opens a `PointsLot` of that wallet that lapses ``POINTS_EXPIRY_DAYS`` later;
+a debit draws from the wallet's open lots that lapse soonest; `points_expire_lapsed` posts real
+``expire`` transactions for what lapsed lots still hold. Invariant: a wallet's balance equals
+the sum of its lots' ``remaining``.
 """
 
 from datetime import datetime, timedelta
@@ -20,13 +21,8 @@ from rewards.ledger.services import (
     account_get_or_create,
     ledger_post,
 )
-from rewards.models import PointsLot
-
-
-def wallet_account(resident) -> LedgerAccount:
-    return account_get_or_create(
-        name=account_names.wallet(resident.pk), asset=Asset.POINTS, min_balance=0
-    )
+from rewards.schemes.models import PointsLot
+from rewards.schemes.services import wallet_account
 
 
 def sink_account(name: str) -> LedgerAccount:
@@ -36,6 +32,7 @@ def sink_account(name: str) -> LedgerAccount:
 def points_credit(
     *,
     resident,
+    scheme_id: int,
     amount: int,
     source: LedgerAccount,
     idempotency_key: str,
@@ -44,19 +41,21 @@ def points_credit(
     kind: str = TransactionKind.EARN,
     now: datetime | None = None,
 ) -> LedgerTransaction:
-    """Move ``amount`` points from ``source`` into the wallet and open a lot for them.
-    A replayed key returns the first transaction and opens nothing."""
+    """Move ``amount`` points from ``source`` into the resident's wallet in the scheme and open
+    a lot for them. A replayed key returns the first transaction and opens nothing."""
     now = now or timezone.now()
+    wallet = wallet_account(resident_id=resident.pk, scheme_id=scheme_id)
     with transaction.atomic():
         posted = ledger_post(
             kind=kind,
-            legs=[Leg(source, -amount), Leg(wallet_account(resident), amount)],
+            legs=[Leg(source, -amount), Leg(wallet, amount)],
             idempotency_key=idempotency_key,
             memo=memo,
             reference=reference,
         )
         if not PointsLot.objects.filter(transaction=posted).exists():
             PointsLot.objects.create(
+                wallet_id=wallet.pk,
                 resident=resident,
                 earned=amount,
                 remaining=amount,
@@ -70,6 +69,7 @@ def points_credit(
 def points_debit(
     *,
     resident,
+    scheme_id: int,
     amount: int,
     sink: LedgerAccount,
     idempotency_key: str,
@@ -78,11 +78,12 @@ def points_debit(
     kind: str = TransactionKind.CLAIM,
     now: datetime | None = None,
 ) -> LedgerTransaction:
-    """Spend ``amount`` points from the lots that lapse soonest; raises `InsufficientBalance`
-    when the open (unlapsed) lots hold less. The lots are locked first, in a fixed order, so
-    two spends of the same points cannot both draw them."""
+    """Spend ``amount`` points of the scheme from the lots that lapse soonest; raises
+    `InsufficientBalance` when the wallet's open (unlapsed) lots hold less (points of another
+    scheme never count). The lots are locked first, in a fixed order, so two spends of the same
+    points cannot both draw them."""
     now = now or timezone.now()
-    wallet = wallet_account(resident)
+    wallet = wallet_account(resident_id=resident.pk, scheme_id=scheme_id)
     with transaction.atomic():
         existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -95,7 +96,7 @@ def points_debit(
             )
         lots = list(
             PointsLot.objects.select_for_update()
-            .filter(resident=resident, remaining__gt=0, expires_at__gt=now)
+            .filter(wallet_id=wallet.pk, remaining__gt=0, expires_at__gt=now)
             .order_by("expires_at", "id")
         )
         if sum(lot.remaining for lot in lots) < amount:
@@ -142,13 +143,17 @@ def points_expire_lapsed(*, now: datetime | None = None) -> int:
     )
     for lot_id in lapsed_ids:
         with transaction.atomic():
-            lot = PointsLot.objects.select_for_update().select_related("resident").get(pk=lot_id)
+            lot = (
+                PointsLot.objects.select_for_update(of=("self",))
+                .select_related("wallet__account")
+                .get(pk=lot_id)
+            )
             if lot.remaining == 0:
                 continue  # spent or expired since we listed it
             ledger_post(
                 kind=TransactionKind.EXPIRE,
                 legs=[
-                    Leg(wallet_account(lot.resident), -lot.remaining),
+                    Leg(lot.wallet.account, -lot.remaining),
                     Leg(expired, lot.remaining),
                 ],
                 idempotency_key=account_names.lot_expire_key(lot.pk),

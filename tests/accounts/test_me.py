@@ -26,6 +26,7 @@ def test_me_shows_the_profile_balance_and_roles(resident, resident_client):
         "email": resident.email,
         "display_name": "Rosa Resident",
         "points_balance": 0,
+        "balances": [],
         "roles": [{"council": venue.council.slug, "venue": str(venue.id), "role": "venue_staff"}],
     }
 

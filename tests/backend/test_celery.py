@@ -23,11 +23,12 @@ from checkins.tasks import drop_old_locations
 from rewards.catalog.services import catalog_item_create
 from rewards.ledger.models import LedgerTransaction
 from rewards.tasks import expire_points, expire_vouchers
+from rewards.schemes.services import council_scheme_ensure
 from rewards.wallet.selectors import points_balance
 from rewards.wallet.services import points_credit, sink_account
 from tests.celery_worker import running_worker, wait_until
 from tests.conftest import is_postgresql
-from tests.factories import UserFactory, VenueFactory
+from tests.factories import CouncilFactory, UserFactory, VenueFactory
 from tests.rewards.helpers import issued_voucher, lapse
 
 SETTINGS_FILE = django_settings.BASE_DIR / "backend" / "settings.py"
@@ -178,8 +179,10 @@ def test_expire_points_expires_lapsed_lots_once(resident, settings):
     settings.POINTS_EXPIRY_DAYS = 365
     source = sink_account("source:test")
     long_ago = timezone.now() - timedelta(days=366)
-    points_credit(resident=resident, amount=30, source=source, idempotency_key="old", now=long_ago)
-    points_credit(resident=resident, amount=20, source=source, idempotency_key="fresh")
+    scheme_id = council_scheme_ensure(CouncilFactory()).pk
+    earn = {"resident": resident, "scheme_id": scheme_id, "source": source}
+    points_credit(**earn, amount=30, idempotency_key="old", now=long_ago)
+    points_credit(**earn, amount=20, idempotency_key="fresh")
 
     assert expire_points.delay().get() == {"lots_expired": 1}
     assert expire_points.delay().get() == {"lots_expired": 0}

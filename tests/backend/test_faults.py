@@ -20,7 +20,7 @@ from rewards.ledger.models import Entry, LedgerTransaction
 from rewards.models import PointsLot, StripePromotionCode, Voucher
 from rewards.offers.services import offer_create
 from rewards.tasks import stripe_outbox_drain
-from rewards.wallet import services as wallet_services
+from rewards.offers import earning
 from rewards.wallet.selectors import points_balance
 from tests.api import success
 from tests.conftest import client_for
@@ -66,14 +66,14 @@ def test_a_connection_lost_while_posting_the_reward_leaves_nothing_and_the_retry
     points_offer(venue)
     resident = UserFactory()
     client = client_for(resident)
-    real_post = wallet_services.ledger_post
+    real_post = earning.ledger_post_fresh
 
     def connection_lost(*args, **kwargs):
         # The CheckIn row is written by now; the server goes away before the ledger is.
         assert CheckIn.objects.filter(resident=resident).exists()
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(wallet_services, "ledger_post", connection_lost)
+    monkeypatch.setattr(earning, "ledger_post_fresh", connection_lost)
     response = client.post("/api/v1/checkins/", gps(venue), HTTP_IDEMPOTENCY_KEY="phone-1")
 
     assert response.status_code == 500
@@ -83,7 +83,7 @@ def test_a_connection_lost_while_posting_the_reward_leaves_nothing_and_the_retry
     assert not PointsLot.objects.exists()
     assert_ledger_audit_passes()
 
-    monkeypatch.setattr(wallet_services, "ledger_post", real_post)
+    monkeypatch.setattr(earning, "ledger_post_fresh", real_post)
     first = success(
         client, "post", "/api/v1/checkins/", gps(venue), status=201, HTTP_IDEMPOTENCY_KEY="phone-1"
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rewards.catalog.services import catalog_claim
 from rewards.models import Voucher
+from rewards.schemes.services import council_scheme_ensure
 from rewards.wallet.services import points_credit, sink_account
 from tests.api import success
 from tests.conftest import client_for
@@ -16,9 +17,11 @@ from tests.factories import UserFactory
 CATALOG = "/api/v1/catalog/"
 
 
-def give_points(resident, amount: int, key: str = "") -> None:
+def give_points(resident, amount: int, *, council, key: str = "") -> None:
+    """``amount`` points in the resident's wallet of the council's scheme."""
     points_credit(
         resident=resident,
+        scheme_id=council_scheme_ensure(council).pk,
         amount=amount,
         source=sink_account("source:test"),
         idempotency_key=key or f"test:{uuid.uuid4()}",
@@ -39,7 +42,7 @@ def assert_ledger_audit_passes() -> None:
 
 
 def issued_voucher(resident, item, points: int | None = None) -> Voucher:
-    give_points(resident, points or item.cost_points)
+    give_points(resident, points or item.cost_points, council=item.council)
     return catalog_claim(resident=resident, item=item, idempotency_key=uuid.uuid4().hex)
 
 

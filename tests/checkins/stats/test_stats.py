@@ -10,7 +10,8 @@ from django.utils import timezone
 from checkins.models import CheckIn, Comment
 from checkins.visit_days import visit_day_add
 from rewards.models import RewardGrant, Voucher
-from rewards.offers.services import offer_create, rewards_for_checkin
+from rewards.offers.earning import rewards_for_checkin
+from rewards.offers.services import offer_create
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import (

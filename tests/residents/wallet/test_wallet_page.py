@@ -58,8 +58,8 @@ def test_signed_out_it_asks_to_sign_in_and_comes_back():
     assert response["Location"] == "/accounts/login/?next=/wallet/"
 
 
-def test_it_shows_the_balance_and_the_statement_in_words(browser, resident):
-    give_points(resident, 45)
+def test_it_shows_the_balance_and_the_statement_in_words(browser, resident, item):
+    give_points(resident, 45, council=item.council)
     words = text(browser.get("/wallet/"))
     assert "You have 45 points" in words
     assert "earned 45 points" in words and "Balance: 45." in words
@@ -97,7 +97,7 @@ def test_the_catalog_holds_the_items_of_the_residents_councils_only(browser, ite
 
 
 def test_claim_spends_the_points_and_shows_the_voucher(browser, resident, item):
-    give_points(resident, 40)
+    give_points(resident, 40, council=item.council)
     key = claim_key(browser.get("/wallet/").content.decode(), item)
     response = browser.post(f"/wallet/claim/{item.pk}/", {"claim_key": key}, follow=True)
     voucher = Voucher.objects.get(resident=resident)
@@ -106,7 +106,7 @@ def test_claim_spends_the_points_and_shows_the_voucher(browser, resident, item):
 
 
 def test_a_double_submitted_claim_claims_once(browser, resident, item):
-    give_points(resident, 100)
+    give_points(resident, 100, council=item.council)
     key = claim_key(browser.get("/wallet/").content.decode(), item)
     browser.post(f"/wallet/claim/{item.pk}/", {"claim_key": key})
     browser.post(f"/wallet/claim/{item.pk}/", {"claim_key": key})
@@ -115,7 +115,7 @@ def test_a_double_submitted_claim_claims_once(browser, resident, item):
 
 
 def test_two_claim_forms_claim_twice(browser, resident, item):
-    give_points(resident, 100)
+    give_points(resident, 100, council=item.council)
     for _ in range(2):
         key = claim_key(browser.get("/wallet/").content.decode(), item)
         browser.post(f"/wallet/claim/{item.pk}/", {"claim_key": key})
@@ -124,14 +124,14 @@ def test_two_claim_forms_claim_twice(browser, resident, item):
 
 
 def test_too_few_points_is_said_in_words_and_spends_nothing(browser, resident, item):
-    give_points(resident, 10)
+    give_points(resident, 10, council=item.council)
     response = browser.post(f"/wallet/claim/{item.pk}/", {"claim_key": "k1"}, follow=True)
     assert "You do not have enough points for this yet" in text(response)
     assert points_balance(resident) == 10 and not Voucher.objects.exists()
 
 
 def test_claiming_is_held_to_csrf(resident, item):
-    give_points(resident, 40)
+    give_points(resident, 40, council=item.council)
     client = Client(enforce_csrf_checks=True)
     client.force_login(resident)
     assert client.post(f"/wallet/claim/{item.pk}/", {"claim_key": "k"}).status_code == 403
@@ -148,7 +148,7 @@ def test_a_claim_key_reused_for_another_item_is_refused_in_words_not_a_500(
     other = catalog_item_create(
         council=venue.council, venue=venue, title="Free printing", cost_points=10, stock=5
     )
-    give_points(resident, 100)
+    give_points(resident, 100, council=item.council)
     key = claim_key(browser.get("/wallet/").content.decode(), item)
     browser.post(f"/wallet/claim/{item.pk}/", {"claim_key": key})
     response = browser.post(f"/wallet/claim/{other.pk}/", {"claim_key": key}, follow=True)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rewards import account_names
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
-from rewards.offers.services import rewards_for_checkin
+from rewards.offers.earning import rewards_for_checkin
 from rewards.vouchers.redemption import voucher_redeem
 from tests.factories import UserFactory, venue_staff_of
 from tests.rewards.admin.conftest import listed

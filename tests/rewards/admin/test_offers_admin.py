@@ -8,7 +8,8 @@ from django.utils import timezone
 from rewards import account_names
 from rewards.ledger.models import LedgerAccount
 from rewards.models import Offer
-from rewards.offers.services import offer_create, rewards_for_checkin
+from rewards.offers.earning import rewards_for_checkin
+from rewards.offers.services import offer_create
 from tests.factories import UserFactory
 from tests.rewards.admin.conftest import listed
 

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_claim_spends_points_and_issues_a_voucher(resident, resident_client, item):
-    give_points(resident, 80)
+    give_points(resident, 80, council=item.council)
     assert stock_left(item) == 3
 
     body = success(resident_client, "post", claim_path(item), status=201).json()
@@ -47,7 +47,7 @@ def test_claim_spends_points_and_issues_a_voucher(resident, resident_client, ite
 
 
 def test_claim_with_too_few_points_is_insufficient_points(resident, resident_client, item):
-    give_points(resident, 49)
+    give_points(resident, 49, council=item.council)
 
     error(resident_client, "post", claim_path(item), status=400, code="insufficient_points")
 
@@ -58,7 +58,7 @@ def test_claim_with_too_few_points_is_insufficient_points(resident, resident_cli
 
 def test_claim_past_the_last_unit_is_out_of_stock(resident, resident_client, venue):
     item = catalog_item_create(council=venue.council, title="Tote bag", cost_points=10, stock=0)
-    give_points(resident, 100)
+    give_points(resident, 100, council=item.council)
 
     error(resident_client, "post", claim_path(item), status=409, code="out_of_stock")
 
@@ -75,7 +75,7 @@ def test_unlimited_items_show_no_stock_left(venue):
 def test_an_inactive_item_is_not_listed_nor_claimable(resident, resident_client, item):
     item.is_active = False
     item.save()
-    give_points(resident, 100)
+    give_points(resident, 100, council=item.council)
 
     rows = success(resident_client, "get", CATALOG).json()["results"]
     assert rows == []
@@ -84,7 +84,7 @@ def test_an_inactive_item_is_not_listed_nor_claimable(resident, resident_client,
 
 
 def test_a_replayed_claim_issues_one_voucher(resident, resident_client, item):
-    give_points(resident, 200)
+    give_points(resident, 200, council=item.council)
     headers = {"HTTP_IDEMPOTENCY_KEY": "claim-once"}
 
     first = success(resident_client, "post", claim_path(item), status=201, **headers)

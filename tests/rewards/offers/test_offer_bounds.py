@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError
 
 from rewards.models import Offer, RewardGrant
-from rewards.offers import services
+from rewards.offers import earning
 from rewards.offers.services import offer_create
 from tests.api import error, success
 from tests.conftest import client_for
@@ -119,16 +119,16 @@ def test_an_offer_that_fails_is_skipped_and_the_checkin_and_other_offers_stand(
     working = offer_create(
         council=None, venue=venue, created_by=None, title="Ok", rule="every_checkin", points=10
     )
-    real_grant = services._grant
+    real_earns = earning._earns
 
-    def grant(offer, *args):
+    def earns(offer, *args):
         if offer.pk == broken.pk:
             raise OverflowError("date value out of range")
-        return real_grant(offer, *args)
+        return real_earns(offer, *args)
 
-    monkeypatch.setattr(services, "_grant", grant)
+    monkeypatch.setattr(earning, "_earns", earns)
     resident = UserFactory()
-    with caplog.at_level(logging.ERROR, logger="rewards.offers.services"):
+    with caplog.at_level(logging.ERROR, logger="rewards.offers.earning"):
         body = success(client_for(resident), "post", "/api/v1/checkins/", gps(venue), status=201)
     assert body.json()["points_earned"] == 10
     assert [reward["offer"] for reward in body.json()["rewards"]] == [str(working.id)]

@@ -174,7 +174,7 @@ def test_parallel_claims_with_points_for_one_issue_one_voucher():
     venue = VenueFactory()
     item = catalog_item_create(council=venue.council, title="T", cost_points=40)
     resident = UserFactory()
-    give_points(resident, 70)
+    give_points(resident, 70, council=item.council)
 
     def claim(index):
         response = client_for(resident).post(f"/api/v1/catalog/{item.pk}/claim/")
@@ -197,7 +197,7 @@ def test_the_last_unit_claimed_by_six_at_once_goes_to_one():
     item = catalog_item_create(council=venue.council, title="Last", cost_points=10, stock=1)
     residents = [UserFactory() for _ in range(6)]
     for resident in residents:
-        give_points(resident, 25)
+        give_points(resident, 25, council=item.council)
 
     def claim(index):
         try:
@@ -233,7 +233,7 @@ def test_one_claim_sent_six_times_at_once_answers_each_with_the_same_voucher(mon
     venue = VenueFactory()
     item = catalog_item_create(council=venue.council, title="T", cost_points=40, stock=1)
     resident = UserFactory()
-    give_points(resident, 40)
+    give_points(resident, 40, council=item.council)
 
     def claim(index):
         try:

@@ -27,6 +27,7 @@ from rewards.ledger.services import (
 from rewards.models import CatalogItem, PointsLot, Voucher, VoucherStatus
 from rewards.vouchers.services import voucher_issue, voucher_settle
 from rewards.wallet.selectors import points_balance
+from rewards.schemes.services import council_scheme_ensure
 from rewards.wallet.services import (
     points_credit,
     points_debit,
@@ -58,6 +59,7 @@ class RewardsMachine(RuleBasedStateMachine):
         self.stock = account_get_or_create(
             name=f"stock:{run}", asset=Asset.VOUCHER, min_balance=-STOCK
         )
+        self.scheme_id = council_scheme_ensure(self.item.council).pk
         self.sinks = [
             account_get_or_create(name=f"sink:{run}:{side}", asset=Asset.POINTS) for side in "ab"
         ]
@@ -84,6 +86,7 @@ class RewardsMachine(RuleBasedStateMachine):
         try:
             points_credit(
                 resident=self.resident,
+                scheme_id=self.scheme_id,
                 amount=amount,
                 source=self.pool,
                 idempotency_key=self._key(),
@@ -106,6 +109,7 @@ class RewardsMachine(RuleBasedStateMachine):
             with transaction.atomic():
                 points_debit(
                     resident=self.resident,
+                    scheme_id=self.scheme_id,
                     amount=COST,
                     sink=sink_account(SPENT_POINTS),
                     idempotency_key=f"{key}:points",

@@ -12,7 +12,8 @@ from rewards.audit import rewards_breaches
 from rewards.ledger.audit import ledger_breaches
 from rewards.ledger.models import Asset, LedgerTransaction
 from rewards.ledger.services import InsufficientBalance, account_get_or_create
-from rewards.models import CatalogItem, PointsLot, Voucher
+from rewards.models import CatalogItem, PointsLot, Voucher, Wallet
+from rewards.schemes.services import council_scheme_ensure
 from rewards.vouchers.services import voucher_issue
 from rewards.wallet.selectors import points_balance
 from rewards.wallet.services import points_credit, points_debit, sink_account
@@ -26,18 +27,29 @@ URL = "/api/v1/me/ledger/"
 
 @pytest.fixture
 def pool():
-    return account_get_or_create(name="offer:test-pool", asset=Asset.POINTS)
+    """A source of points, paying into the scheme of a council of its own."""
+    account = account_get_or_create(name="offer:test-pool", asset=Asset.POINTS)
+    account.scheme_id = council_scheme_ensure(CouncilFactory()).pk
+    return account
 
 
 def earn(resident, pool, amount, key, now=None):
     return points_credit(
-        resident=resident, amount=amount, source=pool, idempotency_key=key, memo=key, now=now
+        resident=resident,
+        scheme_id=pool.scheme_id,
+        amount=amount,
+        source=pool,
+        idempotency_key=key,
+        memo=key,
+        now=now,
     )
 
 
 def spend(resident, amount, key, now=None):
+    """Spend from the resident's wallet (these tests give each resident one scheme)."""
     return points_debit(
         resident=resident,
+        scheme_id=Wallet.objects.get(resident=resident).scheme_id,
         amount=amount,
         sink=sink_account(SPENT_POINTS),
         idempotency_key=key,
@@ -67,7 +79,16 @@ def test_the_statement_lists_earn_claim_and_expire_newest_first_with_running_bal
     ]
     claim = LedgerTransaction.objects.get(idempotency_key="claim")
     assert rows[1]["id"] == str(claim.pk) and rows[1]["memo"] == "claim"
-    assert set(rows[0]) == {"id", "created_at", "kind", "amount", "balance_after", "memo"}
+    assert set(rows[0]) == {
+        "id",
+        "created_at",
+        "kind",
+        "scheme",
+        "amount",
+        "balance_after",
+        "memo",
+    }
+    assert {row["scheme"] for row in rows} == {pool.scheme_id}
     assert response.json()["count"] == 4
 
 

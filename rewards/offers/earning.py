@@ -1,0 +1,359 @@
+"""What a check-in earns: the live offers' rewards, given in one batch.
+
+`rewards_for_checkin` runs inside the check-in's transaction, under its row lock on the
+resident (which serialises the resident's check-ins, so counting their grants for
+``per_user_limit`` and the frequency rule cannot race). A rewarding check-in is the hot path of
+the whole project, so it is written for its statement count (issue 16; ``bench/README.md``):
+
+1. one query reads the live offers with their pool, the scheme of their council, the
+   resident's wallet there and the resident's grants of each (`offers_live_for_checkin`);
+2. the offers that earn are decided in Python (an offer whose rule fails for a reason of its
+   own is skipped and logged: nothing a manager saves may stop a venue's check-ins);
+3. one statement locks, in id order, every account the rewards touch (`accounts_lock`), and
+   an offer whose pool cannot pay (its budget is spent) is left out;
+4. the postings are written in three statements whatever their number (`ledger_post_fresh`),
+   then the lots, the vouchers and the grants in one bulk insert each.
+
+Accounts are made with the offer (its pool) and on a resident's first reward (their wallet in
+a scheme, their voucher account of an offer), never looked up with ``get_or_create`` on a
+check-in that finds them. If the batch fails in the database for any reason but the database
+itself (a voucher code drawn twice, say), `RewardsBatchFailed` rolls the check-in back and the
+check-in service records it again with `rewards_for_checkin_one_by_one`: each offer in its own
+savepoint, as before the batch, skipped alone if it fails.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from rewards import account_names
+from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
+from rewards.ledger.services import (
+    InsufficientBalance,
+    Leg,
+    Posting,
+    accounts_lock,
+    ledger_post_fresh,
+)
+from rewards.models import Offer, OfferRule, RewardGrant, Voucher
+from rewards.offers.selectors import (
+    LiveOffer,
+    offer_grants_count,
+    offer_last_grant_at,
+    offers_live_for,
+    offers_live_for_checkin,
+)
+from rewards.schemes.models import PointsLot
+from rewards.schemes.services import council_scheme_ensure, wallet_account
+from rewards.stripe.outbox import promotion_code_request
+from rewards.vouchers.services import held_account, new_code, voucher_issue
+from rewards.wallet.services import points_credit
+from venues.models import Council, Venue
+
+logger = logging.getLogger(__name__)
+
+VisitsSince = Callable[[datetime | None], int]
+
+
+class RewardsBatchFailed(Exception):
+    """The batch failed in the database: roll the check-in back and record it again with
+    `rewards_for_checkin_one_by_one`."""
+
+
+@dataclass
+class _Reward:
+    offer: LiveOffer
+    pool: LedgerAccount
+    target: LedgerAccount  # the wallet (points) or the voucher account (a voucher)
+
+    @property
+    def amount(self) -> int:
+        return 1 if self.offer.voucher_title else self.offer.points
+
+
+def _earns(offer, resident, checked_in_at: datetime, visits_since: VisitsSince) -> bool:
+    """Whether the offer's rule rewards this check-in (``offer``: an `Offer` or a
+    `LiveOffer`)."""
+    if offer.rule == OfferRule.EVERY_CHECKIN:
+        return True
+    if offer.rule == OfferRule.FIRST_CHECKIN:
+        return visits_since(None) == 1
+    if offer.rule == OfferRule.NTH_CHECKIN:
+        return visits_since(None) % offer.every_n == 0
+    if offer.rule == OfferRule.FREQUENCY:
+        # Each reward needs every_n fresh visits within the window: the ones that earned the
+        # last reward do not count again.
+        since = checked_in_at - timedelta(days=offer.window_days)
+        last_grant = offer_last_grant_at(offer=offer, resident=resident)
+        if last_grant is not None and last_grant > since:
+            since = last_grant
+        return visits_since(since) >= offer.every_n
+    return False
+
+
+def _counted_visits(visits_since: VisitsSince) -> VisitsSince:
+    """``visits_since`` asked once per ``since``: two offers counting all visits share a query."""
+    answers: dict = {}
+
+    def counted(since):
+        if since not in answers:
+            answers[since] = visits_since(since)
+        return answers[since]
+
+    return counted
+
+
+def rewards_for_checkin(
+    *,
+    resident,
+    venue: Venue,
+    checkin_id,
+    checked_in_at: datetime,
+    visits_since: VisitsSince,
+) -> tuple[int, list[dict]]:
+    """Give what the live offers owe for one accepted check-in; returns the points earned and
+    the rewards (``{"offer", "kind", "points"?, "voucher"?}``), in the offers' id order.
+
+    Must run inside the check-in's transaction, under its row lock on the resident.
+    ``visits_since(since)`` counts the resident's check-ins at the venue after ``since`` (None:
+    all), this one included. Raises `RewardsBatchFailed` when the batch fails in the database.
+    """
+    offers = offers_live_for_checkin(venue=venue, resident_id=resident.pk, at=checked_in_at)
+    if not offers:
+        return 0, []
+    visits_since = _counted_visits(visits_since)
+    earning = []
+    for offer in offers:
+        try:
+            if offer.per_user_limit is not None and offer.resident_grants >= offer.per_user_limit:
+                continue
+            if _earns(offer, resident, checked_in_at, visits_since):
+                earning.append(offer)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            logger.exception("Offer %s failed for check-in %s; skipped", offer.id, checkin_id)
+    if not earning:
+        return 0, []
+    try:
+        return _give(earning, resident, checkin_id, checked_in_at)
+    except (OperationalError, InterfaceError):
+        # The database itself failed (a dropped connection, a lock timeout): the whole check-in
+        # fails and leaves nothing; the phone's retry, under its Idempotency-Key, succeeds once.
+        raise
+    except Exception as exc:
+        raise RewardsBatchFailed(f"Rewards of check-in {checkin_id} failed as a batch") from exc
+
+
+def _accounts_for(earning: list[LiveOffer], resident) -> dict[int, LedgerAccount]:
+    """Every account the rewards touch, locked in id order; a resident's first wallet in a
+    scheme or first voucher account of an offer is made first (the only writes beyond the
+    batch, once per resident)."""
+    for offer in earning:
+        if offer.voucher_title or offer.wallet_id is not None:
+            continue
+        if offer.scheme_id is None:  # a council made without its signal (a bulk insert)
+            offer.scheme_id = council_scheme_ensure(Council.objects.get(pk=offer.council_id)).pk
+        offer.wallet_id = wallet_account(resident_id=resident.pk, scheme_id=offer.scheme_id).pk
+    held_names = {
+        offer.id: account_names.held_vouchers(
+            resident.pk, account_names.voucher_source(offer_id=offer.id)
+        )
+        for offer in earning
+        if offer.voucher_title
+    }
+    ids = {offer.pool_id for offer in earning} | {
+        offer.wallet_id for offer in earning if not offer.voucher_title
+    }
+    locked = accounts_lock(ids=ids, names=held_names.values(), names_asset=Asset.VOUCHER)
+    by_name = {account.name: account for account in locked.values()}
+    for offer in earning:
+        if offer.voucher_title:
+            name = held_names[offer.id]
+            if name not in by_name:
+                source = account_names.voucher_source(offer_id=offer.id)
+                by_name[name] = held_account(resident, source)  # new: ours alone until commit
+                locked[by_name[name].pk] = by_name[name]
+            offer.held_id = by_name[name].pk
+    return locked
+
+
+def _give(earning: list[LiveOffer], resident, checkin_id, now: datetime) -> tuple[int, list[dict]]:
+    locked = _accounts_for(earning, resident)
+    rewards: list[_Reward] = []
+    for offer in earning:
+        pool = locked[offer.pool_id]
+        target = locked[offer.held_id if offer.voucher_title else offer.wallet_id]
+        reward = _Reward(offer, pool, target)
+        if pool.left_under_minimum is not None and pool.left_under_minimum < reward.amount:
+            continue  # the offer's budget is spent: it simply stops rewarding
+        rewards.append(reward)
+    if not rewards:
+        return 0, []
+    reference = account_names.checkin_reference(checkin_id)
+    postings = [
+        Posting(
+            kind=TransactionKind.EARN,
+            legs=[Leg(reward.pool, -reward.amount), Leg(reward.target, reward.amount)],
+            idempotency_key=account_names.offer_grant_key(reward.offer.id, checkin_id),
+            memo=(
+                f"Voucher: {reward.offer.voucher_title}"
+                if reward.offer.voucher_title
+                else f"Offer: {reward.offer.title}"
+            ),
+            reference=reference,
+        )
+        for reward in rewards
+    ]
+    posted = ledger_post_fresh(postings, locked=locked)
+    lots, vouchers, grants, answers = [], [], [], []
+    for reward, transaction_row in zip(rewards, posted, strict=True):
+        offer = reward.offer
+        voucher = None
+        if offer.voucher_title:
+            days = offer.voucher_valid_days or settings.VOUCHER_VALID_DAYS
+            voucher = Voucher(
+                code=new_code(),
+                resident=resident,
+                title=offer.voucher_title,
+                council_id=offer.council_id,
+                venue_id=offer.venue_id,
+                offer_id=offer.id,
+                issued_at=now,
+                expires_at=now + timedelta(days=days),
+                issue_transaction=transaction_row,
+            )
+            vouchers.append(voucher)
+            answers.append({"offer": str(offer.id), "kind": "voucher", "voucher": str(voucher.pk)})
+        else:
+            lots.append(
+                PointsLot(
+                    wallet_id=reward.target.pk,
+                    resident=resident,
+                    earned=offer.points,
+                    remaining=offer.points,
+                    earned_at=now,
+                    expires_at=now + timedelta(days=settings.POINTS_EXPIRY_DAYS),
+                    transaction=transaction_row,
+                )
+            )
+            answers.append({"offer": str(offer.id), "kind": "points", "points": offer.points})
+        grants.append(
+            RewardGrant(
+                offer_id=offer.id,
+                resident=resident,
+                checkin_id=checkin_id,
+                points=0 if voucher else offer.points,
+                voucher=voucher,
+                transaction=transaction_row,
+                created_at=now,
+            )
+        )
+    if lots:
+        PointsLot.objects.bulk_create(lots)
+    if vouchers:
+        Voucher.objects.bulk_create(vouchers)
+        for reward, voucher in zip(
+            (reward for reward in rewards if reward.offer.voucher_title), vouchers, strict=True
+        ):
+            if reward.offer.stripe_coupon_id:
+                promotion_code_request(voucher=voucher, coupon_id=reward.offer.stripe_coupon_id)
+    RewardGrant.objects.bulk_create(grants)
+    return sum(lot.earned for lot in lots), answers
+
+
+# --- The one-by-one path: each offer in its own savepoint (the batch's fallback) ---
+
+
+def _grant_one(offer: Offer, resident, checkin_id, checked_in_at: datetime) -> dict:
+    key = account_names.offer_grant_key(offer.pk, checkin_id)
+    reference = account_names.checkin_reference(checkin_id)
+    if offer.voucher_title:
+        voucher = voucher_issue(
+            resident=resident,
+            title=offer.voucher_title,
+            council=offer.council,
+            venue=offer.venue,
+            source_account=offer.pool,
+            offer=offer,
+            valid_days=offer.voucher_valid_days,
+            idempotency_key=key,
+            reference=reference,
+            now=checked_in_at,
+        )
+        if offer.stripe_coupon_id:
+            promotion_code_request(voucher=voucher, coupon_id=offer.stripe_coupon_id)
+        RewardGrant.objects.create(
+            offer=offer,
+            resident=resident,
+            checkin_id=checkin_id,
+            voucher=voucher,
+            transaction=voucher.issue_transaction,
+            created_at=checked_in_at,
+        )
+        return {"offer": str(offer.pk), "kind": "voucher", "voucher": str(voucher.pk)}
+    posted = points_credit(
+        resident=resident,
+        scheme_id=council_scheme_ensure(offer.council).pk,
+        amount=offer.points,
+        source=offer.pool,
+        idempotency_key=key,
+        memo=f"Offer: {offer.title}",
+        reference=reference,
+        now=checked_in_at,
+    )
+    RewardGrant.objects.create(
+        offer=offer,
+        resident=resident,
+        checkin_id=checkin_id,
+        points=offer.points,
+        transaction=posted,
+        created_at=checked_in_at,
+    )
+    return {"offer": str(offer.pk), "kind": "points", "points": offer.points}
+
+
+def _offer_reward(offer: Offer, resident, checkin_id, checked_in_at, visits_since) -> dict | None:
+    """What one offer gives for the check-in (None: nothing)."""
+    if not _earns(offer, resident, checked_in_at, visits_since):
+        return None
+    limit = offer.per_user_limit
+    if limit is not None and offer_grants_count(offer=offer, resident=resident) >= limit:
+        return None
+    return _grant_one(offer, resident, checkin_id, checked_in_at)
+
+
+def rewards_for_checkin_one_by_one(
+    *,
+    resident,
+    venue: Venue,
+    checkin_id,
+    checked_in_at: datetime,
+    visits_since: VisitsSince,
+) -> tuple[int, list[dict]]:
+    """As `rewards_for_checkin`, one offer at a time, each in its own savepoint: an offer whose
+    pool refuses (budget spent) or that fails for any other reason leaves nothing behind and is
+    skipped (and logged); the check-in stands and the other offers still give."""
+    total, rewards = 0, []
+    at = checked_in_at or timezone.now()
+    for offer in offers_live_for(venue, at).select_related("pool", "venue"):
+        try:
+            with transaction.atomic():
+                reward = _offer_reward(offer, resident, checkin_id, checked_in_at, visits_since)
+        except InsufficientBalance:
+            continue
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            logger.exception("Offer %s failed for check-in %s; skipped", offer.pk, checkin_id)
+            continue
+        if reward is None:
+            continue
+        total += reward.get("points", 0)
+        rewards.append(reward)
+    return total, rewards

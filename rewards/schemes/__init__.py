@@ -1,0 +1,1 @@
+"""Points schemes: the currency points are earned and spent in (DESIGN.md, "Points schemes")."""

@@ -1,0 +1,106 @@
+"""A points scheme is a currency: each council is in one, alone unless a superuser groups
+councils (a library consortium) so their residents' points buy any member's catalog.
+
+A resident holds one `Wallet` per scheme they have earned in: a ledger account named
+``wallet:<resident>:<scheme>`` (POINTS, never below zero). The ledger stays generic: the scheme
+is only part of the account's name, its asset stays POINTS, so a grouping of schemes moves
+balances between wallets and leaves every offer's pool as it was.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from rewards.ledger.models import LedgerAccount, LedgerTransaction
+from venues.models import Council
+
+
+class Scheme(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    name = models.CharField(max_length=120)
+    # Set when the scheme was grouped into another: its wallets were moved there, and it has
+    # no council left. Kept for the history its lots and statements point at.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "points scheme"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeMember(models.Model):
+    """A council's place in a scheme: exactly one per council."""
+
+    council = models.OneToOneField(
+        Council, on_delete=models.CASCADE, primary_key=True, related_name="points_scheme"
+    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="members")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheme", "council"]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} in {self.scheme_id}"
+
+
+class Wallet(models.Model):
+    """A resident's points in one scheme: the index from (resident, scheme) to the ledger
+    account that holds them, so the hot path and the statement find it by key, not by name."""
+
+    account = models.OneToOneField(
+        LedgerAccount, on_delete=models.PROTECT, primary_key=True, related_name="points_wallet"
+    )
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="wallets"
+    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="wallets")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "scheme"], name="wallet_one_per_scheme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} in {self.scheme_id}"
+
+
+class PointsLot(models.Model):
+    """Points earned together in one wallet, expiring together: spending draws from the
+    wallet's lots that expire soonest, and the expiry job posts ``expire`` for what is left in
+    lapsed lots. Invariant: a wallet's balance is the sum of its lots' ``remaining``."""
+
+    id = models.BigAutoField(primary_key=True)
+    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="lots")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_lots"
+    )
+    earned = models.PositiveIntegerField()
+    remaining = models.PositiveIntegerField()
+    earned_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["expires_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(remaining__lte=F("earned")), name="points_lot_remaining_le_earned"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["wallet", "expires_at", "id"],
+                condition=Q(remaining__gt=0),
+                name="points_lot_open_in_wallet",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remaining}/{self.earned} points until {self.expires_at:%Y-%m-%d}"

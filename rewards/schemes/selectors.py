@@ -1,0 +1,60 @@
+"""Reading schemes and a resident's balances in them."""
+
+from django.db.models import F, Prefetch, QuerySet, Sum
+
+from rewards.schemes.models import Scheme, SchemeMember, Wallet
+
+
+def scheme_id_of_council(council_id) -> int | None:
+    return (
+        SchemeMember.objects.filter(council_id=council_id)
+        .values_list("scheme_id", flat=True)
+        .first()
+    )
+
+
+def schemes_listed() -> QuerySet[Scheme]:
+    """Schemes that still have councils, with them, for the back office and the API."""
+    return Scheme.objects.filter(merged_into__isnull=True).prefetch_related(
+        Prefetch(
+            "members", queryset=SchemeMember.objects.select_related("council").order_by("council")
+        )
+    )
+
+
+def points_balance(resident) -> int:
+    """The sum over the resident's wallets, from their account rows: one query."""
+    totals = Wallet.objects.filter(resident=resident).aggregate(
+        credits=Sum("account__credits_posted", default=0),
+        debits=Sum("account__debits_posted", default=0),
+    )
+    return totals["credits"] - totals["debits"]
+
+
+def points_balances(resident) -> list[dict]:
+    """``[{scheme, name, councils: [{id, name}], points}]``, one per scheme the resident has
+    earned in, by scheme name; a merged scheme's wallet shows under what it was merged into
+    only once its points moved (its balance is then 0 and it is left out). Two queries."""
+    wallets = list(
+        Wallet.objects.filter(resident=resident)
+        .annotate(points=F("account__credits_posted") - F("account__debits_posted"))
+        .select_related("scheme")
+        .order_by("scheme__name", "scheme_id")
+    )
+    wallets = [w for w in wallets if w.scheme.merged_into_id is None or w.points]
+    councils: dict[int, list[dict]] = {}
+    for scheme_id, council_id, council_name in (
+        SchemeMember.objects.filter(scheme_id__in=[w.scheme_id for w in wallets])
+        .order_by("council__name")
+        .values_list("scheme_id", "council_id", "council__name")
+    ):
+        councils.setdefault(scheme_id, []).append({"id": str(council_id), "name": council_name})
+    return [
+        {
+            "scheme": wallet.scheme_id,
+            "name": wallet.scheme.name,
+            "councils": councils.get(wallet.scheme_id, []),
+            "points": wallet.points,
+        }
+        for wallet in wallets
+    ]
