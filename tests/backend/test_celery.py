@@ -22,8 +22,8 @@ from checkins.models import CheckIn
 from checkins.tasks import drop_old_locations
 from rewards.catalog.services import catalog_item_create
 from rewards.ledger.models import LedgerTransaction
-from rewards.tasks import expire_points, expire_vouchers
 from rewards.schemes.services import council_scheme_ensure
+from rewards.tasks import expire_points, expire_vouchers
 from rewards.wallet.selectors import points_balance
 from rewards.wallet.services import points_credit, sink_account
 from tests.celery_worker import running_worker, wait_until

@@ -25,9 +25,9 @@ from rewards.ledger.services import (
     ledger_reverse,
 )
 from rewards.models import CatalogItem, PointsLot, Voucher, VoucherStatus
+from rewards.schemes.services import council_scheme_ensure
 from rewards.vouchers.services import voucher_issue, voucher_settle
 from rewards.wallet.selectors import points_balance
-from rewards.schemes.services import council_scheme_ensure
 from rewards.wallet.services import (
     points_credit,
     points_debit,
