@@ -12,8 +12,8 @@ scheme by one ``adjust`` posting each, so ``ledger_audit`` is clean after it: ev
 balance is what its lots hold. Ledger rows are only ever added, never changed; only the old
 wallet's name changes, to say its scheme.
 
-Not reversible: a grouping of schemes cannot be undone into one wallet without losing which
-points were whose.
+Going back runs nothing: the ledger keeps what was posted (rows are only ever added), and the
+migration before this one drops the schemes' tables. Only a development database goes back.
 """
 
 import hashlib
@@ -178,4 +178,4 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("rewards", "0006_points_schemes")]
 
-    operations = [migrations.RunPython(forwards, elidable=False)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)]
