@@ -1,0 +1,164 @@
+"""What a rewarding check-in costs the database, pinned (issue 16), and the batch's fallback.
+
+The case of the benchmark: a venue with an ``every_checkin`` points offer and a voucher offer
+with a ``per_user_limit``, a resident who has been rewarded there before (wallet and voucher
+account made) and has checked in elsewhere too (so one query answers cooldown and travel).
+Counted: every statement of ``POST /api/v1/checkins/`` after authentication, the way
+`bench/checkin_load.py` counts them, savepoints left out (a test runs inside a transaction,
+so the check-in's own transaction is a savepoint here and a BEGIN/COMMIT in production).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+
+from checkins.models import CheckIn
+from rewards.models import PointsLot, RewardGrant, Voucher
+from rewards.offers.services import offer_create
+from tests.api import success
+from tests.conftest import client_for
+from tests.factories import UserFactory, VenueFactory
+
+pytestmark = pytest.mark.django_db
+
+CHECKINS = "/api/v1/checkins/"
+# lock the resident, cooldown and travel, insert the check-in, the visit-day upsert (4);
+# the live offers, lock the accounts, the transactions, the entries, the account totals,
+# the lot, the voucher, the grants (8); and the venue, read by the API before all of it.
+REWARDING_CHECKIN_STATEMENTS = 13
+NO_OFFER_CHECKIN_STATEMENTS = 6
+
+
+def gps(venue):
+    return {
+        "venue": str(venue.pk),
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
+        "accuracy_m": 10.0,
+    }
+
+
+@pytest.fixture
+def venue():
+    return VenueFactory(radius_m=100)
+
+
+@pytest.fixture
+def rewarding(venue):
+    points = offer_create(
+        council=None, venue=venue, created_by=None, title="P", rule="every_checkin", points=10
+    )
+    voucher = offer_create(
+        council=None,
+        venue=venue,
+        created_by=None,
+        title="V",
+        rule="every_checkin",
+        voucher_title="A coffee",
+        per_user_limit=50,
+    )
+    return points, voucher
+
+
+@pytest.fixture
+def regular(venue, clock):
+    """A resident with check-ins here (rewarded) and at the venue next door."""
+    resident = UserFactory()
+    client = client_for(resident)
+    success(client, "post", CHECKINS, gps(VenueFactory(radius_m=100)), status=201)
+    clock.advance(days=1)
+    success(client, "post", CHECKINS, gps(venue), status=201)
+    clock.advance(days=1)
+    return resident
+
+
+def statements_of_a_checkin(resident, venue) -> list[str]:
+    client = client_for(resident)
+    with CaptureQueriesContext(connection) as queries:
+        success(client, "post", CHECKINS, gps(venue), status=201)
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def test_a_rewarding_checkin_costs_a_fixed_number_of_statements(venue, rewarding, regular):
+    statements = statements_of_a_checkin(regular, venue)
+    assert len(statements) == REWARDING_CHECKIN_STATEMENTS, "\n".join(statements)
+    assert RewardGrant.objects.filter(resident=regular).count() == 4  # both offers, twice
+
+
+def test_more_offers_cost_no_more_statements(venue, rewarding, regular):
+    for index in range(3):
+        offer_create(
+            council=venue.council,
+            venue=None,
+            created_by=None,
+            title=f"Council-wide {index}",
+            rule="every_checkin",
+            points=index + 1,
+        )
+    success(client_for(regular), "post", CHECKINS, gps(venue), status=201)  # first rewards
+    for checkin in CheckIn.objects.all():
+        CheckIn.objects.filter(pk=checkin.pk).update(
+            created_at=checkin.created_at - timedelta(days=1)
+        )
+    statements = statements_of_a_checkin(regular, venue)
+    assert len(statements) == REWARDING_CHECKIN_STATEMENTS, "\n".join(statements)
+
+
+def test_a_checkin_with_no_live_offer_costs_six(venue, regular):
+    statements = statements_of_a_checkin(regular, venue)
+    assert len(statements) == NO_OFFER_CHECKIN_STATEMENTS, "\n".join(statements)
+
+
+def test_a_batch_that_fails_in_the_database_is_given_again_one_offer_at_a_time(
+    venue, rewarding, monkeypatch, caplog
+):
+    """A batch that fails (here: the vouchers' insert) rolls the check-in back whole; it is
+    recorded again with each offer on its own, so the resident gets every reward, once."""
+    real_bulk_create = Voucher.objects.bulk_create
+    failures = []
+
+    def clash(objs, *args, **kwargs):
+        failures.append(len(objs))
+        raise IntegrityError("duplicate key value violates unique constraint on code")
+
+    monkeypatch.setattr(Voucher.objects, "bulk_create", clash)
+    resident = UserFactory()
+    body = success(client_for(resident), "post", CHECKINS, gps(venue), status=201).json()
+
+    assert failures == [1]
+    assert body["points_earned"] == 10
+    assert sorted(reward["kind"] for reward in body["rewards"]) == ["points", "voucher"]
+    assert CheckIn.objects.filter(resident=resident).count() == 1
+    assert Voucher.objects.filter(resident=resident).count() == 1
+    assert PointsLot.objects.filter(resident=resident).count() == 1
+    assert "failed as a batch" in caplog.text
+    monkeypatch.setattr(Voucher.objects, "bulk_create", real_bulk_create)
+    call_command("ledger_audit")
+
+
+def test_a_spent_budget_stops_one_offer_and_the_other_still_gives(venue, caplog):
+    capped = offer_create(
+        council=None,
+        venue=venue,
+        created_by=None,
+        title="Capped",
+        rule="every_checkin",
+        points=10,
+        max_rewards=1,
+    )
+    offer_create(
+        council=None, venue=venue, created_by=None, title="Open", rule="every_checkin", points=3
+    )
+    first = success(client_for(UserFactory()), "post", CHECKINS, gps(venue), status=201).json()
+    second = success(client_for(UserFactory()), "post", CHECKINS, gps(venue), status=201).json()
+    assert (first["points_earned"], second["points_earned"]) == (13, 3)
+    assert RewardGrant.objects.filter(offer=capped).count() == 1
+    assert "failed as a batch" not in caplog.text  # a spent budget is no failure of the batch
+    call_command("ledger_audit")
