@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction, TransactionKind
 
@@ -230,8 +231,9 @@ def accounts_lock(*, ids=(), names=(), names_asset: str = "") -> dict[int, Ledge
 def ledger_post_fresh(
     postings: Sequence[Posting], *, locked: dict[int, LedgerAccount]
 ) -> list[LedgerTransaction]:
-    """Post several balanced transactions whose keys have never been used, in three statements
-    whatever their number: the transactions, their entries, and every account's totals.
+    """Post several balanced transactions whose keys have never been used, whatever their
+    number, in one statement on PostgreSQL (three elsewhere): the transactions, their entries,
+    and every account's totals.
 
     For a caller that knows its keys are new (they name a row it inserted in this same
     transaction, like a check-in's id) and holds the accounts locked (`accounts_lock`), fresh:
@@ -258,54 +260,111 @@ def ledger_post_fresh(
         change = credits[account_id] - debits[account_id]
         if account.min_balance is not None and account.balance + change < account.min_balance:
             raise InsufficientBalance(account, -change)
-    transactions = LedgerTransaction.objects.bulk_create(
+    now = timezone.now()
+    transactions = [
         LedgerTransaction(
             kind=posting.kind,
             idempotency_key=posting.idempotency_key,
             request_hash=_request_hash(posting.kind, posting.legs, posting.memo, posting.reference),
             memo=posting.memo[:300],
             reference=posting.reference,
+            created_at=now,
         )
         for posting in postings
-    )
-    Entry.objects.bulk_create(
+    ]
+    entries = [
         Entry(
             transaction=posted,
             account_id=leg.account.pk,
             asset=leg.account.asset,
             amount=leg.amount,
+            created_at=now,
         )
         for posted, posting in zip(transactions, postings, strict=True)
         for leg in posting.legs
-    )
-    _totals_add(credits, debits)
+    ]
+    if connection.vendor == "postgresql":
+        _write_in_one_statement(transactions, entries, credits, debits)
+    else:
+        LedgerTransaction.objects.bulk_create(transactions)
+        Entry.objects.bulk_create(entries)
+        _totals_add(credits, debits)
+    for posted in transactions:
+        posted._state.adding = False
+        posted._state.db = connection.alias
     return transactions
 
 
+def _totals_sql(credits: dict[int, int], debits: dict[int, int]) -> tuple[str, list[int]]:
+    """``UPDATE`` adding to the posted totals of many accounts at once (a CASE per column)."""
+    table = LedgerAccount._meta.db_table
+    ids = sorted(credits.keys() | debits.keys())
+    cases = " ".join("WHEN %s THEN %s" for _ in ids)
+    params: list[int] = []
+    for totals in (credits, debits):
+        for account_id in ids:
+            params += [account_id, totals.get(account_id, 0)]
+    sql = (
+        f"UPDATE {table} SET "
+        f"credits_posted = credits_posted + CASE id {cases} ELSE 0 END, "
+        f"debits_posted = debits_posted + CASE id {cases} ELSE 0 END "
+        f"WHERE id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    return sql, params + ids
+
+
+def _write_in_one_statement(transactions, entries, credits, debits) -> None:
+    """The transactions, their entries and the account totals in one PostgreSQL statement
+    (data-modifying CTEs): one round trip instead of three on the rewarding check-in.
+
+    The entries' foreign keys and the zero-sum trigger are deferred to the commit, the
+    accounts' minimums are checked on the UPDATE's rows as ever.
+    """
+    transaction_table = LedgerTransaction._meta.db_table
+    entry_table = Entry._meta.db_table
+    update, update_params = _totals_sql(credits, debits)
+    params: list = []
+    for posted in transactions:
+        params += [
+            posted.id,
+            posted.kind,
+            posted.idempotency_key,
+            posted.request_hash,
+            posted.memo,
+            posted.reference,
+            posted.created_at,
+        ]
+    for entry in entries:
+        params += [
+            entry.transaction_id,
+            entry.account_id,
+            entry.asset,
+            entry.amount,
+            entry.created_at,
+        ]
+    transaction_rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(transactions))
+    entry_rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(entries))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH posted AS (INSERT INTO {transaction_table} "
+            "(id, kind, idempotency_key, request_hash, memo, reference, created_at) "
+            f"VALUES {transaction_rows}), "
+            f"legs AS (INSERT INTO {entry_table} (transaction_id, account_id, asset, amount, "
+            f"created_at) VALUES {entry_rows}) "
+            f"{update}",
+            params + update_params,
+        )
+
+
 def _totals_add(credits: dict[int, int], debits: dict[int, int]) -> None:
-    """Add to the posted totals of many accounts in one UPDATE (a CASE per column).
+    """Add to the posted totals of many accounts in one UPDATE.
 
     Raw SQL: the ORM's Case/When for a handful of accounts costs more CPU to build than the
     statement costs to run. The accounts are locked already, so row order does not matter.
     """
-    table = LedgerAccount._meta.db_table
-    ids = sorted(credits.keys() | debits.keys())
-    credit_cases = " ".join("WHEN %s THEN %s" for _ in ids)
-    debit_cases = credit_cases
-    params: list[int] = []
-    for account_id in ids:
-        params += [account_id, credits.get(account_id, 0)]
-    for account_id in ids:
-        params += [account_id, debits.get(account_id, 0)]
-    params += ids
+    sql, params = _totals_sql(credits, debits)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET "
-            f"credits_posted = credits_posted + CASE id {credit_cases} ELSE 0 END, "
-            f"debits_posted = debits_posted + CASE id {debit_cases} ELSE 0 END "
-            f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
-            params,
-        )
+        cursor.execute(sql, params)
 
 
 def ledger_reverse(
