@@ -1,7 +1,7 @@
 """The catalog over HTTP: listing it (anyone), adding and changing items (the venue's managers
 or the council's admins), and claiming an item for points (residents)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -45,6 +45,9 @@ class CatalogItemOutputSerializer(serializers.Serializer):
     cost_points = serializers.IntegerField()
     venue = serializers.UUIDField(source="venue_id", allow_null=True)
     council = serializers.SlugField(source="council.slug")
+    scheme = serializers.SerializerMethodField(
+        help_text="The points scheme whose points buy it (`balances[].scheme` of `/me/`)."
+    )
     stock = serializers.IntegerField(allow_null=True)
     valid_days = serializers.IntegerField(allow_null=True)
     is_active = serializers.BooleanField()
@@ -54,6 +57,11 @@ class CatalogItemOutputSerializer(serializers.Serializer):
 
     class Meta:
         list_serializer_class = CatalogItemListOutputSerializer
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_scheme(self, item: CatalogItem) -> int | None:
+        member = getattr(item.council, "points_scheme", None)  # every council has one
+        return member.scheme_id if member is not None else None
 
 
 class CatalogItemScopedApi(ManagedObjectScopedApi):

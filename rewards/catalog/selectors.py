@@ -10,12 +10,16 @@ from rewards.models import CatalogItem
 
 
 def catalog_item_list_active() -> QuerySet[CatalogItem]:
-    return CatalogItem.objects.filter(is_active=True).select_related("council")
+    return CatalogItem.objects.filter(is_active=True).select_related("council__points_scheme")
 
 
 def catalog_item_get(*, item_id) -> CatalogItem | None:
     """The item with its council and venue (to check who may manage it), or None."""
-    return CatalogItem.objects.select_related("council", "venue").filter(pk=item_id).first()
+    return (
+        CatalogItem.objects.select_related("council__points_scheme", "venue")
+        .filter(pk=item_id)
+        .first()
+    )
 
 
 def catalog_item_claimable(*, item_id) -> CatalogItem:

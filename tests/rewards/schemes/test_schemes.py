@@ -318,3 +318,11 @@ def test_claims_in_two_schemes_at_once_each_spend_their_own_points(venue_a, venu
     }
     assert points_balance(resident) == 0
     audit_passes()
+
+
+def test_the_catalog_says_which_schemes_points_buy_each_item(venue_a, venue_b):
+    items = {item_of(venue, 10).pk: venue for venue in (venue_a, venue_b)}
+    rows = success(client_for(UserFactory()), "get", "/api/v1/catalog/").json()["results"]
+    assert {row["id"]: row["scheme"] for row in rows} == {
+        str(item): scheme_of(venue).pk for item, venue in items.items()
+    }
