@@ -7,7 +7,8 @@ from checkins.selectors import checkins_of_resident
 from rewards.catalog.selectors import catalog_item_list_active, catalog_items_with_stock_left
 from rewards.models import CatalogItem, Voucher
 from rewards.vouchers.selectors import voucher_list_of, vouchers_with_shown_status
-from rewards.wallet.selectors import points_balance, wallet_statement
+from rewards.schemes.selectors import points_balances
+from rewards.wallet.selectors import wallet_statement
 
 STATEMENT_LINES = 10
 VOUCHERS_SHOWN = 20
@@ -34,13 +35,34 @@ def resident_catalog(*, resident) -> list[CatalogItem]:
     return catalog_items_with_stock_left(items)
 
 
+def _councils_named(balance: dict) -> str:
+    return ", ".join(council["name"] for council in balance["councils"])
+
+
 def resident_wallet(*, resident) -> dict:
-    """Everything the wallet page shows, each part in one query or two."""
+    """Everything the wallet page shows, each part in one query or two.
+
+    Points are per scheme: each balance says where it can be spent, and each catalog item
+    carries ``points_missing``, what the resident lacks in the scheme of the item's council.
+    """
     vouchers = voucher_list_of(resident=resident).select_related("venue", "council")
+    balances = [
+        {**balance, "spent_at": _councils_named(balance)}
+        for balance in points_balances(resident)
+        if balance["points"] or balance["councils"]
+    ]
+    by_scheme = {balance["scheme"]: balance for balance in balances}
+    catalog = resident_catalog(resident=resident)
+    for item in catalog:
+        member = getattr(item.council, "points_scheme", None)  # every council has one
+        balance = by_scheme.get(member.scheme_id if member else None)
+        item.points_missing = max(item.cost_points - (balance["points"] if balance else 0), 0)
+        item.points_from = balance["spent_at"] if balance else item.council.name
     return {
-        "balance": points_balance(resident),
+        "balance": sum(balance["points"] for balance in balances),
+        "balances": balances,
         "statement": list(wallet_statement(resident=resident)[:STATEMENT_LINES]),
         "vouchers": vouchers_with_shown_status(list(vouchers[:VOUCHERS_SHOWN])),
-        "catalog": resident_catalog(resident=resident),
+        "catalog": catalog,
         "checkins": list(checkins_of_resident(resident=resident)[:CHECKINS_SHOWN]),
     }

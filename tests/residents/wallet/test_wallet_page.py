@@ -155,3 +155,26 @@ def test_a_claim_key_reused_for_another_item_is_refused_in_words_not_a_500(
     assert response.status_code == 200
     assert Voucher.objects.filter(resident=resident).count() == 1
     assert points_balance(resident=resident) == 70
+
+
+def test_points_show_per_scheme_and_an_item_says_what_the_resident_lacks_there(
+    browser, resident, item, venue, settings
+):
+    settings.CHECKIN_COOLDOWN_SECONDS = 0
+    elsewhere = VenueFactory(name="Romford Library", latitude=venue.latitude + 0.0003)
+    elsewhere.council.name = "Havering"
+    elsewhere.council.save()
+    poster = poster_create(venue=elsewhere, label="Door", created_by=None)
+    checkin_record(resident=resident, qr_token=poster.token)
+    catalog_item_create(council=elsewhere.council, title="Romford swim", cost_points=30)
+    give_points(resident, 45, council=venue.council)
+    give_points(resident, 10, council=elsewhere.council)
+
+    words = text(browser.get("/wallet/"))
+
+    assert "You have 55 points" in words
+    assert f"45 points to spend at {venue.council.name}." in words
+    assert "10 points to spend at Havering." in words
+    assert "You need 20 more points earned at Havering." in words  # Romford swim, 30
+    swim_here = words.split("Swim session")[1].split("Points statement")[0]
+    assert "You need" not in swim_here  # 45 points with this council: enough
