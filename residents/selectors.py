@@ -6,8 +6,8 @@ from checkins.models import CheckIn
 from checkins.selectors import checkins_of_resident
 from rewards.catalog.selectors import catalog_item_list_active, catalog_items_with_stock_left
 from rewards.models import CatalogItem, Voucher
-from rewards.vouchers.selectors import voucher_list_of, vouchers_with_shown_status
 from rewards.schemes.selectors import points_balances
+from rewards.vouchers.selectors import voucher_list_of, vouchers_with_shown_status
 from rewards.wallet.selectors import wallet_statement
 
 STATEMENT_LINES = 10
