@@ -95,7 +95,9 @@ def scheme_councils_set(*, scheme: Scheme, councils) -> Scheme:
         for old in left_empty:
             old.merged_into = scheme
             old.save(update_fields=["merged_into"])
-    for old in left_empty:
+    # Every scheme ever merged into this one, not only today's: a move cut short (a crash, a
+    # deploy) is finished by the next save of the scheme. A moved wallet is skipped cheaply.
+    for old in Scheme.objects.filter(merged_into=scheme).order_by("pk"):
         scheme_wallets_move(from_scheme=old, into_scheme=scheme)
     return scheme
 

@@ -13,6 +13,7 @@ from backend.errors import ApplicationError
 from rewards.catalog.services import catalog_claim, catalog_item_create
 from rewards.models import PointsLot, Voucher, Wallet
 from rewards.offers.services import offer_create
+from rewards.schemes import services
 from rewards.schemes.selectors import points_balances
 from rewards.schemes.services import council_scheme_ensure, scheme_councils_set, scheme_create
 from rewards.wallet.selectors import points_balance
@@ -326,3 +327,18 @@ def test_the_catalog_says_which_schemes_points_buy_each_item(venue_a, venue_b):
     assert {row["id"]: row["scheme"] for row in rows} == {
         str(item): scheme_of(venue).pk for item, venue in items.items()
     }
+
+
+def test_a_grouping_cut_short_is_finished_by_the_next_save(resident, venue_a, venue_b, monkeypatch):
+    earns_at(venue_b, 20)
+    check_in(resident, venue_b)
+    real_move = services.scheme_wallets_move
+    monkeypatch.setattr(services, "scheme_wallets_move", lambda **kwargs: 0)  # the crash
+    shared = scheme_create(name="Consortium", councils=[venue_a.council, venue_b.council])
+    assert claim(resident, item_of(venue_a, 20)).status_code == 400  # still in B's old wallet
+
+    monkeypatch.setattr(services, "scheme_wallets_move", real_move)
+    scheme_councils_set(scheme=shared, councils=[venue_a.council, venue_b.council])
+
+    assert claim(resident, item_of(venue_a, 20)).status_code == 201
+    audit_passes()
