@@ -19,7 +19,8 @@ from checkins.models import CheckIn
 from rewards.models import PointsLot, RewardGrant, Voucher
 from rewards.offers.services import offer_create
 from tests.api import success
-from tests.conftest import client_for, is_postgresql
+from tests.concurrency import run_in_parallel
+from tests.conftest import client_for, is_postgresql, postgres_only
 from tests.factories import UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,4 +163,43 @@ def test_a_spent_budget_stops_one_offer_and_the_other_still_gives(venue, caplog)
     assert (first["points_earned"], second["points_earned"]) == (13, 3)
     assert RewardGrant.objects.filter(offer=capped).count() == 1
     assert "failed as a batch" not in caplog.text  # a spent budget is no failure of the batch
+    call_command("ledger_audit")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_rush_on_two_capped_offers_pays_each_budget_exactly_without_deadlocks():
+    """16 residents at once at a venue with a points offer capped at 5 rewards and a voucher
+    offer capped at 3: one statement locks both pools and each resident's accounts in id
+    order, so nobody deadlocks (a deadlock would be a 500) and neither budget is overpaid."""
+    venue = VenueFactory(radius_m=100)
+    points = offer_create(
+        council=None,
+        venue=venue,
+        created_by=None,
+        title="P",
+        rule="every_checkin",
+        points=10,
+        max_rewards=5,
+    )
+    vouchers = offer_create(
+        council=None,
+        venue=venue,
+        created_by=None,
+        title="V",
+        rule="every_checkin",
+        voucher_title="A coffee",
+        max_rewards=3,
+    )
+    residents = UserFactory.create_batch(16)
+
+    def work(index):
+        return client_for(residents[index]).post(CHECKINS, gps(venue), format="json")
+
+    responses = run_in_parallel(16, work)
+
+    assert [getattr(r, "status_code", r) for r in responses] == [201] * 16
+    assert sum(r.json()["points_earned"] for r in responses) == 50
+    assert RewardGrant.objects.filter(offer=points).count() == 5
+    assert Voucher.objects.filter(offer=vouchers).count() == 3
     call_command("ledger_audit")
