@@ -79,7 +79,7 @@ class SchemeForm(ServiceForm):
 class MergedFilter(admin.SimpleListFilter):
     """Schemes in use by default; the merged ones (history) when asked for."""
 
-    title = "in use or merged"
+    title = "status"
     parameter_name = "merged"
 
     def lookups(self, request, model_admin):
@@ -120,6 +120,7 @@ class SchemeAdmin(ServiceAdmin):
     ]
     list_filter = [MergedFilter]
     search_fields = ["name", "members__council__name"]
+    show_facets = admin.ShowFacets.NEVER  # "3 results (5 total)" says it already
     figures = ["wallet_count", "points_outstanding"]
 
     def get_queryset(self, request):
