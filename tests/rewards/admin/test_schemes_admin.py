@@ -30,13 +30,15 @@ def row_cells(client, path=SCHEMES) -> dict[str, dict[str, str]]:
     response = client.get(path)
     assert response.status_code == 200
     changelist = response.context["cl"]
-    return {
+    rows = {
         str(scheme): {
             column: str(getattr(changelist.model_admin, column)(scheme))
             for column in ("member_councils", "wallet_count", "points_outstanding")
         }
         for scheme in changelist.result_list
     }
+    assert len(rows) == len(changelist.result_list), "a scheme listed twice"
+    return rows
 
 
 def test_a_superuser_groups_two_councils_and_a_residents_points_become_one_balance(clients, world):
@@ -238,3 +240,20 @@ def test_no_scheme_can_be_deleted(clients, world):
         clients.superuser.post(f"{SCHEMES}{scheme.pk}/delete/", {"post": "yes"}).status_code == 403
     )
     assert Scheme.objects.filter(pk=scheme.pk).exists()
+
+
+def test_searching_by_council_name_neither_repeats_a_scheme_nor_adds_up_its_points_twice(
+    clients, world
+):
+    give_points(UserFactory(), 4, council=world.mine)
+    scheme_create(name="Yorkshire Libraries", councils=[world.mine, world.theirs])
+
+    rows = row_cells(clients.superuser, f"{SCHEMES}?q=i")  # in both "Mine" and "Theirs"
+
+    assert rows == {
+        "Yorkshire Libraries": {
+            "member_councils": "Mine, Theirs",
+            "wallet_count": "1",
+            "points_outstanding": "4",
+        }
+    }
