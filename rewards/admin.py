@@ -4,6 +4,7 @@ imported here so that they register."""
 from rewards.books.admin import LedgerAccountAdmin, LedgerTransactionAdmin
 from rewards.catalog.admin import CatalogItemAdmin
 from rewards.offers.admin import OfferAdmin
+from rewards.schemes.admin import SchemeAdmin
 from rewards.stripe.admin import StripeEventAdmin, StripePromotionCodeAdmin
 from rewards.vouchers.admin import VoucherAdmin
 
@@ -12,6 +13,7 @@ __all__ = [
     "LedgerAccountAdmin",
     "LedgerTransactionAdmin",
     "OfferAdmin",
+    "SchemeAdmin",
     "StripeEventAdmin",
     "StripePromotionCodeAdmin",
     "VoucherAdmin",

@@ -1,8 +1,10 @@
 """Reading schemes and a resident's balances in them."""
 
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from rewards.schemes.models import Scheme, SchemeMember, Wallet
+from venues.models import Council
 
 
 def scheme_id_of_council(council_id) -> int | None:
@@ -19,6 +21,51 @@ def schemes_listed() -> QuerySet[Scheme]:
         Prefetch(
             "members", queryset=SchemeMember.objects.select_related("council").order_by("council")
         )
+    )
+
+
+def schemes_with_figures(schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:
+    """``schemes`` with ``wallet_count`` and ``points_outstanding`` (the sum of their wallets'
+    balances) computed in the same query, what each was merged into joined, and their councils
+    in one more query (the back office's list: its queries do not grow with the page)."""
+    wallets = Wallet.objects.filter(scheme=OuterRef("pk")).order_by().values("scheme")
+    return (
+        schemes.annotate(
+            wallet_count=Coalesce(Subquery(wallets.annotate(n=Count("pk")).values("n")), 0),
+            points_outstanding=Coalesce(
+                Subquery(
+                    wallets.annotate(
+                        points=Sum(F("account__credits_posted") - F("account__debits_posted"))
+                    ).values("points")
+                ),
+                0,
+            ),
+        )
+        .select_related("merged_into")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=SchemeMember.objects.select_related("council").order_by("council__name"),
+            )
+        )
+    )
+
+
+def councils_with_schemes() -> QuerySet[Council]:
+    """Every council by name, with the scheme it is in now (``current_scheme_id``,
+    ``current_scheme_name``) and how many councils share it (``current_scheme_size``): one
+    query, for the back office's choice of councils."""
+    size = (
+        SchemeMember.objects.filter(scheme=OuterRef("points_scheme__scheme"))
+        .order_by()
+        .values("scheme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Council.objects.order_by("name", "pk").annotate(
+        current_scheme_id=F("points_scheme__scheme_id"),
+        current_scheme_name=F("points_scheme__scheme__name"),
+        current_scheme_size=Coalesce(Subquery(size), 0),
     )
 
 

@@ -11,6 +11,7 @@ already earned stay where they are, spendable at the councils still in it.
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from backend.errors import INVALID, ApplicationError
 from rewards import account_names
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, ledger_post
@@ -55,12 +56,45 @@ def wallet_account(*, resident_id, scheme_id) -> LedgerAccount:
     return account
 
 
+def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str, list[str]]:
+    """What `scheme_create` and `scheme_update` refuse (the back office's form asks first):
+    a merged scheme (it is history), or no council (its points could be spent nowhere)."""
+    problems = {}
+    if scheme is not None and scheme.merged_into_id is not None:
+        problems[None] = [f"This scheme was merged into {scheme.merged_into}: it cannot change."]
+    if not councils:
+        problems["councils"] = [
+            "Choose at least one council: a scheme with none holds points nobody can spend."
+        ]
+    return problems
+
+
+def _refuse(problems: dict[str, list[str]]) -> None:
+    if problems:
+        raise ApplicationError(INVALID, "The scheme was not saved.", fields=problems)
+
+
 def scheme_create(*, name: str, councils) -> Scheme:
     """A new scheme holding ``councils`` (each leaves the scheme it was in)."""
+    councils = list(councils)
+    _refuse(scheme_errors(scheme=None, councils=councils))
     with transaction.atomic():
         scheme = Scheme.objects.create(name=name)
         scheme_councils_set(scheme=scheme, councils=councils)
     return scheme
+
+
+def scheme_update(*, scheme: Scheme, name: str, councils) -> Scheme:
+    """Rename ``scheme`` and make ``councils`` its members (`scheme_councils_set`), in one
+    transaction under the scheme's row lock."""
+    councils = list(councils)
+    with transaction.atomic():
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        _refuse(scheme_errors(scheme=scheme, councils=councils))
+        if scheme.name != name:
+            scheme.name = name
+            scheme.save(update_fields=["name"])
+        return scheme_councils_set(scheme=scheme, councils=councils)
 
 
 def scheme_councils_set(*, scheme: Scheme, councils) -> Scheme:

@@ -7,9 +7,11 @@ from playwright.sync_api import expect
 from checkins.models import Comment
 from rewards.models import Offer
 from rewards.offers.services import pool_account
+from rewards.schemes.selectors import points_balances
 from tests.browser.axe import assert_accessible
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, CouncilFactory
 from tests.integration.back_office_world import back_office_world
+from tests.rewards.helpers import give_points
 from venues.models import Poster, Venue
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -154,3 +156,44 @@ def test_a_resident_is_refused_by_the_back_office_with_a_clear_page(pages, world
     ).to_be_visible()
     assert_accessible(page)
     pages.screenshot(page, "refused")
+
+
+def test_a_superuser_groups_two_councils_into_one_points_scheme(pages, world):
+    bradford = CouncilFactory(name="Bradford Council")
+    wakefield = CouncilFactory(name="Wakefield Council")
+    give_points(world.resident, 20, council=bradford)
+    give_points(world.resident, 5, council=wakefield)
+    page = pages.open()
+    sign_in(page, world.superuser)
+
+    page.get_by_role("link", name="Points schemes").click()
+    expect(page.get_by_role("heading", name="Select points scheme to change")).to_be_visible()
+    assert_accessible(page)
+    pages.screenshot(page, "schemes")
+    page.get_by_role("link", name="Add points scheme").click()
+    page.get_by_label("Name:").fill("West Yorkshire Libraries")
+    page.get_by_role("checkbox", name="Bradford Council").check()
+    page.get_by_role("checkbox", name="Wakefield Council").check()
+    assert_accessible(page)
+    pages.screenshot(page, "scheme-form")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    row = page.locator("#result_list tr", has_text="West Yorkshire Libraries")
+    expect(row.locator(".field-member_councils")).to_have_text(
+        "Bradford Council, Wakefield Council"
+    )
+    expect(row.locator(".field-points_outstanding")).to_have_text("25")
+    assert_accessible(page)
+    pages.screenshot(page, "schemes-grouped")
+    balances = {row["name"]: row["points"] for row in points_balances(world.resident)}
+    assert balances["West Yorkshire Libraries"] == 25
+    assert "Bradford Council" not in balances and "Wakefield Council" not in balances
+
+    page.get_by_role("link", name="Merged into another").click()
+    page.get_by_role("link", name="Bradford Council").click()
+    expect(page.locator(".field-merged_note")).to_contain_text("West Yorkshire Libraries")
+    assert page.get_by_role("button", name="Save", exact=True).count() == 0
+    assert_accessible(page)
+    pages.screenshot(page, "merged-scheme")
+    assert pages.page_errors == []

@@ -1,7 +1,8 @@
 """A council with one of everything the back office lists, made through the real services
 (a check-in that earns points and a voucher, a refused check-in, a comment with a report, a
-claimed catalog item, a poster, roles), plus the records other systems leave (Stripe, axes,
-refresh tokens). Used by the tests that walk every admin page."""
+claimed catalog item, a poster, roles, two councils grouped into one points scheme), plus the
+records other systems leave (Stripe, axes, refresh tokens). Used by the tests that walk every
+admin page."""
 
 import contextlib
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from checkins.services import Fix, checkin_record
 from rewards.catalog.services import catalog_item_create
 from rewards.models import StripeEvent, StripePromotionCode, Voucher
 from rewards.offers.services import offer_create
+from rewards.schemes.services import scheme_create
 from tests.factories import (
     UserFactory,
     VenueFactory,
@@ -89,6 +91,9 @@ def back_office_world() -> World:
         poster_create(venue=place, label="Main entrance", created_by=None)
     with contextlib.suppress(ApplicationError):  # a refusal (cooldown), for the fraud log
         checkin_record(resident=resident, venue=venue, fix=at(venue))
+    # The libraries' two councils in one points scheme: the first council's own scheme (the
+    # first scheme, which the walk opens) is merged, so its read-only page is walked too.
+    scheme_create(name="Yorkshire Libraries", councils=[venue.council, other_council_venue.council])
     voucher = Voucher.objects.filter(venue=venue).first()
     StripePromotionCode.objects.create(voucher=voucher, coupon_id="coupon_demo")
     StripeEvent.objects.create(
