@@ -33,6 +33,12 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 55 * 60},
     },
+    # Points left in a scheme that was grouped into another (a check-in racing the grouping).
+    "settle-points-schemes": {
+        "task": "rewards.tasks.settle_points_schemes",
+        "schedule": crontab(minute=25),
+        "options": {"expires": 55 * 60},
+    },
     # Promotion codes are created as vouchers are issued; this catches up what failed then.
     "stripe-outbox": {
         "task": "rewards.tasks.stripe_outbox_drain",

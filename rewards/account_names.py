@@ -85,8 +85,8 @@ def lot_expire_key(lot_id) -> str:
     return f"expire:lot:{lot_id}"
 
 
-def scheme_merge_key(*, resident_id, from_scheme_id, into_scheme_id) -> str:
-    return f"scheme-merge:{from_scheme_id}:{into_scheme_id}:{resident_id}"
+def scheme_merge_key(*, resident_id, from_scheme_id, into_scheme_id, debits_before: int) -> str:
+    return f"scheme-merge:{from_scheme_id}:{into_scheme_id}:{resident_id}:{debits_before}"
 
 
 # --- References (what a transaction is about) ---

@@ -9,11 +9,11 @@ import uuid
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Sum
+from django.db.models import Case, Count, F, Sum, Value, When
 
 from rewards import account_names
 from rewards.ledger.models import Asset, Entry, LedgerAccount
-from rewards.models import PointsLot, Voucher, VoucherStatus, Wallet
+from rewards.models import Offer, PointsLot, Voucher, VoucherStatus, Wallet
 
 HELD_PREFIX = account_names.HELD_VOUCHERS_PREFIX
 
@@ -105,7 +105,46 @@ def _issue_breaches() -> list[str]:
     ]
 
 
+def _scheme_breaches() -> list[str]:
+    """No points outside a resident's wallets, none left in a merged scheme, and every offer
+    paying from a pool of what it gives."""
+    orphans = (
+        LedgerAccount.objects.filter(
+            name__startswith=account_names.WALLET_PREFIX,
+            asset=Asset.POINTS,
+            points_wallet__isnull=True,
+        )
+        .exclude(credits_posted=F("debits_posted"))
+        .values_list("name", flat=True)
+    )
+    # Only names of resident wallets (``wallet:<user id>...``): the ledger is generic and
+    # other names are not ours.
+    breaches = [
+        f"account {name} holds points but is nobody's wallet"
+        for name in orphans
+        if _resident_id(name.removeprefix(account_names.WALLET_PREFIX).split(":")[0])
+    ]
+    stranded = Wallet.objects.filter(scheme__merged_into__isnull=False).exclude(
+        account__credits_posted=F("account__debits_posted")
+    )
+    breaches += [
+        f"wallet {name} holds points in a merged scheme: the hourly settle_points_schemes "
+        "job moves them"
+        for name in stranded.values_list("account__name", flat=True)
+    ]
+    mismatched = Offer.objects.exclude(
+        pool__asset=Case(
+            When(voucher_title="", then=Value(Asset.POINTS)), default=Value(Asset.VOUCHER)
+        )
+    )
+    breaches += [
+        f"offer {pk} pays from a pool of the other asset"
+        for pk in mismatched.values_list("pk", flat=True)
+    ]
+    return breaches
+
+
 def rewards_breaches() -> list[str]:
     """Human-readable descriptions of every disagreement between the rewards rows and the
     ledger; empty when they agree."""
-    return _wallet_breaches() + _held_breaches() + _issue_breaches()
+    return _wallet_breaches() + _held_breaches() + _issue_breaches() + _scheme_breaches()

@@ -92,3 +92,19 @@ def stripe_outbox_drain() -> dict:
     if due:
         logger.info("Stripe outbox: %d promotion code call(s) queued", len(due))
     return {"queued": len(due)}
+
+
+@shared_task(
+    name="rewards.tasks.settle_points_schemes",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def settle_points_schemes() -> dict:
+    """Move the points left in merged schemes into the scheme they joined (after a grouping,
+    and hourly to catch a check-in that raced it)."""
+    from rewards.schemes.services import schemes_settle
+
+    summary = {"wallets_moved": schemes_settle()}
+    logger.info("Points schemes settled: %s", summary)
+    return summary

@@ -138,7 +138,7 @@ def catalog_claim(*, resident, item: CatalogItem, idempotency_key: str) -> Vouch
         raise ApplicationError(NOT_FOUND, _("This item is not in the catalog."))
     stock = stock_account(item)
     # Only points of the scheme of the item's council buy it: that council pays for it.
-    scheme = council_scheme_ensure(item.council)
+    scheme = council_scheme_ensure(council=item.council)
     try:
         with transaction.atomic():
             points_debit(

@@ -299,7 +299,8 @@ def _totals_sql(credits: dict[int, int], debits: dict[int, int]) -> tuple[str, l
     """``UPDATE`` adding to the posted totals of many accounts at once (a CASE per column)."""
     table = LedgerAccount._meta.db_table
     ids = sorted(credits.keys() | debits.keys())
-    cases = " ".join("WHEN %s THEN %s" for _ in ids)
+    # Typed, so the sum stays a bigint whichever way the driver binds the parameters.
+    cases = " ".join("WHEN %s THEN CAST(%s AS BIGINT)" for _ in ids)
     params: list[int] = []
     for totals in (credits, debits):
         for account_id in ids:

@@ -21,6 +21,7 @@ import json
 import uuid
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import migrations
 from django.db.models import F
 
@@ -76,9 +77,11 @@ def _lot_schemes(apps, scheme_of_pool) -> dict:
     PointsLot = apps.get_model("rewards", "PointsLot")
     Entry = apps.get_model("rewards", "Entry")
     source_of_transaction = dict(
-        Entry.objects.filter(amount__lt=0, asset="POINTS").values_list(
-            "transaction_id", "account_id"
-        )
+        Entry.objects.filter(
+            amount__lt=0,
+            asset="POINTS",
+            transaction_id__in=PointsLot.objects.values("transaction_id"),
+        ).values_list("transaction_id", "account_id")
     )
     return {
         lot_id: scheme_of_pool.get(source_of_transaction.get(transaction_id))
@@ -137,6 +140,9 @@ def _split_wallets(apps, lot_scheme, fallback_scheme) -> None:
                 name=_wallet_name(resident_id, home), asset="POINTS", min_balance=0
             )
         LedgerAccount.objects.filter(pk=legacy.pk).update(name=_wallet_name(resident_id, home))
+        # What the old wallet really holds bounds what can move out of it: where it held less
+        # than its lots said (a breach the audit reported before), the audit reports it after.
+        movable = legacy.credits_posted - legacy.debits_posted
         wallets = {
             home: Wallet.objects.create(account=legacy, resident_id=resident_id, scheme_id=home)
         }
@@ -149,19 +155,45 @@ def _split_wallets(apps, lot_scheme, fallback_scheme) -> None:
             wallets[scheme_id] = Wallet.objects.create(
                 account=account, resident_id=resident_id, scheme_id=scheme_id
             )
-            if held[scheme_id]:
+            amount = min(held[scheme_id], movable)
+            if amount > 0:
                 _move(
                     apps,
                     legacy=legacy,
                     target=account,
-                    amount=held[scheme_id],
+                    amount=amount,
                     resident_id=resident_id,
                     scheme_id=scheme_id,
                 )
+                movable -= amount
         for scheme_id, wallet in wallets.items():
             PointsLot.objects.filter(
                 pk__in=[lot.pk for lot in lots if lot_scheme[lot.pk] == scheme_id]
             ).update(wallet=wallet)
+
+
+def _wallets_without_lots(apps, fallback_scheme) -> None:
+    """An old wallet no lot names (points posted without one) joins the fallback scheme, so
+    its points stay the resident's and in sight (the audit reports that no lot holds them)."""
+    LedgerAccount = apps.get_model("rewards", "LedgerAccount")
+    Wallet = apps.get_model("rewards", "Wallet")
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    for account in LedgerAccount.objects.filter(
+        name__startswith=LEGACY_PREFIX, asset="POINTS", points_wallet__isnull=True
+    ):
+        resident_id = account.name.removeprefix(LEGACY_PREFIX)
+        if ":" in resident_id or fallback_scheme is None:
+            continue
+        try:
+            resident = User.objects.filter(pk=uuid.UUID(resident_id)).first()
+        except ValueError:
+            continue  # not a resident's wallet: the ledger is generic
+        if resident is None:
+            continue
+        LedgerAccount.objects.filter(pk=account.pk).update(
+            name=_wallet_name(resident.pk, fallback_scheme)
+        )
+        Wallet.objects.create(account=account, resident=resident, scheme_id=fallback_scheme)
 
 
 def forwards(apps, schema_editor):
@@ -173,6 +205,7 @@ def forwards(apps, schema_editor):
         Scheme = apps.get_model("rewards", "Scheme")
         fallback = Scheme.objects.create(name="Points earned before schemes").pk
     _split_wallets(apps, lot_scheme, fallback)
+    _wallets_without_lots(apps, fallback)
 
 
 class Migration(migrations.Migration):

@@ -158,7 +158,9 @@ def _accounts_for(earning: list[LiveOffer], resident) -> dict[int, LedgerAccount
         if offer.voucher_title or offer.wallet_id is not None:
             continue
         if offer.scheme_id is None:  # a council made without its signal (a bulk insert)
-            offer.scheme_id = council_scheme_ensure(Council.objects.get(pk=offer.council_id)).pk
+            offer.scheme_id = council_scheme_ensure(
+                council=Council.objects.get(pk=offer.council_id)
+            ).pk
         offer.wallet_id = wallet_account(resident_id=resident.pk, scheme_id=offer.scheme_id).pk
     held_names = {
         offer.id: account_names.held_vouchers(
@@ -299,7 +301,7 @@ def _grant_one(offer: Offer, resident, checkin_id, checked_in_at: datetime) -> d
         return {"offer": str(offer.pk), "kind": "voucher", "voucher": str(voucher.pk)}
     posted = points_credit(
         resident=resident,
-        scheme_id=council_scheme_ensure(offer.council).pk,
+        scheme_id=council_scheme_ensure(council=offer.council).pk,
         amount=offer.points,
         source=offer.pool,
         idempotency_key=key,

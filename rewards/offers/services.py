@@ -261,6 +261,14 @@ def offer_update(*, offer: Offer, changes: dict) -> Offer:
         problems = _rewarded_offer_errors(offer, old_asset, offer_grants_count(offer=offer))
         if problems:
             raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=problems)
+        if pool_asset(offer) != old_asset:
+            # Points for a voucher or the other way round, before any reward (the check above):
+            # the pool holds the other asset now, so the offer pays from a pool of its own kind.
+            pool, _ = LedgerAccount.objects.get_or_create(
+                name=account_names.offer_pool(offer.pk), asset=pool_asset(offer)
+            )
+            pool = account_lock(pool)
+            offer.pool = pool
         account_cap_set(account=pool, cap=_pool_cap(offer, pool.paid_out))
         offer.save()
     return offer

@@ -14,7 +14,7 @@ from venues.models import Council
 
 def _council_saved(sender, instance: Council, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw:
-        council_scheme_ensure(instance)
+        council_scheme_ensure(council=instance)
 
 
 def connect() -> None:

@@ -15,15 +15,6 @@ def scheme_id_of_council(council_id) -> int | None:
     )
 
 
-def schemes_listed() -> QuerySet[Scheme]:
-    """Schemes that still have councils, with them, for the back office and the API."""
-    return Scheme.objects.filter(merged_into__isnull=True).prefetch_related(
-        Prefetch(
-            "members", queryset=SchemeMember.objects.select_related("council").order_by("council")
-        )
-    )
-
-
 def schemes_with_figures(schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:
     """``schemes`` with ``wallet_count`` and ``points_outstanding`` (the sum of their wallets'
     balances) computed in the same query, what each was merged into joined, and their councils

@@ -2,24 +2,27 @@
 councils into one scheme (superusers only: the back office's scheme pages).
 
 Grouping moves councils, and with them the points: a scheme left with no council is merged
-into the scheme its councils joined, each resident's wallet there moved across by one
-``adjust`` posting with its open lots, so nobody's points are stranded in a currency no
-council accepts. A council taken out of a shared scheme starts a scheme of its own; the points
-already earned stay where they are, spendable at the councils still in it.
+into the scheme its councils joined, and each resident's wallet there is moved across (after
+the change commits, by a job: `schemes_settle`) by one ``adjust`` posting with its open lots,
+so nobody's points are stranded in a currency no council accepts. A council taken out of a
+shared scheme starts a scheme of its own; the points already earned stay where they are,
+spendable at the councils still in it.
 """
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from backend.errors import INVALID, ApplicationError
 from rewards import account_names
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, ledger_post
 from rewards.schemes.models import PointsLot, Scheme, SchemeMember, Wallet
+from rewards.tasks import settle_points_schemes
 from venues.models import Council
 
 
-def council_scheme_ensure(council: Council) -> Scheme:
+def council_scheme_ensure(*, council: Council) -> Scheme:
     """The council's scheme, made (alone in it, named after it) if it has none yet."""
     member = SchemeMember.objects.select_related("scheme").filter(council=council).first()
     if member is not None:
@@ -100,8 +103,10 @@ def scheme_update(*, scheme: Scheme, name: str, councils) -> Scheme:
 def scheme_councils_set(*, scheme: Scheme, councils) -> Scheme:
     """Make ``councils`` the members of ``scheme``.
 
-    A council that joins leaves its old scheme; an old scheme left with no council is merged
-    into this one (its wallets moved here). A council that leaves starts a scheme of its own.
+    A council that joins leaves its old scheme; an old scheme left with no council is marked
+    merged into this one, and its wallets are moved here after the change commits (the
+    ``settle_points_schemes`` job, `schemes_settle`). A council that leaves starts a scheme of
+    its own. Rows are locked in id order, so two saves at once never deadlock.
     """
     wanted = {council.pk: council for council in councils}
     with transaction.atomic():
@@ -109,67 +114,100 @@ def scheme_councils_set(*, scheme: Scheme, councils) -> Scheme:
         if scheme.merged_into_id is not None:
             raise ValueError(f"{scheme} was merged into another scheme.")
         current = set(scheme.members.values_list("council_id", flat=True))
+        joining = sorted(wanted.keys() - current)
+        members = {
+            member.council_id: member
+            for member in SchemeMember.objects.select_for_update()
+            .filter(council_id__in=joining)
+            .order_by("council_id")
+        }
         emptied = set()
-        for council_id in wanted.keys() - current:
-            member = SchemeMember.objects.select_for_update().filter(council_id=council_id).first()
+        for council_id in joining:
+            member = members.get(council_id)
             if member is None:
                 SchemeMember.objects.create(council_id=council_id, scheme=scheme)
                 continue
             emptied.add(member.scheme_id)
             member.scheme = scheme
             member.save(update_fields=["scheme"])
-        for council_id in current - wanted.keys():
+        for council_id in sorted(current - wanted.keys()):
             council = Council.objects.get(pk=council_id)
             SchemeMember.objects.filter(council_id=council_id).update(
                 scheme=Scheme.objects.create(name=council.name[:120])
             )
-        left_empty = list(
-            Scheme.objects.filter(pk__in=emptied, members__isnull=True).exclude(pk=scheme.pk)
+        left_empty = Scheme.objects.filter(pk__in=emptied, members__isnull=True).exclude(
+            pk=scheme.pk
         )
-        for old in left_empty:
-            old.merged_into = scheme
-            old.save(update_fields=["merged_into"])
-    # Every scheme ever merged into this one, not only today's: a move cut short (a crash, a
-    # deploy) is finished by the next save of the scheme. A moved wallet is skipped cheaply.
-    for old in Scheme.objects.filter(merged_into=scheme).order_by("pk"):
-        scheme_wallets_move(from_scheme=old, into_scheme=scheme)
+        if left_empty.update(merged_into=scheme):
+            # robust: the change stands if the queue is down; the hourly run moves them then.
+            transaction.on_commit(settle_points_schemes.delay, robust=True)
     return scheme
 
 
-def scheme_wallets_move(*, from_scheme: Scheme, into_scheme: Scheme) -> int:
-    """Move every wallet of ``from_scheme`` into ``into_scheme``, each in its own transaction
-    under the resident's row lock (as their check-ins take it); returns how many moved.
-    Idempotent and resumable: a wallet is moved once, under its own key."""
+def _final_scheme(scheme_id: int, merged_into: dict[int, int | None]) -> int:
+    seen = set()
+    while merged_into.get(scheme_id) is not None and scheme_id not in seen:
+        seen.add(scheme_id)
+        scheme_id = merged_into[scheme_id]
+    return scheme_id
+
+
+def schemes_settle(*, passes: int = 3) -> int:
+    """Move every wallet that still holds points in a merged scheme into the scheme it ended
+    up in (following ``merged_into`` to the end), one resident at a time; returns how many.
+
+    Run after a grouping commits and hourly (beat): a check-in that read the old membership
+    just before the grouping committed may still credit the old scheme's wallet, so it goes
+    over them again until a pass moves nothing (at most ``passes``; the next run finishes).
+    """
     moved = 0
-    resident_ids = list(
-        Wallet.objects.filter(scheme=from_scheme).values_list("resident_id", flat=True)
-    )
-    for resident_id in resident_ids:
-        with transaction.atomic():
-            get_user_model().objects.select_for_update().filter(pk=resident_id).exists()
-            source = Wallet.objects.select_related("account").get(
-                resident_id=resident_id, scheme=from_scheme
-            )
-            lots = list(
-                PointsLot.objects.select_for_update()
-                .filter(wallet=source, remaining__gt=0)
-                .order_by("expires_at", "id")
-            )
-            amount = sum(lot.remaining for lot in lots)
-            if not amount:
-                continue
-            target = wallet_account(resident_id=resident_id, scheme_id=into_scheme.pk)
-            ledger_post(
-                kind=TransactionKind.ADJUST,
-                legs=[Leg(source.account, -amount), Leg(target, amount)],
-                idempotency_key=account_names.scheme_merge_key(
-                    resident_id=resident_id,
-                    from_scheme_id=from_scheme.pk,
-                    into_scheme_id=into_scheme.pk,
-                ),
-                memo=f"Points moved: {from_scheme.name} joined {into_scheme.name}"[:300],
-                reference=account_names.scheme_reference(into_scheme.pk),
-            )
-            PointsLot.objects.filter(pk__in=[lot.pk for lot in lots]).update(wallet_id=target.pk)
-            moved += 1
+    for _ in range(passes):
+        merged_into = dict(Scheme.objects.values_list("pk", "merged_into_id"))
+        stranded = list(
+            Wallet.objects.filter(scheme__merged_into__isnull=False)
+            .filter(account__credits_posted__gt=F("account__debits_posted"))
+            .order_by("resident_id", "scheme_id")
+            .values_list("resident_id", "scheme_id")
+        )
+        if not stranded:
+            break
+        for resident_id, scheme_id in stranded:
+            into = _final_scheme(scheme_id, merged_into)
+            moved += _wallet_move(resident_id=resident_id, from_id=scheme_id, into_id=into)
     return moved
+
+
+def _wallet_move(*, resident_id, from_id: int, into_id: int) -> int:
+    """Move one resident's points (and open lots) from one scheme's wallet to another's, in
+    one transaction under the resident's row lock, as their check-ins take it. 1 if moved."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=resident_id).exists()
+        source = Wallet.objects.select_related("account").get(
+            resident_id=resident_id, scheme_id=from_id
+        )
+        lots = list(
+            PointsLot.objects.select_for_update()
+            .filter(wallet=source, remaining__gt=0)
+            .order_by("expires_at", "id")
+        )
+        amount = sum(lot.remaining for lot in lots)
+        if not amount:
+            return 0
+        target = wallet_account(resident_id=resident_id, scheme_id=into_id)
+        names = dict(Scheme.objects.filter(pk__in=[from_id, into_id]).values_list("pk", "name"))
+        ledger_post(
+            kind=TransactionKind.ADJUST,
+            legs=[Leg(source.account, -amount), Leg(target, amount)],
+            # The wallet's debits so far make the key one move's own: points that reach the
+            # old wallet after a move are moved again under a new key, a retry under the same.
+            idempotency_key=account_names.scheme_merge_key(
+                resident_id=resident_id,
+                from_scheme_id=from_id,
+                into_scheme_id=into_id,
+                debits_before=source.account.debits_posted,
+            ),
+            memo=f"Points moved: {names[from_id]} joined {names[into_id]}"[:300],
+            reference=account_names.scheme_reference(into_id),
+        )
+        PointsLot.objects.filter(pk__in=[lot.pk for lot in lots]).update(wallet_id=target.pk)
+    return 1

@@ -87,6 +87,11 @@ def points_debit(
     with transaction.atomic():
         existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
+            # A replay is compared with what was posted from the wallet it was posted from:
+            # councils grouped since then spend from another wallet now.
+            spent_from = existing.entries.filter(amount__lt=0).select_related("account").first()
+            if spent_from is not None:
+                wallet = spent_from.account
             return ledger_post(
                 kind=kind,
                 legs=[Leg(wallet, -amount), Leg(sink, amount)],
@@ -143,17 +148,15 @@ def points_expire_lapsed(*, now: datetime | None = None) -> int:
     )
     for lot_id in lapsed_ids:
         with transaction.atomic():
-            lot = (
-                PointsLot.objects.select_for_update(of=("self",))
-                .select_related("wallet__account")
-                .get(pk=lot_id)
-            )
-            if lot.remaining == 0:
+            # The lot alone is locked (a join would be re-checked if a grouping of schemes
+            # moved the lot to another wallet meanwhile); its wallet is read after the lock.
+            lot = PointsLot.objects.select_for_update().filter(pk=lot_id).first()
+            if lot is None or lot.remaining == 0:
                 continue  # spent or expired since we listed it
             ledger_post(
                 kind=TransactionKind.EXPIRE,
                 legs=[
-                    Leg(lot.wallet.account, -lot.remaining),
+                    Leg(LedgerAccount.objects.get(pk=lot.wallet_id), -lot.remaining),
                     Leg(expired, lot.remaining),
                 ],
                 idempotency_key=account_names.lot_expire_key(lot.pk),

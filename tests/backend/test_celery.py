@@ -120,6 +120,7 @@ def test_the_beat_schedule_runs_each_job_at_its_london_time():
         "drop-old-locations": ("checkins.tasks.drop_old_locations", crontab(hour=3, minute=40)),
         "purge-idempotency-keys": ("backend.tasks.purge_idempotency_keys", crontab(minute=5)),
         "stripe-outbox": ("rewards.tasks.stripe_outbox_drain", crontab(minute="*")),
+        "settle-points-schemes": ("rewards.tasks.settle_points_schemes", crontab(minute=25)),
         "weekly-digest": (
             "insight.tasks.send_weekly_digests",
             crontab(hour=8, minute=0, day_of_week="mon"),
@@ -179,7 +180,7 @@ def test_expire_points_expires_lapsed_lots_once(resident, settings):
     settings.POINTS_EXPIRY_DAYS = 365
     source = sink_account("source:test")
     long_ago = timezone.now() - timedelta(days=366)
-    scheme_id = council_scheme_ensure(CouncilFactory()).pk
+    scheme_id = council_scheme_ensure(council=CouncilFactory()).pk
     earn = {"resident": resident, "scheme_id": scheme_id, "source": source}
     points_credit(**earn, amount=30, idempotency_key="old", now=long_ago)
     points_credit(**earn, amount=20, idempotency_key="fresh")

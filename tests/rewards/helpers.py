@@ -21,7 +21,7 @@ def give_points(resident, amount: int, *, council, key: str = "") -> None:
     """``amount`` points in the resident's wallet of the council's scheme."""
     points_credit(
         resident=resident,
-        scheme_id=council_scheme_ensure(council).pk,
+        scheme_id=council_scheme_ensure(council=council).pk,
         amount=amount,
         source=sink_account("source:test"),
         idempotency_key=key or f"test:{uuid.uuid4()}",

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from checkins.models import CheckIn
 from rewards.models import PointsLot, RewardGrant, Voucher
-from rewards.offers.services import offer_create
+from rewards.offers.services import offer_create, offer_update
 from tests.api import success
 from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, is_postgresql, postgres_only
@@ -202,4 +202,35 @@ def test_a_rush_on_two_capped_offers_pays_each_budget_exactly_without_deadlocks(
     assert sum(r.json()["points_earned"] for r in responses) == 50
     assert RewardGrant.objects.filter(offer=points).count() == 5
     assert Voucher.objects.filter(offer=vouchers).count() == 3
+    call_command("ledger_audit")
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ({"points": 10}, {"points": 0, "voucher_title": "A coffee"}),
+        ({"points": 0, "voucher_title": "A coffee"}, {"points": 10, "voucher_title": ""}),
+    ],
+)
+def test_an_offer_switched_before_its_first_reward_pays_from_a_pool_of_its_kind(
+    venue, before, after, caplog
+):
+    offer = offer_create(
+        council=None,
+        venue=venue,
+        created_by=None,
+        title="Switched",
+        rule="every_checkin",
+        max_rewards=4,
+        **before,
+    )
+    offer_update(offer=offer, changes=after)
+    body = success(client_for(UserFactory()), "post", CHECKINS, gps(venue), status=201).json()
+    assert [reward["kind"] for reward in body["rewards"]] == [
+        "voucher" if after.get("voucher_title") else "points"
+    ]
+    offer.refresh_from_db()
+    assert offer.pool.asset == ("VOUCHER" if after.get("voucher_title") else "POINTS")
+    assert offer.pool.min_balance == (-4 if after.get("voucher_title") else -40)
+    assert "failed" not in caplog.text
     call_command("ledger_audit")

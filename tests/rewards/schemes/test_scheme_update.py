@@ -15,19 +15,19 @@ def councils(db):
 
 def test_scheme_update_renames_and_sets_the_members(councils):
     leeds, york = councils
-    scheme = council_scheme_ensure(leeds)
+    scheme = council_scheme_ensure(council=leeds)
 
     updated = scheme_update(scheme=scheme, name="Yorkshire Libraries", councils=[leeds, york])
 
     assert updated.pk == scheme.pk
     scheme.refresh_from_db()
     assert scheme.name == "Yorkshire Libraries"
-    assert council_scheme_ensure(york) == scheme
+    assert council_scheme_ensure(council=york) == scheme
 
 
 def test_a_scheme_without_councils_is_refused_on_the_field(councils):
     leeds, _ = councils
-    scheme = council_scheme_ensure(leeds)
+    scheme = council_scheme_ensure(council=leeds)
 
     with pytest.raises(ApplicationError) as refused:
         scheme_update(scheme=scheme, name="Renamed", councils=[])
@@ -40,7 +40,7 @@ def test_a_scheme_without_councils_is_refused_on_the_field(councils):
 
 def test_a_merged_scheme_cannot_be_renamed_or_given_councils(councils):
     leeds, york = councils
-    old = council_scheme_ensure(leeds)
+    old = council_scheme_ensure(council=leeds)
     grouped = scheme_create(name="Yorkshire Libraries", councils=[leeds, york])
 
     with pytest.raises(ApplicationError) as refused:
@@ -51,4 +51,4 @@ def test_a_merged_scheme_cannot_be_renamed_or_given_councils(councils):
     }
     old.refresh_from_db()
     assert (old.name, old.merged_into) == ("Leeds", grouped)
-    assert council_scheme_ensure(york) == grouped
+    assert council_scheme_ensure(council=york) == grouped

@@ -13,9 +13,9 @@ from backend.errors import ApplicationError
 from rewards.catalog.services import catalog_claim, catalog_item_create
 from rewards.models import PointsLot, Voucher, Wallet
 from rewards.offers.services import offer_create
-from rewards.schemes import services
 from rewards.schemes.selectors import points_balances
 from rewards.schemes.services import council_scheme_ensure, scheme_councils_set, scheme_create
+from rewards.tasks import settle_points_schemes
 from rewards.wallet.selectors import points_balance
 from rewards.wallet.services import points_credit, sink_account
 from tests.api import error, success
@@ -89,7 +89,7 @@ def audit_passes():
 
 
 def scheme_of(venue):
-    return council_scheme_ensure(venue.council)
+    return council_scheme_ensure(council=venue.council)
 
 
 def test_every_council_starts_in_a_scheme_of_its_own(venue_a, venue_b):
@@ -177,7 +177,7 @@ def test_a_shared_scheme_spends_across_its_councils(resident, venue_a, venue_b):
 
 
 def test_grouping_councils_moves_their_residents_points_into_the_shared_scheme(
-    resident, venue_a, venue_b
+    resident, venue_a, venue_b, django_capture_on_commit_callbacks
 ):
     earns_at(venue_a, 30)
     earns_at(venue_b, 20)
@@ -185,7 +185,8 @@ def test_grouping_councils_moves_their_residents_points_into_the_shared_scheme(
     check_in(resident, venue_b)
     old_a, old_b = scheme_of(venue_a), scheme_of(venue_b)
 
-    shared = scheme_create(name="Consortium", councils=[venue_a.council, venue_b.council])
+    with django_capture_on_commit_callbacks(execute=True):  # the job, once it commits
+        shared = scheme_create(name="Consortium", councils=[venue_a.council, venue_b.council])
 
     assert [(row["scheme"], row["points"]) for row in points_balances(resident)] == [
         (shared.pk, 50)
@@ -329,16 +330,31 @@ def test_the_catalog_says_which_schemes_points_buy_each_item(venue_a, venue_b):
     }
 
 
-def test_a_grouping_cut_short_is_finished_by_the_next_save(resident, venue_a, venue_b, monkeypatch):
+def test_points_left_behind_by_a_grouping_are_moved_by_the_hourly_job(resident, venue_a, venue_b):
+    """The grouping's own job never ran (the queue was down: the test runs no commit hooks),
+    and a check-in that raced it credited the old scheme after all: the hourly job moves both,
+    each under its own key, and following a chain of groupings to the end."""
     earns_at(venue_b, 20)
     check_in(resident, venue_b)
-    real_move = services.scheme_wallets_move
-    monkeypatch.setattr(services, "scheme_wallets_move", lambda **kwargs: 0)  # the crash
+    old_b = scheme_of(venue_b)
     shared = scheme_create(name="Consortium", councils=[venue_a.council, venue_b.council])
     assert claim(resident, item_of(venue_a, 20)).status_code == 400  # still in B's old wallet
 
-    monkeypatch.setattr(services, "scheme_wallets_move", real_move)
-    scheme_councils_set(scheme=shared, councils=[venue_a.council, venue_b.council])
-
+    assert settle_points_schemes.delay().get() == {"wallets_moved": 1}
     assert claim(resident, item_of(venue_a, 20)).status_code == 201
+
+    # Late points in the old wallet, after the move, and the group itself grouped again.
+    points_credit(
+        resident=resident,
+        scheme_id=old_b.pk,
+        amount=7,
+        source=sink_account("source:test"),
+        idempotency_key="late",
+    )
+    larger = scheme_create(name="Region", councils=[venue_a.council, venue_b.council])
+    shared.refresh_from_db()
+    assert shared.merged_into == larger
+    assert settle_points_schemes.delay().get() == {"wallets_moved": 1}
+    assert [(row["scheme"], row["points"]) for row in points_balances(resident)] == [(larger.pk, 7)]
+    assert settle_points_schemes.delay().get() == {"wallets_moved": 0}
     audit_passes()

@@ -159,3 +159,35 @@ def test_todays_points_move_to_the_scheme_where_each_lot_was_earned():
         LedgerAccount.objects.get(name=f"offer:{offer.pk}:pool").pk for offer in (offer_a, offer_b)
     }
     assert ledger_breaches() + rewards_breaches() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_history_the_audit_already_faulted_migrates_and_is_still_reported_not_lost():
+    """Points posted to an old wallet without a lot, and lots in two councils' schemes with no
+    old wallet at all: the migration neither drops those points nor fails the deploy, and the
+    audit still names both."""
+    try:
+        history = History(_migrate(_before()))
+        council_a = history.Council(name="Barking and Dagenham")
+        council_b = history.Council(name="Havering")
+        pools = {}
+        for council in (council_a, council_b):
+            offer = history.Offer(council=council)
+            pools[council.pk] = history.Account(name=f"offer:{offer.pk}:pool", asset="POINTS")
+        hand = history.Account(name="source:by-hand", asset="POINTS")
+        no_lots, no_wallet = history.User(), history.User()
+        bare = history.Account(name=f"wallet:{no_lots.pk}", asset="POINTS", min_balance=0)
+        history.post("adjust", (hand, -25), (bare, 25))
+        nowhere = history.Account(name="nowhere", asset="POINTS")  # lots posted elsewhere
+        history.earn(no_wallet, nowhere, pools[council_a.pk], 10)
+        history.earn(no_wallet, nowhere, pools[council_b.pk], 30)
+    finally:
+        _migrate(_latest())
+
+    kept = Wallet.objects.select_related("account").get(resident_id=no_lots.pk)
+    assert kept.account.pk == bare.pk and kept.account.balance == 25
+    assert kept.scheme == SchemeMember.objects.get(council_id=council_a.pk).scheme
+    assert Wallet.objects.filter(resident_id=no_wallet.pk).count() == 2
+    breaches = rewards_breaches()
+    assert any(f"wallet:{no_lots.pk}" in breach and "lots hold 0" in breach for breach in breaches)
+    assert any(f"wallet:{no_wallet.pk}" in breach for breach in breaches)

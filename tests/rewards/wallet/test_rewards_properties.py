@@ -59,7 +59,7 @@ class RewardsMachine(RuleBasedStateMachine):
         self.stock = account_get_or_create(
             name=f"stock:{run}", asset=Asset.VOUCHER, min_balance=-STOCK
         )
-        self.scheme_id = council_scheme_ensure(self.item.council).pk
+        self.scheme_id = council_scheme_ensure(council=self.item.council).pk
         self.sinks = [
             account_get_or_create(name=f"sink:{run}:{side}", asset=Asset.POINTS) for side in "ab"
         ]
