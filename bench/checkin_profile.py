@@ -1,0 +1,329 @@
+"""Where a check-in's time goes: SQL statements, CPU per request and a profile of the request
+path, in process, for a check-in with no live offer and for a rewarding one.
+
+Not a test: it prints figures. It creates a fresh PostgreSQL database (``bench_profile_<pid>``),
+migrates it, seeds the world of ``bench/harness.py`` (two councils near one point, one without
+offers, one whose venues each have a points offer and a voucher offer with a per-user limit)
+and sends GPS check-ins through the project's WSGI handler (``django.core.handlers.wsgi``, as
+gunicorn calls it: every middleware, DRF's authentication, throttle and serializers, the
+service, the ORM), on production settings (DEBUG off) with Redis as the cache. For each case:
+
+1. the SQL statements of one check-in (``CaptureQueriesContext``), with the SQL;
+2. CPU per request of this process (``time.process_time``) and of its PostgreSQL backend
+   (``/proc/<pid>/stat``), and the wall time, over ``--requests`` check-ins;
+3. a cProfile of ``--requests`` more, on a CPU clock: the request path by area (each row is
+   the cumulative CPU of one function per request, so rows nest), then the top functions by
+   cumulative and by own time.
+
+With ``--ablate`` it also measures what each middleware costs, by difference: CPU per request
+with the project's MIDDLEWARE and with one middleware left out, alternated, medians of
+``--rounds``. The database is dropped at the end.
+
+    .venv/bin/python bench/checkin_profile.py [--requests 300] [--top 30] [--ablate]
+"""
+
+import argparse
+import cProfile
+import io
+import math
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+# The request path by area: (label, file ending, function name). Cumulative CPU per request;
+# a row includes the rows under it that it calls.
+AREAS = [
+    ("whole request (WSGIHandler.__call__)", "django/core/handlers/wsgi.py", "__call__"),
+    ("  DRF dispatch", "rest_framework/views.py", "dispatch"),
+    ("    initial: authentication", "rest_framework/views.py", "perform_authentication"),
+    ("      JWT token decode", "rest_framework_simplejwt/tokens.py", "__init__"),
+    ("      JWT user SELECT (get_user)", "rest_framework_simplejwt/authentication.py", "get_user"),
+    ("    initial: permissions", "rest_framework/views.py", "check_permissions"),
+    ("    initial: throttles", "rest_framework/views.py", "check_throttles"),
+    ("    the view's post (idempotent wrapper)", "backend/idempotency.py", "wrapper"),
+    ("      request body parse (DRF)", "rest_framework/request.py", "_parse"),
+    ("      InputSerializer.is_valid", "rest_framework/serializers.py", "is_valid"),
+    ("      checkin_record", "checkins/services.py", "checkin_record"),
+    ("        _check_fix (geodesic)", "checkins/services.py", "_check_fix"),
+    ("        _record (the transaction)", "checkins/services.py", "_record"),
+    ("          cooldown and travel", "checkins/services.py", "_check_cooldown_and_travel"),
+    ("          visit_day_add", "checkins/visit_days.py", "visit_day_add"),
+    ("          rewards_for_checkin", "rewards/offers/services.py", "rewards_for_checkin"),
+    ("      Serializer.data (output)", "rest_framework/serializers.py", "data"),
+    ("    finalize_response", "rest_framework/views.py", "finalize_response"),
+    ("  response render (DRF JSON)", "rest_framework/response.py", "rendered_content"),
+    ("ORM: SQL compile (SQLCompiler.as_sql)", "django/db/models/sql/compiler.py", "as_sql"),
+    ("ORM: execute (CursorWrapper._execute)", "django/db/backends/utils.py", "_execute"),
+    ("Redis: commands (redis.Redis.execute_command)", "redis/client.py", "execute_command"),
+    ("Redis: pipelines (Pipeline.execute)", "redis/client.py", "execute"),
+    ("transaction commit", "django/db/backends/base/base.py", "commit"),
+]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=300, help="check-ins per measure")
+    parser.add_argument("--warmup", type=int, default=50, help="untimed check-ins per case")
+    parser.add_argument("--top", type=int, default=30, help="rows of each pstats listing")
+    parser.add_argument("--venues", type=int, default=100, help="venues per case")
+    parser.add_argument("--history", type=int, default=10, help="past check-ins per resident")
+    parser.add_argument("--ablate", action="store_true", help="measure each middleware's cost")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of --ablate")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        help="the cache's Redis; its database is flushed before and after (%(default)s)",
+    )
+    return parser.parse_args()
+
+
+class Driver:
+    """Check-ins of one case through the WSGI handler, numbered so that none repeats a
+    (resident, venue) pair."""
+
+    def __init__(self, world: harness.World, application) -> None:
+        self.world = world
+        self.application = application
+        self.sent = dict.fromkeys(harness.CASES, 0)
+
+    def environ(self, case: str) -> dict:
+        body, token = self.world.checkin(case, self.sent[case])
+        self.sent[case] += 1
+        if self.sent[case] > self.world.capacity(case):
+            raise SystemExit(f"More check-ins of {case} than (resident, venue) pairs")
+        return {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": harness.CHECKIN_PATH,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": harness.HOST,
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": harness.HOST,
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_AUTHORIZATION": f"Bearer {token}",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+
+    def send(self, case: str, application=None) -> bytes:
+        environ = self.environ(case)
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer["status"] = status
+
+        result = (application or self.application)(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            result.close()  # request_finished, as gunicorn does
+        if not answer["status"].startswith("201"):
+            raise SystemExit(f"{case}: {answer['status']} {body[:300]!r}")
+        return body
+
+    def run(self, case: str, count: int, application=None) -> None:
+        for _ in range(count):
+            self.send(case, application)
+
+
+def backend_cpu_seconds(pid: int) -> float:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def measure_cpu(driver: Driver, case: str, count: int, application=None) -> dict[str, float]:
+    """CPU (ms per request) of this process and of its PostgreSQL backend, and wall time."""
+    pid = backend_pid()
+    backend_before, cpu_before = backend_cpu_seconds(pid), time.process_time()
+    wall_before = time.perf_counter()
+    driver.run(case, count, application)
+    wall = time.perf_counter() - wall_before
+    cpu = time.process_time() - cpu_before
+    if backend_pid() != pid:
+        raise SystemExit("The database connection was reopened mid-measure")
+    backend = backend_cpu_seconds(pid) - backend_before
+    return {
+        "python": 1000 * cpu / count,
+        "postgres": 1000 * backend / count,
+        "wall": 1000 * wall / count,
+    }
+
+
+def print_statements(driver: Driver, case: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        driver.send(case)
+    print(f"\nSQL statements of one {case} check-in: {len(captured)}")
+    for number, query in enumerate(captured.captured_queries, 1):
+        print(f"  {number:>2}. [{float(query['time']) * 1000:5.2f} ms] {query['sql']}")
+    return len(captured)
+
+
+def _find(stats: pstats.Stats, file_end: str, name: str) -> tuple[float, float, int]:
+    """Cumulative and own CPU seconds, and calls, of the functions matching (file, name)."""
+    cumulative = own = 0.0
+    calls = 0
+    for (filename, _line, function), (_cc, nc, tt, ct, _callers) in stats.stats.items():
+        if function == name and filename.endswith(file_end):
+            cumulative, own, calls = cumulative + ct, own + tt, calls + nc
+    return cumulative, own, calls
+
+
+def print_profile(driver: Driver, case: str, count: int, top: int) -> None:
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    driver.run(case, count)
+    profile.disable()
+    stats = pstats.Stats(profile)
+    print(f"\ncProfile of {count} {case} check-ins (CPU clock; ms per request, calls per request)")
+    print(f"{'area':<52} | {'cumul.':>7} | {'own':>6} | {'calls':>5}")
+    for label, file_end, name in AREAS:
+        cumulative, own, calls = _find(stats, file_end, name)
+        print(
+            f"{label:<52} | {1000 * cumulative / count:>7.3f} | {1000 * own / count:>6.3f} | "
+            f"{calls / count:>5.1f}"
+        )
+    print("\nMiddleware hooks (cumulative ms per request; each includes what it calls)")
+    middleware_files = ("middleware.py", "observability.py", "security.py", "limits.py")
+    hooks = sorted(
+        (ct, function, filename)
+        for (filename, _line, function), (_cc, _nc, _tt, ct, _callers) in stats.stats.items()
+        if filename.endswith(middleware_files)
+        and (function.startswith("process_") or function == "__call__")
+    )
+    for ct, function, filename in reversed(hooks[-25:]):
+        short = "/".join(filename.split("/")[-3:])
+        print(f"  {1000 * ct / count:>7.3f}  {short}:{function}")
+    for order in ("cumulative", "tottime"):
+        buffer = io.StringIO()
+        pstats.Stats(profile, stream=buffer).strip_dirs().sort_stats(order).print_stats(top)
+        text = buffer.getvalue()
+        print(f"\nTop {top} by {order} (seconds for all {count} requests)")
+        print(text[text.index("   ncalls") :].rstrip())
+
+
+# Middleware that only work together are left out together.
+ABLATION_GROUPS = [
+    (
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+    ),
+    (
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ),
+]
+
+
+def ablate_middleware(driver: Driver, count: int, rounds: int) -> None:
+    """CPU per no-offer check-in with every middleware, and with each one (or group) left out."""
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.utils import override_settings
+
+    full = list(settings.MIDDLEWARE)
+    grouped = {name for group in ABLATION_GROUPS for name in group}
+    left_out = [*ABLATION_GROUPS, *((name,) for name in full if name not in grouped)]
+    handlers = {"(all of MIDDLEWARE)": WSGIHandler()}
+    for group in left_out:
+        with override_settings(MIDDLEWARE=[name for name in full if name not in group]):
+            label = " + ".join(name.rsplit(".", 1)[1] for name in group)
+            handlers[f"without {label}"] = WSGIHandler()
+    samples: dict[str, list[float]] = {name: [] for name in handlers}
+    for number in range(rounds):
+        for name, handler in handlers.items():
+            driver.run(harness.NO_OFFER, 10, handler)  # warm this handler
+            samples[name].append(measure_cpu(driver, harness.NO_OFFER, count, handler)["python"])
+        print(f"  ablation round {number + 1}/{rounds}; load average {harness.load_average()}")
+    base = statistics.median(samples["(all of MIDDLEWARE)"])
+    print(f"\nMiddleware by difference: Python CPU ms per no-offer check-in, medians of {rounds}")
+    print(f"{'handler':<80} | {'CPU ms':>6} | {'saved':>6}")
+    for name, values in samples.items():
+        median = statistics.median(values)
+        print(f"{name:<80} | {median:>6.3f} | {base - median:>6.3f}")
+
+
+def main() -> None:
+    args = parse_args()
+    database = f"bench_profile_{os.getpid()}"
+    env = harness.bench_env(database, args.redis_url, f"bench-profile-{os.getpid()}")
+    env["DB_CONN_MAX_AGE"] = "3600"  # one backend for the whole run, to read its CPU
+    started = time.perf_counter()
+    harness.create_database(database)
+    try:
+        print(f"Database {database}: migrated in {harness.migrate(env):.1f} s", flush=True)
+        harness.setup_django(env)
+        from django.core.cache import cache
+        from django.core.handlers.wsgi import WSGIHandler
+
+        cache.clear()
+        from django.conf import settings
+
+        needed = args.warmup + 2 * args.requests + 1  # of each case
+        if args.ablate:
+            needed += args.rounds * (len(settings.MIDDLEWARE) + 1) * (args.requests + 10)
+        residents = max(200, math.ceil(needed / args.venues))
+        world = harness.seed(args.venues, residents, args.history)
+        print(
+            f"Seeded {args.venues} venues per case, {residents} residents with {args.history} "
+            f"past check-ins each; load average {harness.load_average()}",
+            flush=True,
+        )
+        driver = Driver(world, WSGIHandler())
+        figures = {}
+        for case in harness.CASES:
+            driver.run(case, args.warmup)
+            statements = print_statements(driver, case)
+            figures[case] = (statements, measure_cpu(driver, case, args.requests))
+            print_profile(driver, case, args.requests, args.top)
+        print(f"\nSummary ({args.requests} check-ins per case; load {harness.load_average()})")
+        print(f"{'case':<10} | {'SQL':>3} | {'Python CPU ms':>13} | {'PG CPU ms':>9} | wall ms")
+        for case, (statements, cpu) in figures.items():
+            print(
+                f"{case:<10} | {statements:>3} | {cpu['python']:>13.2f} | "
+                f"{cpu['postgres']:>9.2f} | {cpu['wall']:>7.2f}"
+            )
+        if args.ablate:
+            ablate_middleware(driver, args.requests, args.rounds)
+    finally:
+        if "django.conf" in sys.modules and sys.modules["django.conf"].settings.configured:
+            from django.core.cache import cache
+            from django.db import connections
+
+            cache.clear()
+            connections.close_all()
+        harness.drop_database(database)
+        print(f"Dropped database {database}; total {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
