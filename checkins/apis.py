@@ -3,12 +3,12 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
+from backend.throttling import ScopedRateThrottle, UserRateThrottle
 from checkins import error_codes
 from checkins.models import CheckIn
 from checkins.selectors import checkins_at_venue, checkins_of_resident
@@ -40,8 +40,8 @@ class CheckinListApi(PaginatedListApi):
     throttle_classes = [UserRateThrottle, ScopedRateThrottle]
 
     def get_throttles(self):
-        # A check-in is held to its own, stricter scope alone (a Redis round trip saved on
-        # the hot path); reading one's list stays on the general per-user rate.
+        # A check-in is held to its own, stricter scope alone (one Redis round trip on the hot
+        # path); reading one's list stays on the general per-user rate.
         if self.request.method == "POST":
             self.throttle_scope = "checkins"
             return [ScopedRateThrottle()]
