@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from backend import errors
+from backend import errors, sql
 from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
@@ -166,40 +165,41 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
     return CheckinOutcome(checkin=checkin, points_earned=points_earned, rewards=rewards)
 
 
-def _check_cooldown_and_travel(resident: User, venue: Venue, now: datetime) -> None:
-    """Refuse a check-in inside the cooldown here, then one that needed impossible travel.
+# The cooldown and the impossible-travel check in one statement: the resident's latest check-in
+# here inside the cooldown, beside their latest check-in at another venue with that venue (none,
+# for a resident never seen elsewhere). Written in SQL: the ORM took longer to build it than the
+# database takes to answer it (bench/README.md, "Issue 16").
+_COOLDOWN_AND_TRAVEL_SQL = f"""
+    SELECT
+        (SELECT here.created_at FROM {CheckIn._meta.db_table} here
+            WHERE here.resident_id = %s AND here.venue_id = %s AND here.created_at > %s
+            ORDER BY here.created_at DESC LIMIT 1),
+        previous.created_at, venue.name, venue.latitude, venue.longitude, venue.radius_m
+    FROM (SELECT 1) one
+    LEFT JOIN (
+        SELECT created_at, venue_id FROM {CheckIn._meta.db_table}
+        WHERE resident_id = %s AND venue_id <> %s
+        ORDER BY created_at DESC LIMIT 1
+    ) previous ON 1 = 1
+    LEFT JOIN {Venue._meta.db_table} venue ON venue.id = previous.venue_id
+"""
 
-    One query answers both: the resident's latest check-in at another venue (with that venue,
-    for the travel check), carrying their latest check-in here inside the cooldown beside it.
-    Only a resident who was never anywhere else needs a second, for the cooldown alone.
-    """
+
+def _check_cooldown_and_travel(resident: User, venue: Venue, now: datetime) -> None:
+    """Refuse a check-in inside the cooldown here, then one that needed impossible travel."""
     cooldown = timedelta(seconds=settings.CHECKIN_COOLDOWN_SECONDS)
-    last_here = (
-        CheckIn.objects.filter(resident=resident, venue=venue, created_at__gt=now - cooldown)
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    previous = (
-        CheckIn.objects.filter(resident=resident)
-        .exclude(venue=venue)
-        .annotate(last_here_at=Subquery(last_here))
-        .order_by("-created_at")
-        .values_list(
-            "last_here_at",
-            "created_at",
-            "venue__name",
-            "venue__latitude",
-            "venue__longitude",
-            "venue__radius_m",
+    field = CheckIn._meta.get_field
+    resident_id = sql.to_db(field("resident"), resident.pk)
+    venue_id = sql.to_db(field("venue"), venue.pk)
+    since = sql.to_db(field("created_at"), now - cooldown)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COOLDOWN_AND_TRAVEL_SQL, [resident_id, venue_id, since, resident_id, venue_id]
         )
-        .first()
-    )
-    if previous is None:
-        _check_cooldown(last_here.values_list("created_at", flat=True).first(), cooldown, now)
-        return
-    last_here_at, *previous_checkin = previous
-    _check_cooldown(last_here_at, cooldown, now)
-    _check_travel(previous_checkin, venue, now)
+        last_here_at, previous_at, *previous_venue = cursor.fetchone()
+    _check_cooldown(sql.from_db(field("created_at"), last_here_at), cooldown, now)
+    if previous_at is not None:
+        _check_travel([sql.from_db(field("created_at"), previous_at), *previous_venue], venue, now)
 
 
 def _check_cooldown(last_here_at: datetime | None, cooldown: timedelta, now: datetime) -> None:
