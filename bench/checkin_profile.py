@@ -11,15 +11,19 @@ service, the ORM), on production settings (DEBUG off) with Redis as the cache. F
 1. the SQL statements of one check-in (``CaptureQueriesContext``), with the SQL;
 2. CPU per request of this process (``time.process_time``) and of its PostgreSQL backend
    (``/proc/<pid>/stat``), and the wall time, over ``--requests`` check-ins;
-3. a cProfile of ``--requests`` more, on a CPU clock: the request path by area (each row is
-   the cumulative CPU of one function per request, so rows nest), then the top functions by
+3. the stopwatch (``bench/stopwatch.py``) over ``--requests`` more: real CPU and wall time per
+   request in each area of the path (authentication, throttle, serializers, the service's
+   steps, SQL, Redis), rows nesting;
+4. a cProfile of ``--requests`` more, on a CPU clock: the same areas (inflated where code makes
+   many small calls, which is why the stopwatch comes first), then the top functions by
    cumulative and by own time.
 
-With ``--ablate`` it also measures what each middleware costs, by difference: CPU per request
-with the project's MIDDLEWARE and with one middleware left out, alternated, medians of
-``--rounds``. The database is dropped at the end.
+``--quick`` prints only 1 and 2 (to compare commits). ``--ablate`` also measures what each
+middleware costs, by difference: CPU per request with one middleware (or group) left out,
+against the whole MIDDLEWARE measured just before, medians of ``--rounds`` pairs. The database
+is dropped at the end.
 
-    .venv/bin/python bench/checkin_profile.py [--requests 300] [--top 30] [--ablate]
+    .venv/bin/python bench/checkin_profile.py [--requests 300] [--top 30] [--quick] [--ablate]
 """
 
 import argparse
@@ -36,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness
+from bench.stopwatch import Stopwatch
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -76,6 +81,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=30, help="rows of each pstats listing")
     parser.add_argument("--venues", type=int, default=100, help="venues per case")
     parser.add_argument("--history", type=int, default=10, help="past check-ins per resident")
+    parser.add_argument("--quick", action="store_true", help="statements and CPU only")
     parser.add_argument("--ablate", action="store_true", help="measure each middleware's cost")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of --ablate")
     parser.add_argument(
@@ -197,6 +203,13 @@ def _find(stats: pstats.Stats, file_end: str, name: str) -> tuple[float, float, 
     return cumulative, own, calls
 
 
+def print_stopwatch(driver: Driver, case: str, count: int) -> None:
+    with Stopwatch().running() as stopwatch:
+        driver.run(case, count)
+    print(f"\nStopwatch of {count} {case} check-ins (per request)")
+    print("\n".join(stopwatch.report(count)))
+
+
 def print_profile(driver: Driver, case: str, count: int, top: int) -> None:
     profile = cProfile.Profile(time.process_time)
     profile.enable()
@@ -245,7 +258,8 @@ ABLATION_GROUPS = [
 
 
 def ablate_middleware(driver: Driver, count: int, rounds: int) -> None:
-    """CPU per no-offer check-in with every middleware, and with each one (or group) left out."""
+    """CPU per no-offer check-in with each middleware (or group) left out, against the whole
+    MIDDLEWARE measured just before it (pairs, so the machine's drift cancels)."""
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
     from django.test.utils import override_settings
@@ -253,23 +267,31 @@ def ablate_middleware(driver: Driver, count: int, rounds: int) -> None:
     full = list(settings.MIDDLEWARE)
     grouped = {name for group in ABLATION_GROUPS for name in group}
     left_out = [*ABLATION_GROUPS, *((name,) for name in full if name not in grouped)]
-    handlers = {"(all of MIDDLEWARE)": WSGIHandler()}
+    whole = WSGIHandler()
+    handlers = {}
     for group in left_out:
         with override_settings(MIDDLEWARE=[name for name in full if name not in group]):
-            label = " + ".join(name.rsplit(".", 1)[1] for name in group)
-            handlers[f"without {label}"] = WSGIHandler()
-    samples: dict[str, list[float]] = {name: [] for name in handlers}
+            handlers[" + ".join(name.rsplit(".", 1)[1] for name in group)] = WSGIHandler()
+    with_all: list[float] = []
+    saved: dict[str, list[float]] = {name: [] for name in handlers}
     for number in range(rounds):
         for name, handler in handlers.items():
             driver.run(harness.NO_OFFER, 10, handler)  # warm this handler
-            samples[name].append(measure_cpu(driver, harness.NO_OFFER, count, handler)["python"])
+            base = measure_cpu(driver, harness.NO_OFFER, count, whole)["python"]
+            without = measure_cpu(driver, harness.NO_OFFER, count, handler)["python"]
+            with_all.append(base)
+            saved[name].append(base - without)
         print(f"  ablation round {number + 1}/{rounds}; load average {harness.load_average()}")
-    base = statistics.median(samples["(all of MIDDLEWARE)"])
-    print(f"\nMiddleware by difference: Python CPU ms per no-offer check-in, medians of {rounds}")
-    print(f"{'handler':<80} | {'CPU ms':>6} | {'saved':>6}")
-    for name, values in samples.items():
-        median = statistics.median(values)
-        print(f"{name:<80} | {median:>6.3f} | {base - median:>6.3f}")
+    print(
+        f"\nMiddleware by difference: Python CPU ms per no-offer check-in saved by leaving it out"
+        f" (medians of {rounds} pairs; with all of MIDDLEWARE: {statistics.median(with_all):.3f})"
+    )
+    print(f"{'left out':<72} | {'saved':>6} | {'min':>6} | {'max':>6}")
+    for name, values in saved.items():
+        print(
+            f"{name:<72} | {statistics.median(values):>6.3f} | {min(values):>6.3f} | "
+            f"{max(values):>6.3f}"
+        )
 
 
 def main() -> None:
@@ -288,9 +310,9 @@ def main() -> None:
         cache.clear()
         from django.conf import settings
 
-        needed = args.warmup + 2 * args.requests + 1  # of each case
+        needed = args.warmup + 3 * args.requests + 1  # of each case
         if args.ablate:
-            needed += args.rounds * (len(settings.MIDDLEWARE) + 1) * (args.requests + 10)
+            needed += args.rounds * len(settings.MIDDLEWARE) * (2 * args.requests + 10)
         residents = max(200, math.ceil(needed / args.venues))
         world = harness.seed(args.venues, residents, args.history)
         print(
@@ -304,7 +326,9 @@ def main() -> None:
             driver.run(case, args.warmup)
             statements = print_statements(driver, case)
             figures[case] = (statements, measure_cpu(driver, case, args.requests))
-            print_profile(driver, case, args.requests, args.top)
+            if not args.quick:
+                print_stopwatch(driver, case, args.requests)
+                print_profile(driver, case, args.requests, args.top)
         print(f"\nSummary ({args.requests} check-ins per case; load {harness.load_average()})")
         print(f"{'case':<10} | {'SQL':>3} | {'Python CPU ms':>13} | {'PG CPU ms':>9} | wall ms")
         for case, (statements, cpu) in figures.items():
