@@ -4,6 +4,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from accounts.authentication import AccountReadLaterMixin
 from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
@@ -34,7 +35,9 @@ class CheckinOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "venue", "venue_name", "method", "distance_m", "created_at"]
 
 
-class CheckinListApi(PaginatedListApi):
+class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
+    # A check-in (POST) is authenticated by the token alone: the service's lock reads the
+    # resident's row (accounts/authentication.py).
     permission_classes = [IsAuthenticated]
     # Declared so the schema shows the paginated envelope of the list.
     throttle_classes = [UserRateThrottle, ScopedRateThrottle]

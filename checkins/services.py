@@ -91,9 +91,18 @@ def checkin_record(
             attempt.distance_m = _check_fix(attempt.venue, fix)
         return _record(attempt)
     except ApplicationError as refusal:
-        if refusal.error != errors.NOT_AUTHENTICATED:  # a closed account leaves no new trace
+        # A closed account leaves no new trace (reading is_active reads the row if a token
+        # alone authenticated the resident: accounts/authentication.py).
+        if refusal.error != errors.NOT_AUTHENTICATED and _account_is_open(attempt.resident):
             _log_refusal(attempt, refusal)
         raise
+
+
+def _account_is_open(resident: User) -> bool:
+    try:
+        return resident.is_active
+    except User.DoesNotExist:
+        return False
 
 
 def _check_fix(venue: Venue, fix: Fix) -> float:
@@ -127,16 +136,7 @@ def _check_fix(venue: Venue, fix: Fix) -> float:
 def _record(attempt: _Attempt) -> CheckinOutcome:
     venue, fix = attempt.venue, attempt.fix
     with transaction.atomic():
-        # Serialises this resident's check-ins: two at once cannot both pass the cooldown. It
-        # also waits out an erasure in progress, after which the account is inactive.
-        is_active = (
-            User.objects.select_for_update()
-            .filter(pk=attempt.resident.pk)
-            .values_list("is_active", flat=True)
-            .get()
-        )
-        if not is_active:
-            raise ApplicationError(errors.NOT_AUTHENTICATED, _("This account has been closed."))
+        _lock_resident(attempt.resident)
         now = timezone.now()
         _check_cooldown_and_travel(attempt.resident, venue, now)
         checkin = CheckIn.objects.create(
@@ -163,6 +163,26 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
             ).count(),
         )
     return CheckinOutcome(checkin=checkin, points_earned=points_earned, rewards=rewards)
+
+
+def _lock_resident(resident: User) -> None:
+    """Take the resident's row lock and refuse a closed (or deleted) account.
+
+    The lock serialises the resident's check-ins: two at once cannot both pass the cooldown. It
+    also waits out an erasure in progress, after which the account is inactive. What it read is
+    the account's state for the rest of the request: it is written on ``resident``, whose row a
+    token alone may have authenticated (accounts/authentication.py).
+    """
+    statement = f"SELECT is_active FROM {User._meta.db_table} WHERE id = %s"
+    if connection.features.has_select_for_update:
+        statement += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [sql.to_db(User._meta.pk, resident.pk)])
+        row = cursor.fetchone()
+    if row is not None:
+        resident.is_active = bool(row[0])
+    if row is None or not resident.is_active:
+        raise ApplicationError(errors.NOT_AUTHENTICATED, _("This account has been closed."))
 
 
 # The cooldown and the impossible-travel check in one statement: the resident's latest check-in

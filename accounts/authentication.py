@@ -1,0 +1,67 @@
+"""JWT authentication that reads the account's row only when something needs it.
+
+SimpleJWT's ``JWTAuthentication`` selects the user's row on every request, to refuse a closed
+(inactive) or deleted account. A check-in locks and reads that row anyway, in its transaction.
+``TokenJWTAuthentication`` authenticates by the signed token alone and hands the view a ``User``
+carrying the token's id, every other field deferred: the first read of a field selects the row
+then (Django's deferred loading), so nothing ever sees a default in place of the account's
+value. The check-in service writes what its lock read on the user (``is_active``).
+
+A view that uses it must refuse a closed account before every answer that did not read the row:
+``AccountReadLaterMixin`` does so in ``finalize_response``, the one place every answer of a DRF
+view passes (refusals of the input and of the throttle, replayed answers, server errors).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext as _
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings
+
+from accounts.models import User
+from backend.authentication import closed_account_refusal
+
+
+class TokenJWTAuthentication(JWTAuthentication):
+    """``JWTAuthentication`` without the SELECT: the user is the token's id, fields deferred."""
+
+    def get_user(self, validated_token):
+        if (
+            api_settings.CHECK_REVOKE_TOKEN  # compares the token with the password's hash
+            or not api_settings.CHECK_USER_IS_ACTIVE
+            or User._meta.get_field(api_settings.USER_ID_FIELD) is not User._meta.pk
+        ):
+            return super().get_user(validated_token)
+        try:
+            user_id = User._meta.pk.to_python(validated_token[api_settings.USER_ID_CLAIM])
+        except (KeyError, ValidationError) as exc:
+            raise InvalidToken(_("Token contained no recognizable user identification")) from exc
+        return User.from_db(DEFAULT_DB_ALIAS, [User._meta.pk.attname], [user_id])
+
+
+class AccountReadLaterMixin:
+    """An APIView whose ``token_only_methods`` authenticate with ``TokenJWTAuthentication``
+    (in place of ``JWTAuthentication``), and which refuses a closed account's every answer."""
+
+    token_only_methods = frozenset({"POST"})
+
+    def initialize_request(self, request, *args, **kwargs):
+        self.is_token_only = request.method in self.token_only_methods
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_authenticators(self):
+        authenticators = super().get_authenticators()
+        if not getattr(self, "is_token_only", False):
+            return authenticators
+        return [
+            TokenJWTAuthentication() if type(authenticator) is JWTAuthentication else authenticator
+            for authenticator in authenticators
+        ]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Free when the row was read (by the service's lock, or by a full authentication).
+        user = request.user
+        if user.is_authenticated and (refusal := closed_account_refusal(user)) is not None:
+            response = self.handle_exception(refusal)
+        return super().finalize_response(request, response, *args, **kwargs)
