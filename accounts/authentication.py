@@ -14,9 +14,7 @@ view passes (refusals of the input and of the throttle, replayed answers, server
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS
-from django.utils.translation import gettext as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
 from accounts.models import User
@@ -35,8 +33,8 @@ class TokenJWTAuthentication(JWTAuthentication):
             return super().get_user(validated_token)
         try:
             user_id = User._meta.pk.to_python(validated_token[api_settings.USER_ID_CLAIM])
-        except (KeyError, ValidationError) as exc:
-            raise InvalidToken(_("Token contained no recognizable user identification")) from exc
+        except (KeyError, ValidationError):
+            return super().get_user(validated_token)  # refused (or failed) as SimpleJWT does
         return User.from_db(DEFAULT_DB_ALIAS, [User._meta.pk.attname], [user_id])
 
 
@@ -61,7 +59,6 @@ class AccountReadLaterMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Free when the row was read (by the service's lock, or by a full authentication).
-        user = request.user
-        if user.is_authenticated and (refusal := closed_account_refusal(user)) is not None:
+        if request.user.is_authenticated and (refusal := closed_account_refusal(request)):
             response = self.handle_exception(refusal)
         return super().finalize_response(request, response, *args, **kwargs)

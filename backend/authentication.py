@@ -1,4 +1,4 @@
-"""Refusing a closed account in SimpleJWT's words, wherever an answer is about to be given.
+"""Refusing a closed account as SimpleJWT refuses it, wherever an answer is about to be given.
 
 SimpleJWT reads the user's row while authenticating and refuses an inactive (closed, erased)
 or deleted account there. A view that authenticates by the token alone (the check-in, see
@@ -6,16 +6,26 @@ accounts/authentication.py) reads the row later, so it asks here before it answe
 """
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.translation import gettext as _
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.tokens import Token
 
 
-def closed_account_refusal(user) -> AuthenticationFailed | None:
-    """SimpleJWT's refusal of ``user``'s account if it is closed or gone, else None. Reads the
-    user's row if nothing has read its ``is_active`` yet."""
+def closed_account_refusal(request) -> AuthenticationFailed | None:
+    """The refusal of ``request.user``'s account if it is closed or gone, else None.
+
+    Free when the user's row was read (``is_active`` loaded); reads it otherwise. A closed
+    account is answered by SimpleJWT itself (its message, code and translation), from the
+    request's token.
+    """
     try:
-        if user.is_active:
+        if request.user.is_active:
             return None
     except ObjectDoesNotExist:
-        return AuthenticationFailed(_("User not found"), code="user_not_found")
-    return AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        pass
+    if isinstance(request.auth, Token):
+        try:
+            JWTAuthentication().get_user(request.auth)
+        except AuthenticationFailed as refusal:
+            return refusal
+    return AuthenticationFailed()

@@ -56,7 +56,7 @@ def idempotent(handler):
             return handler(view, request, *args, **kwargs)
         # Never an answer stored or replayed for a closed account (whose stored answers were
         # erased with it); free unless a token alone authenticated the user.
-        if (refusal := closed_account_refusal(request.user)) is not None:
+        if (refusal := closed_account_refusal(request)) is not None:
             raise refusal
         if not 1 <= len(key) <= 255:
             raise ApplicationError(
