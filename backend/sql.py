@@ -6,10 +6,11 @@ go through the model fields, so a UUID, a timestamp or a boolean means the same 
 (native types) and on SQLite (text and integers), where the suite also runs.
 """
 
+import functools
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field
+from django.db.models import Field, Model
 
 
 def to_db(field: Field, value: Any) -> Any:
@@ -19,8 +20,30 @@ def to_db(field: Field, value: Any) -> Any:
 
 def from_db(field: Field, value: Any) -> Any:
     """``value`` read from ``field``'s column, converted as a queryset converts it."""
-    column = field.cached_col
+    column = field.get_col(field.model._meta.db_table)  # a foreign key reads as its target
     converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
     for convert in converters:
         value = convert(value, column, connection)
     return value
+
+
+@functools.cache
+def _select_by_pk(model: type[Model]) -> tuple[str, tuple[Field, ...]]:
+    fields = tuple(model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    return f"SELECT {columns} FROM {table} WHERE {pk} = %s", fields
+
+
+def row_by_pk(model: type[Model], pk: Any) -> Model | None:
+    """What ``model.objects.filter(pk=pk).first()`` loads (every concrete field), or None, from
+    a statement written once per model instead of a queryset built on every call."""
+    statement, fields = _select_by_pk(model)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [to_db(model._meta.pk, pk)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = [from_db(field, value) for field, value in zip(fields, row, strict=True)]
+    return model.from_db(connection.alias, [field.attname for field in fields], values)

@@ -9,6 +9,7 @@ from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
+from backend.sql import row_by_pk
 from backend.throttling import ScopedRateThrottle, UserRateThrottle
 from checkins import error_codes
 from checkins.models import CheckIn
@@ -117,7 +118,7 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
         data = serializer.validated_data
         venue = None
         if "venue" in data:
-            venue = Venue.objects.filter(pk=data["venue"]).first()
+            venue = row_by_pk(Venue, data["venue"])
             if venue is None:
                 raise ValidationError({"venue": ["No venue has this id."]})
         fix = None
