@@ -39,23 +39,24 @@ class TokenJWTAuthentication(JWTAuthentication):
 
 
 class AccountReadLaterMixin:
-    """An APIView whose ``token_only_methods`` authenticate with ``TokenJWTAuthentication``
-    (in place of ``JWTAuthentication``), and which refuses a closed account's every answer."""
+    # An APIView whose ``token_only_methods`` authenticate with ``TokenJWTAuthentication`` (in
+    # place of ``JWTAuthentication``) and which refuses a closed account's every answer. (Not a
+    # docstring: the schema would show it as the operations' description.) The request's
+    # authenticators are swapped, not get_authenticators(): the schema, which asks the latter,
+    # shows SimpleJWT's bearer token as before.
 
     token_only_methods = frozenset({"POST"})
 
     def initialize_request(self, request, *args, **kwargs):
-        self.is_token_only = request.method in self.token_only_methods
-        return super().initialize_request(request, *args, **kwargs)
-
-    def get_authenticators(self):
-        authenticators = super().get_authenticators()
-        if not getattr(self, "is_token_only", False):
-            return authenticators
-        return [
-            TokenJWTAuthentication() if type(authenticator) is JWTAuthentication else authenticator
-            for authenticator in authenticators
-        ]
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        if request.method in self.token_only_methods:
+            drf_request.authenticators = [
+                TokenJWTAuthentication()
+                if type(authenticator) is JWTAuthentication
+                else authenticator
+                for authenticator in drf_request.authenticators
+            ]
+        return drf_request
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Free when the row was read (by the service's lock, or by a full authentication).
