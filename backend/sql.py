@@ -18,10 +18,18 @@ def to_db(field: Field, value: Any) -> Any:
     return field.get_db_prep_value(value, connection)
 
 
-def from_db(field: Field, value: Any) -> Any:
-    """``value`` read from ``field``'s column, converted as a queryset converts it."""
+@functools.cache
+def _converters(field: Field) -> tuple:
+    """What a queryset runs on a value read from ``field``'s column (none for most fields on
+    PostgreSQL), found once per field and process."""
     column = field.get_col(field.model._meta.db_table)  # a foreign key reads as its target
     converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    return column, tuple(converters)
+
+
+def from_db(field: Field, value: Any) -> Any:
+    """``value`` read from ``field``'s column, converted as a queryset converts it."""
+    column, converters = _converters(field)
     for convert in converters:
         value = convert(value, column, connection)
     return value
