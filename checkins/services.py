@@ -21,7 +21,7 @@ from backend import errors, sql
 from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
-from checkins.visit_days import visit_day_add
+from checkins.visit_days import checkin_insert_counted
 from rewards.offers.services import rewards_for_checkin
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
@@ -139,7 +139,7 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
         _lock_resident(attempt.resident)
         now = timezone.now()
         _check_cooldown_and_travel(attempt.resident, venue, now)
-        checkin = CheckIn.objects.create(
+        checkin = CheckIn(
             resident=attempt.resident,
             venue=venue,
             method=attempt.method,
@@ -150,7 +150,8 @@ def _record(attempt: _Attempt) -> CheckinOutcome:
             accuracy_m=fix.accuracy_m if fix else None,
             created_at=now,
         )
-        visit_day_add(checkin=checkin)  # the statistics' daily rollup, in this transaction
+        # The check-in and its count in the statistics' daily rollup, in one statement.
+        checkin_insert_counted(checkin=checkin)
         # Still under the resident's row lock: per-user limits are counted race-free.
         resident = attempt.resident
         points_earned, rewards = rewards_for_checkin(
