@@ -61,7 +61,7 @@ AREAS = [
     ("        _check_fix (geodesic)", "checkins/services.py", "_check_fix"),
     ("        _record (the transaction)", "checkins/services.py", "_record"),
     ("          cooldown and travel", "checkins/services.py", "_check_cooldown_and_travel"),
-    ("          visit_day_add", "checkins/visit_days.py", "visit_day_add"),
+    ("          insert and visit day", "checkins/visit_days.py", "checkin_insert_counted"),
     ("          rewards_for_checkin", "rewards/offers/services.py", "rewards_for_checkin"),
     ("      Serializer.data (output)", "rest_framework/serializers.py", "data"),
     ("    finalize_response", "rest_framework/views.py", "finalize_response"),
