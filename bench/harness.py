@@ -248,3 +248,17 @@ def seed(venues_per_case: int, resident_count: int, history: int) -> World:
         resident_ids=[str(resident.pk) for resident in residents],
         tokens=[str(AccessToken.for_user(resident)) for resident in residents],
     )
+
+
+def code_version() -> str:
+    """The commit of the code under test, marked when the work tree has changes."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit
