@@ -18,12 +18,11 @@ service, the ORM), on production settings (DEBUG off) with Redis as the cache. F
    many small calls, which is why the stopwatch comes first), then the top functions by
    cumulative and by own time.
 
-``--quick`` prints only 1 and 2 (to compare commits). ``--ablate`` also measures what each
-middleware costs, by difference: CPU per request with one middleware (or group) left out,
-against the whole MIDDLEWARE measured just before, medians of ``--rounds`` pairs. The database
-is dropped at the end.
+``--quick`` prints only 1 and 2 (to compare commits). ``--middleware`` also times each
+middleware's own CPU (the time inside it less the time inside the next one), medians of
+``--rounds``. The database is dropped at the end.
 
-    .venv/bin/python bench/checkin_profile.py [--requests 300] [--top 30] [--quick] [--ablate]
+    .venv/bin/python bench/checkin_profile.py [--requests 300] [--top 30] [--quick] [--middleware]
 """
 
 import argparse
@@ -82,8 +81,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--venues", type=int, default=100, help="venues per case")
     parser.add_argument("--history", type=int, default=10, help="past check-ins per resident")
     parser.add_argument("--quick", action="store_true", help="statements and CPU only")
-    parser.add_argument("--ablate", action="store_true", help="measure each middleware's cost")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of --ablate")
+    parser.add_argument("--middleware", action="store_true", help="each middleware's own CPU")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of --middleware")
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
@@ -243,55 +242,42 @@ def print_profile(driver: Driver, case: str, count: int, top: int) -> None:
         print(text[text.index("   ncalls") :].rstrip())
 
 
-# Middleware that only work together are left out together.
-ABLATION_GROUPS = [
-    (
-        "django.contrib.sessions.middleware.SessionMiddleware",
-        "django.contrib.auth.middleware.AuthenticationMiddleware",
-        "django.contrib.messages.middleware.MessageMiddleware",
-    ),
-    (
-        "django_prometheus.middleware.PrometheusBeforeMiddleware",
-        "django_prometheus.middleware.PrometheusAfterMiddleware",
-    ),
-]
-
-
-def ablate_middleware(driver: Driver, count: int, rounds: int) -> None:
-    """CPU per no-offer check-in with each middleware (or group) left out, against the whole
-    MIDDLEWARE measured just before it (pairs, so the machine's drift cancels)."""
+def time_middleware(driver: Driver, count: int, rounds: int) -> None:
+    """Each middleware's own CPU per no-offer check-in: the time inside it (in the call that
+    reaches it) less the time inside the next one (its ``get_response``), medians of rounds."""
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
-    from django.test.utils import override_settings
 
-    full = list(settings.MIDDLEWARE)
-    grouped = {name for group in ABLATION_GROUPS for name in group}
-    left_out = [*ABLATION_GROUPS, *((name,) for name in full if name not in grouped)]
-    whole = WSGIHandler()
-    handlers = {}
-    for group in left_out:
-        with override_settings(MIDDLEWARE=[name for name in full if name not in group]):
-            handlers[" + ".join(name.rsplit(".", 1)[1] for name in group)] = WSGIHandler()
-    with_all: list[float] = []
-    saved: dict[str, list[float]] = {name: [] for name in handlers}
-    for number in range(rounds):
-        for name, handler in handlers.items():
-            driver.run(harness.NO_OFFER, 10, handler)  # warm this handler
-            base = measure_cpu(driver, harness.NO_OFFER, count, whole)["python"]
-            without = measure_cpu(driver, harness.NO_OFFER, count, handler)["python"]
-            with_all.append(base)
-            saved[name].append(base - without)
-        print(f"  ablation round {number + 1}/{rounds}; load average {harness.load_average()}")
-    print(
-        f"\nMiddleware by difference: Python CPU ms per no-offer check-in saved by leaving it out"
-        f" (medians of {rounds} pairs; with all of MIDDLEWARE: {statistics.median(with_all):.3f})"
-    )
-    print(f"{'left out':<72} | {'saved':>6} | {'min':>6} | {'max':>6}")
-    for name, values in saved.items():
-        print(
-            f"{name:<72} | {statistics.median(values):>6.3f} | {min(values):>6.3f} | "
-            f"{max(values):>6.3f}"
-        )
+    handler = WSGIHandler()
+    names = [name.rsplit(".", 1)[1] for name in settings.MIDDLEWARE]
+    inside = [0.0] * (len(names) + 1)  # [0]: the whole chain; [i + 1]: inside middleware i
+
+    def timed(index, function):
+        def call(request):
+            started = time.process_time()
+            try:
+                return function(request)
+            finally:
+                inside[index] += time.process_time() - started
+
+        return call
+
+    link = handler._middleware_chain
+    handler._middleware_chain = timed(0, link)
+    for index in range(len(names)):
+        middleware = link.__wrapped__  # convert_exception_to_response(middleware)
+        link = middleware.get_response
+        middleware.get_response = timed(index + 1, link)
+    own: dict[str, list[float]] = {name: [] for name in [*names, "Django's handler and the view"]}
+    for _ in range(rounds):
+        inside[:] = [0.0] * len(inside)
+        driver.run(harness.NO_OFFER, count, handler)
+        for index, name in enumerate(names):
+            own[name].append(1000 * (inside[index] - inside[index + 1]) / count)
+        own["Django's handler and the view"].append(1000 * inside[-1] / count)
+    print(f"\nMiddleware, own CPU ms per no-offer check-in (medians of {rounds} x {count})")
+    for name, values in own.items():
+        print(f"  {statistics.median(values):>6.3f}  {name}")
 
 
 def main() -> None:
@@ -308,11 +294,10 @@ def main() -> None:
         from django.core.handlers.wsgi import WSGIHandler
 
         cache.clear()
-        from django.conf import settings
 
         needed = args.warmup + 3 * args.requests + 1  # of each case
-        if args.ablate:
-            needed += args.rounds * len(settings.MIDDLEWARE) * (2 * args.requests + 10)
+        if args.middleware:
+            needed += args.rounds * args.requests
         residents = max(200, math.ceil(needed / args.venues))
         world = harness.seed(args.venues, residents, args.history)
         print(
@@ -336,8 +321,8 @@ def main() -> None:
                 f"{case:<10} | {statements:>3} | {cpu['python']:>13.2f} | "
                 f"{cpu['postgres']:>9.2f} | {cpu['wall']:>7.2f}"
             )
-        if args.ablate:
-            ablate_middleware(driver, args.requests, args.rounds)
+        if args.middleware:
+            time_middleware(driver, args.requests, args.rounds)
     finally:
         if "django.conf" in sys.modules and sys.modules["django.conf"].settings.configured:
             from django.core.cache import cache
