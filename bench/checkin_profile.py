@@ -162,6 +162,19 @@ def backend_pid() -> int:
         return cursor.fetchone()[0]
 
 
+def probe_ms() -> float:
+    """CPU of a fixed pure-Python loop (median of 5): this machine's speed of the moment, which
+    drifts by up to 2x from minute to minute; divide by it to compare runs."""
+    samples = []
+    for _ in range(5):
+        started = time.process_time()
+        total = 0
+        for number in range(200_000):
+            total += number % 7
+        samples.append(1000 * (time.process_time() - started))
+    return statistics.median(samples)
+
+
 def measure_cpu(driver: Driver, case: str, count: int, application=None) -> dict[str, float]:
     """CPU (ms per request) of this process and of its PostgreSQL backend, and wall time."""
     pid = backend_pid()
@@ -310,16 +323,21 @@ def main() -> None:
         for case in harness.CASES:
             driver.run(case, args.warmup)
             statements = print_statements(driver, case)
-            figures[case] = (statements, measure_cpu(driver, case, args.requests))
+            probe = probe_ms()
+            figures[case] = (statements, measure_cpu(driver, case, args.requests), probe)
             if not args.quick:
                 print_stopwatch(driver, case, args.requests)
                 print_profile(driver, case, args.requests, args.top)
         print(f"\nSummary ({args.requests} check-ins per case; load {harness.load_average()})")
-        print(f"{'case':<10} | {'SQL':>3} | {'Python CPU ms':>13} | {'PG CPU ms':>9} | wall ms")
-        for case, (statements, cpu) in figures.items():
+        print(
+            f"{'case':<10} | {'SQL':>3} | {'Python CPU ms':>13} | {'PG CPU ms':>9} | wall ms | "
+            "probe ms | Python CPU / probe"
+        )
+        for case, (statements, cpu, probe) in figures.items():
             print(
                 f"{case:<10} | {statements:>3} | {cpu['python']:>13.2f} | "
-                f"{cpu['postgres']:>9.2f} | {cpu['wall']:>7.2f}"
+                f"{cpu['postgres']:>9.2f} | {cpu['wall']:>7.2f} | {probe:>8.2f} | "
+                f"{cpu['python'] / probe:.3f}"
             )
         if args.middleware:
             time_middleware(driver, args.requests, args.rounds)

@@ -42,6 +42,7 @@ AREAS = [
         "          insert and visit day (checkin_insert_counted)",
         "checkins.services:checkin_insert_counted",
     ),
+    ("          visit_day_add (before issue 16)", "checkins.services:visit_day_add"),
     ("          rewards_for_checkin", "checkins.services:rewards_for_checkin"),
     ("      output: Serializer.data", "rest_framework.serializers:Serializer.data"),
     ("    finalize_response", "rest_framework.views:APIView.finalize_response"),
