@@ -5,7 +5,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
@@ -20,6 +19,7 @@ from accounts.selectors import user_export
 from accounts.services import user_erase, user_register
 from backend import errors
 from backend.openapi import error_responses
+from backend.throttling import AnonRateThrottle, ScopedRateThrottle
 
 
 class AuthThrottleMixin:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from backend.authentication import closed_account_refusal
 from backend.errors import ApplicationError, ErrorCode, api_exception_handler
 from backend.models import IdempotencyRecord
 
@@ -53,6 +54,10 @@ def idempotent(handler):
         key = request.headers.get(HEADER)
         if key is None or not request.user.is_authenticated:
             return handler(view, request, *args, **kwargs)
+        # Never an answer stored or replayed for a closed account (whose stored answers were
+        # erased with it); free unless a token alone authenticated the user.
+        if (refusal := closed_account_refusal(request)) is not None:
+            raise refusal
         if not 1 <= len(key) <= 255:
             raise ApplicationError(
                 _INVALID_KEY,

@@ -105,6 +105,16 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: parameters bound by the server, and psycopg prepares a statement on a connection
+# from its DB_PREPARE_THRESHOLD-th run, so PostgreSQL stops parsing and planning it: about half
+# the database's CPU per check-in (bench/README.md, "Issue 16"). 0 turns it off (Django's
+# default); a pooler in transaction mode that cannot keep prepared statements (PgBouncer before
+# 1.21, or without max_prepared_statements) needs 0.
+DB_PREPARE_THRESHOLD = env.int("DB_PREPARE_THRESHOLD", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARE_THRESHOLD:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=DB_PREPARE_THRESHOLD
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite builds covering indexes without their INCLUDE columns; PostgreSQL, the production
 # database, uses them (venues.Venue's geo index).
@@ -257,9 +267,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [],
+    # DRF's, in one Redis round trip when Redis is the cache (backend/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "backend.throttling.AnonRateThrottle",
+        "backend.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),

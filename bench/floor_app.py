@@ -5,6 +5,9 @@ application (``backend.wsgi``) plus two floor endpoints that do one INSERT and n
 middleware like any other request, but no DRF, authentication, throttling or ORM. It is the
 floor the check-in is held against. ``/bench/raw-floor`` skips Django's request handling too
 (a plain WSGI function on the same database connection): how much of the floor is Django's.
+``/bench/drf-floor`` is the other way round: a DRF view with the API's defaults (JWT
+authentication, which reads the user's row, the per-user throttle, JSON parsing and rendering)
+doing the same INSERT: what any authenticated API call costs here before it does anything.
 Every other path goes to ``backend.wsgi.application`` untouched.
 
 The table ``bench_floor`` is created by the benchmark, not by a migration.
@@ -25,6 +28,7 @@ from backend.wsgi import application as project_application  # runs django.setup
 
 FLOOR_PATH = "/bench/floor"
 RAW_FLOOR_PATH = "/bench/raw-floor"
+DRF_FLOOR_PATH = "/bench/drf-floor"
 INSERT_SQL = "INSERT INTO bench_floor (created_at) VALUES (now())"
 BODY = json.dumps({"ok": True}).encode()
 
@@ -36,8 +40,26 @@ def floor(request):
     return JsonResponse({"ok": True}, status=201)
 
 
+def drf_floor_view():
+    # DRF reads its settings (and so imports the API's classes) on import: after django.setup().
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    class DrfFloor(APIView):
+        def post(self, request):
+            with connection.cursor() as cursor:
+                cursor.execute(INSERT_SQL)
+            # The body parsed, as a view that reads its input would.
+            return Response({"ok": True, "fields": len(request.data)}, status=201)
+
+    return DrfFloor.as_view()
+
+
 # This module is also the URLconf of the floor handler below.
-urlpatterns = [path(FLOOR_PATH.lstrip("/"), floor)]
+urlpatterns = [
+    path(FLOOR_PATH.lstrip("/"), floor),
+    path(DRF_FLOOR_PATH.lstrip("/"), drf_floor_view()),
+]
 
 
 class FloorHandler(WSGIHandler):
@@ -66,7 +88,7 @@ def raw_floor(environ, start_response):
 
 def application(environ, start_response):
     path_info = environ.get("PATH_INFO", "")
-    if path_info == FLOOR_PATH:
+    if path_info in (FLOOR_PATH, DRF_FLOOR_PATH):
         return floor_application(environ, start_response)
     if path_info == RAW_FLOOR_PATH:
         return raw_floor(environ, start_response)

@@ -13,17 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from backend import errors
+from backend import errors, sql
 from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
-from checkins.visit_days import visit_day_add
+from checkins.visit_days import checkin_insert_counted
 from rewards.offers.earning import (
     RewardsBatchFailed,
     rewards_for_checkin,
@@ -104,9 +103,18 @@ def checkin_record(
             logger.exception("Check-in rewards failed as a batch; recorded one offer at a time")
             return _record(attempt, rewards_for_checkin_one_by_one)
     except ApplicationError as refusal:
-        if refusal.error != errors.NOT_AUTHENTICATED:  # a closed account leaves no new trace
+        # A closed account leaves no new trace (reading is_active reads the row if a token
+        # alone authenticated the resident: accounts/authentication.py).
+        if refusal.error != errors.NOT_AUTHENTICATED and _account_is_open(attempt.resident):
             _log_refusal(attempt, refusal)
         raise
+
+
+def _account_is_open(resident: User) -> bool:
+    try:
+        return resident.is_active
+    except User.DoesNotExist:
+        return False
 
 
 def _check_fix(venue: Venue, fix: Fix) -> float:
@@ -140,19 +148,10 @@ def _check_fix(venue: Venue, fix: Fix) -> float:
 def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
     venue, fix = attempt.venue, attempt.fix
     with transaction.atomic():
-        # Serialises this resident's check-ins: two at once cannot both pass the cooldown. It
-        # also waits out an erasure in progress, after which the account is inactive.
-        is_active = (
-            User.objects.select_for_update()
-            .filter(pk=attempt.resident.pk)
-            .values_list("is_active", flat=True)
-            .get()
-        )
-        if not is_active:
-            raise ApplicationError(errors.NOT_AUTHENTICATED, _("This account has been closed."))
+        _lock_resident(attempt.resident)
         now = timezone.now()
         _check_cooldown_and_travel(attempt.resident, venue, now)
-        checkin = CheckIn.objects.create(
+        checkin = CheckIn(
             resident=attempt.resident,
             venue=venue,
             method=attempt.method,
@@ -163,7 +162,8 @@ def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
             accuracy_m=fix.accuracy_m if fix else None,
             created_at=now,
         )
-        visit_day_add(checkin=checkin)  # the statistics' daily rollup, in this transaction
+        # The check-in and its count in the statistics' daily rollup, in one statement.
+        checkin_insert_counted(checkin=checkin)
         # Still under the resident's row lock: per-user limits are counted race-free.
         resident = attempt.resident
         points_earned, rewards = give_rewards(
@@ -178,40 +178,61 @@ def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
     return CheckinOutcome(checkin=checkin, points_earned=points_earned, rewards=rewards)
 
 
-def _check_cooldown_and_travel(resident: User, venue: Venue, now: datetime) -> None:
-    """Refuse a check-in inside the cooldown here, then one that needed impossible travel.
+def _lock_resident(resident: User) -> None:
+    """Take the resident's row lock and refuse a closed (or deleted) account.
 
-    One query answers both: the resident's latest check-in at another venue (with that venue,
-    for the travel check), carrying their latest check-in here inside the cooldown beside it.
-    Only a resident who was never anywhere else needs a second, for the cooldown alone.
+    The lock serialises the resident's check-ins: two at once cannot both pass the cooldown. It
+    also waits out an erasure in progress, after which the account is inactive. What it read is
+    the account's state for the rest of the request: it is written on ``resident``, whose row a
+    token alone may have authenticated (accounts/authentication.py).
     """
+    statement = f"SELECT is_active FROM {User._meta.db_table} WHERE id = %s"
+    if connection.features.has_select_for_update:
+        statement += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [sql.to_db(User._meta.pk, resident.pk)])
+        row = cursor.fetchone()
+    if row is not None:
+        resident.is_active = bool(row[0])
+    if row is None or not resident.is_active:
+        raise ApplicationError(errors.NOT_AUTHENTICATED, _("This account has been closed."))
+
+
+# The cooldown and the impossible-travel check in one statement: the resident's latest check-in
+# here inside the cooldown, beside their latest check-in at another venue with that venue (none,
+# for a resident never seen elsewhere). Written in SQL: the ORM took longer to build it than the
+# database takes to answer it (bench/README.md, "Issue 16").
+_COOLDOWN_AND_TRAVEL_SQL = f"""
+    SELECT
+        (SELECT here.created_at FROM {CheckIn._meta.db_table} here
+            WHERE here.resident_id = %s AND here.venue_id = %s AND here.created_at > %s
+            ORDER BY here.created_at DESC LIMIT 1),
+        previous.created_at, venue.name, venue.latitude, venue.longitude, venue.radius_m
+    FROM (SELECT 1) one
+    LEFT JOIN (
+        SELECT created_at, venue_id FROM {CheckIn._meta.db_table}
+        WHERE resident_id = %s AND venue_id <> %s
+        ORDER BY created_at DESC LIMIT 1
+    ) previous ON 1 = 1
+    LEFT JOIN {Venue._meta.db_table} venue ON venue.id = previous.venue_id
+"""
+
+
+def _check_cooldown_and_travel(resident: User, venue: Venue, now: datetime) -> None:
+    """Refuse a check-in inside the cooldown here, then one that needed impossible travel."""
     cooldown = timedelta(seconds=settings.CHECKIN_COOLDOWN_SECONDS)
-    last_here = (
-        CheckIn.objects.filter(resident=resident, venue=venue, created_at__gt=now - cooldown)
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    previous = (
-        CheckIn.objects.filter(resident=resident)
-        .exclude(venue=venue)
-        .annotate(last_here_at=Subquery(last_here))
-        .order_by("-created_at")
-        .values_list(
-            "last_here_at",
-            "created_at",
-            "venue__name",
-            "venue__latitude",
-            "venue__longitude",
-            "venue__radius_m",
+    field = CheckIn._meta.get_field
+    resident_id = sql.to_db(field("resident"), resident.pk)
+    venue_id = sql.to_db(field("venue"), venue.pk)
+    since = sql.to_db(field("created_at"), now - cooldown)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COOLDOWN_AND_TRAVEL_SQL, [resident_id, venue_id, since, resident_id, venue_id]
         )
-        .first()
-    )
-    if previous is None:
-        _check_cooldown(last_here.values_list("created_at", flat=True).first(), cooldown, now)
-        return
-    last_here_at, *previous_checkin = previous
-    _check_cooldown(last_here_at, cooldown, now)
-    _check_travel(previous_checkin, venue, now)
+        last_here_at, previous_at, *previous_venue = cursor.fetchone()
+    _check_cooldown(sql.from_db(field("created_at"), last_here_at), cooldown, now)
+    if previous_at is not None:
+        _check_travel([sql.from_db(field("created_at"), previous_at), *previous_venue], venue, now)
 
 
 def _check_cooldown(last_here_at: datetime | None, cooldown: timedelta, now: datetime) -> None:

@@ -32,6 +32,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from backend.throttling import SlidingWindowThrottle
 from backend.wsgi import application
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
@@ -83,7 +84,8 @@ def world(db, monkeypatch, settings, _connections_kept):
     from tests.rewards.helpers import issued_voucher
 
     settings.ALLOWED_HOSTS = ["localhost"]
-    monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
+    for throttle in (SimpleRateThrottle, SlidingWindowThrottle):
+        monkeypatch.setattr(throttle, "allow_request", lambda self, request, view: True)
     venue = VenueFactory()
     offer_create(
         council=None, venue=venue, created_by=None, title="Ten", rule="every_checkin", points=10

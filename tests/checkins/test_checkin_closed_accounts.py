@@ -1,16 +1,23 @@
 """A closed account's token is refused at a check-in whatever else is wrong with the request:
 401 ``not_authenticated`` "User is inactive", with ``WWW-Authenticate``, and without a trace in
-the check-ins or the fraud log. (Kept from an experiment that skipped the user SELECT at
-authentication, reverted as not worth its subtlety for ~0.5 ms; see bench/README.md.)
+the check-ins or the fraud log. A check-in is authenticated by the token alone (no SELECT of
+the user at authentication: accounts/authentication.py); these prove that every answer still
+refuses a closed account, and that what invalidates a token still does.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
-from rest_framework_simplejwt.tokens import AccessToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.models import User
 from accounts.services import user_erase
+from backend.models import IdempotencyRecord
 from checkins.models import CheckIn, CheckinAttempt
 from tests.api import error, success
 from tests.factories import UserFactory, VenueFactory
@@ -114,3 +121,96 @@ def test_a_deactivated_account_is_refused_rather_than_throttled(venue, monkeypat
     response = client.post("/api/v1/checkins/", gps(other), format="json")
     assert response.status_code == 401
     assert response.json() == {"code": "not_authenticated", "detail": "User is inactive"}
+
+
+def test_an_accepted_check_in_reads_the_account_once_under_its_lock(venue):
+    resident = UserFactory()
+    client = token_client(resident)
+    with CaptureQueriesContext(connection) as queries:
+        success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
+    reads = [query["sql"] for query in queries if "accounts_user" in query["sql"]]
+    assert len(reads) == 1 and reads[0].startswith("SELECT is_active"), reads
+
+
+def test_an_open_account_refused_by_a_rule_is_logged(venue):
+    resident = UserFactory()
+    error(
+        token_client(resident),
+        "post",
+        "/api/v1/checkins/",
+        gps(venue, latitude=54.5),
+        status=400,
+        code="outside_geofence",
+    )
+    assert CheckinAttempt.objects.get().resident == resident
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(lambda user: str(AccessToken.for_user(user))[:-2] + "xx", id="bad signature"),
+        pytest.param(lambda user: str(RefreshToken.for_user(user)), id="a refresh token"),
+        pytest.param(
+            lambda user: str(AccessToken.for_user(user)).replace(".", "", 1), id="malformed"
+        ),
+    ],
+)
+def test_a_token_that_does_not_verify_is_refused(venue, token):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token(UserFactory())}")
+    response = client.post("/api/v1/checkins/", gps(venue), format="json")
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+    assert not CheckIn.objects.exists() and not CheckinAttempt.objects.exists()
+
+
+def test_an_expired_token_is_refused(venue):
+    resident = UserFactory()
+    token = AccessToken.for_user(resident)
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post("/api/v1/checkins/", gps(venue), format="json")
+    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+    assert not CheckIn.objects.exists()
+
+
+def test_with_revocation_on_a_password_change_refuses_older_tokens(venue, monkeypatch):
+    """SimpleJWT's CHECK_REVOKE_TOKEN (off here) puts the password's hash in each token; with it
+    on, a check-in reads the user's row at authentication again, and an old token is refused."""
+    monkeypatch.setattr(jwt_settings, "CHECK_REVOKE_TOKEN", True)
+    resident = UserFactory()
+    client = token_client(resident)
+    success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
+    resident.set_password("another-long-password-43")
+    resident.save()
+    other = VenueFactory(latitude=venue.latitude, longitude=venue.longitude)
+    response = client.post("/api/v1/checkins/", gps(other), format="json")
+    assert response.status_code == 401
+    assert response.json() == {
+        "code": "not_authenticated",
+        "detail": "The user's password has been changed.",
+    }
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_signed_in_page_session_still_checks_in(venue):
+    resident = UserFactory()
+    client = APIClient(enforce_csrf_checks=False)
+    client.force_login(resident)
+    success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
+    User.objects.filter(pk=resident.pk).update(is_active=False)
+    other = VenueFactory(latitude=venue.latitude, longitude=venue.longitude)
+    response = client.post("/api/v1/checkins/", gps(other), format="json")
+    assert response.status_code in (401, 403)
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_closed_account_leaves_no_stored_answer_under_its_key(venue):
+    resident = UserFactory()
+    client = token_client(resident)
+    user_erase(user=resident)
+    response = client.post(
+        "/api/v1/checkins/", gps(venue, latitude=54.5), format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert response.status_code == 401
+    assert not IdempotencyRecord.objects.exists() and not CheckinAttempt.objects.exists()

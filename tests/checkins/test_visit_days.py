@@ -20,7 +20,12 @@ from accounts.services import user_erase
 from checkins.models import CheckIn, VisitDay
 from checkins.services import Fix, checkin_record
 from checkins.stats.selectors import DateRange, new_visitors
-from checkins.visit_days import local_day, visit_day_add, visit_days_rebuild
+from checkins.visit_days import (
+    checkin_insert_counted,
+    local_day,
+    visit_day_add,
+    visit_days_rebuild,
+)
 from tests.factories import CouncilFactory, UserFactory, VenueFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -151,3 +156,25 @@ def test_erasure_keeps_the_rollup_as_it_keeps_the_check_ins(clock):
     user_erase(user=resident)
     assert CheckIn.objects.filter(resident=resident).count() == 1
     assert rollup() == before == recount()
+
+
+def test_a_check_in_inserted_with_its_count_is_stored_as_save_stores_it():
+    venue, resident = VenueFactory(), UserFactory()
+    checkin = CheckIn(
+        resident=resident,
+        venue=venue,
+        method="gps",
+        distance_m=3.5,
+        latitude=venue.latitude,
+        longitude=venue.longitude,
+        accuracy_m=8.0,
+        created_at=timezone.now(),
+    )
+    checkin_insert_counted(checkin=checkin)
+    stored = CheckIn.objects.get()
+    assert {f.attname: getattr(stored, f.attname) for f in CheckIn._meta.concrete_fields} == {
+        f.attname: getattr(checkin, f.attname) for f in CheckIn._meta.concrete_fields
+    }
+    assert checkin._state.adding is False and checkin._state.db == "default"
+    assert rollup() == recount()
+    assert rollup()[(venue.pk, local_day(checkin.created_at), resident.pk)][0] == 1
