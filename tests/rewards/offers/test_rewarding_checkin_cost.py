@@ -26,12 +26,12 @@ from tests.factories import UserFactory, VenueFactory
 pytestmark = pytest.mark.django_db
 
 CHECKINS = "/api/v1/checkins/"
-# lock the resident, cooldown and travel, insert the check-in, the visit-day upsert (4);
-# the live offers, lock the accounts, the postings (the transactions, their entries and the
-# account totals: one statement on PostgreSQL, three on SQLite), the lot, the voucher, the
-# grants (6 or 8); and the venue, read by the API before all of it.
-REWARDING_CHECKIN_STATEMENTS = 11 if is_postgresql else 13
-NO_OFFER_CHECKIN_STATEMENTS = 6
+# The venue (read by the API before all of it); lock the resident, cooldown and travel, the
+# check-in with its visit-day count (one statement on PostgreSQL, two on SQLite); the live
+# offers, lock the accounts, the postings (transactions, entries and account totals: one
+# statement on PostgreSQL, three on SQLite), the lot, the voucher, the grants.
+REWARDING_CHECKIN_STATEMENTS = 10 if is_postgresql else 13
+NO_OFFER_CHECKIN_STATEMENTS = 5 if is_postgresql else 6
 
 
 def gps(venue):
@@ -113,7 +113,7 @@ def test_more_offers_cost_no_more_statements(venue, rewarding, regular):
     assert len(statements) == REWARDING_CHECKIN_STATEMENTS, "\n".join(statements)
 
 
-def test_a_checkin_with_no_live_offer_costs_six(venue, regular):
+def test_a_checkin_with_no_live_offer_costs_five_or_six(venue, regular):
     statements = statements_of_a_checkin(regular, venue)
     assert len(statements) == NO_OFFER_CHECKIN_STATEMENTS, "\n".join(statements)
 
