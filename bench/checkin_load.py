@@ -67,6 +67,18 @@ AIM_REWARDING_STATEMENTS = 12
 AIM_P99_MS = 50.0
 
 
+def open_rates(text: str) -> dict[str, float] | float:
+    if "=" not in text:
+        return float(text)
+    rates = {}
+    for pair in text.split(","):
+        target, _, rate = pair.partition("=")
+        if target not in PATHS:
+            raise argparse.ArgumentTypeError(f"no target {target!r}: one of {', '.join(PATHS)}")
+        rates[target] = float(rate)
+    return rates
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds (%(default)s)")
@@ -81,7 +93,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--raw-floor", action="store_true", help="also the raw WSGI floor")
     parser.add_argument("--no-open-floors", action="store_true", help="open loop: check-ins only")
     parser.add_argument("--open-loop", action="store_true", help="then a fixed arrival rate")
-    parser.add_argument("--rate", type=float, help="open-loop rate (default: half capacity)")
+    parser.add_argument(
+        "--rate",
+        type=open_rates,
+        help="open-loop rate in req/s, for every target or per target (no-offer=150,rewarding=40,"
+        "...: those targets only); default: half of each one's measured capacity",
+    )
     parser.add_argument("--open-seconds", type=float, default=20.0, help="open-loop duration")
     parser.add_argument("--open-threads", type=int, default=64, help="open-loop senders")
     parser.add_argument(
@@ -397,7 +414,8 @@ def run(args: argparse.Namespace, database: str, env: dict[str, str], log_dir: P
     from django.db import connections
 
     targets = [FLOOR, *([RAW_FLOOR] if args.raw_floor else []), DRF_FLOOR, *harness.CASES]
-    open_rate_bound = args.rate or 400.0
+    rates = args.rate.values() if isinstance(args.rate, dict) else [args.rate or 400.0]
+    open_rate_bound = max(rates)
     needed = args.rounds * (args.warmup + args.requests) + 1
     if args.open_loop:
         needed += math.ceil(open_rate_bound * args.open_seconds)
@@ -430,9 +448,13 @@ def run(args: argparse.Namespace, database: str, env: dict[str, str], log_dir: P
                 runs[target].append(result)
                 print(row(result, str(number)), flush=True)
         if args.open_loop:
-            for target in harness.CASES if args.no_open_floors else targets:
+            open_targets = harness.CASES if args.no_open_floors else targets
+            if isinstance(args.rate, dict):
+                open_targets = [target for target in targets if target in args.rate]
+            for target in open_targets:
                 capacity = median_of(runs[target], lambda r: r.phase.rps)
-                rate = args.rate or capacity / 2
+                rate = args.rate.get(target) if isinstance(args.rate, dict) else args.rate
+                rate = rate or capacity / 2
                 open_runs.append(open_run(target, rate, server, requests, args, database))
                 print(f"  open loop {target} at {rate:.0f} req/s done", flush=True)
     finally:
