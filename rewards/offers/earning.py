@@ -15,8 +15,8 @@ the whole project, so it is written for its statement count (issue 16; ``bench/R
    then the lots, the vouchers and the grants in one bulk insert each.
 
 Accounts are made with the offer (its pool) and on a resident's first reward (their wallet in
-a scheme, their voucher account of an offer), never looked up with ``get_or_create`` on a
-check-in that finds them. If the batch fails in the database for any reason but the database
+a scheme, their voucher account of an offer: one insert for all of them), never looked up with
+``get_or_create``. If the batch fails in the database for any reason but the database
 itself (a voucher code drawn twice, say), `RewardsBatchFailed` rolls the check-in back and the
 check-in service records it again with `rewards_for_checkin_one_by_one`: each offer in its own
 savepoint, as before the batch, skipped alone if it fails.
@@ -48,10 +48,10 @@ from rewards.offers.selectors import (
     offers_live_for,
     offers_live_for_checkin,
 )
-from rewards.schemes.models import PointsLot
-from rewards.schemes.services import council_scheme_ensure, wallet_account
+from rewards.schemes.models import PointsLot, Wallet
+from rewards.schemes.services import council_scheme_ensure
 from rewards.stripe.outbox import promotion_code_request
-from rewards.vouchers.services import held_account, new_code, voucher_issue
+from rewards.vouchers.services import new_code, voucher_issue
 from rewards.wallet.services import points_credit
 from venues.models import Council, Venue
 
@@ -151,17 +151,16 @@ def rewards_for_checkin(
 
 
 def _accounts_for(earning: list[LiveOffer], resident) -> dict[int, LedgerAccount]:
-    """Every account the rewards touch, locked in id order; a resident's first wallet in a
-    scheme or first voucher account of an offer is made first (the only writes beyond the
-    batch, once per resident)."""
+    """Every account the rewards touch, locked in id order. A resident's first wallet in a
+    scheme and first voucher account of an offer are made here, all in one insert (and the
+    wallets' index rows in one more): new rows, that no other transaction sees until this one
+    commits, so they need no lock. The resident's row lock keeps their own check-ins from
+    making them twice; anything else that does (a claim making the wallet at that instant)
+    fails the batch, and the one-by-one path takes over."""
     for offer in earning:
-        if offer.voucher_title or offer.wallet_id is not None:
-            continue
         if offer.scheme_id is None:  # a council made without its signal (a bulk insert)
-            offer.scheme_id = council_scheme_ensure(
-                council=Council.objects.get(pk=offer.council_id)
-            ).pk
-        offer.wallet_id = wallet_account(resident_id=resident.pk, scheme_id=offer.scheme_id).pk
+            council = Council.objects.get(pk=offer.council_id)
+            offer.scheme_id = council_scheme_ensure(council=council).pk
     held_names = {
         offer.id: account_names.held_vouchers(
             resident.pk, account_names.voucher_source(offer_id=offer.id)
@@ -170,18 +169,35 @@ def _accounts_for(earning: list[LiveOffer], resident) -> dict[int, LedgerAccount
         if offer.voucher_title
     }
     ids = {offer.pool_id for offer in earning} | {
-        offer.wallet_id for offer in earning if not offer.voucher_title
+        offer.wallet_id for offer in earning if offer.wallet_id is not None
     }
     locked = accounts_lock(ids=ids, names=held_names.values(), names_asset=Asset.VOUCHER)
     by_name = {account.name: account for account in locked.values()}
+    new_accounts: dict[str, LedgerAccount] = {}
+    wallet_schemes: dict[str, int] = {}
     for offer in earning:
         if offer.voucher_title:
-            name = held_names[offer.id]
-            if name not in by_name:
-                source = account_names.voucher_source(offer_id=offer.id)
-                by_name[name] = held_account(resident, source)  # new: ours alone until commit
-                locked[by_name[name].pk] = by_name[name]
-            offer.held_id = by_name[name].pk
+            name, asset = held_names[offer.id], Asset.VOUCHER
+        elif offer.wallet_id is None:
+            name, asset = account_names.wallet(resident.pk, offer.scheme_id), Asset.POINTS
+            wallet_schemes[name] = offer.scheme_id
+        else:
+            continue
+        if name not in by_name:
+            new_accounts.setdefault(name, LedgerAccount(name=name, asset=asset, min_balance=0))
+    if new_accounts:
+        for account in LedgerAccount.objects.bulk_create(new_accounts.values()):
+            by_name[account.name] = locked[account.pk] = account
+        Wallet.objects.bulk_create(
+            Wallet(account=by_name[name], resident_id=resident.pk, scheme_id=scheme_id)
+            for name, scheme_id in wallet_schemes.items()
+            if name in new_accounts
+        )
+    for offer in earning:
+        if offer.voucher_title:
+            offer.held_id = by_name[held_names[offer.id]].pk
+        elif offer.wallet_id is None:
+            offer.wallet_id = by_name[account_names.wallet(resident.pk, offer.scheme_id)].pk
     return locked
 
 

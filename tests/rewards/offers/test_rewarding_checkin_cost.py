@@ -234,3 +234,13 @@ def test_an_offer_switched_before_its_first_reward_pays_from_a_pool_of_its_kind(
     assert offer.pool.min_balance == (-4 if after.get("voucher_title") else -40)
     assert "failed" not in caplog.text
     call_command("ledger_audit")
+
+
+def test_a_residents_first_reward_makes_their_accounts_in_two_statements_more(venue, rewarding):
+    """A first reward makes the resident's wallet in the scheme and their voucher account of
+    the offer: one insert for both accounts, one for the wallet's index row."""
+    newcomer = UserFactory()
+    statements = statements_of_a_checkin(newcomer, venue)
+    assert len(statements) == REWARDING_CHECKIN_STATEMENTS + 2, "\n".join(statements)
+    assert newcomer.wallets.count() == 1
+    call_command("ledger_audit")
