@@ -1,6 +1,6 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.permissions import AllowAny
@@ -150,23 +150,12 @@ class MeApi(APIView):
         id = serializers.UUIDField()
         email = serializers.EmailField()
         display_name = serializers.CharField()
-        points_balance = serializers.SerializerMethodField(
-            help_text="The sum of `balances`: points of different schemes are not interchangeable."
+        points_balance = serializers.IntegerField(
+            read_only=True,
+            help_text="The sum of `balances`: points of different schemes are not interchangeable.",
         )
-        balances = serializers.SerializerMethodField()
+        balances = SchemeBalanceSerializer(many=True, read_only=True)
         roles = RoleOutputSerializer(many=True, source="roles.all")
-
-        def get_points_balance(self, user) -> int:
-            return sum(balance["points"] for balance in self._balances(user))
-
-        @extend_schema_field(SchemeBalanceSerializer(many=True))
-        def get_balances(self, user) -> list[dict]:
-            return self._balances(user)
-
-        def _balances(self, user) -> list[dict]:
-            if not hasattr(self, "_cached_balances"):
-                self._cached_balances = profile.points_balances(user)
-            return self._cached_balances
 
     @extend_schema(
         operation_id="me_retrieve",
@@ -174,6 +163,8 @@ class MeApi(APIView):
     )
     def get(self, request):
         user = User.objects.prefetch_related("roles__council").get(pk=request.user.pk)
+        user.balances = profile.points_balances(user)
+        user.points_balance = sum(balance["points"] for balance in user.balances)
         return Response(self.OutputSerializer(user).data)
 
     @extend_schema(

@@ -13,10 +13,10 @@ class RewardsConfig(AppConfig):
         from rewards.stripe.outbox import promotion_code_retire
         from rewards.tasks import settle_points_schemes
         from rewards.vouchers.services import on_voucher_spent_or_voided
-        from rewards.wallet.selectors import points_balance, wallet_statement_export
+        from rewards.wallet.selectors import wallet_statement_export
 
         on_voucher_spent_or_voided(promotion_code_retire)
-        profile.register_points_balance(points_balance, per_scheme=points_balances)
+        profile.register_points_balances(points_balances)
         connect_scheme_receivers()
         on_schemes_merged(settle_points_schemes.delay)
         # The statement is the resident's own history: exported, never erased (the ledger is

@@ -24,6 +24,7 @@ from rewards.catalog.selectors import (
 from rewards.catalog.services import catalog_claim, catalog_item_create, catalog_item_update
 from rewards.fields import CouncilField, VenueField
 from rewards.models import CatalogItem
+from rewards.schemes.selectors import scheme_id_of_loaded
 from rewards.scoping import ManagedObjectScopedApi
 from rewards.vouchers.serializers import VoucherOutputSerializer, voucher_body
 from venues.permissions import may_manage
@@ -60,8 +61,7 @@ class CatalogItemOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_scheme(self, item: CatalogItem) -> int | None:
-        member = getattr(item.council, "points_scheme", None)  # every council has one
-        return member.scheme_id if member is not None else None
+        return scheme_id_of_loaded(item.council)
 
 
 class CatalogItemScopedApi(ManagedObjectScopedApi):

@@ -324,36 +324,22 @@ def _write_in_one_statement(transactions, entries, credits, debits) -> None:
     transaction_table = LedgerTransaction._meta.db_table
     entry_table = Entry._meta.db_table
     update, update_params = _totals_sql(credits, debits)
-    params: list = []
-    for posted in transactions:
-        params += [
-            posted.id,
-            posted.kind,
-            posted.idempotency_key,
-            posted.request_hash,
-            posted.memo,
-            posted.reference,
-            posted.created_at,
-        ]
-    for entry in entries:
-        params += [
-            entry.transaction_id,
-            entry.account_id,
-            entry.asset,
-            entry.amount,
-            entry.created_at,
-        ]
-    transaction_rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(transactions))
-    entry_rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(entries))
+    transaction_columns = ("id", "kind", "idempotency_key", "request_hash", "memo", "reference")
+    entry_columns = ("transaction_id", "account_id", "asset", "amount")
+
+    def values(rows, columns) -> tuple[str, list]:
+        columns = (*columns, "created_at")
+        row = f"({', '.join(['%s'] * len(columns))})"
+        params = [getattr(item, column) for item in rows for column in columns]
+        return f"({', '.join(columns)}) VALUES {', '.join([row] * len(rows))}", params
+
+    transaction_values, transaction_params = values(transactions, transaction_columns)
+    entry_values, entry_params = values(entries, entry_columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH posted AS (INSERT INTO {transaction_table} "
-            "(id, kind, idempotency_key, request_hash, memo, reference, created_at) "
-            f"VALUES {transaction_rows}), "
-            f"legs AS (INSERT INTO {entry_table} (transaction_id, account_id, asset, amount, "
-            f"created_at) VALUES {entry_rows}) "
-            f"{update}",
-            params + update_params,
+            f"WITH posted AS (INSERT INTO {transaction_table} {transaction_values}), "
+            f"legs AS (INSERT INTO {entry_table} {entry_values}) {update}",
+            transaction_params + entry_params + update_params,
         )
 
 

@@ -91,9 +91,6 @@ class OfferAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["where", *self.budget_figures]
 
-    def _pool(self, offer: Offer):
-        return offer.pool
-
     @admin.display(description="where", ordering="venue__name")
     def where(self, offer: Offer) -> str:
         return offer.venue.name if offer.venue else f"every venue of {offer.council.name}"
@@ -106,12 +103,12 @@ class OfferAdmin(ServiceAdmin):
 
     @admin.display(description="budget used")
     def budget_used(self, offer: Offer) -> str:
-        pool = self._pool(offer)
+        pool = offer.pool
         return _units(pool.paid_out if pool else 0, offer)
 
     @admin.display(description="budget left")
     def budget_left(self, offer: Offer) -> str:
-        pool = self._pool(offer)
+        pool = offer.pool
         left = pool.left_under_minimum if pool else None
         if pool is None and offer.max_rewards is not None:  # not made yet: nothing paid
             left = offer.max_rewards * (1 if offer.voucher_title else offer.points)

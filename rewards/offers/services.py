@@ -63,12 +63,15 @@ def pool_account(offer: Offer) -> LedgerAccount:
     return LedgerAccount.objects.get(pk=offer.pool_id)
 
 
-def _pool_create(offer: Offer) -> LedgerAccount:
-    return LedgerAccount.objects.create(
+def _pool_of_its_kind(offer: Offer) -> LedgerAccount:
+    """The offer's pool in the asset it gives, made (with the limit its cap implies) if the
+    offer never paid in that asset: at its creation, or on a switch before its first reward."""
+    pool, _ = LedgerAccount.objects.get_or_create(
         name=account_names.offer_pool(offer.pk),
         asset=pool_asset(offer),
-        min_balance=cap_minimum(_pool_cap(offer, 0)),
+        defaults={"min_balance": cap_minimum(_pool_cap(offer, 0))},
     )
+    return pool
 
 
 def _pool_cap(offer: Offer, given: int) -> int | None:
@@ -207,7 +210,7 @@ def offer_create(
     _validate(offer)
     _validate_coupon(offer)  # asks Stripe: outside the transaction
     with transaction.atomic():
-        offer.pool = _pool_create(offer)
+        offer.pool = _pool_of_its_kind(offer)
         offer.save()
     return offer
 
@@ -264,11 +267,7 @@ def offer_update(*, offer: Offer, changes: dict) -> Offer:
         if pool_asset(offer) != old_asset:
             # Points for a voucher or the other way round, before any reward (the check above):
             # the pool holds the other asset now, so the offer pays from a pool of its own kind.
-            pool, _ = LedgerAccount.objects.get_or_create(
-                name=account_names.offer_pool(offer.pk), asset=pool_asset(offer)
-            )
-            pool = account_lock(pool)
-            offer.pool = pool
+            offer.pool = pool = account_lock(_pool_of_its_kind(offer))
         account_cap_set(account=pool, cap=_pool_cap(offer, pool.paid_out))
         offer.save()
     return offer

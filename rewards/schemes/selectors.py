@@ -7,6 +7,13 @@ from rewards.schemes.models import Scheme, SchemeMember, Wallet
 from venues.models import Council
 
 
+def scheme_id_of_loaded(council) -> int | None:
+    """The scheme of a council loaded with ``select_related("...points_scheme")``, without a
+    query (None for a council that has none yet)."""
+    member = getattr(council, "points_scheme", None)  # RelatedObjectDoesNotExist: none
+    return member.scheme_id if member is not None else None
+
+
 def scheme_id_of_council(council_id) -> int | None:
     return (
         SchemeMember.objects.filter(council_id=council_id)

@@ -43,6 +43,16 @@ def gps(venue):
     }
 
 
+def points_offer(venue, **fields):
+    fields = {"title": "P", "rule": "every_checkin", "points": 10, **fields}
+    return offer_create(council=None, venue=venue, created_by=None, **fields)
+
+
+def voucher_offer(venue, **fields):
+    fields = {"title": "V", "rule": "every_checkin", "voucher_title": "A coffee", **fields}
+    return offer_create(council=None, venue=venue, created_by=None, **fields)
+
+
 @pytest.fixture
 def venue():
     return VenueFactory(radius_m=100)
@@ -50,19 +60,7 @@ def venue():
 
 @pytest.fixture
 def rewarding(venue):
-    points = offer_create(
-        council=None, venue=venue, created_by=None, title="P", rule="every_checkin", points=10
-    )
-    voucher = offer_create(
-        council=None,
-        venue=venue,
-        created_by=None,
-        title="V",
-        rule="every_checkin",
-        voucher_title="A coffee",
-        per_user_limit=50,
-    )
-    return points, voucher
+    return points_offer(venue), voucher_offer(venue, per_user_limit=50)
 
 
 @pytest.fixture
@@ -146,18 +144,8 @@ def test_a_batch_that_fails_in_the_database_is_given_again_one_offer_at_a_time(
 
 
 def test_a_spent_budget_stops_one_offer_and_the_other_still_gives(venue, caplog):
-    capped = offer_create(
-        council=None,
-        venue=venue,
-        created_by=None,
-        title="Capped",
-        rule="every_checkin",
-        points=10,
-        max_rewards=1,
-    )
-    offer_create(
-        council=None, venue=venue, created_by=None, title="Open", rule="every_checkin", points=3
-    )
+    capped = points_offer(venue, title="Capped", max_rewards=1)
+    points_offer(venue, title="Open", points=3)
     first = success(client_for(UserFactory()), "post", CHECKINS, gps(venue), status=201).json()
     second = success(client_for(UserFactory()), "post", CHECKINS, gps(venue), status=201).json()
     assert (first["points_earned"], second["points_earned"]) == (13, 3)
@@ -173,24 +161,8 @@ def test_a_rush_on_two_capped_offers_pays_each_budget_exactly_without_deadlocks(
     offer capped at 3: one statement locks both pools and each resident's accounts in id
     order, so nobody deadlocks (a deadlock would be a 500) and neither budget is overpaid."""
     venue = VenueFactory(radius_m=100)
-    points = offer_create(
-        council=None,
-        venue=venue,
-        created_by=None,
-        title="P",
-        rule="every_checkin",
-        points=10,
-        max_rewards=5,
-    )
-    vouchers = offer_create(
-        council=None,
-        venue=venue,
-        created_by=None,
-        title="V",
-        rule="every_checkin",
-        voucher_title="A coffee",
-        max_rewards=3,
-    )
+    points = points_offer(venue, max_rewards=5)
+    vouchers = voucher_offer(venue, max_rewards=3)
     residents = UserFactory.create_batch(16)
 
     def work(index):

@@ -84,6 +84,15 @@ def claim(resident, item):
     return client_for(resident).post(f"/api/v1/catalog/{item.pk}/claim/", format="json")
 
 
+def claim_outcome(resident, item) -> str:
+    """A claim made directly (a thread of a race): "claimed", or the refusal's code."""
+    try:
+        catalog_claim(resident=resident, item=item, idempotency_key=uuid.uuid4().hex)
+    except ApplicationError as exc:
+        return exc.code
+    return "claimed"
+
+
 def audit_passes():
     call_command("ledger_audit")  # exits 1 (SystemExit) on any breach
 
@@ -271,16 +280,7 @@ def test_points_of_a_shared_scheme_are_spent_once_by_claims_at_two_councils_at_o
     )
     items = [item_of(venue_a, 40), item_of(venue_b, 40)]
 
-    def claim_one(index):
-        try:
-            catalog_claim(
-                resident=resident, item=items[index % 2], idempotency_key=uuid.uuid4().hex
-            )
-        except ApplicationError as exc:
-            return exc.code
-        return "claimed"
-
-    outcomes = run_in_parallel(8, claim_one)
+    outcomes = run_in_parallel(8, lambda index: claim_outcome(resident, items[index % 2]))
 
     assert sorted(outcomes) == ["claimed"] + ["insufficient_points"] * 7
     assert Voucher.objects.count() == 1 and points_balance(resident) == 0
@@ -303,16 +303,7 @@ def test_claims_in_two_schemes_at_once_each_spend_their_own_points(venue_a, venu
         )
     items = [item_of(venue_a, 30), item_of(venue_b, 30)]
 
-    def claim_one(index):
-        try:
-            catalog_claim(
-                resident=resident, item=items[index % 2], idempotency_key=uuid.uuid4().hex
-            )
-        except ApplicationError as exc:
-            return exc.code
-        return "claimed"
-
-    outcomes = run_in_parallel(12, claim_one)
+    outcomes = run_in_parallel(12, lambda index: claim_outcome(resident, items[index % 2]))
 
     assert outcomes.count("claimed") == 2
     assert {voucher.catalog_item_id for voucher in Voucher.objects.all()} == {
