@@ -8,11 +8,13 @@ import pytest
 from django.db.models import F
 
 from checkins.models import CheckIn
+from checkins.services import checkin_record
 from rewards.catalog.services import catalog_item_create
 from rewards.models import Voucher
 from tests.browser.axe import assert_accessible
 from tests.factories import DEFAULT_PASSWORD, UserFactory, VenueFactory
 from tests.residents.helpers import points_and_voucher_offers
+from tests.rewards.helpers import give_points
 from venues.posters.services import poster_create, poster_revoke
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -192,3 +194,31 @@ def test_a_page_left_open_until_every_cookie_went_says_expired_in_plain_words(pa
     page.get_by_role("link", name="Open the page again").click()
     page.get_by_role("link", name="Sign in").wait_for()
     assert not CheckIn.objects.exists()
+
+
+def test_points_in_two_schemes_show_apart_and_an_item_says_what_is_missing(pages, poster):
+    """A resident who earned with two councils (two schemes) sees each balance with where it
+    can be spent, and an item of the council where they hold too few says how many more."""
+    havering = VenueFactory(
+        name="Romford Library", council__name="Havering", latitude=AT_THE_VENUE["latitude"] + 3e-4
+    )
+    catalog_item_create(council=havering.council, title="Romford swim", cost_points=30)
+    resident = UserFactory()
+    checkin_record(resident=resident, qr_token=poster.token)  # earns 40 in Barking and Dagenham
+    door = poster_create(venue=havering, label="Door", created_by=None)
+    checkin_record(resident=resident, qr_token=door.token)
+    give_points(resident, 12, council=havering.council)
+
+    page = pages.open(phone=True)
+    page.goto("/wallet/")
+    sign_in(page, resident)
+    page.wait_for_url("**/wallet/")
+
+    assert page.get_by_text("You have 52 points").is_visible()
+    assert page.get_by_text("40 points to spend at Barking and Dagenham.").is_visible()
+    assert page.get_by_text("12 points to spend at Havering.").is_visible()
+    romford = page.locator(".card", has_text="Romford swim")
+    assert romford.get_by_text("You need 18 more points earned at Havering.").is_visible()
+    assert page.locator(".card", has_text="Swim session").get_by_text("You need").count() == 0
+    assert_accessible(page)
+    pages.screenshot(page, "wallet-two-schemes")
