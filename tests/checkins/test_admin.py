@@ -51,10 +51,30 @@ def test_a_manager_hides_a_comment_from_the_back_office_after_confirming():
     comment.refresh_from_db()
     assert comment.status == "visible"
 
-    done = client.post("/admin/checkins/comment/", {**selected, "confirmed": "yes"})
+    without_reason = client.post("/admin/checkins/comment/", {**selected, "confirmed": "yes"})
+    assert without_reason.status_code == 200
+    assert "Choose why you are hiding it" in without_reason.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == "visible"
+
+    reason = {"reason": "It is offensive or abusive."}
+    done = client.post("/admin/checkins/comment/", {**selected, "confirmed": "yes", **reason})
     assert done.status_code == 302
     comment.refresh_from_db()
-    assert comment.status == "hidden"
+    assert (comment.status, comment.hidden_reason) == ("hidden", "It is offensive or abusive.")
+
+
+def test_a_manager_hides_a_comment_with_a_reason_of_their_own():
+    venue = VenueFactory()
+    comment = Comment.objects.create(venue=venue, author=UserFactory(), body="Rude words")
+    client = manager_client(venue)
+    selected = {"action": "hide", "_selected_action": [str(comment.pk)], "confirmed": "yes"}
+    empty = client.post("/admin/checkins/comment/", {**selected, "reason": "other"})
+    assert "Write the reason its author will see." in empty.content.decode()
+    own = {"reason": "other", "other_reason": "Names a member of staff."}
+    assert client.post("/admin/checkins/comment/", {**selected, **own}).status_code == 302
+    comment.refresh_from_db()
+    assert (comment.status, comment.hidden_reason) == ("hidden", "Names a member of staff.")
 
 
 def test_a_manager_revokes_a_poster_from_the_back_office_after_confirming():
