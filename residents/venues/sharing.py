@@ -94,8 +94,9 @@ def place_data(*, venue: Venue, hours: list[dict] | None, rating: dict, same_as:
         "publicAccess": True,
         "containedInPlace": {"@type": "AdministrativeArea", "name": venue.council.name},
     }
-    if venue.name_cy and venue.name_cy != data["name"]:
-        data["alternateName"] = venue.name_cy if data["name"] == venue.name else venue.name
+    other_names = {venue.name, venue.name_cy} - {data["name"], ""}
+    if other_names:  # the name in the other language
+        data["alternateName"] = other_names.pop()
     if hours is not None:
         data["openingHoursSpecification"] = [
             {

@@ -93,10 +93,10 @@ def _context(request, venue, *, comment_form=None, report_form=None, reporting=N
         "next_query": urlencode({"next": request.get_full_path()}),
         **standing,
     }
-    if standing["may_comment"]:
-        context["comment_form"] = comment_form or CommentForm()
-        context["report_form"] = report_form
-        context["reporting"] = reporting
+    # A form sent back with its errors is shown whoever sent it; a fresh one only to visitors.
+    context["comment_form"] = comment_form or (CommentForm() if standing["may_comment"] else None)
+    context["report_form"] = report_form
+    context["reporting"] = reporting
     return context
 
 
@@ -127,7 +127,6 @@ def venue_comment_page(request, venue_id):
             page = reverse("venue-page", args=[venue.pk])
             return HttpResponseRedirect(f"{page}#comment-{comment.pk}")
     context = _context(request, venue, comment_form=form)
-    context["comment_form"] = form
     return render(request, TEMPLATE, context, status=400)
 
 
