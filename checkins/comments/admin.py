@@ -102,12 +102,12 @@ class CommentAdmin(ScopedAdmin):
     is_read_only = True  # the text is the resident's; moderators hide, restore or reply
     list_display = [
         "excerpt",
+        "reply_state",
         "rating",
         "author_name",
         "venue",
         "status",
         "open_reports",
-        "reply_state",
         "created_at",
     ]
     list_display_links = ["excerpt"]
