@@ -116,7 +116,8 @@ def test_offers_in_words_a_comment_a_reply_by_email_and_a_hidden_comments_reason
     admin_sign_in(desk, manager)
     reply_link = re.search(r"https?://\S+/reply/", alert.body)[0]
     desk.goto(reply_link.replace("http://127.0.0.1:8000", live_server.url))
-    expect(desk.locator(".reply-comment__body")).to_have_text("The heating was off in the reading room.")
+    quoted = desk.locator(".reply-comment__body")
+    expect(quoted).to_have_text("The heating was off in the reading room.")
     desk.get_by_label("Reply for the venue").fill(
         "Sorry, Rosa: the boiler failed on Tuesday and is fixed now."
     )
@@ -145,7 +146,8 @@ def test_offers_in_words_a_comment_a_reply_by_email_and_a_hidden_comments_reason
     desk.locator("select[name=action]").select_option(label="Hide the selected comments")
     desk.get_by_role("button", name="Go").click()
     desk.get_by_label("Another reason", exact=True).check()
-    desk.get_by_role("textbox", name="Another reason, in your words").fill("It names a member of staff.")
+    own_words = desk.get_by_role("textbox", name="Another reason, in your words")
+    own_words.fill("It names a member of staff.")
     assert_accessible(desk)
     pages.screenshot(desk, "back-office-hide-with-a-reason")
     desk.get_by_role("button", name="Yes, hide them").click()
