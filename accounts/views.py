@@ -189,13 +189,23 @@ class MeExportApi(APIView):
         return Response(user_export(user=request.user))
 
 
+class JsonBooleanField(serializers.BooleanField):
+    """JSON ``true`` or ``false`` only: the schema says boolean, so 0, 1 and "yes" are refused
+    rather than guessed at."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
 class MeEmailPreferencesApi(APIView):
     """What the caller chose to get by email (accounts.preferences): replies to their comments,
     and, for venue managers and council admins, how they hear of low-rated and reported
     comments. PATCH changes any of them."""
 
     class Serializer(serializers.Serializer):
-        wants_reply_emails = serializers.BooleanField(
+        wants_reply_emails = JsonBooleanField(
             required=False, help_text="Email me when a venue replies to my comment."
         )
         comment_alerts = serializers.ChoiceField(

@@ -71,8 +71,12 @@ class OfferOutputSerializer(serializers.ModelSerializer):
         return offer_budget_left(offer, offer.rewards_given)
 
     def _summary(self, offer):
-        progress = self.context.get("progress", {}).get(offer.pk)
-        return offer_summary(offer, progress=progress)
+        """The offer in words, once per offer (``summary`` and ``progress`` both read it)."""
+        cached = getattr(offer, "_words", None)
+        if cached is None:
+            progress = self.context.get("progress", {}).get(offer.pk)
+            cached = offer._words = offer_summary(offer, progress=progress)
+        return cached
 
     def get_summary(self, offer) -> str:
         return str(self._summary(offer))

@@ -32,7 +32,13 @@ def test_a_change_keeps_the_other_preference_and_is_read_back():
 
 
 @pytest.mark.parametrize(
-    "payload", [{"comment_alerts": "hourly"}, {"wants_reply_emails": "perhaps"}]
+    "payload",
+    [
+        {"comment_alerts": "hourly"},
+        {"wants_reply_emails": "perhaps"},
+        {"wants_reply_emails": 0},
+        {"wants_reply_emails": None},
+    ],
 )
 def test_a_bad_value_is_invalid_and_changes_nothing(payload):
     user = UserFactory()
