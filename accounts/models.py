@@ -78,3 +78,45 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = normalize_email(self.email)
+
+
+class CommentAlertChoice(models.TextChoices):
+    AT_ONCE = "at_once", "Email me at once"
+    IN_DIGEST = "in_digest", "Put them in the weekly digest"
+
+
+class EmailPreferences(models.Model):
+    """What a person chose to get by email, beyond what they must (password resets).
+
+    No row means the defaults: a resident is emailed when the venue replies to their comment;
+    a venue manager hears of a low-rated or reported comment at once. Read and written through
+    ``accounts.preferences``; other apps ask it, so the choice lives in one place.
+    """
+
+    CommentAlerts = CommentAlertChoice
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="email_preferences"
+    )
+    wants_reply_emails = models.BooleanField(
+        default=True, help_text="Email me when a venue replies to my comment."
+    )
+    comment_alerts = models.CharField(
+        max_length=16,
+        choices=CommentAlertChoice.choices,
+        default=CommentAlertChoice.AT_ONCE,
+        help_text="Comments rated 1 or 2, or hidden by reports, at the venues I manage.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "email preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(comment_alerts__in=CommentAlertChoice.values),
+                name="email_preferences_comment_alerts_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Email preferences of {self.user_id}"

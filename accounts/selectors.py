@@ -2,6 +2,7 @@
 
 from accounts import personal_data
 from accounts.models import User
+from accounts.preferences import email_preferences_of
 
 
 def user_export(*, user: User) -> dict:
@@ -13,6 +14,10 @@ def user_export(*, user: User) -> dict:
             "display_name": user.display_name,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_preferences": {
+            "wants_reply_emails": (preferences := email_preferences_of(user)).wants_reply_emails,
+            "comment_alerts": preferences.comment_alerts,
         },
         **personal_data.export_sections(user),
     }

@@ -8,4 +8,9 @@ urlpatterns = [
     path("auth/token/refresh/", views.TokenRefreshApi.as_view(), name="auth-token-refresh"),
     path("me/", views.MeApi.as_view(), name="me"),
     path("me/export/", views.MeExportApi.as_view(), name="me-export"),
+    path(
+        "me/email-preferences/",
+        views.MeEmailPreferencesApi.as_view(),
+        name="me-email-preferences",
+    ),
 ]

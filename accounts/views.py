@@ -14,7 +14,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts import error_codes, profile
-from accounts.models import User
+from accounts.models import EmailPreferences, User
+from accounts.preferences import email_preferences_of, email_preferences_update
 from accounts.selectors import user_export
 from accounts.services import user_erase, user_register
 from backend import errors
@@ -186,3 +187,48 @@ class MeExportApi(APIView):
     )
     def get(self, request):
         return Response(user_export(user=request.user))
+
+
+class JsonBooleanField(serializers.BooleanField):
+    """JSON ``true`` or ``false`` only: the schema says boolean, so 0, 1 and "yes" are refused
+    rather than guessed at."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+class MeEmailPreferencesApi(APIView):
+    """What the caller chose to get by email (accounts.preferences): replies to their comments,
+    and, for venue managers and council admins, how they hear of low-rated and reported
+    comments. PATCH changes any of them."""
+
+    class Serializer(serializers.Serializer):
+        wants_reply_emails = JsonBooleanField(
+            required=False, help_text="Email me when a venue replies to my comment."
+        )
+        comment_alerts = serializers.ChoiceField(
+            choices=EmailPreferences.CommentAlerts.values,
+            required=False,
+            help_text="Staff of a venue: hear of a comment rated 1 or 2, or hidden by reports, "
+            "by email `at_once`, or only `in_digest` (the weekly digest).",
+        )
+
+    @extend_schema(
+        operation_id="me_email_preferences_retrieve",
+        responses={200: Serializer, **error_responses(errors.NOT_AUTHENTICATED)},
+    )
+    def get(self, request):
+        return Response(self.Serializer(email_preferences_of(request.user)).data)
+
+    @extend_schema(
+        operation_id="me_email_preferences_update",
+        request=Serializer,
+        responses={200: Serializer, **error_responses(errors.INVALID, errors.NOT_AUTHENTICATED)},
+    )
+    def patch(self, request):
+        serializer = self.Serializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        preferences = email_preferences_update(user=request.user, **serializer.validated_data)
+        return Response(self.Serializer(preferences).data)

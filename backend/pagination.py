@@ -44,12 +44,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return parameters
 
 
-def paginated_response(view, items, serializer_class) -> Response:
+def paginated_response(view, items, serializer_class, *, context_for=None) -> Response:
     """One page of ``items`` in the list envelope, paginated as ``view.pagination_class`` says
-    (declared on the view so that the schema shows the envelope too)."""
+    (declared on the view so that the schema shows the envelope too). ``context_for(page)``,
+    when given, makes the serializer's context from the page's items (one read for them all)."""
     paginator = view.pagination_class()
     page = paginator.paginate_queryset(items, view.request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+    context = context_for(page) if context_for else {}
+    return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
 
 
 # Base of every list endpoint: declares the pagination (so the schema shows the envelope) and
@@ -58,5 +60,5 @@ def paginated_response(view, items, serializer_class) -> Response:
 class PaginatedListApi(APIView):
     pagination_class = PageNumberPagination
 
-    def paginated(self, items, serializer_class) -> Response:
-        return paginated_response(self, items, serializer_class)
+    def paginated(self, items, serializer_class, *, context_for=None) -> Response:
+        return paginated_response(self, items, serializer_class, context_for=context_for)

@@ -45,6 +45,13 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # Comment alerts to venue managers and reply emails to residents are sent as they are
+    # made; this sends what those jobs missed (a broker that was down, a mail server refusing).
+    "comment-emails": {
+        "task": "checkins.tasks.comment_emails_sweep",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     # Last week's digest to council admins and venue managers; once per person per week
     # however often it runs (insight.digest.services), so a repeated run is harmless.
     "weekly-digest": {

@@ -356,6 +356,9 @@ COMMENT_CHECKIN_WINDOW_DAYS = env.int("COMMENT_CHECKIN_WINDOW_DAYS", default=30)
 COMMENT_REPORTS_TO_HIDE = env.int("COMMENT_REPORTS_TO_HIDE", default=3)
 # Extra words to refuse in comments, comma-separated, on top of checkins/comments/blocked_words.txt.
 COMMENT_BLOCKED_WORDS = env.list("COMMENT_BLOCKED_WORDS", default=[])
+# A comment rated this or lower is emailed to the venue's managers within minutes (the rest of
+# the week's comments go in their weekly digest). 0 turns these alerts off.
+COMMENT_ALERT_RATING_AT_MOST = env.int("COMMENT_ALERT_RATING_AT_MOST", default=2)
 
 # --- QR poster signing (ES256). The PEM of an EC P-256 private key; previous public keys stay
 # verifiable so that printed posters outlive a key rotation. Without a key, one is derived from
@@ -388,6 +391,9 @@ FOURSQUARE_PROPOSE_EDITS = env.bool("FOURSQUARE_PROPOSE_EDITS", default=True)
 # kept indefinitely. Foursquare's usage guidelines allow at most 24 h (Enterprise), none at all
 # on Pay-as-you-go and Sandbox keys: set 0 there, and nothing but the id is stored.
 FOURSQUARE_DETAILS_MAX_AGE_HOURS = env.int("FOURSQUARE_DETAILS_MAX_AGE_HOURS", default=24)
+# How many of a place's newest tips each sync fetches (the Places API gives 1-50 per call); 0
+# fetches none. Tips are kept no longer than the details above.
+FOURSQUARE_TIPS_LIMIT = env.int("FOURSQUARE_TIPS_LIMIT", default=20)
 
 # --- Stripe (rewards/stripe/client.py): offers with a Stripe coupon issue vouchers that are also
 # single-use promotion codes at the council's online checkout. A restricted key with write

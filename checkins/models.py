@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
 from venues.models import Poster, Venue
@@ -188,6 +190,9 @@ class Comment(models.Model):
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The language of the page it was written on ("cy", "en-gb"; empty before it was kept): the
+    # reply's email to its author is written in it.
+    language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -208,6 +213,12 @@ class Comment(models.Model):
     def __str__(self) -> str:
         excerpt = self.body if len(self.body) <= 40 else f"{self.body[:39]}…"
         return f"“{excerpt}” on {self.venue.name}"
+
+    @property
+    def author_shown_as(self) -> str:
+        """How the author is shown to everyone but themselves (other residents, managers, the
+        API, emails): the one place that decides it."""
+        return self.author.display_name
 
 
 class CommentReport(models.Model):
@@ -233,3 +244,108 @@ class CommentReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report of {self.comment}"
+
+
+class ReplySignature(models.TextChoices):
+    VENUE = "venue"  # signed with the venue's name: one of its managers wrote it
+    COUNCIL = "council"  # signed with the council's name: a council admin (or superuser) did
+
+
+class CommentReply(models.Model):
+    """The venue's one official answer to a comment, shown under it everywhere.
+
+    One per comment (the one-to-one is the database's guarantee); its managers or the council's
+    admins write, edit and delete it (checkins.comments.replies). Residents see it signed by
+    the venue or the council (``signed_as``), never by the person: ``author`` is who last
+    wrote it, for the staff's own records.
+    """
+
+    Signature = ReplySignature
+    BODY_MAX_LENGTH = 2000
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="reply")
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    signed_as = models.CharField(max_length=8, choices=ReplySignature.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Claimed by the job that emails the comment's author (once, when the reply is first made).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "comment replies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    GreaterThanOrEqual(Length("body"), 1),
+                    LessThanOrEqual(Length("body"), 2000),
+                ),
+                name="comment_reply_body_1_to_2000",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_as__in=ReplySignature.values), name="comment_reply_signature"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reply to {self.comment}"
+
+    @property
+    def signed_by(self) -> str:
+        """The name residents see under the reply: the venue's (in the reader's language) or
+        the council's."""
+        if self.signed_as == ReplySignature.COUNCIL:
+            return self.comment.venue.council.name
+        return self.comment.venue.shown_name
+
+    @property
+    def is_edited(self) -> bool:
+        return self.updated_at > self.created_at
+
+
+class CommentAlertReason(models.TextChoices):
+    LOW_RATING = "low_rating"
+    REPORTED = "reported"
+
+
+class CommentAlert(models.Model):
+    """A comment the venue's managers are told of by email within minutes: rated low, or
+    hidden by residents' reports. At most one per comment (the one-to-one), whatever happens
+    to it next; made in the transaction that made the comment or its hiding report, and sent
+    by a job (checkins.comments.alerts) that claims it first, so it goes out once.
+    """
+
+    Reason = CommentAlertReason
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="alert")
+    reason = models.CharField(max_length=16, choices=CommentAlertReason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set by the one job that sends it (a conditional update); cleared again if sending failed.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Who was emailed: the weekly digest lists the week's other comments to each of them.
+    sent_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=CommentAlertReason.values), name="comment_alert_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(claimed_at__isnull=False),
+                name="comment_alert_sent_after_claim",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="comment_alert_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} alert for {self.comment_id}"

@@ -1,6 +1,7 @@
 """What the checkins app holds about a person, for export and erasure (accounts.personal_data)."""
 
-from checkins.models import CheckIn, CheckinAttempt, Comment, CommentReport
+from checkins.comments.services import hidden_reason_shown
+from checkins.models import CheckIn, CheckinAttempt, Comment, CommentReply, CommentReport
 
 
 def export_checkins(user) -> list[dict]:
@@ -42,9 +43,32 @@ def export_comments(user) -> list[dict]:
             "body": comment.body,
             "rating": comment.rating,
             "status": comment.status,
+            "hidden_reason": hidden_reason_shown(comment),
             "created_at": comment.created_at.isoformat(),
+            "reply": _reply(getattr(comment, "reply", None)),
         }
-        for comment in Comment.objects.filter(author=user)
+        for comment in Comment.objects.filter(author=user).select_related("reply", "venue")
+    ]
+
+
+def _reply(reply: CommentReply | None) -> dict | None:
+    if reply is None:
+        return None
+    return {"body": reply.body, "signed_as": reply.signed_as, "at": reply.updated_at.isoformat()}
+
+
+def export_comment_replies(user) -> list[dict]:
+    """Replies this person last wrote for a venue (staff): signed by the venue or council, but
+    theirs."""
+    return [
+        {
+            "comment": str(reply.comment_id),
+            "body": reply.body,
+            "signed_as": reply.signed_as,
+            "created_at": reply.created_at.isoformat(),
+            "updated_at": reply.updated_at.isoformat(),
+        }
+        for reply in CommentReply.objects.filter(author=user)
     ]
 
 

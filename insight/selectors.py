@@ -2,7 +2,7 @@
 venue table, what needs attention, and the reputation section.
 
 A fixed number of queries whatever the number of venues, days or check-ins (about twenty for
-a council: two stats runs, two new-visitor counts, one for attention, three for reputation).
+a council: two stats runs, two new-visitor counts, one for attention, five for reputation).
 """
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from checkins.models import CheckIn, CommentReport
-from checkins.reputation.selectors import rating_trends, reputation_comments
+from checkins.reputation.selectors import rating_trends, reputation_feed, reputation_items
 from checkins.stats.selectors import DateRange, council_stats, new_visitors, venue_stats
 from venues.models import Council, Venue
 
@@ -105,7 +105,8 @@ def dashboard(*, council: Council, venue: Venue | None, period: DateRange, sort:
         "venue_rows": venue_table(rows, previous_rows, sort=sort),
         "attention": needs_attention(venues=venues, trends=trends),
         "trends": trends,
-        "comments": list(reputation_comments(venues=venues)[:LATEST_COMMENTS]),
+        # What residents (comments) and Foursquare users (tips) said lately, newest first.
+        "said": reputation_items(reputation_feed(venues=venues)[:LATEST_COMMENTS]),
     }
 
 

@@ -1,6 +1,7 @@
 """The insight pages: the dashboard of a council (its admins) or of one venue (its managers),
 and the same period's CSV. Sessions, like every page; the API's rules of access."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -100,6 +101,7 @@ def dashboard_page(request, slug: str, venue_id=None):
         "columns": _columns(form),
         "csv_url": csv_url + "?" + urlencode({"from": period.start, "to": period.end}),
         "sort_keys": SORT_KEYS,
+        "tips_kept_hours": settings.FOURSQUARE_DETAILS_MAX_AGE_HOURS,
         **data,
     }
     return render(request, "insight/dashboard.html", context, status=400 if form.errors else 200)

@@ -20,7 +20,8 @@ from venues.foursquare.admin import (
     FoursquareProposalInline,
     VenueFoursquareAdminMixin,
 )
-from venues.models import Council, Role, Venue
+from venues.links import council_link_delete, council_link_save
+from venues.models import Council, CouncilLink, Role, Venue
 from venues.opening_hours import OpeningHoursField
 from venues.posters import admin as posters_admin  # noqa: F401 (registers PosterAdmin)
 from venues.services import (
@@ -56,6 +57,43 @@ class CouncilAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return back_office_access(request).is_superuser
+
+
+@admin.register(CouncilLink)
+class CouncilLinkAdmin(ScopedAdmin):
+    """A council's own places online, listed on each of its venues' public pages. Its admins
+    add, change and remove them; venue managers do not see them."""
+
+    venue_path = None
+    council_path = "council"
+    list_display = ["label", "url", "council", "position"]
+    list_display_links = ["label"]
+    list_filter = [("council", ScopedRelatedFilter)]
+    fields = ["council", "label", "label_cy", "url", "position"]
+    ordering = ["council__name", "position", "label"]
+
+    def has_module_permission(self, request):
+        access = back_office_access(request)
+        return access.is_superuser or bool(access.administered_council_ids)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        council_link_save(link=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        council_link_delete(link=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset:
+            council_link_delete(link=link, by=request.user)
 
 
 class VenueAdminForm(forms.ModelForm):

@@ -41,6 +41,48 @@ class Council(models.Model):
         return self.name
 
 
+class CouncilLink(models.Model):
+    """One of the council's own places online (its website, a social account, a feedback
+    form), listed with its label on every venue's public page so people find them all."""
+
+    LABEL_MAX_LENGTH = 80
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(
+        max_length=LABEL_MAX_LENGTH,
+        help_text="What people see, e.g. 'Leeds Libraries on Facebook'.",
+    )
+    label_cy = models.CharField(
+        "label in Welsh",
+        max_length=LABEL_MAX_LENGTH,
+        blank=True,
+        help_text="Shown instead of the label to Welsh readers, when set.",
+    )
+    url = models.URLField("address (URL)", max_length=500)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Links are listed by this number, smallest first."
+    )
+
+    class Meta:
+        ordering = ["position", "label", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "url"], name="council_link_once"),
+            models.CheckConstraint(condition=~Q(label=""), name="council_link_has_label"),
+            models.CheckConstraint(
+                condition=Q(url__startswith="https://") | Q(url__startswith="http://"),
+                name="council_link_is_web_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def shown_label(self) -> str:
+        return self.label_cy if (get_language() or "") == "cy" and self.label_cy else self.label
+
+
 class VenueCategory(models.TextChoices):
     LIBRARY = "library"
     LEISURE_CENTRE = "leisure_centre"
@@ -364,3 +406,39 @@ class FoursquareProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.value}"
+
+
+class FoursquareTip(models.Model):
+    """A tip Foursquare users left on the venue's place, as the sync last fetched it.
+
+    A cache under the same terms as the place's details (venues.foursquare.retention): replaced
+    by each sync, and deleted with the details once older than their lifetime, or at once when
+    none may be kept. The council reads them beside its residents' comments.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="foursquare_tips")
+    place_id = models.CharField(max_length=64)
+    tip_id = models.CharField(max_length=64)
+    text = models.TextField()
+    lang = models.CharField(max_length=16, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    agree_count = models.PositiveIntegerField(null=True, blank=True)
+    disagree_count = models.PositiveIntegerField(null=True, blank=True)
+    # When its author wrote it, as Foursquare says; when we fetched it.
+    created_at = models.DateTimeField()
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "tip_id"], name="foursquare_tip_once"),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "-created_at"], name="foursquare_tip_venue_recent"),
+            models.Index(fields=["fetched_at"], name="foursquare_tip_fetched"),
+        ]
+
+    def __str__(self) -> str:
+        excerpt = self.text if len(self.text) <= 40 else f"{self.text[:39]}…"
+        return f"Foursquare tip “{excerpt}”"

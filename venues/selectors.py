@@ -91,7 +91,7 @@ def venues_near(
 
 
 def council_list() -> QuerySet[Council]:
-    return Council.objects.order_by("name", "slug")
+    return Council.objects.prefetch_related("links").order_by("name", "slug")
 
 
 def council_members(*, council: Council) -> QuerySet[Role]:

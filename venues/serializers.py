@@ -4,13 +4,26 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from venues.foursquare.serializers import FoursquareLinkSerializer
-from venues.models import Council, Venue
+from venues.models import Council, CouncilLink, Venue
+
+
+class CouncilLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CouncilLink
+        fields = ["label", "label_cy", "url"]
 
 
 class CouncilOutputSerializer(serializers.ModelSerializer):
+    links = CouncilLinkSerializer(
+        many=True,
+        read_only=True,
+        help_text="The council's own places online (website, social accounts), in its order; "
+        "every venue's public page lists them.",
+    )
+
     class Meta:
         model = Council
-        fields = ["id", "slug", "name", "website", "language"]
+        fields = ["id", "slug", "name", "website", "language", "links"]
 
 
 class VenueOutputSerializer(serializers.ModelSerializer):

@@ -1,14 +1,41 @@
 """Comment moderation in the back office: the comments at the venues the person manages, with
-their text, rating, author's display name, status and open reports; hide and restore ask for a
-confirmation, then go through the comment services (which also close the reports)."""
+their text, rating, author, status, open reports and the venue's reply.
 
-from django.contrib import admin
+- **Reply** (``/admin/checkins/comment/<id>/reply/``): write, change or take down the venue's
+  one reply, through the reply services (the same checks as the API: blocked words, one reply).
+- **Hide** asks for a reason, which the comment's author sees on their own comment: one of the
+  standard reasons (shown to them in their language) or the manager's own words. **Restore**
+  asks for a confirmation. Both go through the comment services, which also close the reports.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from checkins.comments.services import comment_hide, comment_restore
-from checkins.models import Comment
+from backend.errors import ApplicationError
+from checkins.comments.replies import (
+    comment_reply_create,
+    comment_reply_delete,
+    comment_reply_update,
+    reply_signature,
+)
+from checkins.comments.services import (
+    HIDDEN_REASON_MAX_LENGTH,
+    HIDE_REASONS,
+    comment_hide,
+    comment_restore,
+)
+from checkins.models import Comment, CommentReply
 from venues.back_office import ScopedAdmin, ScopedRelatedFilter, confirmed_action
+
+OTHER_REASON = "other"
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -24,11 +51,58 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RepliedFilter(admin.SimpleListFilter):
+    title = "reply"
+    parameter_name = "replied"
+
+    def lookups(self, request, model_admin):
+        return [("no", "not replied to"), ("yes", "replied to")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(reply__isnull=self.value() == "no")
+        return queryset
+
+
+class HideReasonForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you hiding it?",
+        help_text="Its author sees this reason on their own comment.",
+        choices=[*((text, text) for text in HIDE_REASONS), (OTHER_REASON, "Another reason")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are hiding it: its author will see why."},
+    )
+    other_reason = forms.CharField(
+        label="Another reason, in your words",
+        max_length=HIDDEN_REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == OTHER_REASON:
+            if not (data.get("other_reason") or "").strip():
+                self.add_error("other_reason", "Write the reason its author will see.")
+            data["reason"] = (data.get("other_reason") or "").strip()
+        return data
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply for the venue",
+        max_length=CommentReply.BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 70}),
+        error_messages={"required": "Write the reply."},
+    )
+
+
 @admin.register(Comment)
 class CommentAdmin(ScopedAdmin):
-    is_read_only = True  # the text is the resident's; moderators hide or restore it
+    is_read_only = True  # the text is the resident's; moderators hide, restore or reply
     list_display = [
         "excerpt",
+        "reply_state",
         "rating",
         "author_name",
         "venue",
@@ -37,9 +111,15 @@ class CommentAdmin(ScopedAdmin):
         "created_at",
     ]
     list_display_links = ["excerpt"]
-    list_filter = ["status", ReportedFilter, "rating", ("venue", ScopedRelatedFilter)]
+    list_filter = [
+        "status",
+        ReportedFilter,
+        RepliedFilter,
+        "rating",
+        ("venue", ScopedRelatedFilter),
+    ]
     search_fields = ["body", "venue__name", "author__display_name"]
-    list_select_related = ["venue", "author"]
+    list_select_related = ["venue", "author", "reply"]
     actions = ["hide", "restore"]
     fields = [
         "venue",
@@ -51,6 +131,7 @@ class CommentAdmin(ScopedAdmin):
         "hidden_reason",
         "hidden_at",
         "created_at",
+        "reply_shown",
     ]
     readonly_fields = fields
 
@@ -61,32 +142,138 @@ class CommentAdmin(ScopedAdmin):
             .annotate(open_reports=Count("reports", filter=Q(reports__reviewed_at__isnull=True)))
         )
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.reply_view)
+        return [
+            path("<uuid:object_id>/reply/", view, name="checkins_comment_reply"),
+            *super().get_urls(),
+        ]
+
     @admin.display(description="comment")
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
 
     @admin.display(description="author", ordering="author__display_name")
     def author_name(self, comment):
-        return comment.author.display_name
+        return comment.author_shown_as
 
     @admin.display(description="open reports", ordering="open_reports")
     def open_reports(self, comment):
         return comment.open_reports
 
+    @admin.display(description="reply")
+    def reply_state(self, comment):
+        replied = getattr(comment, "reply", None) is not None
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> to “{}”</span></a>',
+            reverse("admin:checkins_comment_reply", args=[comment.pk]),
+            "Change reply" if replied else "Reply",
+            Truncator(comment.body).chars(40),
+        )
+
+    @admin.display(description="the venue's reply")
+    def reply_shown(self, comment):
+        reply = getattr(comment, "reply", None)
+        link = reverse("admin:checkins_comment_reply", args=[comment.pk])
+        if reply is None:
+            return format_html('None yet. <a href="{}">Reply for the venue</a>', link)
+        return format_html(
+            '“{}” (signed {}) <a href="{}">Change or take down the reply</a>',
+            reply.body,
+            reply.signed_by,
+            link,
+        )
+
+    # --- The reply page
+
+    def reply_view(self, request, object_id):
+        comment = (
+            self.get_queryset(request)
+            .select_related("venue__council", "author", "reply")
+            .filter(pk=object_id)
+            .first()
+        )
+        if comment is None:
+            raise Http404("No comment with this id that you manage.")
+        signature = reply_signature(request.user, comment)
+        if signature is None:
+            raise PermissionDenied
+        reply = getattr(comment, "reply", None)
+        form = ReplyForm(
+            request.POST if request.method == "POST" else None,
+            initial={"body": reply.body if reply else ""},
+        )
+        if request.method == "POST":
+            done = self._reply_post(request, comment, reply, form)
+            if done:
+                return HttpResponseRedirect(
+                    reverse("admin:checkins_comment_change", args=[comment.pk])
+                )
+        signer = comment.venue.council.name if signature == "council" else comment.venue.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Change the reply" if reply else "Reply for the venue",
+            "comment": comment,
+            "reply": reply,
+            "signer": signer,
+            "form": form,
+            "original": comment,
+        }
+        return TemplateResponse(request, "admin/checkins/comment/reply.html", context)
+
+    def _reply_post(self, request, comment, reply, form) -> bool:
+        try:
+            if request.POST.get("action") == "delete":
+                comment_reply_delete(comment=comment, by=request.user)
+                self.message_user(request, "The reply was taken down.", messages.SUCCESS)
+                return True
+            if not form.is_valid():
+                return False
+            body = form.cleaned_data["body"]
+            if reply is None:
+                comment_reply_create(comment=comment, by=request.user, body=body)
+                said = "The reply is published under the comment; its author is emailed it."
+            else:
+                comment_reply_update(comment=comment, by=request.user, body=body)
+                said = "The reply is changed."
+        except ApplicationError as error:
+            fields = error.extra.get("fields") or {"body": [error.detail]}
+            for name, field_errors in fields.items():
+                for text in field_errors:
+                    form.add_error(name if name in form.fields else None, text)
+            return False
+        self.message_user(request, said, messages.SUCCESS)
+        return True
+
+    # --- Actions
+
     @admin.action(description="Hide the selected comments")
     def hide(self, request, queryset):
-        def perform(comments):
+        comments = list(queryset)
+        form = HideReasonForm(request.POST if request.POST.get("confirmed") == "yes" else None)
+        if form.is_bound and form.is_valid():
             for comment in comments:
-                comment_hide(comment=comment, by=request.user, reason="Hidden in the back office")
-            return f"{len(comments)} comment(s) hidden: they no longer appear to the public."
-
-        return confirmed_action(
-            self,
+                comment_hide(comment=comment, by=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                f"{len(comments)} comment(s) hidden: they no longer appear to the public, and "
+                "their authors see why.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
             request,
-            queryset,
-            question="Hide these comments from the public?",
-            button="Yes, hide them",
-            perform=lambda qs: perform(list(qs)),
+            "admin/checkins/comment/hide.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Hide these comments from the public?",
+                "objects": comments,
+                "form": form,
+                "opts": self.model._meta,
+                "action": request.POST.get("action"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
         )
 
     @admin.action(description="Restore the selected comments")

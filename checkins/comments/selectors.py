@@ -7,10 +7,21 @@ from venues.models import Venue
 
 
 def comments_visible(*, venue: Venue) -> QuerySet[Comment]:
-    """The venue's published comments, newest first, with their authors (one query a page)."""
+    """The venue's published comments, newest first, with their authors and the venue's reply
+    (one query a page)."""
     return (
         Comment.objects.filter(venue=venue, status=CommentStatus.VISIBLE)
-        .select_related("author")
+        .select_related("author", "reply", "venue__council")
+        .order_by("-created_at", "id")
+    )
+
+
+def comments_of_author(*, author) -> QuerySet[Comment]:
+    """A resident's own comments, every status, newest first, with their venues and replies
+    (one query a page)."""
+    return (
+        Comment.objects.filter(author=author)
+        .select_related("author", "reply", "venue__council")
         .order_by("-created_at", "id")
     )
 
@@ -22,7 +33,7 @@ def comments_to_moderate(*, venue: Venue) -> QuerySet[Comment]:
     return (
         Comment.objects.filter(venue=venue)
         .filter(Q(status=CommentStatus.HIDDEN) | Q(Exists(open_reports)))
-        .select_related("author")
+        .select_related("author", "reply", "venue__council")
         .prefetch_related(
             Prefetch("reports", queryset=CommentReport.objects.order_by("created_at", "id"))
         )

@@ -20,6 +20,8 @@ urlpatterns = [
         name="comment-report",
     ),
     path("comments/<uuid:comment_id>/hide/", apis.CommentHideApi.as_view(), name="comment-hide"),
+    path("comments/<uuid:comment_id>/reply/", apis.CommentReplyApi.as_view(), name="comment-reply"),
+    path("me/comments/", apis.MyCommentListApi.as_view(), name="me-comment-list"),
     path(
         "comments/<uuid:comment_id>/restore/",
         apis.CommentRestoreApi.as_view(),

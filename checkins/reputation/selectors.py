@@ -1,16 +1,34 @@
 """Reputation reads: a fixed number of queries whatever the number of venues or comments."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from checkins.models import Comment, CommentReport, CommentStatus
 from checkins.stats.selectors import DateRange, rounded_mean
-from venues.models import Venue
+from venues.foursquare.tips import tips_current
+from venues.models import FoursquareTip, Venue
+
+SOURCE_COMMENT = "comment"
+SOURCE_FOURSQUARE = "foursquare"
 
 
 def reputation_comments(*, venues: QuerySet[Venue]) -> QuerySet[Comment]:
-    """Every comment on ``venues`` (visible and hidden), newest first, with its venue, author
-    and the number of its open (unreviewed) reports: one query a page."""
+    """Every comment on ``venues`` (visible and hidden), newest first, with its venue, author,
+    reply and the number of its open (unreviewed) reports: one query a page."""
+    return _comments_with_reports().filter(venue__in=venues).order_by("-created_at", "id")
+
+
+def _comments_with_reports() -> QuerySet[Comment]:
     open_reports = (
         CommentReport.objects.filter(comment=OuterRef("pk"), reviewed_at__isnull=True)
         .order_by()
@@ -18,12 +36,57 @@ def reputation_comments(*, venues: QuerySet[Venue]) -> QuerySet[Comment]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return (
-        Comment.objects.filter(venue__in=venues)
-        .select_related("venue", "author")
-        .annotate(open_reports=Coalesce(Subquery(open_reports, output_field=IntegerField()), 0))
-        .order_by("-created_at", "id")
+    return Comment.objects.select_related("venue__council", "author", "reply").annotate(
+        open_reports=Coalesce(Subquery(open_reports, output_field=IntegerField()), 0)
     )
+
+
+def reputation_feed(*, venues: QuerySet[Venue]) -> QuerySet:
+    """Everything said about ``venues``, newest first: their residents' comments (any status)
+    and the Foursquare tips the sync keeps (`tips_current`), as ``{"id", "created_at",
+    "source"}`` rows of one query (a UNION), so that it pages and counts as one list. Turn a
+    page of it into comments and tips with `reputation_items`."""
+    comments = (
+        Comment.objects.filter(venue__in=venues)
+        .annotate(source=Value(SOURCE_COMMENT, output_field=CharField()))
+        .values("id", "created_at", "source")
+        .order_by()
+    )
+    tips = (
+        tips_current()
+        .filter(venue__in=venues)
+        .annotate(source=Value(SOURCE_FOURSQUARE, output_field=CharField()))
+        .values("id", "created_at", "source")
+        .order_by()
+    )
+    return comments.union(tips, all=True).order_by("-created_at", "-source", "id")
+
+
+def reputation_items(rows) -> list:
+    """The comments and tips a page of `reputation_feed` names, in its order, each with its
+    ``source``: a query for the comments (with their venue, author, reply and open reports)
+    and one for the tips, each only when the page has any."""
+    rows = list(rows)
+    wanted = {
+        source: [row["id"] for row in rows if row["source"] == source]
+        for source in (SOURCE_COMMENT, SOURCE_FOURSQUARE)
+    }
+    found = {}
+    if wanted[SOURCE_COMMENT]:
+        comments = _comments_with_reports().filter(pk__in=wanted[SOURCE_COMMENT])
+        found |= {(SOURCE_COMMENT, comment.pk): comment for comment in comments}
+    if wanted[SOURCE_FOURSQUARE]:
+        tips = FoursquareTip.objects.filter(pk__in=wanted[SOURCE_FOURSQUARE]).select_related(
+            "venue"
+        )
+        found |= {(SOURCE_FOURSQUARE, tip.pk): tip for tip in tips}
+    items = []
+    for row in rows:
+        item = found.get((row["source"], row["id"]))
+        if item is not None:  # deleted between the two reads
+            item.source = row["source"]
+            items.append(item)
+    return items
 
 
 def rating_trends(*, venues: QuerySet[Venue], period: DateRange) -> list[dict]:

@@ -6,9 +6,12 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from checkins.comments.selectors import comments_written
 from checkins.stats.selectors import DateRange, council_stats, venue_stats
 from insight.models import DigestOptOut
 from venues.models import Council, Role, Venue
+
+COMMENTS_LISTED = 10
 
 FIGURES = [
     ("checkins", "Check-ins"),
@@ -64,17 +67,37 @@ def digest_recipients() -> list[Recipient]:
 
 def digest_sections(recipient: Recipient, week: DateRange) -> list[dict]:
     """One section per council and venue of the recipient: the week's figures against the
-    week before."""
+    week before, and the week's comments they were not already emailed about at once."""
     sections = []
     for council in recipient.councils:
         now = council_stats(council=council, period=week)
         before = council_stats(council=council, period=week.previous())
-        sections.append(_section(council.name, council, None, now, before))
+        section = _section(council.name, council, None, now, before)
+        section |= _comments(recipient, Venue.objects.filter(council=council), week)
+        sections.append(section)
     for venue in recipient.venues:
         now = venue_stats(venue=venue, period=week)
         before = venue_stats(venue=venue, period=week.previous())
-        sections.append(_section(venue.name, venue.council, venue, now, before))
+        section = _section(venue.name, venue.council, venue, now, before)
+        section |= _comments(recipient, Venue.objects.filter(pk=venue.pk), week)
+        sections.append(section)
     return sections
+
+
+def _comments(recipient: Recipient, venues, week: DateRange) -> dict:
+    """The week's comments on ``venues`` (any status, oldest first), leaving out those whose
+    alert was emailed to the recipient already (checkins.comments.alerts): the first
+    ``COMMENTS_LISTED``, and how many more there are."""
+    lower, upper = week.bounds()
+    comments = comments_written(venues=venues, lower=lower, upper=upper).exclude(
+        alert__sent_to=recipient.user
+    )
+    listed = list(comments[: COMMENTS_LISTED + 1])
+    more = 0
+    if len(listed) > COMMENTS_LISTED:
+        more = comments.count() - COMMENTS_LISTED
+        listed = listed[:COMMENTS_LISTED]
+    return {"comments": listed, "more_comments": more}
 
 
 def _section(name, council, venue, now, before) -> dict:

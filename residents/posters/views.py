@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,8 +27,8 @@ from checkins.models import CheckIn
 from checkins.services import Fix, checkin_record
 from residents.language import council_language_activate
 from residents.posters.forms import CheckinForm, CommentForm, PosterCodeForm
+from residents.selectors import offers_in_words
 from residents.words import checkin_refusal, points_in_words
-from rewards.offers.selectors import offer_list_live_at_venue
 from rewards.vouchers.selectors import voucher_list_of
 from venues import error_codes
 from venues.models import Poster
@@ -175,7 +174,8 @@ def _context(request, poster: Poster) -> dict:
         "poster": poster,
         "venue": venue,
         "council": venue.council,
-        "offers": list(offer_list_live_at_venue(venue=venue, at=timezone.now())),
+        # In words, with a signed-in resident's progress (after a check-in: the next reward).
+        "offers": offers_in_words(venue=venue, resident=request.user),
         "page_url": page,
         "next_query": urlencode({"next": page}),
         "app_download_url": settings.APP_DOWNLOAD_URL,

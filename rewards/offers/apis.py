@@ -17,6 +17,7 @@ from rewards import error_codes
 from rewards.bounds import OFFER_MAXIMA
 from rewards.fields import CouncilField, VenueField
 from rewards.models import Offer, OfferRule
+from rewards.offers.progress import offers_progress
 from rewards.offers.selectors import (
     offer_budget_left,
     offer_get,
@@ -24,6 +25,7 @@ from rewards.offers.selectors import (
     offer_list_live_at_venue,
 )
 from rewards.offers.services import EDITABLE_FIELDS, offer_create, offer_update
+from rewards.offers.wording import offer_summary
 from rewards.scoping import ManagedObjectScopedApi
 from venues.models import Venue
 from venues.permissions import may_manage
@@ -38,6 +40,17 @@ class OfferOutputSerializer(serializers.ModelSerializer):
     budget_left = serializers.SerializerMethodField(
         help_text="Rewards it may still give under max_rewards; null when uncapped."
     )
+    summary = serializers.SerializerMethodField(
+        help_text="The offer in words, in the caller's language (`Accept-Language: cy` for "
+        'Welsh): what it gives, when, and its dates and limits, e.g. "Every 5th visit: 10 '
+        "points. Until 31 December 2026.\" On a venue's list for a signed-in resident, "
+        "followed by `progress`."
+    )
+    progress = serializers.SerializerMethodField(
+        help_text="A signed-in resident's standing with the offer at the venue listed, in "
+        'words ("2 more visits for 10 points."); null for anyone else, elsewhere, or when '
+        "there is nothing to say."
+    )
 
     class Meta:
         model = Offer
@@ -48,12 +61,28 @@ class OfferOutputSerializer(serializers.ModelSerializer):
             *EDITABLE_FIELDS,
             "rewards_given",
             "budget_left",
+            "summary",
+            "progress",
             "created_at",
             "updated_at",
         ]
 
     def get_budget_left(self, offer) -> int | None:
         return offer_budget_left(offer, offer.rewards_given)
+
+    def _summary(self, offer):
+        """The offer in words, once per offer (``summary`` and ``progress`` both read it)."""
+        cached = getattr(offer, "_words", None)
+        if cached is None:
+            progress = self.context.get("progress", {}).get(offer.pk)
+            cached = offer._words = offer_summary(offer, progress=progress)
+        return cached
+
+    def get_summary(self, offer) -> str:
+        return str(self._summary(offer))
+
+    def get_progress(self, offer) -> str | None:
+        return self._summary(offer).progress or None
 
 
 class OfferFieldsSerializer(serializers.Serializer):
@@ -99,12 +128,20 @@ def _offer_body(offer: Offer) -> dict:
 class VenueOfferListApi(VenueScopedApi, PaginatedListApi):
     @extend_schema(
         operation_id="venue_offers_list",
-        description="The venue's live offers: its own and its council's.",
+        description="The venue's live offers: its own and its council's, each in words "
+        "(`summary`), with a signed-in resident's `progress` towards it here.",
         responses={200: OfferOutputSerializer(many=True), **error_responses(errors.NOT_FOUND)},
     )
     def get(self, request, venue: Venue):
         live = offer_list_live_at_venue(venue=venue, at=timezone.now())
-        return self.paginated(live, OfferOutputSerializer)
+        if not request.user.is_authenticated:
+            return self.paginated(live, OfferOutputSerializer)
+
+        def with_progress(page):
+            progress = offers_progress(offers=page, resident=request.user, venue=venue)
+            return {"progress": progress}
+
+        return self.paginated(live, OfferOutputSerializer, context_for=with_progress)
 
 
 class OfferCreateApi(APIView):

@@ -121,6 +121,7 @@ def test_the_beat_schedule_runs_each_job_at_its_london_time():
         "purge-idempotency-keys": ("backend.tasks.purge_idempotency_keys", crontab(minute=5)),
         "stripe-outbox": ("rewards.tasks.stripe_outbox_drain", crontab(minute="*")),
         "settle-points-schemes": ("rewards.tasks.settle_points_schemes", crontab(minute=25)),
+        "comment-emails": ("checkins.tasks.comment_emails_sweep", crontab(minute="*")),
         "weekly-digest": (
             "insight.tasks.send_weekly_digests",
             crontab(hour=8, minute=0, day_of_week="mon"),

@@ -92,17 +92,19 @@ def test_a_manager_makes_a_poster_downloads_its_pdf_and_hides_a_comment(pages, w
     public = f"{live_server.url}/api/v1/venues/{world.venue.pk}/comments/"
     assert str(comment.pk) in page.request.get(public).text()
     page.goto(reverse("admin:checkins_comment_changelist"))
-    expect(page.get_by_role("link", name="Lovely staff.")).to_be_visible()
+    expect(page.get_by_role("link", name="Lovely staff.", exact=True)).to_be_visible()
     pages.screenshot(page, "comments")
     page.locator(f"input[name=_selected_action][value='{comment.pk}']").check()
     page.locator("select[name=action]").select_option(label="Hide the selected comments")
     page.get_by_role("button", name="Go").click()
     assert page.get_by_text("Hide these comments from the public?").first.is_visible()
+    page.get_by_label("It is advertising or spam.").check()
+    assert_accessible(page)
     pages.screenshot(page, "confirm-hide")
     page.get_by_role("button", name="Yes, hide them").click()
     expect(page.get_by_text("1 comment(s) hidden")).to_be_visible()
     comment.refresh_from_db()
-    assert comment.status == "hidden"
+    assert (comment.status, comment.hidden_reason) == ("hidden", "It is advertising or spam.")
     assert str(comment.pk) not in page.request.get(public).text()
     assert pages.page_errors == []
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from checkins.models import CheckinAttempt, Comment
+from checkins.models import CheckinAttempt, Comment, CommentReply
 from tests.factories import UserFactory, VenueFactory
 from venues.models import Role
 from venues.posters.services import poster_create
@@ -51,10 +51,30 @@ def test_a_manager_hides_a_comment_from_the_back_office_after_confirming():
     comment.refresh_from_db()
     assert comment.status == "visible"
 
-    done = client.post("/admin/checkins/comment/", {**selected, "confirmed": "yes"})
+    without_reason = client.post("/admin/checkins/comment/", {**selected, "confirmed": "yes"})
+    assert without_reason.status_code == 200
+    assert "Choose why you are hiding it" in without_reason.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == "visible"
+
+    reason = {"reason": "It is offensive or abusive."}
+    done = client.post("/admin/checkins/comment/", {**selected, "confirmed": "yes", **reason})
     assert done.status_code == 302
     comment.refresh_from_db()
-    assert comment.status == "hidden"
+    assert (comment.status, comment.hidden_reason) == ("hidden", "It is offensive or abusive.")
+
+
+def test_a_manager_hides_a_comment_with_a_reason_of_their_own():
+    venue = VenueFactory()
+    comment = Comment.objects.create(venue=venue, author=UserFactory(), body="Rude words")
+    client = manager_client(venue)
+    selected = {"action": "hide", "_selected_action": [str(comment.pk)], "confirmed": "yes"}
+    empty = client.post("/admin/checkins/comment/", {**selected, "reason": "other"})
+    assert "Write the reason its author will see." in empty.content.decode()
+    own = {"reason": "other", "other_reason": "Names a member of staff."}
+    assert client.post("/admin/checkins/comment/", {**selected, **own}).status_code == 302
+    comment.refresh_from_db()
+    assert (comment.status, comment.hidden_reason) == ("hidden", "Names a member of staff.")
 
 
 def test_a_manager_revokes_a_poster_from_the_back_office_after_confirming():
@@ -103,3 +123,45 @@ def test_a_manager_cannot_filter_the_fraud_log_by_the_hidden_coordinates():
     superuser = Client()
     superuser.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert superuser.get("/admin/checkins/checkinattempt/?latitude__gte=53.79").status_code == 200
+
+
+def reply_page(comment) -> str:
+    return f"/admin/checkins/comment/{comment.pk}/reply/"
+
+
+def test_a_manager_replies_changes_and_takes_down_a_reply_in_the_back_office(settings):
+    settings.COMMENT_BLOCKED_WORDS = ["idiots"]
+    venue = VenueFactory(name="Barking Library")
+    comment = Comment.objects.create(venue=venue, author=UserFactory(), body="Too cold.")
+    client = manager_client(venue)
+    asked = client.get(reply_page(comment))
+    assert asked.status_code == 200
+    assert "Too cold." in asked.content.decode()
+    assert "signed “Barking Library”" in asked.content.decode()
+
+    refused = client.post(reply_page(comment), {"body": "Stop moaning, idiots"})
+    assert refused.status_code == 200
+    assert "words we do not publish" in refused.content.decode()
+    assert not CommentReply.objects.exists()
+
+    done = client.post(reply_page(comment), {"body": "We have fixed the heating."})
+    assert done.status_code == 302
+    assert done["Location"] == f"/admin/checkins/comment/{comment.pk}/change/"
+    reply = CommentReply.objects.get()
+    assert (reply.body, reply.signed_as) == ("We have fixed the heating.", "venue")
+    assert "We have fixed the heating." in client.get(done["Location"]).content.decode()
+
+    client.post(reply_page(comment), {"body": "Fixed on Monday."})
+    assert CommentReply.objects.get().body == "Fixed on Monday."
+    client.post(reply_page(comment), {"action": "delete"})
+    assert not CommentReply.objects.exists()
+
+
+def test_another_venues_manager_cannot_open_the_reply_page():
+    venue = VenueFactory()
+    comment = Comment.objects.create(venue=venue, author=UserFactory(), body="Too cold.")
+    assert manager_client(VenueFactory()).get(reply_page(comment)).status_code == 404
+    assert (
+        manager_client(VenueFactory()).post(reply_page(comment), {"body": "x"}).status_code == 404
+    )
+    assert not CommentReply.objects.exists()

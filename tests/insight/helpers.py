@@ -3,9 +3,12 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from checkins.models import CheckIn, Comment, CommentReport
 from checkins.visit_days import visit_day_add
 from tests.factories import CouncilFactory, UserFactory, VenueFactory
+from venues.models import FoursquareTip
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -55,3 +58,18 @@ def build_history() -> dict:
 
 PERIOD = {"period": "custom", "start": "2025-10-26", "end": "2025-10-28"}
 NOW = at(28, 20)
+
+
+def foursquare_tip(venue, text: str, *, when: datetime | None = None) -> FoursquareTip:
+    """A tip the sync fetched just now from the venue's (linked) Foursquare place."""
+    now = timezone.now()
+    return FoursquareTip.objects.create(
+        venue=venue,
+        place_id="4b0588a0f964a5203ad422e3",
+        tip_id=f"tip{FoursquareTip.objects.count()}",
+        text=text,
+        url="https://foursquare.com/item/tip",
+        agree_count=3,
+        created_at=when or now,
+        fetched_at=now,
+    )

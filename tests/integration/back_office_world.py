@@ -1,5 +1,6 @@
 """A council with one of everything the back office lists, made through the real services
-(a check-in that earns points and a voucher, a refused check-in, a comment with a report, a
+(a check-in that earns points and a voucher, a refused check-in, a comment with a report and
+the venue's reply, a council's link, a
 claimed catalog item, a poster, roles, two councils grouped into one points scheme), plus the
 records other systems leave (Stripe, axes, refresh tokens). Used by the tests that walk every
 admin page."""
@@ -13,6 +14,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.errors import ApplicationError
+from checkins.comments.replies import comment_reply_create
 from checkins.comments.services import comment_create, comment_report
 from checkins.services import Fix, checkin_record
 from rewards.catalog.services import catalog_item_create
@@ -27,6 +29,8 @@ from tests.factories import (
     venue_staff_of,
 )
 from tests.rewards.helpers import issued_voucher
+from venues.links import council_link_save
+from venues.models import CouncilLink
 from venues.posters.services import poster_create
 
 
@@ -86,11 +90,20 @@ def back_office_world() -> World:
         )
         checkin_record(resident=resident, venue=place, fix=at(place))
         comment = comment_create(author=resident, venue=place, body="Lovely staff.", rating=5)
-        comment_report(comment=comment, reporter=UserFactory(), reason="spam")
+        reporter = UserFactory()  # reports come from residents who may comment there
+        checkin_record(resident=reporter, venue=place, fix=at(place))
+        comment_report(comment=comment, reporter=reporter, reason="spam")
+        comment_reply_create(comment=comment, by=world.superuser, body="Thank you for visiting us.")
         issued_voucher(resident, item)
         poster_create(venue=place, label="Main entrance", created_by=None)
     with contextlib.suppress(ApplicationError):  # a refusal (cooldown), for the fraud log
         checkin_record(resident=resident, venue=venue, fix=at(venue))
+    council_link_save(
+        link=CouncilLink(
+            council=venue.council, label="Leeds Libraries", url="https://www.leeds.gov.uk/"
+        ),
+        by=world.council_admin,
+    )
     # The libraries' two councils in one points scheme: the first council's own scheme (the
     # first scheme, which the walk opens) is merged, so its read-only page is walked too.
     scheme_create(name="Yorkshire Libraries", councils=[venue.council, other_council_venue.council])

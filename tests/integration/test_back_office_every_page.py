@@ -93,7 +93,10 @@ def test_a_manager_of_one_venue_cannot_open_another_venues_pages(world):
             "admin:checkins_comment_change", args=[Comment.objects.get(venue=other).pk]
         ),
         "check-in": reverse(
-            "admin:checkins_checkin_change", args=[CheckIn.objects.get(venue=other).pk]
+            "admin:checkins_checkin_change", args=[CheckIn.objects.filter(venue=other)[0].pk]
+        ),
+        "reply": reverse(
+            "admin:checkins_comment_reply", args=[Comment.objects.get(venue=other).pk]
         ),
     }
     answers = {name: client.get(url).status_code for name, url in pages.items()}

@@ -14,7 +14,7 @@ from tests.factories import (
     venue_manager_of,
 )
 from tests.helpers import assert_head_is_held_to_the_access_of_get
-from venues.models import Council, Role
+from venues.models import Council, CouncilLink, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,36 @@ def test_anyone_lists_and_reads_councils(api_client):
     assert body["count"] == 2
     assert [council["slug"] for council in body["results"]] == ["barnet", "leeds"]
     leeds = success(api_client, "get", "/api/v1/councils/leeds/").json()
-    assert set(leeds) == {"id", "slug", "name", "website", "language"}
+    assert set(leeds) == {"id", "slug", "name", "website", "language", "links"}
     assert leeds["website"] == "https://www.leeds.gov.uk"
     assert leeds["language"] == "en-gb"  # English, Welsh ("cy") or "bilingual"
+    assert leeds["links"] == []
+
+
+def test_a_council_lists_its_labelled_links_in_its_order(api_client):
+    leeds = CouncilFactory(slug="leeds")
+    other = CouncilFactory(slug="other")
+    CouncilLink.objects.create(
+        council=leeds, label="Leeds Libraries on Facebook", url="https://facebook.com/leedslibraries",
+        position=2,
+    )  # fmt: skip
+    CouncilLink.objects.create(
+        council=leeds, label="Leeds Libraries", label_cy="Llyfrgelloedd Leeds",
+        url="https://www.leeds.gov.uk/libraries", position=1,
+    )  # fmt: skip
+    CouncilLink.objects.create(council=other, label="Elsewhere", url="https://example.org/")
+    body = success(api_client, "get", "/api/v1/councils/leeds/").json()
+    assert body["links"] == [
+        {"label": "Leeds Libraries", "label_cy": "Llyfrgelloedd Leeds",
+         "url": "https://www.leeds.gov.uk/libraries"},
+        {"label": "Leeds Libraries on Facebook", "label_cy": "",
+         "url": "https://facebook.com/leedslibraries"},
+    ]  # fmt: skip
+    listed = success(api_client, "get", "/api/v1/councils/").json()["results"]
+    assert {council["slug"]: len(council["links"]) for council in listed} == {
+        "leeds": 2,
+        "other": 1,
+    }
 
 
 def test_an_unknown_council_is_not_found(api_client):

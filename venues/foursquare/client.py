@@ -45,8 +45,10 @@ from venues.foursquare.places import (
     Place,
     PlaceMatch,
     SuggestedEdit,
+    Tip,
     parse_place,
     parse_suggested_edits,
+    parse_tips,
 )
 from venues.foursquare.retry import RETRY_STATUSES, BackoffRetry
 
@@ -64,6 +66,7 @@ __all__ = [
     "Place",
     "PlaceMatch",
     "SuggestedEdit",
+    "Tip",
     "forget_missing_endpoints",
 ]
 
@@ -73,6 +76,7 @@ PATHS = {
     "search": "/places/search",
     "match": "/places/match",
     "place": "/places/{place_id}",
+    "tips": "/places/{place_id}/tips",
     "suggest_edit": "/places/{place_id}/suggest/edit",
     "suggest_remove": "/places/{place_id}/suggest/remove",
     "suggest_flag": "/places/{place_id}/suggest/flag",
@@ -93,6 +97,10 @@ PLACE_FIELDS = (
     "fsq_place_id,name,latitude,longitude,categories,location,website,tel,"
     "rating,popularity,hours,stats,date_closed,distance"
 )
+# What the sync reads of a tip: the published spec's field names for GET /places/{id}/tips
+# (2025-06-17). Without ``fields`` Foursquare sends only fsq_tip_id, created_at and text.
+TIP_FIELDS = "fsq_tip_id,created_at,text,lang,url,agree_count,disagree_count"
+TIPS_MAX_LIMIT = 50  # the spec's maximum per call
 
 
 class FoursquareClient:
@@ -261,6 +269,20 @@ class FoursquareClient:
             )
         )
 
+    def tips(self, place_id: str, *, limit: int = 10) -> list[Tip]:
+        """The place's newest tips (at most ``limit``, 1-50), as the spec's Get Place Tips
+        answers: a JSON array of tips."""
+        body = self._get(
+            PATHS["tips"].format(place_id=_path_part(place_id)),
+            {
+                "fields": TIP_FIELDS,
+                "sort": "NEWEST",
+                "limit": max(1, min(int(limit), TIPS_MAX_LIMIT)),
+            },
+            expect=list,
+        )
+        return parse_tips(body)
+
     # --- Places Feedback (needs a service key)
 
     def propose_edit(self, place_id: str, changes: Mapping[str, Any]) -> list[SuggestedEdit]:
@@ -323,10 +345,10 @@ class FoursquareClient:
 
     # --- HTTP
 
-    def _get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        return self._send("GET", path, params)
+    def _get(self, path: str, params: dict[str, Any], *, expect: type = dict) -> Any:
+        return self._send("GET", path, params, expect=expect)
 
-    def _send(self, method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _send(self, method: str, path: str, params: dict[str, Any], *, expect: type = dict) -> Any:
         session = self._reads if method == "GET" else self._writes
         url = self.base_url + path
         for attempt in range(self._max_retries + 1):
@@ -345,7 +367,7 @@ class FoursquareClient:
             # here (nothing was done: a POST is safe to send again).
             logger.info("Foursquare's rate limit (403) on %s %s: waiting", method, path)
             time.sleep(self._rate_limit_wait(attempt, response))
-        return self._body_or_error(method, path, response)
+        return self._body_or_error(method, path, response, expect)
 
     def _rate_limit_wait(self, attempt: int, response: requests.Response) -> float:
         factor, most, retry_after_most = self._backoff
@@ -355,7 +377,10 @@ class FoursquareClient:
         return min(most, factor * 2**attempt + random.random() * factor)
 
     @staticmethod
-    def _body_or_error(method: str, path: str, response: requests.Response) -> dict[str, Any]:
+    def _body_or_error(
+        method: str, path: str, response: requests.Response, expect: type = dict
+    ) -> Any:
+        """The answer's JSON body (an object, or what ``expect`` says), or its typed error."""
         status = response.status_code
         if 200 <= status < 300:
             try:
@@ -364,9 +389,10 @@ class FoursquareClient:
                 raise FoursquareMalformedResponse(
                     f"Foursquare answered {method} {path} with a body that is not JSON."
                 ) from exc
-            if not isinstance(body, dict):
+            if not isinstance(body, expect):
+                kind = "an array" if expect is list else "an object"
                 raise FoursquareMalformedResponse(
-                    f"Foursquare answered {method} {path} with JSON that is not an object."
+                    f"Foursquare answered {method} {path} with JSON that is not {kind}."
                 )
             return body
         message = answer_message(response)

@@ -1,10 +1,10 @@
-"""Foursquare's JSON, read into plain values: places and feedback items. Anything that does
-not fit what the client was written against is a ``FoursquareMalformedResponse``."""
+"""Foursquare's JSON, read into plain values: places, tips and feedback items. Anything that
+does not fit what the client was written against is a ``FoursquareMalformedResponse``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from venues.foursquare.errors import FoursquareMalformedResponse
@@ -29,6 +29,19 @@ class Place:
     tips_count: int | None = None
     date_closed: date | None = None
     distance_m: float | None = None
+
+
+@dataclass(frozen=True)
+class Tip:
+    """One tip of a place (Get Place Tips, 2025-06-17)."""
+
+    tip_id: str
+    text: str
+    created_at: datetime
+    lang: str = ""
+    url: str = ""
+    agree_count: int | None = None
+    disagree_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,35 @@ def parse_place(raw: Any) -> Place:
     )
 
 
+def parse_tips(raw: Any) -> list[Tip]:
+    """The array Get Place Tips answers. ``created_at`` is an ISO 8601 date-time in the spec's
+    schema, while its ``fields`` text calls it a UNIX timestamp: both are read. A tip without an
+    id, a time or any text is skipped (nothing to show), not an error."""
+    if not isinstance(raw, list):
+        raise FoursquareMalformedResponse("Foursquare's tips are not a list.")
+    tips = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise FoursquareMalformedResponse("A Foursquare tip is not a JSON object.")
+        tip_id = item.get("fsq_tip_id")
+        created_at = _moment(item.get("created_at"))
+        text = _text(item.get("text"))
+        if not isinstance(tip_id, str) or not tip_id or created_at is None or not text:
+            continue
+        tips.append(
+            Tip(
+                tip_id=tip_id[:64],
+                text=text,
+                created_at=created_at,
+                lang=_text(item.get("lang"))[:16],
+                url=_text(item.get("url"))[:500],
+                agree_count=_count(item.get("agree_count"), "tip's agree_count"),
+                disagree_count=_count(item.get("disagree_count"), "tip's disagree_count"),
+            )
+        )
+    return tips
+
+
 def parse_suggested_edits(body: dict[str, Any]) -> list[SuggestedEdit]:
     items = body.get("suggested_edits")
     if items is None:
@@ -134,6 +176,11 @@ def _integer(value: Any, name: str) -> int | None:
     return None if number is None else int(number)
 
 
+def _count(value: Any, name: str) -> int | None:
+    number = _integer(value, name)
+    return None if number is None else max(number, 0)
+
+
 def _date(value: Any) -> date | None:
     if not isinstance(value, str) or not value:
         return None
@@ -141,6 +188,21 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def _moment(value: Any) -> datetime | None:
+    """An ISO 8601 date-time (UTC when it names no zone), or seconds since the epoch."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    moment = _datetime(value)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def _datetime(value: Any) -> datetime | None:

@@ -1,9 +1,10 @@
 """What may be kept of Foursquare's data, and for how long (their usage guidelines, "Data
 Retention"): ``fsq_place_id`` indefinitely; every other attribute at most 24 hours (Enterprise
 customers), or not at all (Pay-as-you-go and Sandbox). FOURSQUARE_DETAILS_MAX_AGE_HOURS is that
-lifetime: the nightly run blanks what is older (``foursquare_details_purge``), and with 0 the
-sync keeps nothing but the id (``place_details``). What stays is ours: the place id, how it was
-linked, and the drift verdict (which fields differ, and the council's values)."""
+lifetime: the nightly run blanks what is older (``foursquare_details_purge``: the snapshot, and
+the place's tips, which are deleted), and with 0 the sync keeps nothing but the id
+(``place_details``; no tips). What stays is ours: the place id, how it was linked, and the
+drift verdict (which fields differ, and the council's values)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from venues.foursquare.places import Place
+from venues.foursquare.tips import tips_purge
 from venues.models import FoursquarePlace, Venue
 
 BLANK_DETAILS: dict[str, Any] = {
@@ -61,7 +63,8 @@ def drift_without_their_values(drift: list[dict]) -> list[dict]:
 
 def foursquare_details_purge() -> int:
     """Blank Foursquare's values fetched longer ago than their lifetime (a snapshot the last
-    sync could not refresh), and their side of the venues' drift; returns how many."""
+    sync could not refresh), and their side of the venues' drift, and delete such tips;
+    returns how many snapshots were blanked."""
     cutoff = timezone.now() - timedelta(hours=max(0, settings.FOURSQUARE_DETAILS_MAX_AGE_HOURS))
     stale = FoursquarePlace.objects.filter(fetched_at__lt=cutoff)
     venue_ids = list(stale.values_list("venue_id", flat=True))
@@ -70,4 +73,5 @@ def foursquare_details_purge() -> int:
             venue.foursquare_drift = drift_without_their_values(venue.foursquare_drift)
             venue.save(update_fields=["foursquare_drift"])
         FoursquarePlace.objects.filter(venue_id__in=venue_ids).update(**BLANK_DETAILS)
+        tips_purge()
     return len(venue_ids)

@@ -10,9 +10,11 @@
 2. fetch the place's details into the venue's ``FoursquarePlace`` snapshot, a cache with the
    lifetime Foursquare's terms allow (venues.foursquare.retention);
 3. record the drift (venues.foursquare.drift) and set the status ``linked``;
-4. push the council's values for drifted fields, and report a deactivated venue closed
+4. fetch the place's newest tips, kept under the same terms (venues.foursquare.tips); a
+   failure here leaves the link standing and says so in the venue's error;
+5. push the council's values for drifted fields, and report a deactivated venue closed
    (venues.foursquare.feedback: each value is proposed once, ever);
-5. ask Foursquare where the venue's open proposals stand.
+6. ask Foursquare where the venue's open proposals stand.
 Network calls happen outside database transactions. The writes are short and lock the venue
 row; they are abandoned if a manager changed the place id while Foursquare was being asked,
 and drift is computed from the locked row, so an edit made meanwhile is what gets compared
@@ -53,6 +55,7 @@ from venues.foursquare.feedback import (
     refresh_proposals_quietly,
 )
 from venues.foursquare.retention import drift_without_their_values, place_details
+from venues.foursquare.tips import place_tips_fetch, venue_tips_forget
 from venues.geo import geodesic_m
 from venues.models import FoursquarePlace, FoursquareProposal, Venue
 
@@ -73,6 +76,7 @@ class SyncOutcome:
     error: str = ""
     drift: list[dict] = field(default_factory=list)
     proposed: list[str] = field(default_factory=list)
+    tips: int | None = None  # how many of the place's tips are kept now
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,13 @@ def venue_foursquare_sync(*, venue_id, client: FoursquareClient | None = None) -
         outcome = SyncOutcome(
             venue_id=str(venue.pk), status=Status.LINKED, drift=linked.foursquare_drift
         )
+        try:
+            outcome.tips = place_tips_fetch(
+                venue=linked, place_id=found.place.place_id, client=client
+            )
+        except FoursquareError as exc:
+            outcome.error = f"Linked, but fetching its tips failed: {exc}"
+            Venue.objects.filter(pk=venue.pk).update(foursquare_error=outcome.error)
         if linked.foursquare_drift and settings.FOURSQUARE_PROPOSE_EDITS:
             try:
                 outcome.proposed = propose_edits(
@@ -338,6 +349,7 @@ def _record_failure(venue: Venue, place_id_seen: str, status: str, message: str)
             # Nothing is linked: no drift, and no cached listing of a place that is not ours.
             locked.foursquare_drift = []
             FoursquarePlace.objects.filter(venue=locked).delete()
+            venue_tips_forget(venue_id=locked.pk)
         locked.save(
             update_fields=[
                 "foursquare_status",

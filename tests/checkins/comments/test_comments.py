@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from checkins.comments.services import (
+    HIDDEN_BY_REPORTS,
     CommentTransitionError,
     comment_create,
     comment_hide,
@@ -16,7 +17,7 @@ from checkins.comments.services import (
     comment_restore,
     comment_set_status,
 )
-from checkins.models import CheckIn, Comment, CommentReport
+from checkins.models import CheckIn, Comment, CommentAlert, CommentReport
 from tests.api import error, success
 from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, postgres_only
@@ -65,9 +66,16 @@ def refused(client, venue, payload, *, status: int, code: str, **extra) -> dict:
     return error(client, "post", comments_url(venue), payload, status=status, code=code, **extra)
 
 
+def visitor(venue):
+    """A resident who checked in at ``venue`` lately: one who may comment and report there."""
+    resident = UserFactory()
+    checked_in(resident, venue)
+    return resident
+
+
 def reported(comment, times: int) -> None:
     for _ in range(times):
-        comment_report(comment=comment, reporter=UserFactory(), reason="Rude.")
+        comment_report(comment=comment, reporter=visitor(comment.venue), reason="Rude.")
 
 
 @pytest.fixture
@@ -87,8 +95,9 @@ def visitor_client(resident, venue):
 def test_a_recent_visitor_comments_and_is_shown_by_display_name(visitor_client, resident, venue):
     payload = {"body": "  Quiet and warm.  ", "rating": 5}
     body = posted(visitor_client, venue, payload)
-    assert set(body) == {"id", "author_display_name", "body", "rating", "created_at"}
+    assert set(body) == {"id", "author_display_name", "body", "rating", "created_at", "reply"}
     assert body["author_display_name"] == "Rosa Resident"
+    assert body["reply"] is None
     assert (body["body"], body["rating"]) == ("Quiet and warm.", 5)
     stored = Comment.objects.get(pk=body["id"])
     assert (stored.author, stored.venue, stored.status) == (resident, venue, "visible")
@@ -252,6 +261,7 @@ def test_an_unknown_comment_is_not_found(venue, action):
 
 
 def test_a_report_is_stored_once_per_resident(resident_client, resident, venue):
+    checked_in(resident, venue, ago=timedelta(days=3))
     comment = written(venue)
     url = comment_url(comment, "report/")
     body = success(resident_client, "post", url, {"reason": "Spam"}, status=201).json()
@@ -272,13 +282,13 @@ def test_a_resident_cannot_report_their_own_comment(venue):
 def test_reports_from_enough_residents_hide_the_comment(venue, settings, threshold):
     settings.COMMENT_REPORTS_TO_HIDE = threshold
     comment = written(venue)
-    for reporter in UserFactory.create_batch(threshold):
+    for reporter in [visitor(venue) for _ in range(threshold)]:
         assert Comment.objects.get(pk=comment.pk).status == "visible"
         report = {"reason": "Abusive"}
         success(client_for(reporter), "post", comment_url(comment, "report/"), report, status=201)
     comment.refresh_from_db()
     assert comment.status == "hidden"
-    assert comment.hidden_reason == f"Reported by {threshold} residents; hidden pending review."
+    assert comment.hidden_reason == HIDDEN_BY_REPORTS
     assert comment.moderated_by is None
     assert success(APIClient(), "get", comments_url(venue)).json()["count"] == 0
 
@@ -343,7 +353,7 @@ def test_the_queue_has_hidden_and_reported_comments_with_their_reports(venue):
     hidden = written(venue, body="Hidden")
     comment_hide(comment=hidden, by=manager, reason="Off topic")
     reported_one = written(venue, body="Reported")
-    comment_report(comment=reported_one, reporter=UserFactory(), reason="Rude")
+    comment_report(comment=reported_one, reporter=visitor(venue), reason="Rude")
     dismissed = written(venue, body="Dismissed")
     reported(dismissed, 1)
     comment_restore(comment=dismissed, by=manager)
@@ -416,7 +426,7 @@ def test_parallel_reports_hide_the_comment_once_and_are_all_counted(settings):
     settings.COMMENT_REPORTS_TO_HIDE = 3
     venue = VenueFactory()
     comment = written(venue)
-    reporters = UserFactory.create_batch(6)
+    reporters = [visitor(venue) for _ in range(6)]
     outcomes = run_in_parallel(
         len(reporters),
         lambda index: comment_report(comment=comment, reporter=reporters[index], reason="Abusive"),
@@ -424,8 +434,9 @@ def test_parallel_reports_hide_the_comment_once_and_are_all_counted(settings):
     assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)]
     comment.refresh_from_db()
     assert comment.status == "hidden"
-    assert comment.hidden_reason == "Reported by 3 residents; hidden pending review."
+    assert comment.hidden_reason == HIDDEN_BY_REPORTS
     assert CommentReport.objects.filter(comment=comment).count() == 6
+    assert CommentAlert.objects.filter(comment=comment, reason="reported").count() == 1
 
 
 def test_head_on_the_moderation_queue_is_held_to_the_same_access_as_get():

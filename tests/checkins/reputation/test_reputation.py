@@ -16,6 +16,7 @@ from tests.factories import (
     venue_manager_of,
 )
 from tests.helpers import assert_head_is_held_to_the_access_of_get
+from tests.insight.helpers import foursquare_tip
 from venues.models import FoursquarePlace
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +128,10 @@ def test_the_feed_costs_the_same_queries_with_more_venues(
 ):
     admin = client_for(council_admin_of(council))
     for n in range(10):
-        comment(VenueFactory(council=council), 25, rating=n % 5 + 1)
-    with django_assert_max_num_queries(6):
-        success(admin, "get", url(council), RANGE)
+        venue = VenueFactory(council=council)
+        comment(venue, 25, rating=n % 5 + 1)
+        foursquare_tip(venue, f"Tip {n}")
+    # council, role, the feed's count and page, its comments, its tips, the trends (two)
+    with django_assert_max_num_queries(8):
+        body = success(admin, "get", url(council), RANGE).json()
+    assert {item["source"] for item in body["results"]} == {"comment", "foursquare"}

@@ -2,8 +2,10 @@
 
 It speaks the API the client targets (X-Places-Api-Version 2025-06-17): the same paths, the
 Bearer service key and version headers (refused as Foursquare does when wrong), places as JSON
-with ``fsq_place_id`` and top-level coordinates, ``fields=`` honoured, errors as
-``{"message": ...}``, and the Places Feedback endpoints with their ``suggested_edits`` answers.
+with ``fsq_place_id`` and top-level coordinates, ``fields=`` honoured, a place's tips as the
+published Get Place Tips answers them (a JSON array; ``fields``, ``sort`` and ``limit`` as the
+spec defines them), errors as ``{"message": ...}``, and the Places Feedback endpoints with their
+``suggested_edits`` answers.
 Tests add places, script failures (``fail``), and read what was asked (``requests``).
 
 Where it could be kinder than Foursquare, it is not: ``/places/match`` is not in the published
@@ -95,6 +97,35 @@ def library_place(
     return {key: value for key, value in place.items() if value is not None}
 
 
+# Get Place Tips: what it sends when ``fields`` is omitted, and the values the spec allows.
+TIP_DEFAULT_FIELDS = "fsq_tip_id,created_at,text"
+TIP_FIELDS = frozenset(
+    {"fsq_tip_id", "created_at", "text", "lang", "url", "agree_count", "disagree_count", "photo"}
+)
+TIP_SORTS = frozenset({"POPULAR", "NEWEST"})
+
+
+def tip(
+    tip_id: str,
+    text: str,
+    *,
+    created_at: str = "2026-10-01T12:00:00.000Z",
+    lang: str = "en",
+    agree_count: int = 0,
+    disagree_count: int = 0,
+) -> dict[str, Any]:
+    """A tip as Foursquare holds one (every field the spec names but the photo)."""
+    return {
+        "fsq_tip_id": tip_id,
+        "created_at": created_at,
+        "text": text,
+        "lang": lang,
+        "url": f"https://foursquare.com/item/{tip_id}",
+        "agree_count": agree_count,
+        "disagree_count": disagree_count,
+    }
+
+
 @dataclass
 class ScriptedFailure:
     method: str
@@ -108,6 +139,7 @@ class ScriptedFailure:
 @dataclass
 class FakeFoursquare:
     places: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tips: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by place id
     # place id -> the score place match gives it; places not listed score 0.95 on a name match.
     match_scores: dict[str, float] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -120,6 +152,9 @@ class FakeFoursquare:
     def add(self, place: dict[str, Any]) -> dict[str, Any]:
         self.places[place["fsq_place_id"]] = place
         return place
+
+    def add_tips(self, place_id: str, *tips: dict[str, Any]) -> None:
+        self.tips.setdefault(place_id, []).extend(tips)
 
     def fail(
         self,
@@ -221,6 +256,10 @@ class FakeFoursquare:
             return self._search(params)
         if request.method == "GET" and path == "/places/suggest/status":
             return self._suggest_status(params)
+        if request.method == "GET" and (
+            found := re.fullmatch(r"/places/([0-9a-zA-Z]+)/tips", path)
+        ):
+            return self._tips(found[1], params)
         if request.method == "GET" and (found := re.fullmatch(r"/places/([0-9a-zA-Z]+)", path)):
             place = self.places.get(found[1])
             if place is None:
@@ -255,6 +294,31 @@ class FakeFoursquare:
         results.sort(key=lambda place: place["distance"])
         limit = int(params.get("limit", 10))
         return _json({"results": [_select(p, params.get("fields")) for p in results[:limit]]})
+
+    def _tips(self, place_id: str, params: dict[str, str]) -> Response:
+        if place_id not in self.places:
+            return _error(404, "Place not found.")
+        fields = (params.get("fields") or TIP_DEFAULT_FIELDS).split(",")
+        if not set(fields) <= TIP_FIELDS:
+            return _error(400, f"Invalid fields: {','.join(sorted(set(fields) - TIP_FIELDS))}.")
+        sort = params.get("sort") or "POPULAR"
+        if sort not in TIP_SORTS:
+            return _error(400, f"Invalid sort: {sort}.")
+        limit = params.get("limit") or "10"
+        if not limit.isdigit() or not 1 <= int(limit) <= 50:
+            return _error(400, "limit must be between 1 and 50.")
+        tips = list(self.tips.get(place_id, []))
+        if sort == "NEWEST":
+            tips.sort(key=lambda item: item["created_at"], reverse=True)
+        else:
+            tips.sort(key=lambda item: item.get("agree_count", 0), reverse=True)
+        wanted = set(fields)
+        return _json(
+            [
+                {key: value for key, value in item.items() if key in wanted}
+                for item in tips[: int(limit)]
+            ]
+        )
 
     def _suggest(self, place_id: str, kind: str, params: dict[str, str]) -> Response:
         if place_id not in self.places:

@@ -1,8 +1,10 @@
 """JSON Schema fragments of Foursquare's answers, copied from the Places API's published spec
 (docs.foursquare.com, OpenAPI for ``X-Places-Api-Version: 2025-06-17``: the ``Place`` schema,
-the ``/places/search`` 200 response, and the error body ``{"message": ...}``), trimmed to the
-fields the project reads or the fake sends. The fake's every answer is checked against them
-(``assert_answers_match_the_spec``), so the fake cannot drift from what Foursquare serves.
+the ``/places/search`` 200 response, Get Place Tips' 200 response (operation ``place-tips``,
+``/places/{fsq_place_id}/tips``: a JSON array of tips), and the error body ``{"message": ...}``),
+trimmed to the fields the project reads or the fake sends. The fake's every answer is checked
+against them (``assert_answers_match_the_spec``), so the fake cannot drift from what Foursquare
+serves.
 
 The match and feedback fragments are *not* from the 2025-06-17 spec: ``/places/match`` is not
 in it (the fake serves it only when asked to, as some hosts do), and the feedback answers are
@@ -93,6 +95,24 @@ SEARCH_RESPONSE = {
     "properties": {"results": {"type": "array", "items": PLACE}, "context": {"type": "object"}},
 }
 
+# Get Place Tips, 200: "type": "array" of tips (the spec's ``created_at`` is a date-time string;
+# its ``fields`` description calls it a UNIX timestamp, and the client reads both).
+TIP = {
+    "type": "object",
+    "properties": {
+        "fsq_tip_id": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "text": {"type": "string"},
+        "url": {"type": "string"},
+        "photo": {"type": "object"},
+        "lang": {"type": "string"},
+        "agree_count": {"type": "integer"},
+        "disagree_count": {"type": "integer"},
+    },
+    "additionalProperties": False,
+}
+TIPS_RESPONSE = {"type": "array", "items": TIP}
+
 ERROR = {
     "type": "object",
     "required": ["message"],
@@ -136,6 +156,8 @@ def schema_for(method: str, path: str, status: int) -> dict[str, Any]:
         return SEARCH_RESPONSE
     if path == "/places/match":
         return MATCH_RESPONSE
+    if path.endswith("/tips"):
+        return TIPS_RESPONSE
     if "/suggest/" in path:
         return SUGGESTED_EDITS
     return PLACE

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.venues.foursquare.fake_foursquare import library_place
+from tests.venues.foursquare.fake_foursquare import library_place, tip
 from tests.venues.foursquare.helpers import BARKING_ID, DAGENHAM_ID
 from tests.venues.foursquare.spec_schemas import assert_answers_match_the_spec
 from venues.foursquare.client import FoursquareClient, FoursquareError
@@ -161,6 +161,8 @@ def test_every_kind_of_answer_the_fake_gives_fits_the_spec(foursquare):
     with FoursquareClient.from_settings() as client:
         client.search(query="Barking", latitude=51.5364, longitude=0.08, radius_m=500)
         client.place(BARKING_ID)
+        foursquare.add_tips(BARKING_ID, tip("t1", "Quiet upstairs."), tip("t2", "Good wifi."))
+        assert len(client.tips(BARKING_ID)) == 2
         client.match(name="Barking", address="2 Town Square", city="Barking", country_code="GB")
         [edit] = client.propose_removal(BARKING_ID, reason="CLOSED")
         client.suggestion_statuses([edit.id])
@@ -168,6 +170,7 @@ def test_every_kind_of_answer_the_fake_gives_fits_the_spec(foursquare):
         for call in (
             lambda: client.match(name="x", address="y", city="z", country_code="GB"),
             lambda: client.place("0000000000000000000000ff"),
+            lambda: client.tips("0000000000000000000000ff"),
             lambda: client.propose_removal(BARKING_ID, reason="closed"),
         ):
             with pytest.raises(FoursquareError):

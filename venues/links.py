@@ -1,0 +1,21 @@
+"""A council's labelled links (its website, social accounts...), listed on its venues' public
+pages: the one write path, used by the back office."""
+
+from django.db import transaction
+
+from venues.models import CouncilLink
+
+
+def council_link_save(*, link: CouncilLink, by) -> CouncilLink:
+    """Add or change one of a council's links (checked as the model says: a web address, a
+    label, not twice the same address for one council). ``by`` is the council admin."""
+    with transaction.atomic():
+        link.full_clean()
+        link.save()
+    return link
+
+
+def council_link_delete(*, link: CouncilLink, by) -> None:
+    """Remove one of a council's links. ``by`` is the council admin."""
+    with transaction.atomic():
+        link.delete()
