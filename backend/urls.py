@@ -6,6 +6,8 @@ from backend import health, home, metrics
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("venues.urls")),
+    path("", include("venues.invitations.urls")),
+    path("", include("venues.activity.urls")),
     path("", include("venues.foursquare.urls")),
     path("", include("venues.posters.urls")),
     path("", include("checkins.urls")),
@@ -25,6 +27,7 @@ urlpatterns = [
     # POST /i18n/setlang/ {language, next}: the language switch of every page (base.html)
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.web.urls")),
+    path("invitations/", include("venues.invitations.web.urls")),
     path("desk/", include("rewards.desk.urls")),
     path("insight/", include("insight.urls")),
     path("digest/", include("insight.digest.urls")),

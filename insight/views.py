@@ -14,8 +14,8 @@ from checkins.stats.selectors import council_stats, venue_stats
 from insight.chart import day_chart
 from insight.forms import CUSTOM, PeriodForm
 from insight.selectors import HEADLINES, SORT_KEYS, dashboard
-from venues.models import Council, Role, Venue
-from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.access import Level, request_access
+from venues.models import Council, Venue
 
 COLUMNS = [("name", "Venue"), *[h for h in HEADLINES if h[0] != "new_visitors"]]
 COLUMNS.append(("change", "Change"))
@@ -29,12 +29,13 @@ class Refused(Exception):
 def _scope(request, slug: str, venue_id) -> tuple[Council, Venue | None]:
     """The council (and venue) named in the URL, if the caller may see its insight."""
     council = get_object_or_404(Council, slug=slug)
+    access = request_access(request)
     if venue_id is None:
-        if not is_council_admin(request.user, council):
+        if not access.may("council.view_insight", council):
             raise Refused(council)
         return council, None
     venue = get_object_or_404(Venue.objects.select_related("council"), pk=venue_id, council=council)
-    if not has_venue_access(request.user, venue, VenueAccess.MANAGE):
+    if not access.may("venue.view_insight", venue):
         raise Refused(council)
     return council, venue
 
@@ -42,7 +43,7 @@ def _scope(request, slug: str, venue_id) -> tuple[Council, Venue | None]:
 def _refused(request, council: Council) -> HttpResponse:
     """403, with links to the venues of this council the caller does manage."""
     managed = Venue.objects.filter(
-        council=council, roles__user=request.user, roles__role=Role.Kind.VENUE_MANAGER
+        council=council, pk__in=request_access(request).venue_ids(Level.VENUE_MANAGER)
     ).order_by("name")
     context = {"title": "You cannot see this council's insight", "council": council}
     context["managed"] = [

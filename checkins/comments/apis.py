@@ -29,7 +29,6 @@ from checkins.comments.services import (
 )
 from checkins.models import Comment, CommentReport
 from venues.models import Venue
-from venues.permissions import VenueAccess, has_venue_access
 from venues.scoping import ScopedApi, VenueScopedApi
 
 MANAGER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
@@ -37,21 +36,17 @@ MANAGER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT
 
 class CommentScopedApi(ScopedApi):
     """URL has ``<uuid:comment_id>``; the handler gets ``comment`` (with its venue and author).
-    Every method needs a signed-in caller; ``venue_access`` (if set) that access to the
-    comment's venue."""
+    Every method needs a signed-in caller, and the permission ``permission_by_method`` names
+    (if any) on the comment."""
 
     permission_classes = [IsAuthenticated]
-    venue_access: VenueAccess | None = None
 
     def convert_kwargs(self, request, kwargs) -> None:
         comment = get_object_or_404(
             Comment.objects.select_related("venue__council", "author"),
             pk=kwargs.pop("comment_id"),
         )
-        if self.venue_access is not None and not has_venue_access(
-            request.user, comment.venue, self.venue_access
-        ):
-            self._deny(request)
+        self.check_scope(request, comment)
         kwargs["comment"] = comment
 
 
@@ -136,7 +131,7 @@ class VenueCommentListApi(VenueScopedApi, PaginatedListApi):
 
 
 class VenueCommentModerationApi(VenueScopedApi, PaginatedListApi):
-    access_by_method = {"GET": VenueAccess.MANAGE}
+    permission_by_method = {"GET": "comment.moderate"}
 
     @extend_schema(
         operation_id="venue_comments_moderation",
@@ -204,7 +199,7 @@ class CommentReportApi(CommentScopedApi):
 
 
 class CommentHideApi(CommentScopedApi):
-    venue_access = VenueAccess.MANAGE
+    permission_by_method = {"POST": "comment.moderate"}
 
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(
@@ -228,7 +223,7 @@ class CommentHideApi(CommentScopedApi):
 
 
 class CommentRestoreApi(CommentScopedApi):
-    venue_access = VenueAccess.MANAGE
+    permission_by_method = {"POST": "comment.moderate"}
 
     @extend_schema(
         operation_id="comments_restore",
