@@ -12,8 +12,7 @@ from datetime import date
 from django.core.exceptions import ImproperlyConfigured
 
 
-def _date(env, name: str, default: date) -> date:
-    raw = env.str(name, default="")
+def _date(raw: str, *, name: str, default: date) -> date:
     try:
         return date.fromisoformat(raw) if raw else default
     except ValueError as exc:
@@ -32,9 +31,15 @@ def settings_from(env) -> dict:
         # prepared and the service last tested (the GOV.UK model statement's dates).
         "ACCESSIBILITY_CONTACT_EMAIL": env.str("ACCESSIBILITY_CONTACT_EMAIL", default=""),
         "ACCESSIBILITY_STATEMENT_PREPARED": _date(
-            env, "ACCESSIBILITY_STATEMENT_PREPARED", date(2026, 12, 6)
+            env.str("ACCESSIBILITY_STATEMENT_PREPARED", default=""),
+            name="ACCESSIBILITY_STATEMENT_PREPARED",
+            default=date(2026, 12, 6),
         ),
-        "ACCESSIBILITY_LAST_TESTED": _date(env, "ACCESSIBILITY_LAST_TESTED", date(2026, 12, 6)),
+        "ACCESSIBILITY_LAST_TESTED": _date(
+            env.str("ACCESSIBILITY_LAST_TESTED", default=""),
+            name="ACCESSIBILITY_LAST_TESTED",
+            default=date(2026, 12, 6),
+        ),
         # An invitation's link works this many days after it was (last) sent.
         "INVITATION_VALID_DAYS": env.int("INVITATION_VALID_DAYS", default=7),
         # The link that confirms a new email address works this many hours.

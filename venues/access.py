@@ -205,6 +205,18 @@ def grant_permission(role: str) -> str:
 
 
 @dataclass(frozen=True)
+class HeldRole:
+    """A role the person holds, with the names the staff pages show (read in the same query)."""
+
+    kind: str
+    council_id: uuid.UUID
+    council_slug: str
+    council_name: str
+    venue_id: uuid.UUID | None
+    venue_name: str | None
+
+
+@dataclass(frozen=True)
 class Access:
     """One person's roles, read once, and the answers that follow from them (no more
     queries, except the querysets it builds)."""
@@ -213,6 +225,7 @@ class Access:
     is_superuser: bool
     # (council_id, venue_id) -> level, for each role held; venue_id None for a council admin.
     levels: Mapping[tuple[uuid.UUID, uuid.UUID | None], Level]
+    held: tuple[HeldRole, ...] = ()
 
     def level_at(self, scope: Scope) -> Level:
         if self.is_superuser:
@@ -309,13 +322,19 @@ def access_for(user) -> Access:
     """``user``'s access, read now (one query; none for an anonymous or closed account)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ACCESS
+    held = tuple(
+        HeldRole(*row)
+        for row in Role.objects.filter(user=user)
+        .order_by("council__name", "venue__name")
+        .values_list(
+            "role", "council_id", "council__slug", "council__name", "venue_id", "venue__name"
+        )
+    )
     levels: dict = {}
-    for role, council_id, venue_id in Role.objects.filter(user=user).values_list(
-        "role", "council_id", "venue_id"
-    ):
-        key = (council_id, venue_id)
-        levels[key] = max(levels.get(key, Level.NOBODY), LEVEL_OF_ROLE[role])
-    return Access(user_id=user.pk, is_superuser=user.is_superuser, levels=levels)
+    for role in held:
+        key = (role.council_id, role.venue_id)
+        levels[key] = max(levels.get(key, Level.NOBODY), LEVEL_OF_ROLE[role.kind])
+    return Access(user_id=user.pk, is_superuser=user.is_superuser, levels=levels, held=held)
 
 
 def request_access(request) -> Access:
