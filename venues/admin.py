@@ -242,6 +242,8 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
         from venues.opening_hours import opening_hours_text
 
         lines = opening_hours_text(venue.opening_hours).splitlines()
+        if not lines:
+            return "Not known: none have been given."
         rows = format_html_join(
             "", "<tr><th>{}</th><td>{}</td></tr>", (ln.split(": ", 1) for ln in lines)
         )
