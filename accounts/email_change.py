@@ -1,13 +1,15 @@
 """Changing an account's email address, confirmed from the new address before it changes.
 
-The link's token is signed (Django's ``signing``, timestamped: valid
-``EMAIL_CHANGE_VALID_HOURS``) and names the account, the address it had when the change was
-asked for, and the new one. It works once: after the change the account's address is no
-longer the one in the token. The old address is told that the address changed, so a person
-whose account was taken over learns of it.
+The link's token is signed (Django's ``signing``) and names the account, the address it had
+when the change was asked for, the new one, and when it was asked: it is valid
+``EMAIL_CHANGE_VALID_HOURS``, timed by ``timezone.now()`` (the project's one clock). It works
+once: after the change the account's address is no longer the one in the token. The old
+address is told that the address changed, so a person whose account was taken over learns of
+it.
 """
 
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import error_codes
@@ -31,7 +34,8 @@ class EmailChangeLinkInvalid(Exception):
 
 
 def email_change_token(*, user: User, new_email: str) -> str:
-    return signing.dumps([str(user.pk), user.email, new_email], salt=SALT, compress=False)
+    asked_at = timezone.now().isoformat()
+    return signing.dumps([str(user.pk), user.email, new_email, asked_at], salt=SALT)
 
 
 def user_email_change_request(*, user: User, new_email: str) -> str:
@@ -68,11 +72,12 @@ def user_email_change_request(*, user: User, new_email: str) -> str:
 def email_change_read(token: str) -> tuple[User, str]:
     """The account and the new address a confirmation link names, if it still works."""
     try:
-        user_id, old_email, new_email = signing.loads(
-            token, salt=SALT, max_age=settings.EMAIL_CHANGE_VALID_HOURS * 3600
-        )
+        user_id, old_email, new_email, asked_at = signing.loads(token, salt=SALT)
+        asked_at = datetime.fromisoformat(asked_at)
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise EmailChangeLinkInvalid from exc
+    if timezone.now() - asked_at > timedelta(hours=settings.EMAIL_CHANGE_VALID_HOURS):
+        raise EmailChangeLinkInvalid
     user = User.objects.filter(pk=user_id, email=old_email, is_active=True).first()
     if user is None:
         raise EmailChangeLinkInvalid

@@ -27,7 +27,7 @@ from rest_framework import throttling
 from backend.throttling import SlidingWindowThrottle
 
 
-class _PageThrottle(SlidingWindowThrottle):
+class PageThrottle(SlidingWindowThrottle):
     """DRF's sliding window (in one Redis round trip when Redis is the cache) for a scope and
     an identity the page names, not a DRF view's."""
 
@@ -48,12 +48,12 @@ def _email_ident(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
-def throttles_for(request, *, email: str | None = None) -> list[_PageThrottle]:
+def throttles_for(request, *, email: str | None = None) -> list[PageThrottle]:
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    found = [_PageThrottle(scope="auth", rate=rates["auth"], ident=_client_address(request))]
+    found = [PageThrottle(scope="auth", rate=rates["auth"], ident=_client_address(request))]
     if email:
         found.append(
-            _PageThrottle(
+            PageThrottle(
                 scope="auth_email", rate=settings.THROTTLE_AUTH_EMAIL, ident=_email_ident(email)
             )
         )

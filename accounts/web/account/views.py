@@ -12,6 +12,7 @@ Decisions:
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -103,9 +104,16 @@ def email_confirm_page(request, token: str):
     try:
         _account, new_email = email_change_read(token)
     except EmailChangeLinkInvalid:
-        context = {"title": _("This link does not work")}
+        context = {
+            "title": _("This link does not work"),
+            "hours": settings.EMAIL_CHANGE_VALID_HOURS,
+        }
         return render(request, "accounts/account_email_bad_link.html", context, status=410)
-    context = {"title": _("Confirm your new email address"), "new_email": new_email}
+    context = {
+        "title": _("Confirm your new email address"),
+        "new_email": new_email,
+        "hours": settings.EMAIL_CHANGE_VALID_HOURS,
+    }
     if request.method == "POST":
         try:
             user_email_change_confirm(token=token)
