@@ -45,7 +45,7 @@ def test_a_council_admin_is_linked_to_everything_of_their_council(venue):
         "Weekly digest",
         "Your account",
     ]
-    assert dict((label, href) for href, label in links)["Activity log"] == (
+    assert {label: href for href, label in links}["Activity log"] == (
         f"/admin/venues/activityentry/?council__id__exact={venue.council.pk}"
     )
 
