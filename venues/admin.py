@@ -354,6 +354,10 @@ class RoleAdmin(ScopedAdmin):
         obj._state.adding = False
         obj.refresh_from_db()
 
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save_and_continue": False}
+        return super().add_view(request, form_url, extra_context)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)

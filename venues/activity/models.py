@@ -36,8 +36,8 @@ class ActivityEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "id"]
-        verbose_name = "activity"
-        verbose_name_plural = "activity"
+        verbose_name = "activity log entry"
+        verbose_name_plural = "activity log entries"
         indexes = [
             models.Index(fields=["council", "-at"], name="activity_council_newest"),
         ]

@@ -7,8 +7,10 @@ only offers those, and the services ask again.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 
 from backend.errors import ApplicationError
@@ -48,6 +50,10 @@ class RoleTargetForm(forms.ModelForm):
             self.fields["council"].queryset = councils
             self.fields["council"].required = False
         self.fields["venue"].queryset = venues
+        for field in self.fields.values():  # choosing, not editing councils and venues here
+            for name in ("can_add_related", "can_change_related", "can_view_related"):
+                if hasattr(field.widget, name):
+                    setattr(field.widget, name, False)
         self.fields["venue"].label_from_instance = lambda venue: (
             f"{venue.name} ({venue.council.name})"
         )
@@ -96,11 +102,26 @@ class RoleTargetForm(forms.ModelForm):
 
 
 class StatusFilter(admin.SimpleListFilter):
+    """Pending invitations first (what there is to cancel or send again); any status, or all,
+    one press away."""
+
     title = "status"
     parameter_name = "status"
+    ALL = "all"
 
     def lookups(self, request, model_admin):
-        return Invitation.Status.choices
+        return [*Invitation.Status.choices, (self.ALL, "All")]
+
+    def value(self):
+        return super().value() or Invitation.Status.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:  # no "All" of Django's: ours is a choice
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -189,11 +210,20 @@ class InvitationAdmin(ScopedAdmin):
             self.message_user(request, f"Not sent: {refused.detail}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save_and_continue": False}
+        return super().add_view(request, form_url, extra_context)
+
     def response_add(self, request, obj, post_url_continue=None):
+        days = settings.INVITATION_VALID_DAYS
         self.message_user(
-            request, f"Invitation sent to {obj.email}: its link works for 7 days.", messages.SUCCESS
+            request,
+            f"Invitation sent to {obj.email}: its link works for {days} days.",
+            messages.SUCCESS,
         )
-        return HttpResponseRedirect("../")
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(reverse("admin:venues_invitation_changelist"))
 
     def _each(self, request, queryset, service, done: str) -> str:
         succeeded, refusals = 0, []
