@@ -98,7 +98,9 @@ def test_a_council_goes_live_on_its_own(pages, tmp_path):
         ("mo@kirklees.gov.uk", "Venue Manager"),
         ("sam@kirklees.gov.uk", "Venue Staff"),
     ):
-        admin_page.goto("/admin/venues/invitation/add/")
+        admin_page.goto("/admin/venues/invitation/")
+        admin_page.get_by_role("link", name="Invite someone").click()
+        expect(admin_page.get_by_role("heading", name="Invite someone")).to_be_visible()
         admin_page.get_by_label("Email:").fill(email)
         admin_page.get_by_label("Role:").select_option(label=role)
         admin_page.get_by_label("Venue:").select_option(

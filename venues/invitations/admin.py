@@ -211,7 +211,11 @@ class InvitationAdmin(ScopedAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def add_view(self, request, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "show_save_and_continue": False}
+        extra_context = {
+            **(extra_context or {}),
+            "show_save_and_continue": False,
+            "title": "Invite someone",
+        }
         return super().add_view(request, form_url, extra_context)
 
     def response_add(self, request, obj, post_url_continue=None):
