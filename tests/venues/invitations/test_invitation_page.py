@@ -213,3 +213,22 @@ def test_someone_given_the_role_meanwhile_accepts_without_a_second_role(admin, v
 
 def test_the_new_account_form_links_the_privacy_notice(link):
     assert 'href="/privacy/"' in Client().get(link).content.decode()
+
+
+def test_an_erased_persons_invitations_go_with_their_address(link, invitation):
+    from accounts.services import user_erase
+
+    Client().post(link, {"display_name": "Sam", "password": "a-long-new-password-7"})
+    sam = User.objects.get(email=NEW_PERSON)
+    user_erase(user=sam)
+    assert not Invitation.objects.filter(email=NEW_PERSON).exists()
+    assert ActivityEntry.objects.filter(action="invitation.accepted", actor=sam).exists()
+
+
+def test_the_export_holds_the_invitations_and_the_activity(link):
+    from accounts.selectors import user_export
+
+    Client().post(link, {"display_name": "Sam", "password": "a-long-new-password-7"})
+    data = user_export(user=User.objects.get(email=NEW_PERSON))
+    assert [row["status"] for row in data["invitations"]] == ["accepted"]
+    assert [row["action"] for row in data["activity"]] == ["invitation.accepted"]
