@@ -1,10 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import user_erase
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -21,6 +24,10 @@ class UserChangeForm(DjangoUserChangeForm):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Accounts, for superusers. Nobody is deleted: a person's history (check-ins, the ledger)
+    points at their account, so "Erase personal data" runs the erasure a resident asks for
+    themselves (``DELETE /api/v1/me/``, /account/delete/): the row stays, pseudonymised."""
+
     form = UserChangeForm
     add_form = UserCreationForm
     ordering = ["email"]
@@ -37,6 +44,42 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined", "erased_at")}),
     )
+    actions = ["erase_personal_data"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Erase the selected people's personal data")
+    def erase_personal_data(self, request, queryset):
+        people = [
+            user for user in queryset if user.erased_at is None and user.pk != request.user.pk
+        ]
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/back_office/confirm_action.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Erase these people's personal data?",
+                    "question": "Erase these people's personal data? Their names, email "
+                    "addresses, comments and locations are deleted and they can no longer sign "
+                    "in; their visits and ledger entries stay, no longer linked to them. This "
+                    "cannot be undone. (Your own account and accounts already erased are left "
+                    "out.)",
+                    "button": "Yes, erase them",
+                    "objects": people,
+                    "opts": self.model._meta,
+                    "action": request.POST.get("action"),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for user in people:
+            user_erase(user=user)
+        self.message_user(
+            request, f"{len(people)} person(s)' personal data erased.", messages.SUCCESS
+        )
+        return None
+
     add_fieldsets = (
         (
             None,

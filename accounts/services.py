@@ -1,4 +1,5 @@
-"""Account changes: registration and erasure."""
+"""Account changes: registration, the profile, and erasure (email changes:
+accounts.email_change)."""
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -37,6 +38,19 @@ def user_register(*, email: str, password: str, display_name: str) -> User:
             )
     except IntegrityError as exc:  # a concurrent registration won the race
         raise taken from exc
+
+
+def user_profile_update(*, user: User, display_name: str) -> User:
+    """Change the name other people see (beside comments, in the back office)."""
+    display_name = display_name.strip()
+    if not display_name:
+        raise ApplicationError(
+            INVALID, _("Enter your name."), fields={"display_name": [_("Enter your name.")]}
+        )
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(display_name=display_name[:60])
+    user.display_name = display_name[:60]
+    return user
 
 
 def user_erase(*, user: User) -> None:

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -177,23 +176,6 @@ def _detail_text(detail: Any) -> str:
 
 def _is_api_path(request) -> bool:
     return request.path.startswith("/api/")
-
-
-def not_found_view(request, exception=None):
-    """Django's handler404: the envelope for API paths, the usual page elsewhere."""
-    if _is_api_path(request):
-        return JsonResponse(error_body(NOT_FOUND, _("Not found.")), status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error_view(request):
-    """Django's handler500 (errors outside DRF views, such as middleware): no stack trace."""
-    if _is_api_path(request):
-        return JsonResponse(
-            error_body(SERVER_ERROR, _("Something went wrong on our side; it has been logged.")),
-            status=500,
-        )
-    return defaults.server_error(request)
 
 
 class ApiEnvelopeMiddleware:

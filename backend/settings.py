@@ -13,7 +13,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from backend import observability, schedule
+from backend import observability, public_service, schedule
 from backend.i18n import *  # noqa: F403 (LANGUAGES, LOCALE_PATHS: English and Welsh)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -415,3 +415,5 @@ VENUE_SEARCH_MAX_RADIUS_M = 50000
 
 # --- Operations: JSON logs with request ids, Sentry, /metrics (backend/observability.py).
 vars().update(observability.settings_from(env, debug=DEBUG))
+# --- The legal pages' controller, invitations, account emails (backend/public_service.py).
+vars().update(public_service.settings_from(env))

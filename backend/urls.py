@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from backend import health, home, metrics
+from backend import health, home, legal, metrics
 
 api_v1 = [
     path("", include("accounts.urls")),
     path("", include("venues.urls")),
+    path("", include("venues.invitations.urls")),
+    path("", include("venues.activity.urls")),
     path("", include("venues.foursquare.urls")),
     path("", include("venues.posters.urls")),
     path("", include("checkins.urls")),
@@ -18,6 +20,9 @@ api_v1 = [
 urlpatterns = [
     path("", home.home_page, name="home"),
     path("favicon.ico", home.favicon, name="favicon"),
+    path("privacy/", legal.privacy_page, name="privacy"),
+    path("cookies/", legal.cookies_page, name="cookies"),
+    path("accessibility/", legal.accessibility_page, name="accessibility"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
@@ -25,6 +30,8 @@ urlpatterns = [
     # POST /i18n/setlang/ {language, next}: the language switch of every page (base.html)
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.web.urls")),
+    path("account/", include("accounts.web.account.urls")),
+    path("invitations/", include("venues.invitations.web.urls")),
     path("desk/", include("rewards.desk.urls")),
     path("insight/", include("insight.urls")),
     path("digest/", include("insight.digest.urls")),
@@ -33,5 +40,7 @@ urlpatterns = [
     path("", include("residents.urls")),
 ]
 
-handler404 = "backend.errors.not_found_view"
-handler500 = "backend.errors.server_error_view"
+handler400 = "backend.error_pages.bad_request_view"
+handler403 = "backend.error_pages.permission_denied_view"
+handler404 = "backend.error_pages.not_found_view"
+handler500 = "backend.error_pages.server_error_view"

@@ -16,7 +16,6 @@ from checkins.models import CheckIn, CheckinMethod
 from checkins.selectors import checkins_at_venue, checkins_of_resident
 from checkins.services import Fix, checkin_record
 from venues.models import Venue
-from venues.permissions import VenueAccess
 from venues.scoping import VenueScopedApi
 
 
@@ -136,7 +135,7 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
 
 class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
     # Declared so the schema shows the paginated envelope of the list.
-    access_by_method = {"GET": VenueAccess.MANAGE}
+    permission_by_method = {"GET": "checkin.view"}
 
     class OutputSerializer(serializers.ModelSerializer):
         visitor = serializers.CharField(source="resident.display_name")

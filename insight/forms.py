@@ -41,8 +41,12 @@ class PeriodForm(forms.Form):
             if data.get(api_name) and not data.get(name):
                 data[name] = data[api_name]
                 data.setdefault("period", CUSTOM)
-        if not data.get("period"):
-            data["period"] = CUSTOM if data.get("start") or data.get("end") else "30"
+        if data.get("start") or data.get("end"):
+            # Dates typed mean those dates, whatever else came with them (an old link, or a
+            # radio left on a preset): never quietly ignored.
+            data["period"] = CUSTOM
+        elif not data.get("period"):
+            data["period"] = "30"
         super().__init__(data, **kwargs)
 
     def clean(self):

@@ -134,9 +134,10 @@ def venue_table(rows: list[dict], previous_rows: list[dict], *, sort: str) -> li
 
 
 def needs_attention(*, venues: QuerySet[Venue], trends: list[dict]) -> list[dict]:
-    """Active venues with no check-in for ``QUIET_DAYS`` days, a rating fallen by
-    ``RATING_FALL`` or more, differences with Foursquare, or reported comments waiting for
-    review (one query, plus the ``trends`` already read)."""
+    """Active venues with no check-in for ``QUIET_DAYS`` days (counted only for venues
+    registered at least that long ago: one imported this morning is not quiet, it is new), a
+    rating fallen by ``RATING_FALL`` or more, differences with Foursquare, or reported comments
+    waiting for review (one query, plus the ``trends`` already read)."""
     since = timezone.now() - timedelta(days=QUIET_DAYS)
     waiting = (
         CommentReport.objects.filter(comment__venue=OuterRef("pk"), reviewed_at__isnull=True)
@@ -152,7 +153,7 @@ def needs_attention(*, venues: QuerySet[Venue], trends: list[dict]) -> list[dict
             reported=Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
         )
         .order_by("name", "id")
-        .values("id", "name", "is_visited", "reported", "foursquare_drift")
+        .values("id", "name", "is_visited", "reported", "foursquare_drift", "created_at")
     )
     fallen = {
         trend["venue"]: trend
@@ -162,7 +163,7 @@ def needs_attention(*, venues: QuerySet[Venue], trends: list[dict]) -> list[dict
     items = []
     for row in rows:
         reasons = []
-        if not row["is_visited"]:
+        if not row["is_visited"] and row["created_at"] <= since:
             reasons.append(f"No check-ins for {QUIET_DAYS} days")
         if row["id"] in fallen:
             trend = fallen[row["id"]]

@@ -7,16 +7,18 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from checkins.stats.exports import csv_text, stats_export
+from checkins.stats.exports import csv_text
 from checkins.stats.selectors import council_stats, venue_stats
 from insight.chart import day_chart
+from insight.exports import TABLES, comments_rows, days_rows, figures_rows
 from insight.forms import CUSTOM, PeriodForm
 from insight.selectors import HEADLINES, SORT_KEYS, dashboard
-from venues.models import Council, Role, Venue
-from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.access import Level, request_access
+from venues.models import Council, Venue
 
 COLUMNS = [("name", "Venue"), *[h for h in HEADLINES if h[0] != "new_visitors"]]
 COLUMNS.append(("change", "Change"))
@@ -30,12 +32,13 @@ class Refused(Exception):
 def _scope(request, slug: str, venue_id) -> tuple[Council, Venue | None]:
     """The council (and venue) named in the URL, if the caller may see its insight."""
     council = get_object_or_404(Council, slug=slug)
+    access = request_access(request)
     if venue_id is None:
-        if not is_council_admin(request.user, council):
+        if not access.may("council.view_insight", council):
             raise Refused(council)
         return council, None
     venue = get_object_or_404(Venue.objects.select_related("council"), pk=venue_id, council=council)
-    if not has_venue_access(request.user, venue, VenueAccess.MANAGE):
+    if not access.may("venue.view_insight", venue):
         raise Refused(council)
     return council, venue
 
@@ -43,7 +46,7 @@ def _scope(request, slug: str, venue_id) -> tuple[Council, Venue | None]:
 def _refused(request, council: Council) -> HttpResponse:
     """403, with links to the venues of this council the caller does manage."""
     managed = Venue.objects.filter(
-        council=council, roles__user=request.user, roles__role=Role.Kind.VENUE_MANAGER
+        council=council, pk__in=request_access(request).venue_ids(Level.VENUE_MANAGER)
     ).order_by("name")
     context = {"title": "You cannot see this council's insight", "council": council}
     context["managed"] = [
@@ -87,19 +90,29 @@ def dashboard_page(request, slug: str, venue_id=None):
     form = PeriodForm(request.GET)
     period = form.date_range()
     data = dashboard(council=council, venue=venue, period=period, sort=form.sort_key())
-    csv_url = (
-        reverse("insight-csv", args=[slug])
-        if venue is None
-        else reverse("insight-venue-csv", args=[slug, venue.pk])
-    )
+    dates = "?" + urlencode({"from": period.start, "to": period.end})
+    csv_urls = {
+        table: (
+            reverse("insight-csv", args=[slug, table])
+            if venue is None
+            else reverse("insight-venue-csv", args=[slug, venue.pk, table])
+        )
+        + dates
+        for table in TABLES
+    }
+    may_see_council = request_access(request).may("council.view_insight", council)
     context = {
         "title": f"{venue.name if venue else council.name}: insight",
         "council": council,
         "venue": venue,
+        "may_see_council": may_see_council,
+        # A manager's "home" on these pages is their venue's dashboard, not the council's.
+        "home_url": request.path if venue is not None and not may_see_council else None,
         "form": form,
         "chart": day_chart(data["days"]),
         "columns": _columns(form),
-        "csv_url": csv_url + "?" + urlencode({"from": period.start, "to": period.end}),
+        "csv_url": csv_urls["stats"],
+        "csv_urls": csv_urls,
         "sort_keys": SORT_KEYS,
         "tips_kept_hours": settings.FOURSQUARE_DETAILS_MAX_AGE_HOURS,
         **data,
@@ -110,28 +123,31 @@ def dashboard_page(request, slug: str, venue_id=None):
 @never_cache
 @require_safe
 @login_required
-def stats_csv(request, slug: str, venue_id=None):
-    """The period's stats as CSV: the API's ``?format=csv`` file, for a signed-in page."""
+def stats_csv(request, slug: str, table: str, venue_id=None):
+    """One table of the period as CSV (insight.exports): the figures, the days or the
+    comments, with plain headers."""
     try:
         council, venue = _scope(request, slug, venue_id)
     except Refused as refused:
         return _refused(request, refused.council)
     period = PeriodForm(request.GET).date_range()
     if venue is None:
-        stats, venues, name = (
-            council_stats(council=council, period=period),
-            council.venues.all(),
-            council.name,
-        )
+        venues, name = council.venues.all(), council.name
     else:
-        stats, venues, name = (
-            venue_stats(venue=venue, period=period),
-            Venue.objects.filter(pk=venue.pk),
-            venue.name,
+        venues, name = Venue.objects.filter(pk=venue.pk), venue.name
+    if table == "comments":
+        rows = comments_rows(venues=venues, period=period)
+    else:
+        if venue is None:
+            stats = council_stats(council=council, period=period)
+        else:
+            stats = {**venue_stats(venue=venue, period=period), "name": venue.name}
+        rows = (
+            figures_rows(stats, whole_council=venue is None)
+            if table == "stats"
+            else days_rows(stats)
         )
-    rows, filename = stats_export(
-        stats=stats, venues=venues, scope="venue" if venue else "council", name=name
-    )
+    filename = f"{table}-{slugify(name)}-{period.start}-to-{period.end}.csv"
     response = HttpResponse(csv_text(rows).encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -3,16 +3,16 @@ once (as ``venues.scoping.VenueScopedApi``, after Sentry's ``convert_args``). Ea
 subclasses it with its own loader (``OfferScopedApi`` in ``rewards.offers.apis``...).
 
 The URL's id is replaced by the loaded object before the handler runs: a missing object is 404;
-one the caller may not manage is 403 (`venues.permissions.may_manage`: a venue's thing needs
-its managers, a council-wide one the council's admins). Callers must be signed in: an anonymous
-one is 401 before anything is looked up.
+one the caller may not change is 403 (`venues.access`, ``<model>.change``: a venue's thing
+needs its managers, a council-wide one the council's admins). Callers must be signed in: an
+anonymous one is 401 before anything is looked up.
 """
 
 from django.http import Http404
 from rest_framework.permissions import IsAuthenticated
 
 from backend.errors import PERMISSION_DENIED, ApplicationError
-from venues.permissions import may_manage
+from venues.access import request_access
 from venues.scoping import ScopedApi
 
 
@@ -35,6 +35,6 @@ class ManagedObjectScopedApi(ScopedApi):
         managed = self.load(kwargs.pop(self.url_kwarg))
         if managed is None:
             raise Http404
-        if not may_manage(request.user, council=managed.council, venue=managed.venue):
+        if not request_access(request).may(f"{managed._meta.model_name}.change", managed):
             raise ApplicationError(PERMISSION_DENIED, self.denied_detail)
         kwargs[self.handler_kwarg] = managed

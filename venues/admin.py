@@ -8,24 +8,32 @@ import venues from CSV here too (venues.import_page). Posters are in venues.post
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts.models import User, normalize_email
 from backend.errors import ApplicationError
 from venues import import_page
+from venues.access import Level
+from venues.activity import admin as activity_admin  # noqa: F401 (registers it)
 from venues.back_office import ScopedAdmin, ScopedRelatedFilter, back_office_access
 from venues.foursquare.admin import (
     FoursquareDriftFilter,
     FoursquareProposalInline,
     VenueFoursquareAdminMixin,
 )
+from venues.invitations import admin as invitations_admin  # noqa: F401 (registers it)
+from venues.invitations.admin import RoleTargetForm
+from venues.invitations.services import council_create_and_invite
 from venues.links import council_link_delete, council_link_save
 from venues.models import Council, CouncilLink, Role, Venue
 from venues.opening_hours import OpeningHoursField
 from venues.posters import admin as posters_admin  # noqa: F401 (registers PosterAdmin)
 from venues.services import (
     VENUE_EDITABLE_FIELDS,
+    role_grant,
+    role_revoke,
     venue_changes_locate,
     venue_coordinates_locate,
     venue_create,
@@ -35,9 +43,27 @@ from venues.services import (
 from venues.validators import normalise_postcode
 
 
+class NewCouncilForm(forms.ModelForm):
+    """A superuser's "New council": the council, and who will run it (invited at once)."""
+
+    first_admin_email = forms.EmailField(
+        label="First admin's email",
+        max_length=254,
+        help_text="They get an invitation to be the council's admin: they then register its "
+        "venues and invite the rest of its people.",
+    )
+
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Council
+        fields = ["name", "slug", "language", "website", "first_admin_email"]
+
+
 @admin.register(Council)
 class CouncilAdmin(ScopedAdmin):
-    """Council admins see their own council; only superusers add or rename councils."""
+    """Council admins see their own council; only superusers add or rename councils. Adding
+    one invites its first admin in the same form."""
 
     venue_path = None
     council_path = "pk"
@@ -45,18 +71,48 @@ class CouncilAdmin(ScopedAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = NewCouncilForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
     def has_module_permission(self, request):
         access = back_office_access(request)
-        return access.is_superuser or bool(access.administered_council_ids)
+        return access.is_superuser or bool(access.council_ids())
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):
-        return back_office_access(request).is_superuser
+        return back_office_access(request).may("council.create")
 
     def has_change_permission(self, request, obj=None):
-        return back_office_access(request).is_superuser
+        return back_office_access(request).may("council.change", obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        council, _ = council_create_and_invite(
+            slug=data["slug"],
+            name=data["name"],
+            website=data["website"],
+            language=data["language"],
+            first_admin_email=data["first_admin_email"],
+            by=request.user,
+        )
+        obj.pk = council.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            f"{obj.name} was created, and its first admin was sent an invitation.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:venues_council_changelist"))
 
 
 @admin.register(CouncilLink)
@@ -74,7 +130,7 @@ class CouncilLinkAdmin(ScopedAdmin):
 
     def has_module_permission(self, request):
         access = back_office_access(request)
-        return access.is_superuser or bool(access.administered_council_ids)
+        return access.is_superuser or bool(access.council_ids())
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) and super().has_view_permission(request, obj)
@@ -213,7 +269,7 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
 
     def has_add_permission(self, request, *args):
         access = back_office_access(request)
-        return access.is_superuser or bool(access.administered_council_ids)
+        return access.is_superuser or bool(access.council_ids())
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -224,6 +280,8 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
         from venues.opening_hours import opening_hours_text
 
         lines = opening_hours_text(venue.opening_hours).splitlines()
+        if not lines:
+            return "Not known: none have been given."
         rows = format_html_join(
             "", "<tr><th>{}</th><td>{}</td></tr>", (ln.split(": ", 1) for ln in lines)
         )
@@ -242,10 +300,12 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
         """Saved by the venue services, as the API saves: the form has already located the
         venue, so neither geocodes again."""
         if change:
-            saved = venue_update(venue=form.stored_venue, changes=form.venue_changes)
+            saved = venue_update(
+                venue=form.stored_venue, changes=form.venue_changes, actor=request.user
+            )
         else:
             fields = {name: form.cleaned_data[name] for name in VENUE_EDITABLE_FIELDS}
-            saved = venue_create(council=form.cleaned_data["council"], **fields)
+            saved = venue_create(council=form.cleaned_data["council"], actor=request.user, **fields)
             obj.pk = saved.pk
             obj._state.adding = False
         obj.refresh_from_db()
@@ -253,14 +313,33 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
     @admin.action(description="Deactivate the selected venues")
     def deactivate(self, request, queryset):
         for venue in queryset:
-            venue_deactivate(venue=venue)
+            venue_deactivate(venue=venue, actor=request.user)
         self.message_user(request, f"{queryset.count()} venue(s) deactivated.", messages.SUCCESS)
+
+
+class RoleGrantForm(RoleTargetForm):
+    """Roles > Add: give an existing account a role (anyone new is invited instead)."""
+
+    class Meta(RoleTargetForm.Meta):
+        model = Role
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if email and not User.objects.filter(email=normalize_email(email), is_active=True).exists():
+            self.add_error(
+                "email",
+                "No account has this email. Invite the person instead (Invitations > Add): "
+                "they make their account from the invitation's link.",
+            )
+        return cleaned
 
 
 @admin.register(Role)
 class RoleAdmin(ScopedAdmin):
-    """Who holds which role: council admins see (and end) the roles of their council, managers
-    those of their venue. Roles are granted through the members API, or here by superusers."""
+    """Who holds which role: council admins see, give and end the roles of their council,
+    managers those of their venue's staff (and see their venue's other roles). Roles are
+    never edited: end one and give another. Anyone without an account is invited instead."""
 
     venue_path = "venue"
     council_path = "council"
@@ -268,42 +347,67 @@ class RoleAdmin(ScopedAdmin):
     list_filter = ["role", ("council", ScopedRelatedFilter)]
     search_fields = ["user__email", "user__display_name", "venue__name"]
     list_select_related = ["user", "council", "venue"]
-    raw_id_fields = ["user", "granted_by"]
+    readonly_fields = ["user", "role", "council", "venue", "granted_by", "created_at"]
 
     def scope(self, request, queryset):
         access = back_office_access(request)
-        if access.is_superuser:
-            return queryset
         return queryset.filter(
-            Q(council_id__in=access.administered_council_ids)
-            | Q(venue_id__in=access.managed_venue_ids)
+            access.scope_filter(Level.VENUE_MANAGER, venue_path="venue", council_path="council")
         )
 
     @admin.display(description="person", ordering="user__display_name")
     def person(self, role):
         return f"{role.user.display_name} ({role.user.email})"
 
-    def has_add_permission(self, request, *args):
-        return back_office_access(request).is_superuser
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = RoleGrantForm.for_access(back_office_access(request))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        return super().get_fields(request, obj) if obj is None else self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
-        return back_office_access(request).is_superuser
+        return False
 
     def has_delete_permission(self, request, obj=None):
         access = back_office_access(request)
-        if access.is_superuser:
-            return True
         if obj is None:
-            return bool(access.administered_council_ids)
-        return obj.council_id in access.administered_council_ids
+            return access.may_use_back_office
+        return access.may("role.revoke", obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        granted = role_grant(
+            council=data["council"],
+            email=data["email"],
+            role=data["role"],
+            venue=data.get("venue"),
+            granted_by=request.user,
+        )
+        obj.pk = granted.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save_and_continue": False}
+        return super().add_view(request, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as refused:  # e.g. the person holds the role already
+            self.message_user(request, f"Not given: {refused.detail}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
-        from venues.services import role_revoke
-
-        role_revoke(role=obj)
+        role_revoke(role=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        from venues.services import role_revoke
-
-        for role in queryset:
-            role_revoke(role=role)
+        access = back_office_access(request)
+        for role in queryset.select_related("user", "council", "venue"):
+            if access.may("role.revoke", role):
+                role_revoke(role=role, actor=request.user)

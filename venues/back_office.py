@@ -9,85 +9,25 @@
 Every ModelAdmin of the project derives from `ScopedAdmin` and says, with ``venue_path`` and
 ``council_path`` (ORM lookups from the model), how an object belongs to a venue or a council;
 the queryset, the object permissions, the related-object choices and the filters all follow
-from that, so no admin can forget the scope. The roles are read once per request.
+from that, so no admin can forget the scope. Who holds what where is `venues.access`'s
+answer, read once per request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from venues.models import Council, Role, Venue
+from venues.access import Access, Level, request_access
+from venues.models import Council, Venue
 
 
-@dataclass(frozen=True)
-class BackOfficeAccess:
-    is_superuser: bool
-    administered_council_ids: frozenset
-    managed_venue_ids: frozenset  # venue_manager roles (the councils' venues are by council)
-    staff_venue_ids: frozenset
-
-    @property
-    def may_use_back_office(self) -> bool:
-        return self.is_superuser or bool(self.administered_council_ids or self.managed_venue_ids)
-
-    @property
-    def is_desk_staff_only(self) -> bool:
-        return not self.may_use_back_office and bool(self.staff_venue_ids)
-
-    def venues(self) -> QuerySet[Venue]:
-        if self.is_superuser:
-            return Venue.objects.all()
-        return Venue.objects.filter(
-            Q(council_id__in=self.administered_council_ids) | Q(pk__in=self.managed_venue_ids)
-        )
-
-    def councils(self) -> QuerySet[Council]:
-        """Councils whose council-wide things this person manages (admins only)."""
-        if self.is_superuser:
-            return Council.objects.all()
-        return Council.objects.filter(pk__in=self.administered_council_ids)
-
-    def councils_seen(self) -> QuerySet[Council]:
-        """Councils this person works in at all (to name them, e.g. in filters)."""
-        if self.is_superuser:
-            return Council.objects.all()
-        return Council.objects.filter(
-            Q(pk__in=self.administered_council_ids) | Q(venues__pk__in=self.managed_venue_ids)
-        ).distinct()
-
-
-def back_office_access(request) -> BackOfficeAccess:
-    """The caller's roles, read once per request (admin pages ask many times)."""
-    cached = getattr(request, "_back_office_access", None)
-    if cached is not None:
-        return cached
-    user = request.user
-    if not user.is_authenticated or not user.is_active:
-        access = BackOfficeAccess(False, frozenset(), frozenset(), frozenset())
-    else:
-        rows = list(Role.objects.filter(user=user).values_list("role", "council_id", "venue_id"))
-        access = BackOfficeAccess(
-            is_superuser=user.is_superuser,
-            administered_council_ids=frozenset(
-                council
-                for role, council, venue in rows
-                if role == Role.Kind.COUNCIL_ADMIN and venue is None
-            ),
-            managed_venue_ids=frozenset(
-                venue for role, _, venue in rows if role == Role.Kind.VENUE_MANAGER
-            ),
-            staff_venue_ids=frozenset(
-                venue for role, _, venue in rows if role == Role.Kind.VENUE_STAFF
-            ),
-        )
-    request._back_office_access = access
-    return access
+def back_office_access(request) -> Access:
+    """The caller's access (venues.access), read once per request: admin pages ask often."""
+    return request_access(request)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -128,12 +68,11 @@ class ScopedAdmin(admin.ModelAdmin):
             return queryset
         if self.is_superuser_only:
             return queryset.none()
-        condition = Q(pk__in=[])
-        if self.council_path:
-            condition |= Q(**{f"{self.council_path}__in": access.administered_council_ids})
-        if self.venue_path:
-            condition |= Q(**{f"{self.venue_path}__in": access.managed_venue_ids})
-        return queryset.filter(condition)
+        return queryset.filter(
+            access.scope_filter(
+                Level.VENUE_MANAGER, venue_path=self.venue_path, council_path=self.council_path
+            )
+        )
 
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))
@@ -169,9 +108,11 @@ class ScopedAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         access = back_office_access(request)
         if db_field.related_model is Venue:
-            kwargs["queryset"] = access.venues().filter(is_active=True).order_by("name")
+            kwargs["queryset"] = (
+                access.venues(Level.VENUE_MANAGER).filter(is_active=True).order_by("name")
+            )
         elif db_field.related_model is Council:
-            kwargs["queryset"] = access.councils().order_by("name")
+            kwargs["queryset"] = access.councils(Level.COUNCIL_ADMIN).order_by("name")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.shortcuts import redirect, render
 
+from backend.page_limits import page_rate_limit
 from venues.back_office import back_office_access
 
 
@@ -29,6 +30,8 @@ class BackOfficeSite(admin.AdminSite):
         return back_office_access(request).may_use_back_office
 
     def login(self, request, extra_context=None):
+        if (refusal := page_rate_limit(request)) is not None:
+            return refusal
         if request.method == "GET" and request.user.is_authenticated:
             access = back_office_access(request)
             if access.is_desk_staff_only:

@@ -8,3 +8,5 @@ ROLE_EXISTS = ErrorCode("role_exists", 409)
 INVALID_QR = ErrorCode("invalid_qr", 400)
 UNKNOWN_QR = ErrorCode("invalid_qr", 404)  # the resolver answers a bad token with 404
 REVOKED_QR = ErrorCode("revoked_qr", 410)
+# An invitation already accepted or cancelled cannot be cancelled or sent again.
+INVITATION_CLOSED = ErrorCode("invitation_closed", 409)

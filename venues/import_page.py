@@ -66,7 +66,7 @@ class VenueImportForm(forms.Form):
 def import_view(model_admin, request):
     access = back_office_access(request)
     councils = access.councils().order_by("name")
-    if not (access.is_superuser or access.administered_council_ids):
+    if not (access.is_superuser or access.council_ids()):
         raise PermissionDenied
     too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_FILE_BYTES + 64 * 1024
     if request.method == "POST" and too_large:  # not parsed (the proxy should cap bodies too)
@@ -84,7 +84,11 @@ def import_view(model_admin, request):
         council = form.cleaned_data["council"]
         context.update(
             report=venues_import(
-                council=council, rows=form.cleaned_data["file"], geocode=geocoder_with_a_budget()
+                council=council,
+                rows=form.cleaned_data["file"],
+                geocode=geocoder_with_a_budget(),
+                actor=request.user,
+                source=request.FILES["file"].name,
             ),
             council=council,
             file_name=request.FILES["file"].name,

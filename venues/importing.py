@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from venues.activity.services import activity_record
 from venues.geocoding import Coordinates, GeocodingFailed, geocode_address
 from venues.models import Council, Venue
 from venues.services import venues_upsert
@@ -156,8 +158,11 @@ def venues_import(
     council: Council,
     rows: Iterable[dict[str, str]],
     geocode: Callable[..., Coordinates] = geocode_address,
+    actor=None,
+    source: str = "a CSV file",
 ) -> ImportReport:
-    """Create or update ``council``'s venues from CSV rows; see the module docstring."""
+    """Create or update ``council``'s venues from CSV rows; see the module docstring. The
+    import is recorded in the council's activity log (by ``actor``, from ``source``)."""
     report = ImportReport()
     clean_rows: dict[tuple[str, str], _CleanRow] = {}
     for position, row in enumerate(rows, start=2):  # line 1 is the header
@@ -178,23 +183,33 @@ def venues_import(
             report.rejected.append(RejectedRow(line, (row.get("name") or "").strip(), str(exc)))
 
     clean = list(clean_rows.values())
-    upserted = venues_upsert(
-        council=council,
-        rows=[
-            {
-                "name": row.name,
-                "category": row.category,
-                "address": row.address,
-                "postcode": row.postcode,
-                "latitude": row.latitude,
-                "longitude": row.longitude,
-            }
-            for row in clean
-        ],
-    )
-    for position, reason in upserted.invalid.items():
-        report.rejected.append(RejectedRow(clean[position].line, clean[position].name, reason))
-    report.rejected.sort(key=lambda rejected: rejected.line)
-    report.created, report.updated = upserted.created, upserted.updated
-    report.unchanged = upserted.unchanged
+    with transaction.atomic():
+        upserted = venues_upsert(
+            council=council,
+            rows=[
+                {
+                    "name": row.name,
+                    "category": row.category,
+                    "address": row.address,
+                    "postcode": row.postcode,
+                    "latitude": row.latitude,
+                    "longitude": row.longitude,
+                }
+                for row in clean
+            ],
+        )
+        for position, reason in upserted.invalid.items():
+            report.rejected.append(RejectedRow(clean[position].line, clean[position].name, reason))
+        report.rejected.sort(key=lambda rejected: rejected.line)
+        report.created, report.updated = upserted.created, upserted.updated
+        report.unchanged = upserted.unchanged
+        activity_record(
+            actor=actor,
+            action="venues.imported",
+            obj=council,
+            summary=(
+                f"Imported {source}: {report.created} created, {report.updated} updated, "
+                f"{report.unchanged} unchanged, {len(report.rejected)} rejected."
+            ),
+        )
     return report

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 
+# Models of the app's packages, imported so Django registers them here (they name ours by string).
+from venues.activity.models import ActivityEntry  # noqa: F401
+from venues.invitations.models import Invitation  # noqa: F401
 from venues.validators import validate_opening_hours, validate_postcode
 
 logger = logging.getLogger(__name__)

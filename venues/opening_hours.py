@@ -20,6 +20,10 @@ def _hhmm(text: str) -> str:
 
 
 def opening_hours_text(hours: dict) -> str:
+    """One line per day; empty when no hours were given at all (not known: not "closed" seven
+    days a week). Once some are given, a day left out is closed (API.md)."""
+    if not hours:
+        return ""
     lines = []
     for day in WEEKDAYS:
         intervals = hours.get(day) or []
@@ -79,7 +83,8 @@ class OpeningHoursField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "help_text",
-            "One line per day, e.g. 'Monday: 09:00-13:00, 14:00-17:30' or 'Sunday: closed'.",
+            "One line per day, e.g. 'Monday: 09:00-13:00, 14:00-17:30' or 'Sunday: closed'. "
+            "Leave it empty when the hours are not known.",
         )
         super().__init__(**kwargs)
 

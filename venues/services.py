@@ -13,9 +13,10 @@ from accounts.models import User, normalize_email
 from backend.errors import INVALID, ApplicationError
 from backend.updates import model_update, refuse_unknown_fields
 from venues import error_codes
+from venues.activity.services import activity_record, changed_fields_text
 from venues.foursquare.services import venue_foursquare_follow_up, venue_foursquare_relink
 from venues.geocoding import GeocodingFailed, geocode_address
-from venues.models import Council, Role, Venue
+from venues.models import Council, CouncilLanguage, Role, Venue
 from venues.validators import normalise_postcode
 
 VENUE_EDITABLE_FIELDS = (
@@ -50,10 +51,23 @@ def unique_slug(name: str, taken: set[str], *, max_length: int = 200) -> str:
     return slug
 
 
-def council_create(*, slug: str, name: str, website: str = "") -> Council:
+def council_create(
+    *,
+    slug: str,
+    name: str,
+    website: str = "",
+    language: str = CouncilLanguage.ENGLISH,
+    actor: User | None = None,
+) -> Council:
     try:
         with transaction.atomic():
-            return Council.objects.create(slug=slug, name=name, website=website)
+            council = Council.objects.create(
+                slug=slug, name=name, website=website, language=language
+            )
+            activity_record(
+                actor=actor, action="council.created", obj=council, summary=f"{name} was created."
+            )
+            return council
     except IntegrityError as exc:
         raise ApplicationError(
             error_codes.COUNCIL_EXISTS,
@@ -97,6 +111,7 @@ def venue_create(
     website: str = "",
     is_active: bool = True,
     foursquare_place_id: str = "",
+    actor: User | None = None,
 ) -> Venue:
     """Register a venue; without coordinates its address is geocoded (before the transaction,
     so no database lock waits on the network). A place id given by hand queues its sync."""
@@ -130,6 +145,12 @@ def venue_create(
             venue_foursquare_follow_up(
                 venue=venue, changed={"foursquare_place_id"} if foursquare_place_id else set()
             )
+            activity_record(
+                actor=actor,
+                action="venue.created",
+                obj=venue,
+                summary=f"{venue.name} ({venue.postcode}) was registered.",
+            )
     except IntegrityError as exc:
         raise _venue_exists_error(name, postcode) from exc
     return venue
@@ -158,7 +179,7 @@ def venue_changes_locate(*, venue: Venue, changes: dict[str, Any]) -> dict[str, 
     return changes
 
 
-def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
+def venue_update(*, venue: Venue, changes: dict[str, Any], actor: User | None = None) -> Venue:
     """Apply an edit (a manager's through the API, or the back office's) under the venue's row
     lock, then queue the Foursquare sync it calls for once it commits; see
     `venue_changes_locate` for what is refused and when the venue moves."""
@@ -170,6 +191,13 @@ def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
             if "foursquare_place_id" in changed:
                 venue_foursquare_relink(venue=locked)
             venue_foursquare_follow_up(venue=locked, changed=changed)
+            if changed:
+                activity_record(
+                    actor=actor,
+                    action="venue.changed",
+                    obj=locked,
+                    summary=f"{locked.name}: changed {changed_fields_text(changed)}.",
+                )
     except IntegrityError as exc:
         raise _venue_exists_error(
             changes.get("name", venue.name), changes.get("postcode", venue.postcode)
@@ -177,13 +205,19 @@ def venue_update(*, venue: Venue, changes: dict[str, Any]) -> Venue:
     return Venue.objects.select_related("council").get(pk=venue.pk)
 
 
-def venue_deactivate(*, venue: Venue) -> Venue:
+def venue_deactivate(*, venue: Venue, actor: User | None = None) -> Venue:
     """Take a venue out of service. Nothing is deleted: its check-ins and history stay. A venue
     linked to Foursquare is then reported closed there (by the sync, in the background)."""
     with transaction.atomic():
         Venue.objects.filter(pk=venue.pk).update(is_active=False)
         venue.is_active = False
         venue_foursquare_follow_up(venue=venue, changed={"is_active"})
+        activity_record(
+            actor=actor,
+            action="venue.deactivated",
+            obj=venue,
+            summary=f"{venue.name} was deactivated.",
+        )
     return venue
 
 
@@ -261,17 +295,9 @@ def venues_upsert(
     return result
 
 
-def role_grant(
-    *, council: Council, email: str, role: str, venue: Venue | None, granted_by: User | None
-) -> Role:
-    """Give an existing account a role in ``council`` (on ``venue`` for the venue roles)."""
-    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
-    if user is None:
-        raise ApplicationError(
-            error_codes.UNKNOWN_USER,
-            "No account has this email; the person must register first.",
-            fields={"email": ["No account has this email."]},
-        )
+def role_target_check(*, council: Council, role: str, venue: Venue | None) -> None:
+    """Refuse (400 ``invalid``, on the field) a role that does not fit where it is given: a
+    council admin covers the whole council (no venue); a venue role needs a venue of it."""
     if role == Role.Kind.COUNCIL_ADMIN and venue is not None:
         raise ApplicationError(
             INVALID,
@@ -291,12 +317,32 @@ def role_grant(
                 "The venue belongs to another council.",
                 fields={"venue": ["Not a venue of this council."]},
             )
+
+
+def role_grant(
+    *, council: Council, email: str, role: str, venue: Venue | None, granted_by: User | None
+) -> Role:
+    """Give an existing account a role in ``council`` (on ``venue`` for the venue roles)."""
+    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    if user is None:
+        raise ApplicationError(
+            error_codes.UNKNOWN_USER,
+            "No account has this email; the person must register first.",
+            fields={"email": ["No account has this email."]},
+        )
+    role_target_check(council=council, role=role, venue=venue)
     try:
         with transaction.atomic():
             granted = Role.objects.create(
                 user=user, council=council, venue=venue, role=role, granted_by=granted_by
             )
             _sync_back_office_access(user)
+            activity_record(
+                actor=granted_by,
+                action="role.granted",
+                obj=granted,
+                summary=f"{user.email} became {_role_words(granted)}.",
+            )
     except IntegrityError as exc:
         raise ApplicationError(
             error_codes.ROLE_EXISTS, "The account already has this role."
@@ -304,10 +350,22 @@ def role_grant(
     return granted
 
 
-def role_revoke(*, role: Role) -> None:
+def role_revoke(*, role: Role, actor: User | None = None) -> None:
     with transaction.atomic():
+        activity_record(
+            actor=actor,
+            action="role.revoked",
+            obj=role,
+            summary=f"{role.user.email} is no longer {_role_words(role)}.",
+        )
         role.delete()
         _sync_back_office_access(role.user)
+
+
+def _role_words(role: Role) -> str:
+    """ "venue staff of Leeds Central Library", "council admin of Leeds"."""
+    kind = role.get_role_display().lower().replace("_", " ")
+    return f"{kind} of {role.venue.name if role.venue_id else role.council.name}"
 
 
 def _sync_back_office_access(user: User) -> None:

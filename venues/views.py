@@ -12,9 +12,9 @@ from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
 from venues import error_codes
+from venues.access import request_access
 from venues.filters import VenueFilter
 from venues.models import Council, Role, Venue
-from venues.permissions import VenueAccess, has_venue_access, may_manage
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 from venues.selectors import council_list, council_members, venue_list, venues_near
 from venues.serializers import (
@@ -72,7 +72,7 @@ class CouncilListApi(PaginatedListApi):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        council = council_create(**serializer.validated_data)
+        council = council_create(actor=request.user, **serializer.validated_data)
         return Response(CouncilOutputSerializer(council).data, status=status.HTTP_201_CREATED)
 
 
@@ -98,7 +98,7 @@ MEMBER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_
 
 class CouncilMemberListApi(CouncilScopedApi, PaginatedListApi):
     # Declared so the schema shows the paginated envelope of the list.
-    council_admin_methods = frozenset({"GET", "POST"})
+    permission_by_method = {"GET": "council.view_members", "POST": "council.view_members"}
 
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
@@ -144,7 +144,7 @@ class CouncilMemberListApi(CouncilScopedApi, PaginatedListApi):
 
 
 class CouncilMemberDetailApi(CouncilScopedApi):
-    council_admin_methods = frozenset({"DELETE"})
+    permission_by_method = {"DELETE": "council.view_members"}
 
     @extend_schema(
         operation_id="council_members_revoke",
@@ -152,7 +152,7 @@ class CouncilMemberDetailApi(CouncilScopedApi):
     )
     def delete(self, request, council: Council, member_id):
         role = get_object_or_404(Role, pk=member_id, council=council)
-        role_revoke(role=role)
+        role_revoke(role=role, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -282,14 +282,14 @@ class VenueListApi(PaginatedListApi):
         council = Council.objects.filter(slug=data.pop("council")).first()
         if council is None:
             raise ValidationError({"council": ["No council has this slug."]})
-        if not may_manage(request.user, council=council):
+        if not request_access(request).may("venue.create", council):
             raise PermissionDenied("Only the council's admins can register its venues.")
-        venue = venue_create(council=council, **data)
+        venue = venue_create(council=council, actor=request.user, **data)
         return Response(VenueOutputSerializer(venue).data, status=status.HTTP_201_CREATED)
 
 
 class VenueDetailApi(VenueScopedApi):
-    access_by_method = {"PATCH": VenueAccess.MANAGE, "DELETE": VenueAccess.MANAGE}
+    permission_by_method = {"PATCH": "venue.change", "DELETE": "venue.deactivate"}
 
     class UpdateSerializer(VenueInputSerializer):
         is_active = serializers.BooleanField(required=False)
@@ -327,11 +327,13 @@ class VenueDetailApi(VenueScopedApi):
     def patch(self, request, venue: Venue):
         serializer = self.UpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        if "is_active" in serializer.validated_data and not has_venue_access(
-            request.user, venue, VenueAccess.ADMINISTER
+        if "is_active" in serializer.validated_data and not request_access(request).may(
+            "venue.activate", venue
         ):
             raise PermissionDenied("Only the council's admins can (re)activate a venue.")
-        venue = venue_update(venue=venue, changes=dict(serializer.validated_data))
+        venue = venue_update(
+            venue=venue, changes=dict(serializer.validated_data), actor=request.user
+        )
         return Response(VenueOutputSerializer(venue).data)
 
     @extend_schema(
@@ -343,5 +345,5 @@ class VenueDetailApi(VenueScopedApi):
         },
     )
     def delete(self, request, venue: Venue):
-        venue_deactivate(venue=venue)
+        venue_deactivate(venue=venue, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

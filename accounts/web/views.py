@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts.services import user_register
 from accounts.web.forms import PasswordResetForm, RegisterForm, SetPasswordForm, SignInForm
 from backend.errors import ApplicationError
+from backend.page_limits import page_rate_limit
 
 
 def safe_next(request, default: str = "/") -> str:
@@ -38,6 +39,11 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"title": gettext_lazy("Sign in")}
 
+    def post(self, request, *args, **kwargs):
+        if (refusal := page_rate_limit(request)) is not None:
+            return refusal
+        return super().post(request, *args, **kwargs)
+
 
 class SignOutView(auth_views.LogoutView):
     """POST only (Django's rule: a link or an image must not sign anyone out)."""
@@ -53,6 +59,8 @@ def register_page(request):
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url)
+    if (refusal := page_rate_limit(request)) is not None:
+        return refusal
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,6 +91,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
     extra_context = {"title": gettext_lazy("Reset your password")}
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("email", "")[:254]
+        if (refusal := page_rate_limit(request, email=email)) is not None:
+            return refusal
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -36,7 +36,6 @@ from checkins.comments.services import (
 )
 from checkins.models import Comment, CommentReply, CommentReport
 from venues.models import Venue
-from venues.permissions import VenueAccess, has_venue_access
 from venues.scoping import ScopedApi, VenueScopedApi
 
 MANAGER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
@@ -44,21 +43,17 @@ MANAGER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT
 
 class CommentScopedApi(ScopedApi):
     """URL has ``<uuid:comment_id>``; the handler gets ``comment`` (with its venue and author).
-    Every method needs a signed-in caller; ``venue_access`` (if set) that access to the
-    comment's venue."""
+    Every method needs a signed-in caller, and the permission ``permission_by_method`` names
+    (if any) on the comment."""
 
     permission_classes = [IsAuthenticated]
-    venue_access: VenueAccess | None = None
 
     def convert_kwargs(self, request, kwargs) -> None:
         comment = get_object_or_404(
             Comment.objects.select_related("venue__council", "author", "reply"),
             pk=kwargs.pop("comment_id"),
         )
-        if self.venue_access is not None and not has_venue_access(
-            request.user, comment.venue, self.venue_access
-        ):
-            self._deny(request)
+        self.check_scope(request, comment)
         kwargs["comment"] = comment
 
 
@@ -161,7 +156,7 @@ class VenueCommentListApi(VenueScopedApi, PaginatedListApi):
 
 
 class VenueCommentModerationApi(VenueScopedApi, PaginatedListApi):
-    access_by_method = {"GET": VenueAccess.MANAGE}
+    permission_by_method = {"GET": "comment.moderate"}
 
     @extend_schema(
         operation_id="venue_comments_moderation",
@@ -231,7 +226,7 @@ class CommentReportApi(CommentScopedApi):
 
 
 class CommentHideApi(CommentScopedApi):
-    venue_access = VenueAccess.MANAGE
+    permission_by_method = {"POST": "comment.moderate"}
 
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(
@@ -260,7 +255,7 @@ class CommentHideApi(CommentScopedApi):
 
 
 class CommentRestoreApi(CommentScopedApi):
-    venue_access = VenueAccess.MANAGE
+    permission_by_method = {"POST": "comment.moderate"}
 
     @extend_schema(
         operation_id="comments_restore",
@@ -280,7 +275,11 @@ class CommentReplyApi(CommentScopedApi):
     """The venue's one reply to a comment: write it (POST), change it (PATCH), take it down
     (DELETE). The comment's venue's managers and its council's admins only."""
 
-    venue_access = VenueAccess.MANAGE
+    permission_by_method = {
+        "POST": "comment.reply",
+        "PATCH": "comment.reply",
+        "DELETE": "comment.reply",
+    }
 
     class InputSerializer(serializers.Serializer):
         body = serializers.CharField(max_length=CommentReply.BODY_MAX_LENGTH)

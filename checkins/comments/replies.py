@@ -32,8 +32,8 @@ from checkins import error_codes, tasks
 from checkins.comments.blocked_words import contains_blocked_word
 from checkins.comments.services import comment_lock
 from checkins.models import Comment, CommentReply
+from venues.access import Level, access_for, scope_of
 from venues.models import CouncilLanguage
-from venues.permissions import VenueAccess, venue_access
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +98,10 @@ def comment_reply_delete(*, comment: Comment, by: User) -> None:
 def reply_signature(user: User, comment: Comment) -> str | None:
     """How a reply by ``user`` is signed (`CommentReply.Signature`), or None when they may not
     reply: the venue's managers sign as the venue, the council's admins as the council."""
-    access = venue_access(user, comment.venue)
-    if access is None or access < VenueAccess.MANAGE:
+    access = access_for(user)
+    if not access.may("comment.reply", comment):
         return None
-    if access >= VenueAccess.ADMINISTER:
+    if access.level_at(scope_of(comment)) >= Level.COUNCIL_ADMIN:
         return CommentReply.Signature.COUNCIL
     return CommentReply.Signature.VENUE
 

@@ -30,6 +30,7 @@ from checkins import error_codes
 from checkins.comments.alerts import comment_alert_raise
 from checkins.comments.blocked_words import contains_blocked_word
 from checkins.models import CheckIn, Comment, CommentAlert, CommentReport, CommentStatus
+from venues.activity.services import activity_record
 from venues.models import Venue
 
 BODY_MAX_LENGTH = 2000
@@ -204,6 +205,12 @@ def comment_hide(*, comment: Comment, by: User, reason: str = "") -> Comment:
                 reason=reason.strip() or HIDDEN_BY_MANAGERS,
             )
         _close_open_reports(comment)
+        activity_record(
+            actor=by,
+            action="comment.hidden",
+            obj=comment,
+            summary=f"A comment at {comment.venue.name} was hidden: {comment.hidden_reason}",
+        )
     return comment
 
 
@@ -215,6 +222,12 @@ def comment_restore(*, comment: Comment, by: User) -> Comment:
         if comment.status != CommentStatus.VISIBLE:
             comment_set_status(comment=comment, status=CommentStatus.VISIBLE, by=by)
         _close_open_reports(comment)
+        activity_record(
+            actor=by,
+            action="comment.restored",
+            obj=comment,
+            summary=f"A comment at {comment.venue.name} is visible, its reports closed.",
+        )
     return comment
 
 

@@ -118,7 +118,9 @@ class ReputationSerializer(serializers.Serializer):
 
 
 class CouncilReputationApi(CouncilScopedApi):
-    council_admin_methods = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+    permission_by_method = dict.fromkeys(
+        ("GET", "POST", "PUT", "PATCH", "DELETE"), "council.view_insight"
+    )
 
     @extend_schema(
         operation_id="council_reputation",

@@ -24,7 +24,6 @@ from checkins.stats.selectors import (
     venue_stats,
 )
 from venues.models import Council, Venue
-from venues.permissions import VenueAccess
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 
 # Stats cover this century: a date far outside it (9999-12-30) overflowed the day arithmetic.
@@ -172,7 +171,7 @@ class StatsExportMixin:
 
 
 class VenueStatsApi(StatsExportMixin, VenueScopedApi):
-    access_by_method = {"GET": VenueAccess.MANAGE}
+    permission_by_method = {"GET": "venue.view_insight"}
 
     @extend_schema(
         operation_id="venue_stats",
@@ -194,7 +193,9 @@ class VenueStatsApi(StatsExportMixin, VenueScopedApi):
 
 
 class CouncilStatsApi(StatsExportMixin, CouncilScopedApi):
-    council_admin_methods = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+    permission_by_method = dict.fromkeys(
+        ("GET", "POST", "PUT", "PATCH", "DELETE"), "council.view_insight"
+    )
 
     @extend_schema(
         operation_id="council_stats",

@@ -96,10 +96,13 @@ class CatalogItemAdmin(ServiceAdmin):
 
     def save_with_service(self, request, form, change):
         if change:
-            return catalog_item_update(item=form.instance, changes=form.changes())
+            return catalog_item_update(
+                item=form.instance, changes=form.changes(), actor=request.user
+            )
         data = form.cleaned_data
         return catalog_item_create(
             council=form.owner(),
             venue=data.get("venue"),
+            actor=request.user,
             **{name: data[name] for name in ITEM_FIELDS},
         )

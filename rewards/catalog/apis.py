@@ -27,7 +27,7 @@ from rewards.models import CatalogItem
 from rewards.schemes.selectors import scheme_id_of_loaded
 from rewards.scoping import ManagedObjectScopedApi
 from rewards.vouchers.serializers import VoucherOutputSerializer, voucher_body
-from venues.permissions import may_manage
+from venues.access import request_access
 
 WRITE_ERRORS = (errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED)
 
@@ -127,9 +127,9 @@ class CatalogListApi(PaginatedListApi):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not may_manage(request.user, council=data["council"], venue=data["venue"]):
+        if not request_access(request).may("catalogitem.create", data["venue"] or data["council"]):
             raise ApplicationError(errors.PERMISSION_DENIED, CatalogItemScopedApi.denied_detail)
-        item = catalog_item_create(**data)
+        item = catalog_item_create(actor=request.user, **data)
         return Response(_item_body(item), status=status.HTTP_201_CREATED)
 
 
@@ -158,7 +158,9 @@ class CatalogDetailApi(CatalogItemScopedApi):
     def patch(self, request, item: CatalogItem):
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        item = catalog_item_update(item=item, changes=dict(serializer.validated_data))
+        item = catalog_item_update(
+            item=item, changes=dict(serializer.validated_data), actor=request.user
+        )
         return Response(_item_body(catalog_item_get(item_id=item.pk)))
 
 

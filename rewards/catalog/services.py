@@ -28,6 +28,7 @@ from rewards.models import CatalogItem, Voucher
 from rewards.schemes.services import council_scheme_ensure
 from rewards.vouchers.services import voucher_issue
 from rewards.wallet.services import points_debit, sink_account
+from venues.activity.services import activity_record, changed_fields_text
 
 UPDATABLE_FIELDS = frozenset({"title", "cost_points", "stock", "valid_days", "is_active"})
 
@@ -86,6 +87,7 @@ def catalog_item_create(
     stock: int | None = None,
     valid_days: int | None = None,
     is_active: bool = True,
+    actor=None,
 ) -> CatalogItem:
     """A new item of ``council`` (of ``venue`` when given: then the venue's council) and its
     stock account."""
@@ -107,10 +109,16 @@ def catalog_item_create(
     with transaction.atomic():
         item.save()
         stock_account(item)
+        activity_record(
+            actor=actor,
+            action="catalog_item.created",
+            obj=item,
+            summary=f"Catalog item '{item.title}' ({item.cost_points} points) created.",
+        )
     return item
 
 
-def catalog_item_update(*, item: CatalogItem, changes: dict) -> CatalogItem:
+def catalog_item_update(*, item: CatalogItem, changes: dict, actor=None) -> CatalogItem:
     """Apply ``changes`` (of `UPDATABLE_FIELDS`). A new stock moves the stock account's limit
     under its row lock; a stock below what was already claimed is refused."""
     refuse_unknown_fields(data=changes, allowed=UPDATABLE_FIELDS)
@@ -125,7 +133,14 @@ def catalog_item_update(*, item: CatalogItem, changes: dict) -> CatalogItem:
             if problems:
                 raise ApplicationError(INVALID, problems["stock"][0], fields=problems)
             account_cap_set(account=account, cap=changes["stock"])
-        item, _ = model_update(instance=item, fields=UPDATABLE_FIELDS, data=changes)
+        item, changed = model_update(instance=item, fields=UPDATABLE_FIELDS, data=changes)
+        if changed:
+            activity_record(
+                actor=actor,
+                action="catalog_item.changed",
+                obj=item,
+                summary=f"Catalog item '{item.title}': changed {changed_fields_text(changed)}.",
+            )
     return item
 
 

@@ -2,22 +2,19 @@ from django.db.models import Q, QuerySet
 
 from rewards.models import Voucher
 from rewards.vouchers.services import normalise_code
-from venues.models import Role, Venue
+from venues.access import Access, Level
+from venues.models import Venue
 
 
-def desk_venues(*, user) -> QuerySet[Venue]:
-    """The venues where ``user`` may redeem: those they hold any venue role at, and every venue
-    of a council they administer. A superuser has no desk of their own: they use the API."""
-    roles = Role.objects.filter(user=user)
+def desk_venues(*, access: Access) -> QuerySet[Venue]:
+    """The active venues where the person may serve (``venue.serve``): those they hold any
+    venue role at, and every venue of a council they administer. A superuser has no desk of
+    their own (only the roles they hold): they use the API."""
     return (
         Venue.objects.filter(is_active=True)
         .filter(
-            Q(pk__in=roles.filter(role__in=Role.VENUE_KINDS).values("venue_id"))
-            | Q(
-                council__in=roles.filter(role=Role.Kind.COUNCIL_ADMIN, venue__isnull=True).values(
-                    "council_id"
-                )
-            )
+            Q(pk__in=access.venue_ids(Level.VENUE_STAFF))
+            | Q(council_id__in=access.council_ids(Level.VENUE_STAFF))
         )
         .order_by("name")
     )

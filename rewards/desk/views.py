@@ -14,6 +14,7 @@ from rewards import error_codes
 from rewards.desk.forms import RedeemForm
 from rewards.desk.selectors import desk_venues, voucher_shown_at_desk
 from rewards.vouchers.redemption import voucher_redeem
+from venues.access import request_access
 
 # What the desk says for each refusal of the service (by code), and whether it may show the
 # voucher (only after the service has checked that this person may see it).
@@ -38,7 +39,7 @@ PLAIN_WORDS = {
 @csrf_protect
 @login_required
 def desk_page(request):
-    venues = list(desk_venues(user=request.user))
+    venues = list(desk_venues(access=request_access(request)))
     if not venues:
         return render(
             request,

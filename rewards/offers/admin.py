@@ -127,7 +127,7 @@ class OfferAdmin(ServiceAdmin):
 
     def save_with_service(self, request, form, change):
         if change:
-            return offer_update(offer=form.instance, changes=form.changes())
+            return offer_update(offer=form.instance, changes=form.changes(), actor=request.user)
         data = form.cleaned_data
         return offer_create(
             council=data.get("council"),

@@ -27,8 +27,8 @@ from rewards.offers.selectors import (
 from rewards.offers.services import EDITABLE_FIELDS, offer_create, offer_update
 from rewards.offers.wording import offer_summary
 from rewards.scoping import ManagedObjectScopedApi
+from venues.access import request_access
 from venues.models import Venue
-from venues.permissions import may_manage
 from venues.scoping import VenueScopedApi
 
 
@@ -176,7 +176,7 @@ class OfferCreateApi(APIView):
         venue, council = data.pop("venue", None), data.pop("council", None)
         if venue is None and council is None:
             raise ValidationError({"venue": ["Name a venue or a council."]})
-        if not may_manage(request.user, council=council, venue=venue):
+        if not request_access(request).may("offer.create", venue or council):
             raise PermissionDenied("You do not have a role that allows this here.")
         offer = offer_create(council=council, venue=venue, created_by=request.user, **data)
         return Response(_offer_body(offer), status=status.HTTP_201_CREATED)
@@ -203,5 +203,7 @@ class OfferDetailApi(OfferScopedApi):
     def patch(self, request, offer: Offer):
         serializer = self.InputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        offer = offer_update(offer=offer, changes=dict(serializer.validated_data))
+        offer = offer_update(
+            offer=offer, changes=dict(serializer.validated_data), actor=request.user
+        )
         return Response(_offer_body(offer))

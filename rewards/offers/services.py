@@ -28,6 +28,7 @@ from rewards.offers.selectors import (
     offer_grants_count,
 )
 from rewards.stripe import client as stripe_client
+from venues.activity.services import activity_record, changed_fields_text
 from venues.models import Council, Venue
 
 logger = logging.getLogger(__name__)
@@ -212,7 +213,17 @@ def offer_create(
     with transaction.atomic():
         offer.pool = _pool_of_its_kind(offer)
         offer.save()
+        activity_record(
+            actor=created_by,
+            action="offer.created",
+            obj=offer,
+            summary=f"Offer '{offer.title}' created{_where(offer)}.",
+        )
     return offer
+
+
+def _where(offer) -> str:
+    return f" at {offer.venue.name}" if offer.venue_id else " for the whole council"
 
 
 def _rewarded_offer_errors(offer: Offer, old_asset: str, rewards_given: int) -> dict:
@@ -242,7 +253,7 @@ def offer_update_errors(*, offer: Offer, changes: dict) -> dict[str, list[str]]:
     )
 
 
-def offer_update(*, offer: Offer, changes: dict) -> Offer:
+def offer_update(*, offer: Offer, changes: dict, actor=None) -> Offer:
     """Change an offer's fields. A new ``max_rewards`` moves the pool's limit; it may not be
     set below the rewards already given, nor may a rewarded offer switch points for vouchers."""
     refuse_unknown_fields(data=changes, allowed=EDITABLE_FIELDS)
@@ -270,4 +281,12 @@ def offer_update(*, offer: Offer, changes: dict) -> Offer:
             offer.pool = pool = account_lock(_pool_of_its_kind(offer))
         account_cap_set(account=pool, cap=_pool_cap(offer, pool.paid_out))
         offer.save()
+        activity_record(
+            actor=actor,
+            action="offer.changed",
+            obj=offer,
+            summary=(
+                f"Offer '{offer.title}'{_where(offer)}: changed {changed_fields_text(changes)}."
+            ),
+        )
     return offer

@@ -28,8 +28,9 @@ from backend.errors import INVALID, NOT_FOUND, PERMISSION_DENIED, ApplicationErr
 from rewards import account_names, error_codes
 from rewards.models import Voucher, VoucherStatus
 from rewards.vouchers.services import normalise_code, voucher_settle
-from venues.models import Role, Venue
-from venues.permissions import VenueAccess, has_venue_access, is_council_admin
+from venues.access import Access, access_for
+from venues.activity.services import activity_record
+from venues.models import Venue
 
 # Why a voucher in each settled status cannot be redeemed (issued vouchers may be).
 REFUSAL_BY_STATUS = {
@@ -46,32 +47,30 @@ def _deny(detail: str = "You cannot redeem this voucher here.") -> ApplicationEr
     return ApplicationError(PERMISSION_DENIED, detail)
 
 
-def _redeeming_venue(*, voucher: Voucher, staff, venue: Venue | None) -> Venue | None:
-    """Where ``staff`` redeems ``voucher`` (None: a council admin for a council voucher), or
-    403 when they may not."""
+def _redeeming_venue(*, voucher: Voucher, access: Access, venue: Venue | None) -> Venue | None:
+    """Where the person redeems ``voucher`` (None: a council admin for a council voucher), or
+    403 when they may not (``voucher.redeem`` of venues.access, asked where it happens)."""
     if voucher.venue_id is not None:
         if venue is not None and venue.pk != voucher.venue_id:
             raise _deny("This voucher is only valid at another venue.")
-        if not has_venue_access(staff, voucher.venue, VenueAccess.STAFF):
+        if not access.may("voucher.redeem", voucher):
             raise _deny()
         return voucher.venue
     if venue is not None:
-        if venue.council_id != voucher.council_id or not has_venue_access(
-            staff, venue, VenueAccess.STAFF
-        ):
+        if venue.council_id != voucher.council_id or not access.may("voucher.redeem", venue):
             raise _deny()
         return venue
-    venue_ids = set(
-        Role.objects.filter(
-            user=staff, venue__council_id=voucher.council_id, role__in=Role.VENUE_KINDS
-        ).values_list("venue_id", flat=True)
-    )
+    venue_ids = {
+        venue_id
+        for council_id, venue_id in access.levels
+        if council_id == voucher.council_id and venue_id is not None
+    }
     if len(venue_ids) == 1:
         return Venue.objects.get(pk=venue_ids.pop())
     if len(venue_ids) > 1:
         message = "You work at several venues of this council: say which one."
         raise ApplicationError(INVALID, message, fields={"venue": [message]})
-    if is_council_admin(staff, voucher.council):
+    if access.may("voucher.redeem", voucher):  # council-wide: the council's admins
         return None
     raise _deny()
 
@@ -81,12 +80,13 @@ def check_voucher_redeemable(
 ) -> tuple[Voucher, Venue | None]:
     """The voucher with ``code``, locked, and the venue it is redeemed at; raises the
     contract's refusal otherwise. Must run inside a transaction."""
-    if not staff.is_superuser and not Role.objects.filter(user=staff).exists():
+    access = access_for(staff)
+    if not access.is_superuser and not access.levels:
         raise _deny("Only venue staff can redeem vouchers.")
     voucher = Voucher.objects.select_for_update().filter(code=normalise_code(code)).first()
     if voucher is None:
         raise ApplicationError(NOT_FOUND, "No voucher has this code.")
-    redeemed_venue = _redeeming_venue(voucher=voucher, staff=staff, venue=venue)
+    redeemed_venue = _redeeming_venue(voucher=voucher, access=access, venue=venue)
     if voucher.resident_id == staff.pk:
         raise ApplicationError(
             error_codes.OWN_VOUCHER, "You cannot redeem your own voucher: ask a colleague."
@@ -101,7 +101,7 @@ def check_voucher_redeemable(
 
 def do_voucher_redeem(*, voucher: Voucher, staff, venue: Venue | None, now: datetime) -> Voucher:
     """Settle an issued voucher as redeemed. Must run under `check_voucher_redeemable`'s lock."""
-    return voucher_settle(
+    settled = voucher_settle(
         voucher=voucher,
         status=VoucherStatus.REDEEMED,
         idempotency_key=account_names.voucher_redeem_key(voucher.pk),
@@ -109,6 +109,15 @@ def do_voucher_redeem(*, voucher: Voucher, staff, venue: Venue | None, now: date
         redeemed_by=staff,
         redeemed_venue=venue,
     )
+    where = f" at {venue.name}" if venue is not None else ""
+    activity_record(
+        actor=staff,
+        action="voucher.redeemed",
+        obj=settled,
+        summary=f"Voucher {settled.code} ({settled.title}) redeemed{where}.",
+        venue=venue,
+    )
+    return settled
 
 
 def voucher_redeem(*, code: str, staff, venue: Venue | None = None) -> Voucher:

@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_environment_variable_the_settings_read_is_in_env_example():
     source = "".join(
-        (ROOT / "backend" / name).read_text() for name in ["settings.py", "observability.py"]
+        (ROOT / "backend" / name).read_text()
+        for name in ["settings.py", "observability.py", "public_service.py"]
     )
     read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
     documented = set(

@@ -37,10 +37,9 @@ def test_admin_opens_the_dashboard_changes_the_period_and_downloads_the_csv(page
     assert_accessible(page)
     pages.screenshot(page, "insight-30-days")
 
-    page.get_by_label("Choose dates").check()
     page.get_by_label("From", exact=True).fill("2025-10-26")
     page.get_by_label("To", exact=True).fill("2025-10-28")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show these dates").click()
     page.wait_for_url("**period=custom**")
     figures = page.locator(".figures")
     assert "Check-ins" in figures.inner_text()
@@ -55,11 +54,12 @@ def test_admin_opens_the_dashboard_changes_the_period_and_downloads_the_csv(page
     pages.screenshot(page, "insight-custom-sorted")
 
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download CSV").click()
+        page.get_by_role("link", name="Figures per venue (CSV)").click()
     download = info.value
     assert download.suggested_filename == "stats-hackney-council-2025-10-26-to-2025-10-28.csv"
     raw = download.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert rows[1][5] == "4"
+    assert rows[0][:4] == ["Venue", "From", "To", "Check-ins"]
+    assert rows[1][:4] == ["All venues", "2025-10-26", "2025-10-28", "4"]
     assert pages.page_errors == []

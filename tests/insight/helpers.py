@@ -8,7 +8,7 @@ from django.utils import timezone
 from checkins.models import CheckIn, Comment, CommentReport
 from checkins.visit_days import visit_day_add
 from tests.factories import CouncilFactory, UserFactory, VenueFactory
-from venues.models import FoursquareTip
+from venues.models import FoursquareTip, Venue
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -40,6 +40,8 @@ def build_history() -> dict:
         foursquare_drift=[{"field": "postcode", "council": "E8 1AA", "foursquare": "E8 1AB"}],
     )
     museum = VenueFactory(council=council, name="Museum")  # never visited
+    # Registered long before their history (a venue registered this week is new, not quiet).
+    Venue.objects.filter(council=council).update(created_at=at(1, 9).replace(month=1))
     r1, r2, r3, r4 = (UserFactory() for _ in range(4))
     checkin(r1, library, at(20, 10))  # before both periods: r1 is not new
     checkin(r1, library, at(24, 10))  # the previous period

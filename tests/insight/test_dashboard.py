@@ -1,6 +1,9 @@
 """The insight dashboard: who sees it, its figures (counted by hand from tests/insight/conftest),
 the period picker, the sortable table, what needs attention, and a fixed query count."""
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 
@@ -150,20 +153,59 @@ def test_who_may_not_see_the_dashboard(history):
     assert admin.get(url(council, elsewhere)).status_code == 404
 
 
-def test_the_page_csv_is_the_period_as_the_api_gives_it(history):
+def csv_rows(response) -> list[list[str]]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+def test_the_downloads_are_one_table_each_with_plain_headers(history):
     client = signed_in(council_admin_of(history["council"]))
     page = client.get(url(history["council"]), PERIOD)
-    csv_url = page.context["csv_url"]
-    assert csv_url == "/insight/hackney/stats.csv?from=2025-10-26&to=2025-10-28"
-    response = client.get(csv_url)
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    urls = page.context["csv_urls"]
+    dates = "?from=2025-10-26&to=2025-10-28"
+    assert urls == {
+        "stats": f"/insight/hackney/stats.csv{dates}",
+        "days": f"/insight/hackney/days.csv{dates}",
+        "comments": f"/insight/hackney/comments.csv{dates}",
+    }
+    response = client.get(urls["stats"])
     assert response["Content-Disposition"] == (
         'attachment; filename="stats-hackney-council-2025-10-26-to-2025-10-28.csv"'
     )
-    text = response.content.decode("utf-8")
-    assert text.startswith("\ufeffrow,venue_id,name")
-    assert ",Pool,Rosa,,visible,'=cmd|' /C calc'!A0\r\n" in text  # the formula, neutralised
-    assert signed_in(UserFactory()).get(csv_url).status_code == 403
+    period = ["2025-10-26", "2025-10-28"]
+    assert csv_rows(response) == [
+        ["Venue", "From", "To", "Check-ins", "Unique visitors", "Repeat visitors",
+         "Rewards issued", "Vouchers redeemed", "Comments", "Average rating (1-5)"],
+        ["All venues", *period, "4", "3", "1", "0", "0", "2", "2.0"],
+        ["Library", *period, "2", "2", "0", "0", "0", "1", "2.0"],
+        ["Museum", *period, "0", "0", "0", "0", "0", "0", ""],
+        ["Pool", *period, "2", "2", "0", "0", "0", "1", ""],
+    ]  # fmt: skip
+    assert csv_rows(client.get(urls["days"])) == [
+        ["Date", "Check-ins"],
+        ["2025-10-26", "2"],
+        ["2025-10-27", "1"],
+        ["2025-10-28", "1"],
+    ]
+    comments = csv_rows(client.get(urls["comments"]))
+    assert comments[0] == ["Written at", "Venue", "Author", "Rating (1-5)", "Status", "Comment"]
+    assert sorted(row[1:] for row in comments[1:]) == [
+        ["Library", "Rosa", "2", "visible", "Cold reading room"],
+        ["Pool", "Rosa", "", "visible", "'=cmd|' /C calc'!A0"],  # the formula, neutralised
+    ]
+    assert signed_in(UserFactory()).get(urls["stats"]).status_code == 403
+
+
+def test_a_managers_download_is_their_venue_alone(history):
+    client = signed_in(venue_manager_of(history["library"]))
+    venue_url = url(history["council"], history["library"])
+    rows = csv_rows(client.get(f"{venue_url}stats.csv", PERIOD))
+    assert rows[1:] == [
+        ["Library", "2025-10-26", "2025-10-28", "2", "2", "0", "0", "0", "1", "2.0"]
+    ]
+    assert client.get(f"{url(history['council'])}stats.csv", PERIOD).status_code == 403
 
 
 def test_the_page_costs_the_same_queries_with_more_venues(history, django_assert_max_num_queries):
@@ -195,3 +237,44 @@ def test_dates_outside_the_century_are_a_form_error_not_a_500(history, dates):
     assert page.context["form"].errors
     csv = client.get(f"{url(history['council'])}stats.csv", {"period": "custom", **dates})
     assert csv.status_code == 200
+
+
+def test_dates_typed_with_a_preset_still_ticked_are_the_period_shown(history):
+    client = signed_in(council_admin_of(history["council"]))
+    response = client.get(
+        url(history["council"]), {"period": "30", "start": "2025-10-26", "end": "2025-10-28"}
+    )
+    assert response.status_code == 200
+    assert (response.context["period"].start.isoformat(), response.context["period"].days) == (
+        "2025-10-26",
+        3,
+    )
+    assert figures(response)["checkins"][0] == 4
+
+
+def test_the_presets_and_the_dates_are_two_forms_so_neither_overrides_the_other(history):
+    client = signed_in(council_admin_of(history["council"]))
+    html = client.get(url(history["council"]), PERIOD).content.decode()
+    presets, dates = html.split('<form method="get" class="period-picker"')[1:3]
+    assert 'name="period" value="7"' in presets and 'name="start"' not in presets
+    assert 'name="start"' in dates and 'type="hidden" name="period" value="custom"' in dates
+    seven_days = client.get(url(history["council"]), {"period": "7"})
+    assert seven_days.context["period"].days == 7
+
+
+def test_a_managers_dashboard_links_nowhere_they_are_refused(history):
+    client = signed_in(venue_manager_of(history["library"]))
+    venue_page = url(history["council"], history["library"])
+    html = client.get(venue_page, PERIOD).content.decode()
+    assert f'href="{url(history["council"])}"' not in html
+    assert "the whole council" not in html
+    assert f'class="site-header__name" href="{venue_page}"' in html
+    admin_html = signed_in(council_admin_of(history["council"])).get(venue_page).content.decode()
+    assert f'href="{url(history["council"])}">the whole council</a>' in admin_html
+
+
+def test_a_venue_registered_this_week_is_new_not_quiet(history, now):
+    VenueFactory(council=history["council"], name="New Hub")  # registered now, no check-ins
+    assert "New Hub" not in quiet_venues(history["council"])
+    now.advance(days=31)
+    assert "New Hub" in quiet_venues(history["council"])

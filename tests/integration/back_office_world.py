@@ -1,7 +1,7 @@
 """A council with one of everything the back office lists, made through the real services
 (a check-in that earns points and a voucher, a refused check-in, a comment with a report and
-the venue's reply, a council's link, a
-claimed catalog item, a poster, roles, two councils grouped into one points scheme), plus the
+the venue's reply, a council's link, a claimed catalog item, a poster, roles, an invitation, two
+councils grouped into one points scheme, and the activity all that leaves in the log), plus the
 records other systems leave (Stripe, axes, refresh tokens). Used by the tests that walk every
 admin page."""
 
@@ -29,8 +29,9 @@ from tests.factories import (
     venue_staff_of,
 )
 from tests.rewards.helpers import issued_voucher
+from venues.invitations.services import invitation_create
 from venues.links import council_link_save
-from venues.models import CouncilLink
+from venues.models import CouncilLink, Role
 from venues.posters.services import poster_create
 
 
@@ -111,6 +112,13 @@ def back_office_world() -> World:
     StripePromotionCode.objects.create(voucher=voucher, coupon_id="coupon_demo")
     StripeEvent.objects.create(
         event_id="evt_demo", type="checkout.session.completed", outcome="ignored"
+    )
+    invitation_create(
+        council=venue.council,
+        venue=venue,
+        role=Role.Kind.VENUE_STAFF,
+        email="new.colleague@example.org",
+        invited_by=world.council_admin,
     )
     RefreshToken.for_user(resident).blacklist()
     Group.objects.create(name="Auditors")

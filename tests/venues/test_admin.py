@@ -194,3 +194,23 @@ class TestVenueEditsInTheAdmin:
         added = Venue.objects.get(council=venue.council, postcode="LS2 8BH")
         assert added.slug == f"{venue.slug}-2" and added.name == venue.name
         assert queued == []
+
+
+def test_unknown_opening_hours_read_not_known_not_closed_all_week(two_councils):
+    mine, _ = two_councils
+    client = logged_in(grant(UserFactory(), mine[0], Role.Kind.COUNCIL_ADMIN))
+    unknown = client.get(f"/admin/venues/venue/{mine[0].pk}/change/")
+    assert unknown.context["adminform"].form["opening_hours"].value() == ""
+    assert "closed" not in unknown.context["adminform"].form["opening_hours"].value()
+    mine[1].opening_hours = {"monday": [{"opens": "09:00", "closes": "17:00"}]}
+    mine[1].save()
+    known = client.get(f"/admin/venues/venue/{mine[1].pk}/change/")
+    text = known.context["adminform"].form["opening_hours"].value()
+    assert text.splitlines()[:2] == ["Monday: 09:00-17:00", "Tuesday: closed"]
+
+
+def test_the_read_only_hours_say_not_known(two_councils):
+    from venues.admin import VenueAdmin
+
+    mine, _ = two_councils
+    assert VenueAdmin.opening_hours_table(None, mine[0]) == "Not known: none have been given."

@@ -15,7 +15,6 @@ from venues.foursquare.serializers import (
 )
 from venues.foursquare.services import venue_foursquare_sync_request
 from venues.models import Council, Venue
-from venues.permissions import VenueAccess
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 
 SCOPED_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
@@ -30,7 +29,7 @@ class FoursquareSyncQueuedSerializer(serializers.Serializer):
 
 
 class VenueFoursquareSyncApi(VenueScopedApi):
-    access_by_method = {"POST": VenueAccess.MANAGE}
+    permission_by_method = {"POST": "venue.sync_foursquare"}
 
     @extend_schema(
         operation_id="venues_foursquare_sync",
@@ -86,7 +85,7 @@ class FoursquareReportSerializer(serializers.Serializer):
 
 
 class CouncilFoursquareReportApi(CouncilScopedApi):
-    council_admin_methods = frozenset({"GET"})
+    permission_by_method = {"GET": "council.view_insight"}
 
     @extend_schema(
         operation_id="councils_foursquare_report",

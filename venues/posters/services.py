@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError, ErrorCode
 from venues import error_codes
+from venues.activity.services import activity_record
 from venues.models import Poster, Venue
 from venues.posters.tokens import (
     CODE_ALPHABET,
@@ -52,6 +53,12 @@ def poster_create(*, venue: Venue, label: str, created_by) -> Poster:
         try:
             with transaction.atomic():
                 poster.save(force_insert=True)
+                activity_record(
+                    actor=created_by,
+                    action="poster.created",
+                    obj=poster,
+                    summary=f"Poster '{label}' made for {venue.name}.",
+                )
         except IntegrityError:  # the code was taken
             attempts_left -= 1
             if not attempts_left:
@@ -74,6 +81,12 @@ def poster_revoke(*, poster: Poster, revoked_by) -> Poster:
             poster.revoked_at = timezone.now()
             poster.revoked_by = revoked_by
             poster.save(update_fields=["revoked_at", "revoked_by"])
+            activity_record(
+                actor=revoked_by,
+                action="poster.revoked",
+                obj=poster,
+                summary=f"Poster '{poster.label}' of {poster.venue.name} was revoked.",
+            )
     return poster
 
 

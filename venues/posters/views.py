@@ -10,7 +10,6 @@ from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
 from venues import error_codes
 from venues.models import Poster, Venue
-from venues.permissions import VenueAccess
 from venues.posters.services import poster_create, poster_resolve, poster_revoke, poster_url
 from venues.posters.tokens import public_key_set
 from venues.scoping import PosterScopedApi, VenueScopedApi
@@ -32,7 +31,7 @@ class PosterOutputSerializer(serializers.ModelSerializer):
 
 class VenuePosterListApi(VenueScopedApi, PaginatedListApi):
     # Declared so the schema shows the paginated envelope of the list.
-    access_by_method = {"GET": VenueAccess.MANAGE, "POST": VenueAccess.MANAGE}
+    permission_by_method = {"GET": "poster.view", "POST": "poster.create"}
 
     class InputSerializer(serializers.Serializer):
         label = serializers.CharField(max_length=100)

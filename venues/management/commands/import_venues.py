@@ -29,7 +29,9 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
 
-        report = venues_import(council=council_obj, rows=rows)
+        report = venues_import(
+            council=council_obj, rows=rows, source=f"{file.name} (manage.py import_venues)"
+        )
 
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(f"warning: {warning}"))

@@ -1,0 +1,60 @@
+"""The activity log's one table. Kept apart from venues.models (which imports it, so Django
+registers it in the venues app) and naming its relations by string, so the import runs one way.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ActivityEntry(models.Model):
+    """One change a person made (or a command or job, with no ``actor``): what, to which
+    object, in which council (and venue), in a sentence. Append-only: an entry is never
+    changed or deleted once written (a record of what happened, as the ledger is)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(default=timezone.now)
+    council = models.ForeignKey("venues.Council", on_delete=models.CASCADE, related_name="activity")
+    venue = models.ForeignKey(
+        "venues.Venue", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it; empty for a command or a background job.",
+    )
+    # "<object>.<verb in the past>", e.g. "offer.created" (venues.activity.services.ACTIONS).
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)
+    summary = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-at", "id"]
+        verbose_name = "activity log entry"
+        verbose_name_plural = "activity log entries"
+        indexes = [
+            models.Index(fields=["council", "-at"], name="activity_council_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(action="") & ~models.Q(summary=""),
+                name="activity_says_what_happened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The activity log is append-only: an entry is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The activity log is append-only: an entry is never deleted.")

@@ -1,0 +1,70 @@
+"""Recording a change in the activity log: one call, made by the service that changes
+something, inside its own transaction (so an entry exists exactly when the change does).
+
+Actions are ``"<object>.<what happened>"``; those in use are listed in ``ACTIONS`` (the back
+office filters by them). A new service that changes something staff can change records it
+here too: ``activity_record(actor=..., action="checkin.voided", obj=checkin, summary=...)``.
+"""
+
+from django.db import transaction
+
+from venues.access import scope_of
+from venues.activity.models import ActivityEntry
+
+ACTIONS = {
+    "council.created": "Council created",
+    "venue.created": "Venue registered",
+    "venue.changed": "Venue changed",
+    "venue.deactivated": "Venue deactivated",
+    "venues.imported": "Venues imported",
+    "role.granted": "Role granted",
+    "role.revoked": "Role ended",
+    "invitation.sent": "Invitation sent",
+    "invitation.resent": "Invitation sent again",
+    "invitation.cancelled": "Invitation cancelled",
+    "invitation.accepted": "Invitation accepted",
+    "poster.created": "Poster made",
+    "poster.revoked": "Poster revoked",
+    "offer.created": "Offer created",
+    "offer.changed": "Offer changed",
+    "catalog_item.created": "Catalog item created",
+    "catalog_item.changed": "Catalog item changed",
+    "comment.hidden": "Comment hidden",
+    "comment.restored": "Comment restored",
+    "voucher.redeemed": "Voucher redeemed",
+}
+
+# What an object is called in the log (a model's name otherwise).
+OBJECT_TYPES = {"catalogitem": "catalog_item", "checkin": "checkin"}
+
+
+def object_type_of(obj) -> str:
+    name = obj._meta.model_name
+    return OBJECT_TYPES.get(name, name)
+
+
+def activity_record(*, actor, action: str, obj, summary: str, venue=None) -> ActivityEntry:
+    """Record that ``actor`` (a user; None for a command or a job) did ``action`` to ``obj``
+    (a saved model instance that lives in a council: see `venues.access.scope_of`), in
+    ``summary``'s words; ``venue``: where it happened, when not where ``obj`` lives (a
+    council-wide voucher redeemed at one venue). Must run inside the transaction of the change
+    it records."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown activity {action!r}: add it to ACTIONS")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("activity_record runs inside the transaction of the change")
+    scope = scope_of(obj)
+    return ActivityEntry.objects.create(
+        council_id=scope.council_id,
+        venue_id=venue.pk if venue is not None else scope.venue_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        summary=summary[:500],
+    )
+
+
+def changed_fields_text(changed) -> str:
+    """``{"title", "max_rewards"}`` as "max rewards, title", for a summary."""
+    return ", ".join(sorted(name.replace("_", " ") for name in changed)) or "nothing"

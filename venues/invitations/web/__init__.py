@@ -1,0 +1,1 @@
+"""The invitation link's page, ``/invitations/<token>/``."""
