@@ -62,6 +62,7 @@ EXPECTED = {
     ("poster.view", "poster_at_a"): MANAGERS_OF_A,
     ("poster.revoke", "poster_at_a"): MANAGERS_OF_A,
     ("comment.moderate", "comment_at_a"): MANAGERS_OF_A,
+    ("comment.reply", "comment_at_a"): MANAGERS_OF_A,
     ("comment.delete", "comment_at_a"): {"resident"},
     ("checkin.view", "checkin_at_a"): MANAGERS_OF_A,
     ("checkin.void", "checkin_at_a"): MANAGERS_OF_A,
