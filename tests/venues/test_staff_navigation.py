@@ -93,5 +93,5 @@ def test_the_header_costs_no_query_beyond_the_roles(venue, django_assert_max_num
     client = Client()
     client.force_login(venue_manager_of(venue))
     client.get("/digest/")
-    with django_assert_max_num_queries(4):  # session, user, roles (with names), opt-out
+    with django_assert_max_num_queries(5):  # session, user, roles (with names), opt-out, alerts choice
         client.get("/digest/")
