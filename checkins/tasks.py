@@ -25,3 +25,16 @@ def drop_old_locations() -> dict:
     summary = {"checkins_cleared": checkins, "attempts_cleared": attempts}
     logger.info("Dropped old locations: %s", summary)
     return summary
+
+
+@shared_task(
+    name="checkins.tasks.alert_notify",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def alert_notify_task(alert_id: str) -> bool:
+    """Email a new alert to the venue's managers (once, however often it is delivered)."""
+    from checkins.alerts.services import alert_notify
+
+    return alert_notify(alert_id=alert_id)

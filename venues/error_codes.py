@@ -8,3 +8,4 @@ ROLE_EXISTS = ErrorCode("role_exists", 409)
 INVALID_QR = ErrorCode("invalid_qr", 400)
 UNKNOWN_QR = ErrorCode("invalid_qr", 404)  # the resolver answers a bad token with 404
 REVOKED_QR = ErrorCode("revoked_qr", 410)
+EXPIRED_QR = ErrorCode("expired_qr", 400)  # a desk screen's code replaced for a whole period

@@ -161,7 +161,13 @@ def test_purge_idempotency_keys_deletes_answers_past_their_ttl(settings):
 def test_drop_old_locations_forgets_old_coordinates_and_keeps_distances(settings):
     settings.LOCATION_RETENTION_DAYS = 30
     venue, user = VenueFactory(), UserFactory()
-    fix = {"method": "gps", "latitude": 51.5, "longitude": 0.08, "accuracy_m": 8}
+    fix = {
+        "method": "gps",
+        "evidence": "location",
+        "latitude": 51.5,
+        "longitude": 0.08,
+        "accuracy_m": 8,
+    }
     old = CheckIn.objects.create(resident=user, venue=venue, distance_m=12.5, **fix)
     recent = CheckIn.objects.create(resident=user, venue=venue, distance_m=3, **fix)
     CheckIn.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))

@@ -39,6 +39,7 @@ def offer_form(**fields) -> dict:
         "max_rewards": "",
         "per_user_limit": "",
         "is_active": "on",
+        "accepts": "any",
     }
     data.update({name: str(value) for name, value in fields.items()})
     return data
@@ -223,6 +224,7 @@ def test_a_refusal_the_forms_check_missed_is_shown_not_a_500(clients, world, mon
             venue=world.a,
             checkin_id=uuid.uuid4(),
             checked_in_at=timezone.now(),
+            evidence="location",
             visits_since=lambda since: 1,
         )
     monkeypatch.setattr("rewards.offers.admin.offer_update_errors", lambda **kwargs: {})
