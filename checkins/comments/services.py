@@ -49,7 +49,10 @@ def comment_create(*, author: User, venue: Venue, body: str, rating: int | None 
     body = body.strip()
     _check_body_and_rating(body, rating)
     since = timezone.now() - timedelta(days=settings.COMMENT_CHECKIN_WINDOW_DAYS)
-    if not CheckIn.objects.filter(resident=author, venue=venue, created_at__gte=since).exists():
+    visited = CheckIn.objects.filter(
+        resident=author, venue=venue, created_at__gte=since, voided_at__isnull=True
+    )
+    if not visited.exists():
         raise ApplicationError(
             error_codes.CHECKIN_REQUIRED,
             _(
