@@ -12,10 +12,10 @@ from venues.models import Poster, Venue
 class CheckinMethod(models.TextChoices):
     """What the check-in was made with (API.md): its ``evidence`` says what that proves."""
 
-    GPS = "gps"
-    QR = "qr"  # a poster's code, perhaps with a fix
-    SCREEN = "screen"  # the rotating code of the venue's desk screen
-    STAFF = "staff"  # staff at the desk checked the resident in
+    GPS = "gps", "the phone's location"
+    QR = "qr", "a poster's code"  # perhaps with a fix
+    SCREEN = "screen", "the desk screen's code"  # the rotating code of the venue's screen
+    STAFF = "staff", "staff at the desk"  # who checked the resident in
 
 
 class CheckIn(models.Model):

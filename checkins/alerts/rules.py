@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from checkins.alerts.services import alert_raise
+from checkins.alerts.words import distance_in_words, minutes_in_words
 from checkins.error_codes import REFUSAL_NAMES
 from checkins.models import AlertKind, CheckIn, CheckinAttempt
 from rewards.evidence import Evidence
@@ -29,22 +30,6 @@ REPEATED_REFUSALS = 5
 REPEATED_REFUSALS_MINUTES = 60
 STAFF_BURST_CHECKINS = 30
 STAFF_BURST_MINUTES = 60
-
-
-def distance_in_words(metres: float) -> str:
-    """``272340.5`` -> ``"272 km"``, ``1234.5`` -> ``"1.2 km"``, ``87.26`` -> ``"87 m"``."""
-    if metres >= 100_000:
-        return f"{metres / 1000:,.0f} km"
-    if metres >= 1000:
-        return f"{metres / 1000:.1f} km"
-    return f"{metres:.0f} m"
-
-
-def minutes_in_words(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return "less than a minute"
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def poster_leak_watch(*, checkin: CheckIn) -> None:

@@ -99,10 +99,21 @@ def alert_notify(*, alert_id) -> bool:
     )
     if not claimed:
         return False
-    alert = Alert.objects.select_related("venue", "poster").get(pk=alert_id)
+    try:
+        message = _alert_message(Alert.objects.select_related("venue").get(pk=alert_id))
+        if message is None:
+            return False
+        message.send()
+    except Exception:
+        Alert.objects.filter(pk=alert_id).update(notified_at=None)
+        raise
+    return True
+
+
+def _alert_message(alert: Alert) -> EmailMessage | None:
     recipients = alert_recipients(alert)
     if not recipients:
-        return False
+        return None
     link = settings.PUBLIC_BASE_URL + reverse("admin:checkins_alert_change", args=[alert.pk])
     body = (
         f"{alert.get_kind_display()} at {alert.venue.name}.\n\n"
@@ -111,13 +122,8 @@ def alert_notify(*, alert_id) -> bool:
         "From there you can void a check-in (its points and vouchers are taken back), revoke a "
         "leaked poster and print its replacement, and mark the alert resolved."
     )
-    try:
-        EmailMessage(
-            subject=f"Check-in alert at {alert.venue.name}: {alert.get_kind_display()}",
-            body=body,
-            to=recipients,
-        ).send()
-    except Exception:
-        Alert.objects.filter(pk=alert_id).update(notified_at=None)
-        raise
-    return True
+    return EmailMessage(
+        subject=f"Check-in alert at {alert.venue.name}: {alert.get_kind_display()}",
+        body=body,
+        to=recipients,
+    )

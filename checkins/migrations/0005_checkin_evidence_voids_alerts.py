@@ -141,7 +141,12 @@ class Migration(migrations.Migration):
             model_name="checkin",
             name="method",
             field=models.CharField(
-                choices=[("gps", "Gps"), ("qr", "Qr"), ("screen", "Screen"), ("staff", "Staff")],
+                choices=[
+                    ("gps", "the phone's location"),
+                    ("qr", "a poster's code"),
+                    ("screen", "the desk screen's code"),
+                    ("staff", "staff at the desk"),
+                ],
                 max_length=8,
             ),
         ),
@@ -149,7 +154,12 @@ class Migration(migrations.Migration):
             model_name="checkinattempt",
             name="method",
             field=models.CharField(
-                choices=[("gps", "Gps"), ("qr", "Qr"), ("screen", "Screen"), ("staff", "Staff")],
+                choices=[
+                    ("gps", "the phone's location"),
+                    ("qr", "a poster's code"),
+                    ("screen", "the desk screen's code"),
+                    ("staff", "staff at the desk"),
+                ],
                 max_length=8,
             ),
         ),

@@ -1,6 +1,7 @@
 """A council with one of everything the back office lists, made through the real services
-(a check-in that earns points and a voucher, a refused check-in, a comment with a report, a
-claimed catalog item, a poster, roles, two councils grouped into one points scheme), plus the
+(a check-in that earns points and a voucher, a refused check-in, a check-in voided as fraud, an
+alert, a comment with a report, a claimed catalog item, a poster, roles, two councils grouped
+into one points scheme), plus the
 records other systems leave (Stripe, axes, refresh tokens). Used by the tests that walk every
 admin page."""
 
@@ -13,8 +14,11 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.errors import ApplicationError
+from checkins.alerts.services import alert_raise
 from checkins.comments.services import comment_create, comment_report
+from checkins.models import CheckIn
 from checkins.services import Fix, checkin_record
+from checkins.voiding import checkin_void
 from rewards.catalog.services import catalog_item_create
 from rewards.models import StripeEvent, StripePromotionCode, Voucher
 from rewards.offers.services import offer_create
@@ -88,7 +92,21 @@ def back_office_world() -> World:
         comment = comment_create(author=resident, venue=place, body="Lovely staff.", rating=5)
         comment_report(comment=comment, reporter=UserFactory(), reason="spam")
         issued_voucher(resident, item)
-        poster_create(venue=place, label="Main entrance", created_by=None)
+        poster = poster_create(venue=place, label="Main entrance", created_by=None)
+        alert_raise(
+            kind="poster_leak",
+            venue=place,
+            poster=poster,
+            account=resident,
+            dedupe_key=f"poster_leak:{poster.pk}",
+            detail="Used alone by 11 residents in 30 minutes.",
+        )
+    # A check-in voided as fraud, with what it earned taken back.
+    checkin_void(
+        checkin=CheckIn.objects.filter(venue=other_council_venue).get(),
+        by=world.superuser,
+        reason="Shared poster",
+    )
     with contextlib.suppress(ApplicationError):  # a refusal (cooldown), for the fraud log
         checkin_record(resident=resident, venue=venue, fix=at(venue))
     # The libraries' two councils in one points scheme: the first council's own scheme (the
