@@ -269,7 +269,13 @@ def _lock_resident(resident: User) -> None:
     token alone may have authenticated (accounts/authentication.py).
     """
     statement = f"SELECT is_active FROM {User._meta.db_table} WHERE id = %s"
-    if connection.features.has_select_for_update:
+    if connection.vendor == "postgresql":
+        # NO KEY UPDATE: it serialises the resident's check-ins (and voids) all the same, and
+        # lets the rows that merely point at the resident (a claim's voucher, at this instant)
+        # be inserted meanwhile: a plain FOR UPDATE blocks their foreign keys' KEY SHARE lock,
+        # and a claim holding the resident's lots would then deadlock with this check-in.
+        statement += " FOR NO KEY UPDATE"
+    elif connection.features.has_select_for_update:
         statement += " FOR UPDATE"
     with connection.cursor() as cursor:
         cursor.execute(statement, [sql.to_db(User._meta.pk, resident.pk)])

@@ -46,7 +46,9 @@ def checkin_void(*, checkin: CheckIn, by: User, reason: str) -> CheckinVoided:
             errors.PERMISSION_DENIED, _("Only the venue's managers can void its check-ins.")
         )
     with transaction.atomic():
-        list(User.objects.select_for_update().filter(pk=checkin.resident_id).values_list("pk"))
+        # The resident's lock, as their check-ins take it (NO KEY UPDATE: checkins.services).
+        resident = User.objects.select_for_update(no_key=True).filter(pk=checkin.resident_id)
+        list(resident.values_list("pk"))
         locked = CheckIn.objects.select_for_update().select_related("venue").get(pk=checkin.pk)
         if locked.voided_at is not None:
             raise ApplicationError(error_codes.ALREADY_VOID, _("This check-in is already void."))

@@ -162,7 +162,7 @@ def voucher_redeem_undo(*, voucher: Voucher, by) -> Voucher:
     now = timezone.now()
     with transaction.atomic():
         voucher = (
-            Voucher.objects.select_for_update()
+            Voucher.objects.select_for_update(of=("self",))
             .select_related("redeemed_venue__council", "council")
             .get(pk=voucher.pk)
         )
