@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.member_codes import member_code_of
 from backend.errors import ApplicationError
 from backend.idempotency import idempotent_page_action
 from residents.selectors import resident_wallet
@@ -27,13 +28,18 @@ from residents.words import claim_refusal
 from rewards import account_names
 from rewards.catalog.selectors import catalog_item_claimable
 from rewards.catalog.services import catalog_claim
+from venues.qr import qr_svg
 
 
 @never_cache
 @csrf_protect
 @login_required
 def wallet_page(request):
-    context = {"title": _("Your wallet"), **resident_wallet(resident=request.user)}
+    context = {
+        "title": _("Your wallet"),
+        "member_code": member_code_of(user=request.user),
+        **resident_wallet(resident=request.user),
+    }
     for item in context["catalog"]:
         item.claim_key = uuid.uuid4().hex
     return render(request, "residents/wallet.html", context)
@@ -77,3 +83,21 @@ def claim_page(request, item_id):
             _("You claimed %(title)s. Your voucher code is %(code)s.") % outcome,
         )
     return redirect("wallet")
+
+
+@never_cache
+@login_required
+@require_safe
+def member_card_page(request):
+    """``/wallet/card/``: the resident's member card, to print or show at the desk, where staff
+    check in someone without a smartphone by its code (or scan its QR)."""
+    code = member_code_of(user=request.user)
+    return render(
+        request,
+        "residents/member_card.html",
+        {
+            "title": _("Your member card"),
+            "member_code": code,
+            "card_qr": qr_svg(code, label=_("QR code of member card %(code)s") % {"code": code}),
+        },
+    )

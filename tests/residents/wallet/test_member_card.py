@@ -1,0 +1,54 @@
+"""The resident's member code on the wallet and on a printable card, whose QR scans to it."""
+
+import re
+
+import pytest
+import zxingcpp
+from django.test import Client
+from PIL import Image
+
+from accounts.member_codes import member_code_of
+from tests.factories import UserFactory
+from tests.residents.helpers import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resident():
+    return UserFactory(display_name="Rosa")
+
+
+def svg_to_image(svg: str) -> Image.Image:
+    """Draw the SVG's unit squares (its one path of ``M x y h1v1h-1z``) as a picture."""
+    size = int(re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).group(1))
+    scale = 8
+    image = Image.new("L", (size * scale, size * scale), 255)
+    for x, y in re.findall(r"M(\d+) (\d+)h1v1h-1z", svg):
+        for dx in range(scale):
+            for dy in range(scale):
+                image.putpixel((int(x) * scale + dx, int(y) * scale + dy), 0)
+    return image
+
+
+def test_the_wallet_shows_the_member_code_and_links_the_card(resident):
+    page = signed_in(resident).get("/wallet/").content.decode()
+    assert member_code_of(user=resident) in page
+    assert 'href="/wallet/card/"' in page
+
+
+def test_the_card_shows_the_name_and_code_and_its_qr_scans_to_the_code(resident):
+    response = signed_in(resident).get("/wallet/card/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    code = member_code_of(user=resident)
+    assert "Rosa" in html and code in html
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert "style=" not in svg  # nothing the page's CSP refuses
+    [read] = zxingcpp.read_barcodes(svg_to_image(svg), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert read.text == code
+
+
+def test_the_card_needs_a_session(resident):
+    response = Client().get("/wallet/card/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
