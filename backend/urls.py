@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.web.urls")),
     path("desk/", include("rewards.desk.urls")),
+    path("desk/", include("checkins.desk.urls")),
     path("insight/", include("insight.urls")),
     path("digest/", include("insight.digest.urls")),
     path("api/", include("api_docs.urls")),

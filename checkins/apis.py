@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -264,10 +265,10 @@ class CheckinAssistedApi(APIView):
         # Who may check people in here is asked before anyone is looked up: nobody else can
         # probe which emails or codes belong to a member.
         if not has_venue_access(request.user, venue, VenueAccess.STAFF):
-            raise ApplicationError(errors.PERMISSION_DENIED, "You do not work at this venue.")
+            raise ApplicationError(errors.PERMISSION_DENIED, _("You do not work at this venue."))
         resident = member_find(typed=serializer.validated_data["resident"])
         if resident is None:
-            raise ApplicationError(errors.NOT_FOUND, "No member has this code or email.")
+            raise ApplicationError(errors.NOT_FOUND, _("No member has this code or email."))
         outcome = checkin_record_assisted(staff=request.user, venue=venue, resident=resident)
         return Response(_outcome_body(outcome), status=status.HTTP_201_CREATED)
 
@@ -311,10 +312,10 @@ class CheckinVoidApi(APIView):
     def post(self, request, checkin_id):
         checkin = checkin_get(checkin_id=checkin_id)
         if checkin is None:
-            raise ApplicationError(errors.NOT_FOUND, "No check-in has this id.")
+            raise ApplicationError(errors.NOT_FOUND, _("No check-in has this id."))
         if not may_manage(request.user, venue=checkin.venue):
             raise ApplicationError(
-                errors.PERMISSION_DENIED, "Only the venue's managers can void its check-ins."
+                errors.PERMISSION_DENIED, _("Only the venue's managers can void its check-ins.")
             )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -5,11 +5,11 @@ import re
 import pytest
 import zxingcpp
 from django.test import Client
-from PIL import Image
 
 from accounts.member_codes import member_code_of
 from tests.factories import UserFactory
 from tests.residents.helpers import signed_in
+from tests.residents.wallet.svg import svg_to_image
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def resident():
     return UserFactory(display_name="Rosa")
-
-
-def svg_to_image(svg: str) -> Image.Image:
-    """Draw the SVG's unit squares (its one path of ``M x y h1v1h-1z``) as a picture."""
-    size = int(re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).group(1))
-    scale = 8
-    image = Image.new("L", (size * scale, size * scale), 255)
-    for x, y in re.findall(r"M(\d+) (\d+)h1v1h-1z", svg):
-        for dx in range(scale):
-            for dy in range(scale):
-                image.putpixel((int(x) * scale + dx, int(y) * scale + dy), 0)
-    return image
 
 
 def test_the_wallet_shows_the_member_code_and_links_the_card(resident):
