@@ -62,3 +62,10 @@ def member_find(*, typed: str) -> User | None:
     if len(code) != MEMBER_CODE_LENGTH:
         return None
     return User.objects.filter(member_code__code=code, is_active=True).first()
+
+
+def member_code_replace(*, user: User) -> str:
+    """A new member code for ``user`` (a lost card): the old one names nobody from now on."""
+    with transaction.atomic():
+        MemberCode.objects.filter(user=user).delete()
+        return member_code_of(user=user)

@@ -80,8 +80,11 @@ def checkin_desk_page(request):
     outcome, status = None, 200
     if request.method == "POST" and form.is_valid():
         outcome, status = _check_in(request, form)
-        if outcome["ok"]:
-            form = AssistedCheckinForm(venues=venues, initial={"venue": form.data.get("venue")})
+        # A fresh form (and so a fresh key): what was typed stays to be corrected if refused.
+        kept = {"venue": form.data.get("venue")}
+        if not outcome["ok"]:
+            kept["resident"] = form.cleaned_data["resident"]
+        form = AssistedCheckinForm(venues=venues, initial=kept)
     form.fields["attempt"].initial = uuid.uuid4().hex
     context = {"title": "Check someone in", "form": form, "venues": venues, "outcome": outcome}
     return render(request, "desk/checkin.html", context, status=status)

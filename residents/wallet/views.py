@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.member_codes import member_code_of
+from accounts.member_codes import member_code_of, member_code_replace
 from backend.errors import ApplicationError
 from backend.idempotency import idempotent_page_action
 from residents.selectors import resident_wallet
@@ -101,3 +101,17 @@ def member_card_page(request):
             "card_qr": qr_svg(code, label=_("QR code of member card %(code)s") % {"code": code}),
         },
     )
+
+
+@never_cache
+@csrf_protect
+@login_required
+@require_POST
+def member_card_replace_page(request):
+    """A lost card: a new code, and the old one stops working at once."""
+    code = member_code_replace(user=request.user)
+    messages.success(
+        request,
+        _("Your new member code is %(code)s. The old one no longer works.") % {"code": code},
+    )
+    return redirect("member-card")

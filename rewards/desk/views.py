@@ -101,8 +101,11 @@ def desk_page(request):
     outcome = None
     if request.method == "POST" and form.is_valid():
         outcome, status = _redeem(request, form)
-        if outcome["give"]:
-            form = RedeemForm(venues=venues, initial={"venue": form.data.get("venue")})
+        # A fresh form (and so a fresh key): the code stays to be corrected after a refusal.
+        kept = {"venue": form.data.get("venue")}
+        if not outcome["give"]:
+            kept["code"] = form.cleaned_data["code"]
+        form = RedeemForm(venues=venues, initial=kept)
     here = _here(venues, form.data.get("venue") or request.GET.get("venue"))
     form.fields["attempt"].initial = uuid.uuid4().hex
     context = {

@@ -40,3 +40,13 @@ def test_the_card_shows_the_name_and_code_and_its_qr_scans_to_the_code(resident)
 def test_the_card_needs_a_session(resident):
     response = Client().get("/wallet/card/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_lost_card_gets_a_new_code_and_the_old_one_names_nobody(resident):
+    from accounts.member_codes import member_find
+
+    old = member_code_of(user=resident)
+    page = signed_in(resident).post("/wallet/card/new/", follow=True)
+    new = member_code_of(user=resident)
+    assert new != old and f"Your new member code is {new}" in page.content.decode()
+    assert member_find(typed=old) is None and member_find(typed=new) == resident

@@ -133,3 +133,11 @@ def test_undo_after_the_window_says_so(desk, voucher, staff, clock, settings):
     assert "Not undone: It is too late" in page.content.decode()
     voucher.refresh_from_db()
     assert voucher.status == "redeemed"
+
+
+def test_after_a_refusal_the_next_code_is_a_new_attempt(desk, voucher):
+    refused = desk.post("/desk/", {"code": "ZZZZ-ZZZZ", "attempt": attempt_of(desk.get("/desk/"))})
+    assert "Unknown code" in outcome(refused)
+    assert 'value="ZZZZ-ZZZZ"' in refused.content.decode()  # kept, to be corrected
+    given = desk.post("/desk/", {"code": voucher.code, "attempt": attempt_of(refused)})
+    assert "Give: Free hot drink" in outcome(given)
