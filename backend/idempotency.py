@@ -108,6 +108,7 @@ def idempotent_page_action(*, user, key: str, fingerprint: str, action) -> dict:
     same key with another ``fingerprint`` is refused, as the API refuses it. Anything else
     raised rolls the claim back with the work."""
     key = f"{PAGE_KEY_PREFIX}{key}"[:255]
+    fingerprint = hashlib.sha256(fingerprint.encode()).hexdigest()
     existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if existing is None:
         with transaction.atomic():
