@@ -203,3 +203,11 @@ def test_the_lists_show_a_void_check_in_as_void(manager, venue, poster, resident
     assert row["voided_at"] is not None and row["void_reason"] == "Fraud"
     [mine] = success(client_for(resident), "get", "/api/v1/checkins/").json()["results"]
     assert mine["voided_at"] is not None
+
+
+def test_the_residents_data_export_says_the_evidence_and_the_void(manager, poster, resident):
+    checkin = check_in(resident, poster)
+    success(manager, "post", void_path(checkin), {"reason": "Poster shared online"})
+    [exported] = success(client_for(resident), "get", "/api/v1/me/export/").json()["checkins"]
+    assert exported["evidence"] == "poster"
+    assert exported["void_reason"] == "Poster shared online" and exported["voided_at"]
