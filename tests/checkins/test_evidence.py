@@ -97,6 +97,19 @@ class TestOffersSayWhichEvidenceEarnsThem:
         assert CheckIn.objects.count() == 1  # it still counts as a visit
         call_command("ledger_audit")
 
+    def test_the_issues_offer_pays_nothing_to_a_poster_alone_and_says_so(
+        self, client, poster, venue
+    ):
+        """The issue's words: ``accepts: ["poster_and_location", "desk_screen", "staff"]``."""
+        accepts = ["poster_and_location", "desk_screen", "staff"]
+        drink = hot_drink_offer(venue, accepts=accepts)
+        body = success(client, "post", CHECKINS, {"qr_token": poster.token}, status=201).json()
+        assert (body["points_earned"], body["rewards"]) == (0, [])
+        assert body["not_earned"] == [
+            {"offer": str(drink.id), "title": "Free hot drink", "accepts": accepts}
+        ]
+        assert not Voucher.objects.exists() and not RewardGrant.objects.exists()
+
     def test_the_same_offer_pays_the_same_resident_with_the_poster_and_a_fix(
         self, client, poster, venue
     ):

@@ -156,3 +156,23 @@ class TestCheckingInWithIt:
         token = screen_code_current(venue=venue).token
         clock.advance(seconds=2 * seconds)
         error(client, "post", CHECKINS, {"qr_token": token}, status=400, code="expired_qr")
+
+
+class TestTheResolver:
+    """``GET /api/v1/qr/{token}/``: the app learns which venue a scanned screen code is for."""
+
+    def test_a_screen_code_names_its_venue_and_no_poster(self, venue, api_client):
+        token = screen_code_current(venue=venue).token
+        body = success(api_client, "get", f"/api/v1/qr/{token}/").json()
+        assert (body["kind"], body["poster"]) == ("screen", None)
+        assert body["venue"]["id"] == str(venue.id)
+
+    def test_an_old_screen_code_is_expired(self, venue, api_client, clock):
+        token = screen_code_current(venue=venue).token
+        clock.advance(minutes=1)
+        error(api_client, "get", f"/api/v1/qr/{token}/", status=400, code="expired_qr")
+
+    def test_a_forged_screen_code_is_not_found(self, venue, api_client):
+        token = screen_code_current(venue=venue).token
+        forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        error(api_client, "get", f"/api/v1/qr/{forged}/", status=404, code="invalid_qr")
