@@ -46,10 +46,11 @@ class VisitRecordAdmin(ScopedAdmin):
         fields = [field.name for field in self.model._meta.fields if field.name != "id"]
         if request.user.is_superuser:
             return fields
+        # Staff who checked someone in or voided a check-in are named by display name in the
+        # columns that say so ("shown by", "void"), never by their email.
+        hidden = (*self.private_fields[1:], "assisted_by", "voided_by")
         return [
-            "visitor" if field == "resident" else field
-            for field in fields
-            if field not in self.private_fields[1:]
+            "visitor" if field == "resident" else field for field in fields if field not in hidden
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -158,7 +159,7 @@ class CheckInAdmin(VisitRecordAdmin):
     list_select_related = ["venue", "resident", "assisted_by"]
 
     def get_fields(self, request, obj=None):
-        return [*super().get_fields(request, obj), "what_it_earned", "void"]
+        return [*super().get_fields(request, obj), "shown_by", "what_it_earned", "void"]
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "what_it_earned", "void", "shown_by"]
@@ -193,7 +194,9 @@ class CheckInAdmin(VisitRecordAdmin):
     @admin.display(description="void")
     def void(self, checkin):
         if checkin.voided_at:
-            return f"Voided {localtime(checkin.voided_at):%d %b %Y %H:%M}: {checkin.void_reason}"
+            by = f" by {checkin.voided_by.display_name}" if checkin.voided_by_id else ""
+            when = f"{localtime(checkin.voided_at):%d %b %Y %H:%M}"
+            return f"Voided {when}{by}: {checkin.void_reason}"
         return format_html(
             '<a href="{}">Void this check-in</a> (its points and vouchers are taken back)',
             reverse("admin:checkins_checkin_void", args=[checkin.pk]),

@@ -135,7 +135,9 @@ def checkin_record_assisted(*, staff: User, venue: Venue, resident: User) -> Che
         return _record_with_fallback(attempt)
     except ApplicationError as refusal:
         if refusal.error == errors.NOT_AUTHENTICATED:  # the resident's account is closed
-            raise ApplicationError(errors.NOT_FOUND, _("No member has this code.")) from refusal
+            raise ApplicationError(
+                errors.NOT_FOUND, _("No member has this code or email.")
+            ) from refusal
         _refused(attempt, refusal)
         raise
 

@@ -9,14 +9,15 @@ from django.test import Client
 
 from checkins.alerts.services import alert_raise
 from checkins.models import Alert, CheckIn
-from checkins.services import checkin_record
+from checkins.services import checkin_record, checkin_record_assisted
+from checkins.voiding import checkin_void
 from rewards.models import Voucher
 from rewards.wallet.selectors import points_balance
 from tests.api import error
 from tests.checkins.helpers import CHECKINS, FAR_AWAY, LEEDS, fix_at, hot_drink_offer, points_offer
 from tests.conftest import client_for
-from tests.factories import UserFactory, VenueFactory, venue_manager_of
-from venues.models import Poster
+from tests.factories import RoleFactory, UserFactory, VenueFactory, venue_manager_of
+from venues.models import Poster, Role
 from venues.posters.services import poster_create
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,14 @@ def test_resolving_an_alert_asks_what_was_done(browser, poster, venue):
     assert alert.resolved_at is not None and alert.resolution == "Poster replaced"
     listed = browser.get("/admin/checkins/alert/?state=open")
     assert list(listed.context["cl"].result_list) == []
+
+
+def test_staff_are_named_by_display_name_never_by_email(browser, manager, venue):
+    staff = UserFactory(display_name="Jamie Staff", email="jamie.staff@example.org")
+    RoleFactory(user=staff, council=venue.council, venue=venue, role=Role.Kind.VENUE_STAFF)
+    checkin = checkin_record_assisted(staff=staff, venue=venue, resident=UserFactory()).checkin
+    colleague = venue_manager_of(venue)  # another manager voids it; ours reads the page
+    checkin_void(checkin=checkin, by=colleague, reason="A test")
+    page = browser.get(f"/admin/checkins/checkin/{checkin.pk}/change/").content.decode()
+    assert "Jamie Staff" in page and "jamie.staff@example.org" not in page
+    assert colleague.email not in page and f"by {colleague.display_name}" in page
