@@ -60,7 +60,7 @@ class AcceptsField(forms.ChoiceField):
             if preset == mask:
                 return key
         key = f"mask:{mask}"
-        names = ", ".join(Evidence(kind).label for kind in evidence_kinds(mask))
+        names = ", ".join(str(Evidence(kind).label) for kind in evidence_kinds(mask))
         self.choices = [*self.choices, (key, f"As set through the API: {names}.")]
         return key
 
@@ -164,7 +164,7 @@ class OfferAdmin(ServiceAdmin):
             return "any check-in"
         if offer.accepted_evidence == NOT_POSTER_ALONE:
             return "location or desk screen"
-        return ", ".join(Evidence(kind).label for kind in offer.accepts)
+        return ", ".join(str(Evidence(kind).label) for kind in offer.accepts)
 
     @admin.display(description="reward")
     def reward(self, offer: Offer) -> str:
