@@ -28,6 +28,7 @@ from tests.factories import (
     venue_manager_of,
     venue_staff_of,
 )
+from tests.residents.helpers import signed_in
 from venues.posters.services import poster_create
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,11 @@ def test_the_residents_data_export_says_the_evidence_and_the_void(manager, poste
     [exported] = success(client_for(resident), "get", "/api/v1/me/export/").json()["checkins"]
     assert exported["evidence"] == "poster"
     assert exported["void_reason"] == "Poster shared online" and exported["voided_at"]
+
+
+def test_the_residents_statement_says_the_points_were_taken_back(manager, venue, poster, resident):
+    points_offer(venue, points=10)
+    checkin = check_in(resident, poster)
+    success(manager, "post", void_path(checkin), {"reason": "Fraud"})
+    page = signed_in(resident).get("/wallet/").content.decode()
+    assert "10 points taken back" in page and "spent 10 points" not in page
