@@ -32,12 +32,12 @@ from rewards.desk.forms import RedeemForm
 from rewards.desk.selectors import desk_venues, voucher_shown_at_desk, vouchers_redeemed_today
 from rewards.models import Voucher
 from rewards.vouchers.redemption import (
-    may_undo_redeem,
     redeem_undo_deadline,
     voucher_redeem,
     voucher_redeem_undo,
 )
 from rewards.vouchers.services import normalise_code
+from venues.permissions import may_manage
 
 # Why not to give, for each refusal of the service (by code), and whether the page may show the
 # voucher (only after the service has checked that this person may see it).
@@ -73,18 +73,23 @@ def _here(venues, chosen_id) -> object:
     return next((venue for venue in venues if str(venue.pk) == str(chosen_id)), venues[0])
 
 
+# Today's list shows the latest redemptions: enough for a shift's corrections at a busy desk.
+TODAY_SHOWN = 50
+
+
 def _today(request, venue) -> list[dict]:
+    """The latest redemptions here today, each with until when this person may undo it: the
+    person who redeemed it, or a manager here (asked once: every row is of this venue)."""
     now = timezone.now()
+    manages_here = may_manage(request.user, venue=venue)
     rows = []
-    for voucher in vouchers_redeemed_today(venue=venue):
+    for voucher in vouchers_redeemed_today(venue=venue)[:TODAY_SHOWN]:
         deadline = redeem_undo_deadline(voucher)
+        allowed = voucher.redeemed_by_id == request.user.pk or (
+            manages_here and voucher.redeemed_by_id is not None
+        )
         rows.append(
-            {
-                "voucher": voucher,
-                "undo_until": deadline
-                if deadline and deadline > now and may_undo_redeem(voucher, request.user)
-                else None,
-            }
+            {"voucher": voucher, "undo_until": deadline if allowed and deadline > now else None}
         )
     return rows
 

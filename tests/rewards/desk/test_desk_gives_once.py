@@ -5,6 +5,8 @@ redeems once, today's redemptions at the venue and their undo."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rewards.catalog.services import catalog_item_create
 from rewards.models import Voucher
@@ -141,3 +143,20 @@ def test_after_a_refusal_the_next_code_is_a_new_attempt(desk, voucher):
     assert 'value="ZZZZ-ZZZZ"' in refused.content.decode()  # kept, to be corrected
     given = desk.post("/desk/", {"code": voucher.code, "attempt": attempt_of(refused)})
     assert "Give: Free hot drink" in outcome(given)
+
+
+def test_todays_list_costs_the_same_whatever_its_length(desk, venue, staff):
+    item = catalog_item_create(council=venue.council, venue=venue, title="Tea", cost_points=1)
+
+    def redeem_some(count):
+        for _ in range(count):
+            voucher_redeem(code=issued_voucher(UserFactory(), item).code, staff=staff)
+
+    redeem_some(2)
+    with CaptureQueriesContext(connection) as few:
+        desk.get("/desk/")
+    redeem_some(8)
+    with CaptureQueriesContext(connection) as many:
+        page = desk.get("/desk/")
+    assert page.content.decode().count("/desk/undo/") == 10
+    assert len(many.captured_queries) == len(few.captured_queries)
