@@ -85,6 +85,12 @@ def test_the_desks_three_outcomes_at_a_tablets_width_give_do_not_give_unknown(
     assert_accessible(page)
     pages.screenshot(page, "3-do-not-give-unknown-code")
 
+    # At 320 px (a small phone, or 200% zoom) nothing runs off the side.
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    pages.screenshot(page, "3b-at-320px")
+    page.set_viewport_size({"width": 820, "height": 1180})
+
     # The wrong coffee was rung up: undo it from today's list.
     page.get_by_role("button", name=re.compile("^Undo Free coffee")).click()
     expect(page.get_by_text("Undone: Free coffee")).to_be_visible()

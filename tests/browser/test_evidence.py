@@ -162,6 +162,8 @@ def test_the_member_card_at_a_phones_width(pages, venue):
     expect(card).to_contain_text(code)
     expect(page.get_by_role("button", name="Print the card")).to_be_visible()
     assert read_qr(card.get_by_role("img").screenshot()) == code
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page)
     pages.screenshot(page, "member-card")
     assert pages.page_errors == []
