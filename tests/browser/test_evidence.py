@@ -111,7 +111,12 @@ def test_the_screen_by_the_entrance_is_scanned_by_a_phone_and_changes_its_code(
 
     # A second browser, the resident's phone, opens what it scanned (on this test's server).
     resident = UserFactory(display_name="Sam")
-    phone = pages.open(phone=True)  # no location given: the screen's code is enough
+    # The phone would give a location far off (indoors, say): the screen's page does not ask.
+    phone = pages.open(
+        phone=True,
+        geolocation={"latitude": 53.9, "longitude": -1.6, "accuracy": 20},
+        permissions=["geolocation"],
+    )
     path = url.removeprefix(settings.PUBLIC_BASE_URL)
     phone.goto(path)
     phone.get_by_role("link", name="Sign in").click()
