@@ -38,3 +38,16 @@ def alert_notify_task(alert_id: str) -> bool:
     from checkins.alerts.services import alert_notify
 
     return alert_notify(alert_id=alert_id)
+
+
+@shared_task(
+    name="checkins.tasks.alerts_notify_pending",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def alerts_notify_pending() -> int:
+    """Email the alerts raised lately that were never emailed (every ten minutes)."""
+    from checkins.alerts.services import alerts_notify_pending as notify
+
+    return notify()

@@ -8,6 +8,7 @@ alert emails the venue's managers after the commit (`alert_notify`, through a Ce
 """
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -60,7 +61,9 @@ def alert_raise(
         except IntegrityError:
             continue  # raised at this instant by another request: bump theirs
         logger.warning("Alert %s (%s) at venue %s: %s", alert.pk, kind, venue.pk, detail)
-        transaction.on_commit(partial(alert_notify_task.delay, str(alert.pk)))
+        # Robust: an outage of the broker must not fail the check-in that committed; the
+        # periodic alerts_notify_pending sends what was not queued.
+        transaction.on_commit(partial(alert_notify_task.delay, str(alert.pk)), robust=True)
         return alert
     raise RuntimeError(f"Could not raise or bump the alert {dedupe_key!r}.")
 
@@ -108,6 +111,17 @@ def alert_notify(*, alert_id) -> bool:
         Alert.objects.filter(pk=alert_id).update(notified_at=None)
         raise
     return True
+
+
+def alerts_notify_pending(*, within: timedelta = timedelta(days=1)) -> int:
+    """Email every open alert of the last ``within`` that was never emailed (its task could
+    not be queued); returns how many this call sent. Idempotent (`alert_notify` claims)."""
+    pending = Alert.objects.filter(
+        notified_at__isnull=True,
+        resolved_at__isnull=True,
+        created_at__gte=timezone.now() - within,
+    ).values_list("pk", flat=True)
+    return sum(alert_notify(alert_id=alert_id) for alert_id in list(pending))
 
 
 def _alert_message(alert: Alert) -> EmailMessage | None:

@@ -120,6 +120,7 @@ def test_the_beat_schedule_runs_each_job_at_its_london_time():
         "drop-old-locations": ("checkins.tasks.drop_old_locations", crontab(hour=3, minute=40)),
         "purge-idempotency-keys": ("backend.tasks.purge_idempotency_keys", crontab(minute=5)),
         "stripe-outbox": ("rewards.tasks.stripe_outbox_drain", crontab(minute="*")),
+        "alerts-email": ("checkins.tasks.alerts_notify_pending", crontab(minute="*/10")),
         "settle-points-schemes": ("rewards.tasks.settle_points_schemes", crontab(minute=25)),
         "weekly-digest": (
             "insight.tasks.send_weekly_digests",

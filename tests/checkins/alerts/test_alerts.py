@@ -8,6 +8,7 @@ from checkins.alerts.rules import REPEATED_REFUSALS, STAFF_BURST_CHECKINS
 from checkins.alerts.services import alert_notify
 from checkins.models import Alert
 from checkins.services import checkin_record, checkin_record_assisted
+from checkins.tasks import alerts_notify_pending
 from tests.api import error, success
 from tests.checkins.helpers import CHECKINS, gps
 from tests.conftest import client_for
@@ -251,3 +252,14 @@ class TestTheApi:
             status=404,
             code="not_found",
         )
+
+
+def test_an_alert_raised_while_the_queue_was_down_is_emailed_by_the_periodic_job(
+    poster, manager, settings
+):
+    settings.POSTER_LEAK_RESIDENTS = 1
+    poster_alone(poster, UserFactory.create_batch(2))  # (the on-commit email never ran here)
+    assert len(mail.outbox) == 0
+    assert alerts_notify_pending.delay().get() == 1
+    assert alerts_notify_pending.delay().get() == 0
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [manager.email]
