@@ -120,3 +120,39 @@ class EmailPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"Email preferences of {self.user_id}"
+
+
+# The poster codes' alphabet (venues/posters/tokens.py): no 0/O or 1/I, easy to read out.
+MEMBER_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+MEMBER_CODE_LENGTH = 8
+
+
+class MemberCode(models.Model):
+    """A holder's card number (``K7QM-P3XH``): what staff type at the desk to check in someone
+    without a smartphone, printed on the holder's card (``accounts.member_codes``).
+
+    Its own table, not a column of ``User``, so every kind of holder of check-ins and wallets
+    draws from one space of unique codes: an account now, a child added by a parent later (issue
+    25 adds a ``child`` beside ``user``; the constraint then asks for exactly one of them).
+    Stored without the dash.
+    """
+
+    code = models.CharField(max_length=MEMBER_CODE_LENGTH, unique=True)
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="member_code"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False), name="member_code_has_a_holder"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=rf"^[{MEMBER_CODE_ALPHABET}]{{8}}$"),
+                name="member_code_of_the_alphabet",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:]}"

@@ -1,7 +1,7 @@
 """Read queries about accounts."""
 
 from accounts import personal_data
-from accounts.models import User
+from accounts.models import MemberCode, User
 from accounts.preferences import email_preferences_of
 
 
@@ -14,6 +14,7 @@ def user_export(*, user: User) -> dict:
             "display_name": user.display_name,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
+            "member_code": next(map(str, MemberCode.objects.filter(user=user)), None),
         },
         "email_preferences": {
             "wants_reply_emails": (preferences := email_preferences_of(user)).wants_reply_emails,

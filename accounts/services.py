@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import error_codes, personal_data
-from accounts.models import User, normalize_email
+from accounts.member_codes import member_code_of
+from accounts.models import MemberCode, User, normalize_email
 from backend.errors import INVALID, ApplicationError
 from backend.models import IdempotencyRecord
 
@@ -33,11 +34,13 @@ def user_register(*, email: str, password: str, display_name: str) -> User:
         raise taken
     try:
         with transaction.atomic():
-            return User.objects.create_user(
+            user = User.objects.create_user(
                 email=email, password=password, display_name=display_name
             )
+            member_code_of(user=user)
     except IntegrityError as exc:  # a concurrent registration won the race
         raise taken from exc
+    return user
 
 
 def user_profile_update(*, user: User, display_name: str) -> User:
@@ -73,6 +76,8 @@ def user_erase(*, user: User) -> None:
         user.save()
         # Stored answers of the user's POSTs can quote what they wrote.
         IdempotencyRecord.objects.filter(user=user).delete()
+        # A card found later must name nobody.
+        MemberCode.objects.filter(user=user).delete()
         user.groups.clear()
         user.user_permissions.clear()
         outstanding = OutstandingToken.objects.filter(user=user).exclude(

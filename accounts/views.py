@@ -14,6 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts import error_codes, profile
+from accounts.member_codes import member_code_of
 from accounts.models import EmailPreferences, User
 from accounts.preferences import email_preferences_of, email_preferences_update
 from accounts.selectors import user_export
@@ -157,15 +158,30 @@ class MeApi(APIView):
         )
         balances = SchemeBalanceSerializer(many=True, read_only=True)
         roles = RoleOutputSerializer(many=True, source="roles.all")
+        member_code = serializers.CharField(
+            source="member_code_shown",
+            help_text=(
+                "The resident's card number (XXXX-XXXX): staff at the desk check them in with "
+                "it. Printable as a card at /wallet/card/."
+            ),
+        )
 
     @extend_schema(
         operation_id="me_retrieve",
         responses={200: OutputSerializer, **error_responses(errors.NOT_AUTHENTICATED)},
     )
     def get(self, request):
-        user = User.objects.prefetch_related("roles__council").get(pk=request.user.pk)
+        user = (
+            User.objects.select_related("member_code")
+            .prefetch_related("roles__council")
+            .get(pk=request.user.pk)
+        )
         user.balances = profile.points_balances(user)
         user.points_balance = sum(balance["points"] for balance in user.balances)
+        try:
+            user.member_code_shown = str(user.member_code)
+        except User.member_code.RelatedObjectDoesNotExist:
+            user.member_code_shown = member_code_of(user=user)
         return Response(self.OutputSerializer(user).data)
 
     @extend_schema(

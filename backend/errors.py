@@ -88,6 +88,17 @@ class ApplicationError(Exception):
     def as_body(self) -> dict[str, Any]:
         return {"code": self.code, "detail": self.detail, **self.extra}
 
+    def as_outcome(self) -> dict[str, Any]:
+        """The refusal as a stored outcome (`backend.idempotency.idempotent_page_action`)."""
+        return {"error": self.as_body(), "status": self.status}
+
+    @classmethod
+    def from_outcome(cls, outcome: dict[str, Any]) -> "ApplicationError":
+        """The refusal `as_outcome` stored, raised again on a replay."""
+        body = outcome["error"]
+        extra = {name: value for name, value in body.items() if name not in ("code", "detail")}
+        return cls(ErrorCode(body["code"], outcome["status"]), body["detail"], **extra)
+
 
 def error_body(
     code: ErrorCode | str, detail: str, fields: Mapping[str, list[str]] | None = None

@@ -94,6 +94,48 @@ def idempotent(handler):
     return wrapper
 
 
+# Page forms' keys live beside the API's, per user, under a prefix of their own.
+PAGE_KEY_PREFIX = "page:"
+
+
+def idempotent_page_action(*, user, key: str, fingerprint: str, action) -> dict:
+    """The pages' counterpart of `idempotent`: run ``action()`` (a service call answering a
+    JSON-ready dict) once per (``user``, ``key``), as a form that carries its own key asks
+    (the wallet's "Claim", the desk's "Redeem"). A repeat with the key (a double tap, a retry
+    after a dropped connection), even at the same instant, waits for the first and gets its
+    outcome; a refusal (`ApplicationError`) is an outcome too, returned as
+    ``{"error": {"code", "detail", ...}, "status"}`` (`ApplicationError.from_outcome`). The
+    same key with another ``fingerprint`` is refused, as the API refuses it. Anything else
+    raised rolls the claim back with the work."""
+    key = f"{PAGE_KEY_PREFIX}{key}"[:255]
+    fingerprint = hashlib.sha256(fingerprint.encode()).hexdigest()
+    existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if existing is None:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        user=user, key=key, fingerprint=fingerprint, status_code=0
+                    )
+            except IntegrityError:
+                existing = IdempotencyRecord.objects.get(user=user, key=key)
+            else:
+                try:
+                    outcome = action()
+                    record.status_code = 200
+                except ApplicationError as refusal:
+                    outcome = refusal.as_outcome()
+                    record.status_code = refusal.status
+                record.response_body = outcome
+                record.save(update_fields=["status_code", "response_body"])
+                return outcome
+    if existing.fingerprint != fingerprint:
+        raise ApplicationError(
+            IDEMPOTENCY_KEY_REUSED, "This form was already sent for something else."
+        )
+    return existing.response_body
+
+
 def idempotency_records_purge(*, now: datetime | None = None) -> tuple[int, datetime]:
     """Delete the stored answers older than ``IDEMPOTENCY_KEY_TTL_HOURS``: a retry after that is
     a new request (as with Stripe's 24 hours). Returns how many were deleted and the cutoff.

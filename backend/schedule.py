@@ -52,6 +52,13 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 55},
     },
+    # Alerts whose email could not be queued when they were raised (a broker outage); each is
+    # sent once however often this runs (checkins.alerts.services.alert_notify).
+    "alerts-email": {
+        "task": "checkins.tasks.alerts_notify_pending",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
     # Last week's digest to council admins and venue managers; once per person per week
     # however often it runs (insight.digest.services), so a repeated run is harmless.
     "weekly-digest": {

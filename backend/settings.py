@@ -320,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "FoursquareStatusEnum": "venues.models.Venue.FoursquareStatus",
         "CommentStatusEnum": "checkins.models.CommentStatus",
         "CheckinMethodEnum": "checkins.models.CheckinMethod",
+        "EvidenceEnum": "rewards.evidence.Evidence",
     },
 }
 
@@ -343,6 +344,21 @@ CHECKIN_MAX_ACCURACY_M = env.float("CHECKIN_MAX_ACCURACY_M", default=100.0)
 CHECKIN_ACCURACY_SLACK_M = env.float("CHECKIN_ACCURACY_SLACK_M", default=50.0)
 CHECKIN_MAX_SPEED_KMH = env.float("CHECKIN_MAX_SPEED_KMH", default=200.0)
 LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=30)
+
+# --- Evidence of presence, fraud review and the desk (README, "Evidence of presence").
+# A poster-only check-in by a resident whose own fix placed them outside that venue within this
+# many minutes is refused (location_mismatch).
+CHECKIN_LOCATION_MEMORY_MINUTES = env.int("CHECKIN_LOCATION_MEMORY_MINUTES", default=30)
+# The desk screen's code changes this often; a code is accepted for two periods.
+SCREEN_CODE_SECONDS = env.int("SCREEN_CODE_SECONDS", default=20)
+if SCREEN_CODE_SECONDS < 1:
+    raise ImproperlyConfigured("SCREEN_CODE_SECONDS must be at least 1.")
+# One poster used alone by more than POSTER_LEAK_RESIDENTS residents within POSTER_LEAK_MINUTES
+# raises a poster_leak alert.
+POSTER_LEAK_RESIDENTS = env.int("POSTER_LEAK_RESIDENTS", default=10)
+POSTER_LEAK_MINUTES = env.int("POSTER_LEAK_MINUTES", default=30)
+# How long after a redemption the person who redeemed it (or a manager) may undo it; 0: never.
+REDEEM_UNDO_MINUTES = env.int("REDEEM_UNDO_MINUTES", default=10)
 
 # How long a stored Idempotency-Key answer is replayed (manage.py purge_idempotency_keys).
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)

@@ -224,6 +224,7 @@ def seed(venues_per_case: int, resident_count: int, history: int) -> World:
             resident=resident,
             venue=venue,
             method=CheckinMethod.GPS,
+            evidence="location",
             distance_m=0.0,
             latitude=venue.latitude,
             longitude=venue.longitude,

@@ -1,14 +1,38 @@
 """Back office for check-ins: the fraud log and the visits at the venues the person manages
-(superusers see all), read-only: they are records of what happened. Staff see residents by
-display name only, and never where a phone was: emails and raw coordinates are for superusers.
-Comment moderation is in ``checkins.comments.admin``, registered from here (the admin
-discovers only each app's ``admin`` module)."""
+(superusers see all). They are records of what happened: nobody edits them; a check-in found to
+be fraud is voided (``checkins.voiding``, a page of its own asking why), never changed.
 
+Staff see residents by display name only, and never where a phone was: emails and raw
+coordinates are for superusers. A resident's history (their check-ins and refusals at the
+venues the person manages) is a filter on the resident's opaque id, linked from each row and
+from the alerts. The fraud log reads in words: the rule's name, metres with a unit, and each
+refusal linked to the check-in that followed it. Comment moderation is in
+``checkins.comments.admin`` and alerts in ``checkins.alerts.admin``, registered from here (the
+admin discovers only each app's ``admin`` module).
+"""
+
+from datetime import timedelta
+
+from django import forms
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 
+from checkins.alerts.admin import history_url  # (and registers AlertAdmin)
+from checkins.alerts.words import distance_in_words
 from checkins.comments import admin as comments_admin  # noqa: F401 (registers CommentAdmin)
+from checkins.error_codes import REFUSAL_NAMES
 from checkins.models import CheckIn, CheckinAttempt
-from venues.back_office import ScopedAdmin, ScopedRelatedFilter
+from checkins.voiding import REASON_MAX_LENGTH, checkin_void
+from rewards.offers.voiding import voided_grants_of
+from venues.back_office import ScopedAdmin, ScopedRelatedFilter, form_action, posted
+
+# A refusal is linked to the same resident's next check-in at the venue within this long.
+FOLLOWED_WITHIN = timedelta(hours=2)
 
 
 class VisitRecordAdmin(ScopedAdmin):
@@ -22,10 +46,11 @@ class VisitRecordAdmin(ScopedAdmin):
         fields = [field.name for field in self.model._meta.fields if field.name != "id"]
         if request.user.is_superuser:
             return fields
+        # Staff who checked someone in or voided a check-in are named by display name in the
+        # columns that say so ("shown by", "void"), never by their email.
+        hidden = (*self.private_fields[1:], "assisted_by", "voided_by")
         return [
-            "visitor" if field == "resident" else field
-            for field in fields
-            if field not in self.private_fields[1:]
+            "visitor" if field == "resident" else field for field in fields if field not in hidden
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -33,7 +58,10 @@ class VisitRecordAdmin(ScopedAdmin):
 
     def lookup_allowed(self, lookup, value, request=None):
         # Hidden columns must not be searchable either: filtering on them by hand
-        # (?latitude__gte=...) would locate a named resident's phone by the row count.
+        # (?latitude__gte=...) would locate a named resident's phone by the row count. A
+        # resident's history is asked by their opaque id alone.
+        if lookup == "resident__id__exact":
+            return True
         if lookup.split("__")[0] in self.private_fields and not (
             request is not None and request.user.is_superuser
         ):
@@ -42,18 +70,186 @@ class VisitRecordAdmin(ScopedAdmin):
 
     @admin.display(description="visitor", ordering="resident__display_name")
     def visitor(self, row):
-        return row.resident.display_name if row.resident_id else "-"
+        if not row.resident_id:
+            return "-"
+        return format_html(
+            '{} (<a href="{}">history</a>)',
+            row.resident.display_name,
+            history_url(CheckIn, row.resident_id),
+        )
+
+    @admin.display(description="distance", ordering="distance_m")
+    def distance(self, row):
+        return "-" if row.distance_m is None else distance_in_words(row.distance_m)
+
+
+class RefusedForFilter(admin.SimpleListFilter):
+    """The refusals by the rule's name (the codes are the API's, not the reader's)."""
+
+    title = "refused for"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return list(REFUSAL_NAMES.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(reason=self.value()) if self.value() else queryset
 
 
 @admin.register(CheckinAttempt)
 class CheckinAttemptAdmin(VisitRecordAdmin):
     """Refused check-ins, for fraud review."""
 
-    list_display = ["created_at", "reason", "venue", "visitor", "method", "distance_m"]
-    list_filter = ["reason", "method", ("venue", ScopedRelatedFilter)]
+    list_display = ["created_at", "rule", "venue", "visitor", "how", "distance", "then"]
+    list_filter = [RefusedForFilter, "method", ("venue", ScopedRelatedFilter)]
+
+    def get_queryset(self, request):
+        followed = CheckIn.objects.filter(
+            resident=OuterRef("resident"),
+            venue=OuterRef("venue"),
+            created_at__gt=OuterRef("created_at"),
+            created_at__lte=OuterRef("created_at") + FOLLOWED_WITHIN,
+        ).order_by("created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                then_id=Subquery(followed.values("pk")[:1]),
+                then_evidence=Subquery(followed.values("evidence")[:1]),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "rule", "distance", "then"]
+
+    @admin.display(description="refused for", ordering="reason")
+    def rule(self, attempt):
+        return REFUSAL_NAMES.get(attempt.reason, attempt.reason)
+
+    @admin.display(description="how", ordering="method")
+    def how(self, attempt):
+        return attempt.get_method_display()
+
+    @admin.display(description="then checked in")
+    def then(self, attempt):
+        then_id = getattr(attempt, "then_id", None)
+        if then_id is None:
+            return "-"
+        evidence = CheckIn.Evidence(attempt.then_evidence).label
+        return format_html(
+            '<a href="{}">yes, with {}</a>',
+            reverse("admin:checkins_checkin_change", args=[then_id]),
+            evidence,
+        )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this check-in void?",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the check-in, e.g. 'The poster was shared online (alert of 6 Dec)'.",
+    )
 
 
 @admin.register(CheckIn)
 class CheckInAdmin(VisitRecordAdmin):
-    list_display = ["created_at", "venue", "visitor", "method", "distance_m"]
-    list_filter = ["method", ("venue", ScopedRelatedFilter)]
+    list_display = ["created_at", "venue", "visitor", "shown_by", "distance", "state"]
+    list_filter = ["evidence", "method", ("venue", ScopedRelatedFilter)]
+    list_select_related = ["venue", "resident", "assisted_by"]
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), "shown_by", "what_it_earned", "void"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "what_it_earned", "void", "shown_by"]
+
+    @admin.display(description="shown by", ordering="evidence")
+    def shown_by(self, checkin):
+        words = checkin.get_evidence_display()
+        if checkin.assisted_by_id:
+            return f"{words} ({checkin.assisted_by.display_name})"
+        return words
+
+    @admin.display(description="state", ordering="voided_at")
+    def state(self, checkin):
+        return f"void: {checkin.void_reason}" if checkin.voided_at else "counted"
+
+    @admin.display(description="what it earned")
+    def what_it_earned(self, checkin):
+        lines = []
+        for grant in voided_grants_of(checkin.pk):
+            given = (
+                f"voucher “{grant.voucher.title}”" if grant.voucher_id else f"{grant.points} points"
+            )
+            if grant.voided_at is None:
+                lines.append(f"{grant.offer.title}: {given}")
+            else:
+                whole = 1 if grant.voucher_id else grant.points
+                lines.append(
+                    f"{grant.offer.title}: {given}, {grant.taken_back} of {whole} taken back"
+                )
+        return "; ".join(lines) or "nothing"
+
+    @admin.display(description="void")
+    def void(self, checkin):
+        if checkin.voided_at:
+            by = f" by {checkin.voided_by.display_name}" if checkin.voided_by_id else ""
+            when = f"{localtime(checkin.voided_at):%d %b %Y %H:%M}"
+            return f"Voided {when}{by}: {checkin.void_reason}"
+        return format_html(
+            '<a href="{}">Void this check-in</a> (its points and vouchers are taken back)',
+            reverse("admin:checkins_checkin_void", args=[checkin.pk]),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.void_view)
+        return [
+            path("<uuid:checkin_id>/void/", view, name="checkins_checkin_void"),
+            *super().get_urls(),
+        ]
+
+    def void_view(self, request, checkin_id):
+        checkin = get_object_or_404(
+            self.get_queryset(request).select_related("venue__council", "resident"),
+            pk=checkin_id,
+        )
+        if checkin.voided_at is not None:
+            raise Http404("This check-in is already void.")
+        page = reverse("admin:checkins_checkin_change", args=[checkin.pk])
+
+        def perform(data):
+            voided = checkin_void(checkin=checkin, by=request.user, reason=data["reason"])
+            taken = voided.taken_back
+            message = (
+                f"The check-in is void. Taken back: {taken.points_taken_back} points and "
+                f"{taken.vouchers_voided} voucher(s)."
+            )
+            if taken.points_shortfall or taken.vouchers_already_used:
+                message += (
+                    f" Already spent, so not taken back: {taken.points_shortfall} points and "
+                    f"{taken.vouchers_already_used} voucher(s) redeemed."
+                )
+            return message, page
+
+        return form_action(
+            self,
+            request,
+            title="Void this check-in",
+            intro=(
+                "A void check-in no longer counts in the statistics. The points it earned are "
+                "taken back (never below zero: what the resident already spent is recorded as "
+                "a shortfall) and its unredeemed vouchers are cancelled.",
+            ),
+            facts=(
+                ("Venue", checkin.venue.name),
+                ("Visitor", checkin.resident.display_name),
+                ("When", f"{localtime(checkin.created_at):%d %b %Y %H:%M}"),
+                ("Shown by", self.shown_by(checkin)),
+                ("What it earned", self.what_it_earned(checkin)),
+            ),
+            form=VoidForm(posted(request)),
+            button="Void it",
+            back_url=page,
+            perform=perform,
+        )

@@ -1,11 +1,15 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.authentication import AccountReadLaterMixin
+from accounts.member_codes import member_find
 from backend import errors
+from backend.errors import ApplicationError
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
@@ -13,8 +17,12 @@ from backend.sql import row_by_pk
 from backend.throttling import ScopedRateThrottle, UserRateThrottle
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinMethod
-from checkins.selectors import checkins_at_venue, checkins_of_resident
-from checkins.services import Fix, checkin_record
+from checkins.selectors import checkin_get, checkins_at_venue, checkins_of_resident
+from checkins.services import CheckinOutcome, Fix, checkin_record, checkin_record_assisted
+from checkins.voiding import REASON_MAX_LENGTH, checkin_void
+from rewards.evidence import Evidence
+from rewards.fields import VenueField
+from venues.access import may
 from venues.models import Venue
 from venues.scoping import VenueScopedApi
 
@@ -26,6 +34,15 @@ class RewardSerializer(serializers.Serializer):
     voucher = serializers.UUIDField(required=False)
 
 
+class NotEarnedSerializer(serializers.Serializer):
+    offer = serializers.UUIDField()
+    title = serializers.CharField()
+    accepts = serializers.ListField(
+        child=serializers.ChoiceField(choices=Evidence.choices),
+        help_text="The evidence that would have earned it.",
+    )
+
+
 class CheckinOutputSerializer(serializers.Serializer):
     # Declared field by field, not a ModelSerializer: that one reads the model's fields again
     # on every instance, a tenth of a millisecond of the check-in's answer.
@@ -33,8 +50,14 @@ class CheckinOutputSerializer(serializers.Serializer):
     venue = serializers.UUIDField(source="venue_id")
     venue_name = serializers.CharField(source="venue.name")
     method = serializers.ChoiceField(choices=CheckinMethod.choices)
+    evidence = serializers.ChoiceField(
+        choices=Evidence.choices, help_text="How presence was shown: what the check-in proves."
+    )
     distance_m = serializers.FloatField(allow_null=True, required=False)
     created_at = serializers.DateTimeField(read_only=True)
+    voided_at = serializers.DateTimeField(
+        allow_null=True, help_text="Set when the check-in was voided as fraud."
+    )
 
 
 class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
@@ -77,6 +100,10 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
     class OutputSerializer(CheckinOutputSerializer):
         points_earned = serializers.IntegerField()
         rewards = RewardSerializer(many=True)
+        not_earned = NotEarnedSerializer(
+            many=True,
+            help_text="Offers this check-in's evidence did not earn (it still counts as a visit).",
+        )
 
     @extend_schema(
         operation_id="checkins_list",
@@ -99,8 +126,10 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
                 error_codes.OUTSIDE_GEOFENCE,
                 error_codes.POOR_ACCURACY,
                 error_codes.INVALID_QR,
+                error_codes.EXPIRED_QR,
                 error_codes.VENUE_INACTIVE,
                 error_codes.IMPOSSIBLE_TRAVEL,
+                error_codes.LOCATION_MISMATCH,
                 errors.NOT_AUTHENTICATED,
                 error_codes.COOLDOWN,
                 IDEMPOTENCY_KEY_REUSED,
@@ -125,12 +154,16 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
         outcome = checkin_record(
             resident=request.user, venue=venue, qr_token=data.get("qr_token"), fix=fix
         )
-        body = {
-            **CheckinOutputSerializer(outcome.checkin).data,
-            "points_earned": outcome.points_earned,
-            "rewards": outcome.rewards,
-        }
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(_outcome_body(outcome), status=status.HTTP_201_CREATED)
+
+
+def _outcome_body(outcome: CheckinOutcome) -> dict:
+    return {
+        **CheckinOutputSerializer(outcome.checkin).data,
+        "points_earned": outcome.points_earned,
+        "rewards": outcome.rewards,
+        "not_earned": outcome.not_earned,
+    }
 
 
 class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
@@ -139,18 +172,164 @@ class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
 
     class OutputSerializer(serializers.ModelSerializer):
         visitor = serializers.CharField(source="resident.display_name")
+        resident = serializers.UUIDField(
+            source="resident_id",
+            help_text="An opaque id of the visitor: `?resident=` lists their check-ins here.",
+        )
+        assisted_by = serializers.CharField(
+            source="assisted_by.display_name",
+            allow_null=True,
+            default=None,
+            help_text="The staff member who checked them in at the desk (evidence `staff`).",
+        )
 
         class Meta:
             model = CheckIn
-            fields = ["id", "visitor", "method", "distance_m", "created_at"]
+            fields = [
+                "id",
+                "visitor",
+                "resident",
+                "method",
+                "evidence",
+                "assisted_by",
+                "distance_m",
+                "created_at",
+                "voided_at",
+                "void_reason",
+            ]
+
+    class FilterSerializer(serializers.Serializer):
+        resident = serializers.UUIDField(required=False)
 
     @extend_schema(
         operation_id="venue_checkins_list",
-        description="Check-ins at the venue; visitors appear by display name only.",
+        description=(
+            "Check-ins at the venue, newest first; visitors appear by display name only. "
+            "`?resident=` narrows them to one visitor's history."
+        ),
+        parameters=[FilterSerializer],
         responses={
             200: OutputSerializer(many=True),
-            **error_responses(errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND),
+            **error_responses(
+                errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND
+            ),
         },
     )
     def get(self, request, venue: Venue):
-        return self.paginated(checkins_at_venue(venue=venue), self.OutputSerializer)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        checkins = checkins_at_venue(
+            venue=venue, resident_id=filters.validated_data.get("resident")
+        )
+        return self.paginated(checkins, self.OutputSerializer)
+
+
+class CheckinAssistedApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        venue = VenueField()
+        resident = serializers.CharField(
+            max_length=254, help_text="The resident's member code (XXXX-XXXX) or email."
+        )
+
+    @extend_schema(
+        operation_id="checkins_assisted_create",
+        description=(
+            "Staff at the desk check a resident in (someone without a smartphone, say): the "
+            "same cooldown, travel and reward rules, recorded with the evidence `staff` and the "
+            "staff member's name."
+        ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=InputSerializer,
+        responses={
+            201: CheckinListApi.OutputSerializer,
+            **error_responses(
+                errors.INVALID,
+                error_codes.VENUE_INACTIVE,
+                error_codes.IMPOSSIBLE_TRAVEL,
+                errors.NOT_AUTHENTICATED,
+                errors.PERMISSION_DENIED,
+                error_codes.OWN_CHECKIN,
+                errors.NOT_FOUND,
+                error_codes.COOLDOWN,
+                IDEMPOTENCY_KEY_REUSED,
+            ),
+        },
+    )
+    @idempotent
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        venue = serializer.validated_data["venue"]
+        # Who may check people in here is asked before anyone is looked up: nobody else can
+        # probe which emails or codes belong to a member.
+        if not may(request.user, "venue.serve", venue):
+            raise ApplicationError(errors.PERMISSION_DENIED, _("You do not work at this venue."))
+        resident = member_find(typed=serializer.validated_data["resident"])
+        if resident is None:
+            raise ApplicationError(errors.NOT_FOUND, _("No member has this code or email."))
+        outcome = checkin_record_assisted(staff=request.user, venue=venue, resident=resident)
+        return Response(_outcome_body(outcome), status=status.HTTP_201_CREATED)
+
+
+class CheckinVoidApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+    class OutputSerializer(CheckinOutputSerializer):
+        void_reason = serializers.CharField()
+        points_taken_back = serializers.IntegerField()
+        points_shortfall = serializers.IntegerField(
+            help_text="Points the resident had spent already: they could not be taken back."
+        )
+        vouchers_voided = serializers.IntegerField()
+        vouchers_already_used = serializers.IntegerField(
+            help_text="Vouchers already redeemed (or lapsed): they stay as they are."
+        )
+
+    @extend_schema(
+        operation_id="checkins_void",
+        description=(
+            "Void a check-in found to be fraud: it leaves the statistics, its points are taken "
+            "back by a reversing posting (never below zero: the shortfall is recorded) and its "
+            "unredeemed vouchers become void."
+        ),
+        request=InputSerializer,
+        responses={
+            200: OutputSerializer,
+            **error_responses(
+                errors.INVALID,
+                errors.NOT_AUTHENTICATED,
+                errors.PERMISSION_DENIED,
+                errors.NOT_FOUND,
+                error_codes.ALREADY_VOID,
+            ),
+        },
+    )
+    def post(self, request, checkin_id):
+        checkin = checkin_get(checkin_id=checkin_id)
+        if checkin is None:
+            raise ApplicationError(errors.NOT_FOUND, _("No check-in has this id."))
+        if not may(request.user, "checkin.void", checkin):
+            raise ApplicationError(
+                errors.PERMISSION_DENIED, _("Only the venue's managers can void its check-ins.")
+            )
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        voided = checkin_void(
+            checkin=checkin, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        taken = voided.taken_back
+        return Response(
+            {
+                **CheckinOutputSerializer(voided.checkin).data,
+                "void_reason": voided.checkin.void_reason,
+                "points_taken_back": taken.points_taken_back,
+                "points_shortfall": taken.points_shortfall,
+                "vouchers_voided": taken.vouchers_voided,
+                "vouchers_already_used": taken.vouchers_already_used,
+            }
+        )

@@ -1,11 +1,34 @@
 from backend.errors import ErrorCode
-from venues.error_codes import INVALID_QR, REVOKED_QR  # noqa: F401 (check-ins answer them too)
+from venues.error_codes import (  # noqa: F401 (check-ins answer them too)
+    EXPIRED_QR,
+    INVALID_QR,
+    REVOKED_QR,
+)
 
 OUTSIDE_GEOFENCE = ErrorCode("outside_geofence", 400)
 POOR_ACCURACY = ErrorCode("poor_accuracy", 400)
 VENUE_INACTIVE = ErrorCode("venue_inactive", 400)
 IMPOSSIBLE_TRAVEL = ErrorCode("impossible_travel", 400)
 COOLDOWN = ErrorCode("cooldown", 409)
+# A poster-only check-in just after the resident's own fix placed them outside the venue.
+LOCATION_MISMATCH = ErrorCode("location_mismatch", 400)
+# Staff may not check themselves in at the desk: a colleague must (as with their own voucher).
+OWN_CHECKIN = ErrorCode("own_checkin", 403)
+ALREADY_VOID = ErrorCode("already_void", 409)
+
+# Each refusal's rule by name, for the people who read the fraud log (the back office, alerts).
+REFUSAL_NAMES = {
+    "outside_geofence": "Too far from the venue",
+    "poor_accuracy": "Location too imprecise",
+    "invalid_qr": "Code not recognised",
+    "revoked_qr": "Withdrawn poster",
+    "expired_qr": "Old screen code",
+    "venue_inactive": "Venue closed",
+    "impossible_travel": "Impossible travel",
+    "cooldown": "Checked in here recently",
+    "location_mismatch": "Poster alone, phone elsewhere",
+    "own_checkin": "Staff checking themselves in",
+}
 
 CHECKIN_REQUIRED = ErrorCode("checkin_required", 403)
 INAPPROPRIATE_CONTENT = ErrorCode("inappropriate_content", 400)

@@ -7,22 +7,31 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
+from rewards.evidence import Evidence
 from venues.models import Poster, Venue
 
 
 class CheckinMethod(models.TextChoices):
-    GPS = "gps"
-    QR = "qr"
+    """What the check-in was made with (API.md): its ``evidence`` says what that proves."""
+
+    GPS = "gps", "the phone's location"
+    QR = "qr", "a poster's code"  # perhaps with a fix
+    SCREEN = "screen", "the desk screen's code"  # the rotating code of the venue's screen
+    STAFF = "staff", "staff at the desk"  # who checked the resident in
 
 
 class CheckIn(models.Model):
     """An accepted, verified visit of a resident to a venue.
 
     ``distance_m`` (from the fix to the venue) is kept for good; the raw fix (latitude,
-    longitude, accuracy) is dropped after ``LOCATION_RETENTION_DAYS``.
+    longitude, accuracy) is dropped after ``LOCATION_RETENTION_DAYS``. ``evidence`` is how
+    presence was shown (``rewards.evidence``); ``assisted_by`` the staff member who checked
+    the resident in at the desk. A check-in found to be fraud is voided, never deleted
+    (``checkins.voiding``): ``voided_at`` takes it out of the statistics and the offers' counts.
     """
 
     Method = CheckinMethod
+    Evidence = Evidence
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     resident = models.ForeignKey(
@@ -30,8 +39,16 @@ class CheckIn(models.Model):
     )
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="checkins")
     method = models.CharField(max_length=8, choices=CheckinMethod.choices)
+    evidence = models.CharField(max_length=20, choices=Evidence.choices)
     poster = models.ForeignKey(
         Poster, on_delete=models.PROTECT, null=True, blank=True, related_name="checkins"
+    )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checkins_assisted",
     )
     distance_m = models.FloatField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
@@ -39,15 +56,59 @@ class CheckIn(models.Model):
     accuracy_m = models.FloatField(null=True, blank=True)
     # Set by the service from the same clock reading its cooldown and travel checks used.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = "check-in"
         ordering = ["-created_at", "id"]
         constraints = [
+            # What each method proves, and the rows it needs: a poster for a QR, a fix inside
+            # the geofence (its distance) for a location, the staff member for the desk.
             models.CheckConstraint(
-                condition=Q(method="gps", poster__isnull=True)
-                | Q(method="qr", poster__isnull=False),
-                name="checkin_poster_matches_method",
+                condition=Q(
+                    method="gps",
+                    evidence="location",
+                    poster__isnull=True,
+                    assisted_by__isnull=True,
+                    distance_m__isnull=False,
+                )
+                | Q(
+                    method="qr",
+                    evidence="poster",
+                    poster__isnull=False,
+                    assisted_by__isnull=True,
+                    distance_m__isnull=True,
+                )
+                | Q(
+                    method="qr",
+                    evidence="poster_and_location",
+                    poster__isnull=False,
+                    assisted_by__isnull=True,
+                    distance_m__isnull=False,
+                )
+                | Q(
+                    method="screen",
+                    evidence="desk_screen",
+                    poster__isnull=True,
+                    assisted_by__isnull=True,
+                )
+                | Q(
+                    method="staff",
+                    evidence="staff",
+                    poster__isnull=True,
+                    assisted_by__isnull=False,
+                    distance_m__isnull=True,
+                ),
+                name="checkin_evidence_matches_method",
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
+                | (Q(voided_at__isnull=False) & ~Q(void_reason="")),
+                name="checkin_void_has_a_time_and_a_reason",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -66,11 +127,22 @@ class CheckIn(models.Model):
             # Cooldown, impossible travel and "my check-ins": the resident's latest first.
             models.Index(fields=["resident", "-created_at"], name="checkin_resident_recent"),
             models.Index(fields=["venue", "-created_at"], name="checkin_venue_recent"),
+            # A poster used alone by many residents (checkins.alerts.rules, poster_leak).
+            models.Index(
+                fields=["poster", "-created_at"],
+                condition=Q(evidence="poster"),
+                name="checkin_poster_alone_recent",
+            ),
         ]
 
     def __str__(self) -> str:
         when = timezone.localtime(self.created_at).strftime("%d %b %Y %H:%M")
-        return f"{self.venue.name}, {when} ({self.get_method_display()})"
+        void = ", void" if self.voided_at else ""
+        return f"{self.venue.name}, {when} ({self.get_evidence_display()}{void})"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
 
 
 class VisitDay(models.Model):
@@ -130,7 +202,8 @@ class VisitDay(models.Model):
 
 
 class CheckinAttempt(models.Model):
-    """A refused check-in, kept for fraud review: who, where, why, when."""
+    """A refused check-in, kept for fraud review: who, where, why, when (and which staff member
+    tried, for a check-in at the desk)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     resident = models.ForeignKey(
@@ -143,6 +216,9 @@ class CheckinAttempt(models.Model):
         Poster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     method = models.CharField(max_length=8, choices=CheckinMethod.choices)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reason = models.CharField(max_length=32, db_index=True)
     detail = models.CharField(max_length=300)
     distance_m = models.FloatField(null=True, blank=True)
@@ -159,6 +235,80 @@ class CheckinAttempt(models.Model):
         where = self.venue.name if self.venue_id else "unknown venue"
         when = timezone.localtime(self.created_at).strftime("%d %b %Y %H:%M")
         return f"{self.reason} at {where}, {when}"
+
+
+class AlertKind(models.TextChoices):
+    """What an alert is about (``checkins.alerts.rules`` raises them), named for the person who
+    reads it."""
+
+    POSTER_LEAK = "poster_leak", "A poster used alone by many residents"
+    LOCATION_MISMATCH = "location_mismatch", "A poster check-in from somewhere else"
+    REPEATED_REFUSALS = "repeated_refusals", "Many refused check-ins"
+    STAFF_BURST = "staff_burst", "Many check-ins by one staff member"
+
+
+class Alert(models.Model):
+    """A signal across check-ins for a person to judge (DESIGN.md, "Evidence of presence").
+
+    Raised as the check-in or refusal that crosses a threshold is recorded; while it is open,
+    more of the same (``dedupe_key``) add to ``occurrences`` rather than raising it again, so
+    the venue's managers get one email per alert. ``account`` is who it concerns: the resident,
+    or for ``staff_burst`` the staff member.
+    """
+
+    Kind = AlertKind
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=32, choices=AlertKind.choices)
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="alerts")
+    poster = models.ForeignKey(
+        Poster, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    attempt = models.ForeignKey(
+        CheckinAttempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
+    detail = models.CharField(max_length=500)
+    occurrences = models.PositiveIntegerField(default=1)
+    dedupe_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    # When the venue's managers were emailed (claimed before sending: at most one email).
+    notified_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(resolved_at__isnull=True),
+                name="alert_open_once_per_signal",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="alert_kind_known"),
+            models.CheckConstraint(
+                condition=Q(occurrences__gte=1), name="alert_occurrences_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "-created_at"], name="alert_venue_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.venue.name}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
 
 
 class CommentStatus(models.TextChoices):

@@ -15,9 +15,19 @@ def checkins_of_resident(*, resident) -> QuerySet[CheckIn]:
     )
 
 
-def checkins_at_venue(*, venue) -> QuerySet[CheckIn]:
+def checkins_at_venue(*, venue, resident_id=None) -> QuerySet[CheckIn]:
+    """The venue's check-ins (voided ones too, marked), newest first; one visitor's when
+    ``resident_id`` is given."""
+    checkins = CheckIn.objects.filter(venue=venue)
+    if resident_id is not None:
+        checkins = checkins.filter(resident_id=resident_id)
+    return checkins.select_related("resident", "assisted_by").order_by("-created_at", "id")
+
+
+def checkin_get(*, checkin_id) -> CheckIn | None:
+    """One check-in with its venue (and council, to check who may act on it)."""
     return (
-        CheckIn.objects.filter(venue=venue).select_related("resident").order_by("-created_at", "id")
+        CheckIn.objects.select_related("venue__council", "resident").filter(pk=checkin_id).first()
     )
 
 

@@ -1,10 +1,14 @@
-"""Verifying and recording a check-in (DESIGN.md, "Check-in verification").
+"""Verifying and recording a check-in (DESIGN.md, "Check-in verification" and "Evidence of
+presence").
 
-One entry point, `checkin_record`. The checks that need no lock run first (the QR signature,
-the venue, the GPS fix); then, under a row lock on the resident, the checks that a concurrent
-request could race (cooldown, impossible travel) and the insert, in one transaction. Every
-refusal is logged as a `CheckinAttempt`, outside the transaction that refused, so the log
-survives the rollback.
+Two entry points: `checkin_record` (the resident's phone: a fix, a poster's code or the desk
+screen's) and `checkin_record_assisted` (staff at the desk). The checks that need no lock run
+first (the code's signature, the venue, the GPS fix, what the evidence is worth and, for a
+poster alone, the resident's own recent fix); then, under a row lock on the resident, the checks
+that a concurrent request could race (cooldown, impossible travel) and the insert, in one
+transaction, with the rewards and the alerts the check-in crosses a threshold of. Every refusal
+is logged as a `CheckinAttempt`, outside the transaction that refused, so the log survives the
+rollback; the alerts a refusal raises are raised with it.
 """
 
 import logging
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,27 +25,26 @@ from accounts.models import User
 from backend import errors, sql
 from backend.errors import ApplicationError
 from checkins import error_codes
+from checkins.alerts import rules as alert_rules
 from checkins.models import CheckIn, CheckinAttempt, CheckinMethod
+from checkins.presence import Fix, LocationMismatch, fix_check, location_memory_check
+from checkins.presence import duration as _duration
 from checkins.visit_days import checkin_insert_counted
+from rewards.evidence import Evidence
 from rewards.offers.earning import (
+    CheckinRewards,
     RewardsBatchFailed,
     rewards_for_checkin,
     rewards_for_checkin_one_by_one,
 )
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
+from venues.permissions import VenueAccess, has_venue_access
 from venues.posters.services import poster_resolve
+from venues.screens.services import screen_token_venue
+from venues.screens.tokens import looks_like_screen_token
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Fix:
-    """A phone's position: ``accuracy_m`` is its reported radius (68% on Android)."""
-
-    latitude: float
-    longitude: float
-    accuracy_m: float
 
 
 @dataclass
@@ -49,6 +52,8 @@ class CheckinOutcome:
     checkin: CheckIn
     points_earned: int = 0
     rewards: list[dict] = field(default_factory=list)
+    # Offers the check-in's evidence did not earn: ``{"offer", "title", "accepts"}``.
+    not_earned: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -61,6 +66,8 @@ class _Attempt:
     venue: Venue | None = None
     poster: Poster | None = None
     distance_m: float | None = None
+    evidence: str | None = None
+    assisted_by: User | None = None
 
 
 def checkin_record(
@@ -69,12 +76,15 @@ def checkin_record(
     venue: Venue | None = None,
     qr_token: str | None = None,
     fix: Fix | None = None,
+    screen_read_at: datetime | None = None,
 ) -> CheckinOutcome:
     """Verify a resident's presence at a venue and record it, or refuse with the contract's code.
 
-    GPS: ``venue`` and ``fix``. QR: ``qr_token``, optionally with ``venue`` (which must be the
-    poster's) and a ``fix`` (then checked against the geofence too: a photographed poster proves
-    only that someone saw it).
+    GPS: ``venue`` and ``fix``. QR: ``qr_token``, a poster's or the desk screen's code,
+    optionally with ``venue`` (which must be the code's) and a ``fix`` (then checked against
+    the geofence too: a photographed poster proves only that someone saw it). ``screen_read_at``:
+    when the resident's page read a screen code (``venues.screens.services``). The evidence
+    recorded follows from what was shown (``rewards.evidence``).
     """
     if venue is None and qr_token is None:
         raise ValueError("A check-in needs a venue or a QR token.")
@@ -86,28 +96,102 @@ def checkin_record(
     )
     try:
         if qr_token is not None:
-            attempt.poster = poster_resolve(token=qr_token)
-            if venue is not None and attempt.poster.venue_id != venue.id:
-                raise ApplicationError(
-                    error_codes.INVALID_QR, _("This QR code belongs to another venue.")
-                )
-            attempt.venue = attempt.poster.venue
+            _resolve_code(attempt, qr_token, venue, screen_read_at)
         if not attempt.venue.is_active:
             raise ApplicationError(error_codes.VENUE_INACTIVE, _("This venue is closed for good."))
         if fix is not None:
-            attempt.distance_m = _check_fix(attempt.venue, fix)
-        try:
-            return _record(attempt, rewards_for_checkin)
-        except RewardsBatchFailed:
-            # Rolled back whole: record it again, giving each offer on its own.
-            logger.exception("Check-in rewards failed as a batch; recorded one offer at a time")
-            return _record(attempt, rewards_for_checkin_one_by_one)
+            attempt.distance_m = fix_check(attempt.venue, fix)
+        attempt.evidence = _evidence_of(attempt)
+        if attempt.evidence == Evidence.POSTER:
+            location_memory_check(resident=resident, venue=attempt.venue)
+        return _record_with_fallback(attempt)
     except ApplicationError as refusal:
-        # A closed account leaves no new trace (reading is_active reads the row if a token
-        # alone authenticated the resident: accounts/authentication.py).
-        if refusal.error != errors.NOT_AUTHENTICATED and _account_is_open(attempt.resident):
-            _log_refusal(attempt, refusal)
+        _refused(attempt, refusal)
         raise
+
+
+def checkin_record_assisted(*, staff: User, venue: Venue, resident: User) -> CheckinOutcome:
+    """Staff at the desk check ``resident`` in at ``venue``: the same cooldown, travel and
+    reward rules, recorded with the evidence ``staff`` and who did it. Staff need a role at the
+    venue (403 ``permission_denied``) and may not check themselves in (403 ``own_checkin``);
+    a closed account is 404 ``not_found``, as an unknown one is."""
+    if not has_venue_access(staff, venue, VenueAccess.STAFF):
+        raise ApplicationError(errors.PERMISSION_DENIED, _("You do not work at this venue."))
+    attempt = _Attempt(
+        resident=resident,
+        method=CheckinMethod.STAFF,
+        fix=None,
+        venue=venue,
+        evidence=Evidence.STAFF,
+        assisted_by=staff,
+    )
+    try:
+        if resident.pk == staff.pk:
+            raise ApplicationError(
+                error_codes.OWN_CHECKIN, _("You cannot check yourself in: ask a colleague.")
+            )
+        if not venue.is_active:
+            raise ApplicationError(error_codes.VENUE_INACTIVE, _("This venue is closed for good."))
+        return _record_with_fallback(attempt)
+    except ApplicationError as refusal:
+        if refusal.error == errors.NOT_AUTHENTICATED:  # the resident's account is closed
+            raise ApplicationError(
+                errors.NOT_FOUND, _("No member has this code or email.")
+            ) from refusal
+        _refused(attempt, refusal)
+        raise
+
+
+def _resolve_code(attempt: _Attempt, token: str, venue: Venue | None, read_at) -> None:
+    """The venue (and poster) a code names: the desk screen's rotating code, or a poster's."""
+    if looks_like_screen_token(token):
+        attempt.method = CheckinMethod.SCREEN
+        named = screen_token_venue(token=token, read_at=read_at)
+    else:
+        attempt.poster = poster_resolve(token=token)
+        named = attempt.poster.venue
+    if venue is not None and named.id != venue.id:
+        raise ApplicationError(error_codes.INVALID_QR, _("This QR code belongs to another venue."))
+    attempt.venue = named
+
+
+def _evidence_of(attempt: _Attempt) -> str:
+    if attempt.method == CheckinMethod.SCREEN:
+        return Evidence.DESK_SCREEN
+    if attempt.method == CheckinMethod.QR:
+        return Evidence.POSTER if attempt.fix is None else Evidence.POSTER_AND_LOCATION
+    return Evidence.LOCATION
+
+
+def _record_with_fallback(attempt: _Attempt) -> CheckinOutcome:
+    try:
+        return _record(attempt, rewards_for_checkin)
+    except RewardsBatchFailed:
+        # Rolled back whole: record it again, giving each offer on its own.
+        logger.exception("Check-in rewards failed as a batch; recorded one offer at a time")
+        return _record(attempt, rewards_for_checkin_one_by_one)
+
+
+def _refused(attempt: _Attempt, refusal: ApplicationError) -> None:
+    """Log a refusal for fraud review, and raise the alerts it crosses a threshold of. A closed
+    account leaves no new trace (reading is_active reads the row if a token alone
+    authenticated the resident: accounts/authentication.py)."""
+    if refusal.error == errors.NOT_AUTHENTICATED or not _account_is_open(attempt.resident):
+        return
+    logged = _log_refusal(attempt, refusal)
+    if logged.venue_id is None:
+        return
+    try:
+        with transaction.atomic():
+            if isinstance(refusal, LocationMismatch):
+                alert_rules.location_mismatch_raise(
+                    attempt=logged, distance_m=refusal.distance, ago_s=refusal.seconds_ago
+                )
+            alert_rules.refusals_watch(attempt=logged)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception("Alerts of refused check-in %s failed", logged.pk)
 
 
 def _account_is_open(resident: User) -> bool:
@@ -115,34 +199,6 @@ def _account_is_open(resident: User) -> bool:
         return resident.is_active
     except User.DoesNotExist:
         return False
-
-
-def _check_fix(venue: Venue, fix: Fix) -> float:
-    """The fix's distance from the venue, if the fix is good enough and inside the geofence."""
-    max_accuracy = settings.CHECKIN_MAX_ACCURACY_M
-    if not (0 < fix.accuracy_m <= max_accuracy):
-        raise ApplicationError(
-            error_codes.POOR_ACCURACY,
-            _(
-                "The location is too imprecise (±%(accuracy)s m; at most ±%(max)s m is "
-                "accepted). Try again outside or with Wi-Fi on."
-            )
-            % {"accuracy": f"{fix.accuracy_m:g}", "max": f"{max_accuracy:g}"},
-        )
-    distance = geodesic_m(fix.latitude, fix.longitude, venue.latitude, venue.longitude)
-    allowed = venue.radius_m + min(fix.accuracy_m, settings.CHECKIN_ACCURACY_SLACK_M)
-    if distance > allowed:
-        raise ApplicationError(
-            error_codes.OUTSIDE_GEOFENCE,
-            _("You are %(distance)s m from %(venue)s; check-ins are accepted within %(allowed)s m.")
-            % {
-                "distance": f"{distance:.0f}",
-                "venue": venue.shown_name,
-                "allowed": f"{allowed:.0f}",
-            },
-            distance_m=round(distance, 1),
-        )
-    return distance
 
 
 def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
@@ -155,7 +211,9 @@ def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
             resident=attempt.resident,
             venue=venue,
             method=attempt.method,
+            evidence=attempt.evidence,
             poster=attempt.poster,
+            assisted_by=attempt.assisted_by,
             distance_m=attempt.distance_m,
             latitude=fix.latitude if fix else None,
             longitude=fix.longitude if fix else None,
@@ -166,16 +224,42 @@ def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
         checkin_insert_counted(checkin=checkin)
         # Still under the resident's row lock: per-user limits are counted race-free.
         resident = attempt.resident
-        points_earned, rewards = give_rewards(
+        earned: CheckinRewards = give_rewards(
             resident=resident,
             venue=venue,
             checkin_id=checkin.pk,
             checked_in_at=now,
+            evidence=attempt.evidence,
             visits_since=lambda since: CheckIn.objects.filter(
-                resident=resident, venue=venue, **({"created_at__gt": since} if since else {})
+                resident=resident,
+                venue=venue,
+                voided_at__isnull=True,
+                **({"created_at__gt": since} if since else {}),
             ).count(),
         )
-    return CheckinOutcome(checkin=checkin, points_earned=points_earned, rewards=rewards)
+        _watch(checkin)
+    return CheckinOutcome(
+        checkin=checkin,
+        points_earned=earned.points,
+        rewards=earned.rewards,
+        not_earned=earned.not_earned,
+    )
+
+
+def _watch(checkin: CheckIn) -> None:
+    """The alerts a new check-in may cross the threshold of (only a poster used alone, and a
+    check-in at the desk, are counted: the rest cost nothing). An alert that fails is logged,
+    never the check-in's failure."""
+    if checkin.evidence not in (Evidence.POSTER, Evidence.STAFF):
+        return
+    try:
+        with transaction.atomic():
+            alert_rules.poster_leak_watch(checkin=checkin)
+            alert_rules.staff_burst_watch(checkin=checkin)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception("Alerts of check-in %s failed; the check-in stands", checkin.pk)
 
 
 def _lock_resident(resident: User) -> None:
@@ -187,7 +271,13 @@ def _lock_resident(resident: User) -> None:
     token alone may have authenticated (accounts/authentication.py).
     """
     statement = f"SELECT is_active FROM {User._meta.db_table} WHERE id = %s"
-    if connection.features.has_select_for_update:
+    if connection.vendor == "postgresql":
+        # NO KEY UPDATE: it serialises the resident's check-ins (and voids) all the same, and
+        # lets the rows that merely point at the resident (a claim's voucher, at this instant)
+        # be inserted meanwhile: a plain FOR UPDATE blocks their foreign keys' KEY SHARE lock,
+        # and a claim holding the resident's lots would then deadlock with this check-in.
+        statement += " FOR NO KEY UPDATE"
+    elif connection.features.has_select_for_update:
         statement += " FOR UPDATE"
     with connection.cursor() as cursor:
         cursor.execute(statement, [sql.to_db(User._meta.pk, resident.pk)])
@@ -269,25 +359,14 @@ def _check_travel(previous: list, venue: Venue, now: datetime) -> None:
         )
 
 
-def _duration(seconds: int) -> str:
-    """``14400`` -> ``"4 h"``, ``3599`` -> ``"1 h"``, ``90`` -> ``"2 min"`` (rounded up)."""
-    hours, minutes = divmod(max(math.ceil(seconds / 60), 1), 60)
-    if hours and minutes:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return (
-        _("%(hours)d h") % {"hours": hours}
-        if hours
-        else _("%(minutes)d min") % {"minutes": minutes}
-    )
-
-
-def _log_refusal(attempt: _Attempt, refusal: ApplicationError) -> None:
+def _log_refusal(attempt: _Attempt, refusal: ApplicationError) -> CheckinAttempt:
     fix = attempt.fix
-    CheckinAttempt.objects.create(
+    return CheckinAttempt.objects.create(
         resident=attempt.resident,
         venue=attempt.venue,
         poster=attempt.poster,
         method=attempt.method,
+        assisted_by=attempt.assisted_by,
         reason=refusal.code,
         detail=refusal.detail[:300],
         distance_m=refusal.extra.get("distance_m", attempt.distance_m),

@@ -69,3 +69,29 @@ def comment_reply_email(reply_id: str) -> bool:
     from checkins.comments.replies import comment_reply_email_send
 
     return comment_reply_email_send(reply_id=reply_id)
+
+
+@shared_task(
+    name="checkins.tasks.alert_notify",
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def alert_notify_task(alert_id: str) -> bool:
+    """Email a new fraud alert to the venue's managers (once, however often it is delivered)."""
+    from checkins.alerts.services import alert_notify
+
+    return alert_notify(alert_id=alert_id)
+
+
+@shared_task(
+    name="checkins.tasks.alerts_notify_pending",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def alerts_notify_pending() -> int:
+    """Email the fraud alerts raised lately that were never emailed (every ten minutes)."""
+    from checkins.alerts.services import alerts_notify_pending as notify
+
+    return notify()

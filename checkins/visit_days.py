@@ -8,7 +8,8 @@ recomputes the whole table from check-ins (the migration that created it, the
 ``rebuild_visit_days`` command, the benchmark).
 
 The SQL is plain ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``, which SQLite (3.24+) and
-PostgreSQL both run; a check-in is never deleted (erasure keeps visits), so rows only grow.
+PostgreSQL both run. A check-in is never deleted (erasure keeps visits); one voided as fraud
+leaves the rollup (``visit_day_remove``), so it leaves every statistic read from it.
 """
 
 from datetime import date
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 from django.db.models.sql import InsertQuery
 
@@ -87,17 +88,52 @@ def _upsert(checkin: CheckIn) -> tuple[str, list]:
     return statement, [venue, day, resident, resident, venue, day, resident, council, day]
 
 
+def visit_day_remove(*, checkin: CheckIn) -> None:
+    """Take a voided ``checkin`` out of its (venue, local day, resident) row: one fewer, or the
+    row gone with its last check-in. A "first" flag gone with it moves to the resident's
+    earliest remaining day there, so they are still counted as new once. Call it in the void's
+    transaction, under the resident's row lock."""
+    row = (
+        VisitDay.objects.select_for_update()
+        .filter(
+            venue_id=checkin.venue_id,
+            day=local_day(checkin.created_at),
+            resident_id=checkin.resident_id,
+        )
+        .first()
+    )
+    if row is None:  # a check-in made before the rollup existed and never counted
+        return
+    if row.checkins > 1:
+        VisitDay.objects.filter(pk=row.pk).update(checkins=F("checkins") - 1)
+        return
+    row.delete()
+    mine = VisitDay.objects.filter(resident_id=checkin.resident_id)
+    here = mine.filter(venue_id=checkin.venue_id)
+    if row.is_first_at_venue and not here.filter(is_first_at_venue=True).exists():
+        earliest = here.order_by("day").first()
+        if earliest is not None:
+            VisitDay.objects.filter(pk=earliest.pk).update(is_first_at_venue=True)
+    council = mine.filter(venue__council_id=checkin.venue.council_id)
+    if row.is_first_in_council and not council.filter(is_first_in_council=True).exists():
+        earliest = council.order_by("day").first()
+        if earliest is not None:
+            VisitDay.objects.filter(pk=earliest.pk).update(is_first_in_council=True)
+
+
 def visit_days_rebuild(*, checkin_model=CheckIn, visit_day_model=VisitDay) -> int:
-    """Replace every ``VisitDay`` row by a recount of check-ins; returns the rows written.
+    """Replace every ``VisitDay`` row by a recount of (unvoided) check-ins; returns the rows
+    written.
 
     The flags mark each resident's earliest day per venue and per council. The models are
     parameters so a migration can pass its historical ones. Run it in a transaction (the
     migration and the command do) so readers never see the table half full.
     """
+    counted = checkin_model.objects.all()
+    if any(field.name == "voided_at" for field in checkin_model._meta.get_fields()):
+        counted = counted.filter(voided_at__isnull=True)  # (the first migrations' model has none)
     grouped = (
-        checkin_model.objects.annotate(
-            on_day=TruncDate("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE))
-        )
+        counted.annotate(on_day=TruncDate("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
         .order_by()
         .values("venue_id", "on_day", "resident_id")
         .annotate(n=Count("id"))

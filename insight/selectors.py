@@ -149,7 +149,11 @@ def needs_attention(*, venues: QuerySet[Venue], trends: list[dict]) -> list[dict
     rows = (
         venues.filter(is_active=True)
         .annotate(
-            is_visited=Exists(CheckIn.objects.filter(venue=OuterRef("pk"), created_at__gte=since)),
+            is_visited=Exists(
+                CheckIn.objects.filter(
+                    venue=OuterRef("pk"), created_at__gte=since, voided_at__isnull=True
+                )
+            ),
             reported=Coalesce(Subquery(waiting, output_field=IntegerField()), 0),
         )
         .order_by("name", "id")

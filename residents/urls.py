@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("me/comments/emails", comments.my_reply_emails_page, name="my-reply-emails"),
     path("wallet/", wallet.wallet_page, name="wallet"),
+    path("wallet/card/", wallet.member_card_page, name="member-card"),
+    path("wallet/card/new/", wallet.member_card_replace_page, name="member-card-replace"),
     path("wallet/claim/<uuid:item_id>/", wallet.claim_page, name="wallet-claim"),
     path(
         ".well-known/apple-app-site-association",

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from checkins import error_codes as checkin_errors
 from rewards import error_codes as reward_errors
+from rewards.evidence import how_to_earn_in_words
 
 
 def duration_in_words(seconds: int) -> str:
@@ -32,6 +33,15 @@ def distance_in_words(metres: float) -> str:
 
 def points_in_words(points: int) -> str:
     return ngettext("%(count)d point", "%(count)d points", abs(points)) % {"count": points}
+
+
+def how_to_earn_offer(title: str, accepts: list[str]) -> str:
+    """What the resident could do to earn an offer their check-in's evidence did not: "Allow
+    your location, or scan the code on the screen by the desk, to earn “Free hot drink”."."""
+    return _("%(ways)s, to earn “%(title)s”.") % {
+        "ways": how_to_earn_in_words(accepts),
+        "title": title,
+    }
 
 
 def checkin_refusal(error, venue_name: str) -> tuple[str, str]:
@@ -81,6 +91,27 @@ def checkin_refusal(error, venue_name: str) -> tuple[str, str]:
             _("This venue is closed"),
             _("%(venue)s is closed, so you cannot check in here.") % words,
         )
+    if code == checkin_errors.LOCATION_MISMATCH.code:
+        distance = distance_in_words(float(error.extra.get("distance_m", 0)))
+        return (
+            _("Allow your location to check in"),
+            _(
+                "Your phone placed you %(distance)s from %(venue)s a short time ago, so the "
+                "poster's code alone cannot check you in. Allow your location and press Check "
+                "in again, or ask staff at the desk."
+            )
+            % {**words, "distance": distance},
+        )
+    if code == checkin_errors.EXPIRED_QR.code:
+        return (
+            _("This code has changed"),
+            _(
+                "The code on the screen by the desk changes every few seconds, and this one has "
+                "changed since. Scan the code on the screen again."
+            ),
+        )
+    if code == checkin_errors.OWN_CHECKIN.code:
+        return (_("Not checked in"), _("You cannot check yourself in: ask a colleague."))
     if code in (checkin_errors.INVALID_QR.code,):
         return (_("Code not recognised"), _("This QR code is not one of our posters."))
     return (_("Not checked in"), error.detail)

@@ -72,9 +72,26 @@ def claim_voucher_key(claim: str) -> str:
     return f"claim:{claim}:voucher"
 
 
-def voucher_redeem_key(voucher_id) -> str:
-    """One key for redeeming a voucher, at the desk or online: it is redeemed once."""
-    return f"voucher:{voucher_id}:redeem"
+def voucher_redeem_key(voucher_id, undone: int = 0) -> str:
+    """One key for redeeming a voucher, at the desk or online: it is redeemed once. A
+    redemption undone at the desk (``Voucher.redemptions_undone``) frees the voucher for the
+    next key."""
+    key = f"voucher:{voucher_id}:redeem"
+    return key if not undone else f"{key}:{undone}"
+
+
+def voucher_redeem_undo_key(voucher_id, undone: int) -> str:
+    """The reversal of the ``undone``-th redemption (counting from 1)."""
+    return f"voucher:{voucher_id}:redeem-undo:{undone}"
+
+
+def voucher_void_key(voucher_id) -> str:
+    return f"voucher:{voucher_id}:void"
+
+
+def checkin_void_key(checkin_id, grant_id) -> str:
+    """Taking back one reward of a voided check-in."""
+    return f"checkin:{checkin_id}:void:{grant_id}"
 
 
 def voucher_expire_key(voucher_id) -> str:

@@ -11,3 +11,6 @@ INVALID_SIGNATURE = ErrorCode("invalid_signature", 400)
 # before the offer's last voucher would.
 INVALID_COUPON = ErrorCode("invalid_coupon", 400)
 OWN_VOUCHER = ErrorCode("own_voucher", 403)
+# Undoing a desk redemption: after REDEEM_UNDO_MINUTES, and of a voucher not redeemed.
+UNDO_TOO_LATE = ErrorCode("undo_too_late", 409)
+NOT_REDEEMED = ErrorCode("not_redeemed", 409)

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from rewards.bounds import CATALOG_MAXIMA, OFFER_MAXIMA, count_field, upper_bound_constraints
+from rewards.evidence import ALL_EVIDENCE, evidence_kinds, evidence_mask
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
 from rewards.schemes.models import PointsLot, Scheme, SchemeMember, Wallet
 from venues.models import Council, Venue
@@ -46,7 +47,9 @@ class Offer(models.Model):
     It rewards ``points`` or a voucher (``voucher_title``; with ``stripe_coupon_id`` also a
     Stripe promotion code). ``max_rewards`` is the limit of the offer's ledger pool account,
     so the budget holds whatever the concurrency; ``per_user_limit`` is counted under the
-    resident's row lock that every check-in takes.
+    resident's row lock that every check-in takes. ``accepts`` (stored as the bit set
+    ``accepted_evidence``) names the evidence of presence that earns it
+    (``rewards.evidence``).
     """
 
     Rule = OfferRule
@@ -70,6 +73,8 @@ class Offer(models.Model):
     max_rewards = count_field(OFFER_MAXIMA, "max_rewards", null=True)
     per_user_limit = count_field(OFFER_MAXIMA, "per_user_limit", null=True)
     is_active = models.BooleanField(default=True)
+    # Which evidence of presence earns it (rewards.evidence): a bit set, read as `accepts`.
+    accepted_evidence = models.PositiveSmallIntegerField(default=ALL_EVIDENCE)
     # The ledger account it pays from, made with the offer: a check-in reads it with the offer.
     pool = models.OneToOneField(
         LedgerAccount, on_delete=models.PROTECT, related_name="+", editable=False
@@ -115,6 +120,10 @@ class Offer(models.Model):
                 name="offer_per_user_limit_positive",
             ),
             *upper_bound_constraints("offer", OFFER_MAXIMA),
+            models.CheckConstraint(
+                condition=Q(accepted_evidence__gte=1, accepted_evidence__lte=ALL_EVIDENCE),
+                name="offer_accepts_some_known_evidence",
+            ),
         ]
         indexes = [
             models.Index(fields=["venue", "is_active"], name="offer_venue_live"),
@@ -124,10 +133,25 @@ class Offer(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def accepts(self) -> list[str]:
+        """The evidence kinds that earn this offer, in ``Evidence``'s order."""
+        return evidence_kinds(self.accepted_evidence)
+
+    @accepts.setter
+    def accepts(self, kinds) -> None:
+        self.accepted_evidence = evidence_mask(kinds)
+
 
 class RewardGrant(models.Model):
     """One reward an offer gave for one check-in (points or a voucher). The check-in is named
-    by id: rewards knows nothing of the checkins app."""
+    by id: rewards knows nothing of the checkins app.
+
+    A grant of a check-in voided for fraud is ``voided_at``: it no longer counts against the
+    offer's budget, its per-resident limit or its rules, and ``taken_back`` says how much of it
+    (points, or 1 for an unredeemed voucher) went back to the offer's pool; the rest (points
+    already spent, a voucher already redeemed) is the shortfall.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="grants")
@@ -141,13 +165,20 @@ class RewardGrant(models.Model):
     )
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    taken_back = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["offer", "checkin_id"], name="reward_grant_once_per_checkin"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True, taken_back__isnull=True)
+                | Q(voided_at__isnull=False, taken_back__isnull=False),
+                name="reward_grant_void_says_what_was_taken_back",
+            ),
         ]
         indexes = [
             models.Index(fields=["offer", "resident", "-created_at"], name="grant_offer_resident"),
@@ -196,7 +227,8 @@ class VoucherStatus(models.TextChoices):
 class Voucher(models.Model):
     """A resident's voucher, from an offer or a catalog claim. Valid at ``venue``, or at every
     venue of ``council`` when no venue is set. Status moves by
-    ``rewards.vouchers.services.TRANSITIONS`` (issued -> redeemed | expired | void)."""
+    ``rewards.vouchers.services.TRANSITIONS`` (issued -> redeemed | expired | void; a desk
+    redemption undone within ``REDEEM_UNDO_MINUTES``: redeemed -> issued)."""
 
     Status = VoucherStatus
 
@@ -228,6 +260,8 @@ class Voucher(models.Model):
     redeemed_venue = models.ForeignKey(
         Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # How often a desk redemption of it was undone: the next redemption's ledger key.
+    redemptions_undone = models.PositiveSmallIntegerField(default=0)
     # The Stripe promotion code's id (promo_...) once Stripe has created it; its code is `code`.
     stripe_promotion_code = models.CharField(max_length=100, blank=True)
     issue_transaction = models.OneToOneField(

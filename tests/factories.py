@@ -1,6 +1,7 @@
 import factory
 from django.utils.text import slugify
 
+from accounts.member_codes import member_code_of
 from accounts.models import User
 from venues.models import Council, Role, Venue
 
@@ -20,6 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            member_code_of(user=obj)  # as registration and the migration give every account one
 
 
 class CouncilFactory(factory.django.DjangoModelFactory):

@@ -181,6 +181,9 @@ RULES: Mapping[str, AtLeast | OwnerOf | AsGranting] = {
     # Vouchers: redeemed by staff where they are valid (target: the venue where it is redeemed,
     # or the council for its admins redeeming a council-wide one); their QR is the holder's.
     "voucher.redeem": AtLeast(STAFF),
+    # Undoing someone else's redemption (target: the venue where it was redeemed, or the
+    # council); the person who redeemed it may always undo their own within the window.
+    "voucher.undo_redeem": AtLeast(MANAGER),
     "voucher.view": AtLeast(MANAGER),
     "voucher.view_qr": OwnerOf("resident_id"),
     # Roles and invitations to them: council admins any role of their council, managers the

@@ -146,3 +146,56 @@ def confirmed_action(model_admin, request, queryset, *, question: str, button: s
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         },
     )
+
+
+def form_action(
+    model_admin,
+    request,
+    *,
+    title: str,
+    form,
+    button: str,
+    back_url: str,
+    perform,
+    intro: tuple[str, ...] = (),
+    facts: tuple[tuple[str, str], ...] = (),
+):
+    """A page that asks what an action on one object needs (a reason, a note) and runs it: a
+    valid POST calls ``perform(form.cleaned_data)``, which returns ``(message, next_url)``; a
+    service's refusal (`ApplicationError`) is shown on the form, beside its field when it
+    names one."""
+    from django.contrib import messages
+    from django.http import HttpResponseRedirect
+    from django.template.response import TemplateResponse
+
+    from backend.errors import ApplicationError
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, next_url = perform(form.cleaned_data)
+        except ApplicationError as refusal:
+            fields = refusal.extra.get("fields") or {None: [refusal.detail]}
+            for field, field_errors in fields.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            model_admin.message_user(request, message, messages.SUCCESS)
+            return HttpResponseRedirect(next_url)
+    return TemplateResponse(
+        request,
+        "admin/back_office/action_form.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "facts": facts,
+            "form": form,
+            "button": button,
+            "back_url": back_url,
+            "opts": model_admin.model._meta,
+        },
+    )
+
+
+def posted(request):
+    """The form data of a POST (even an empty one), None for a GET: a form to bind."""
+    return request.POST if request.method == "POST" else None

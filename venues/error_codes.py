@@ -10,3 +10,4 @@ UNKNOWN_QR = ErrorCode("invalid_qr", 404)  # the resolver answers a bad token wi
 REVOKED_QR = ErrorCode("revoked_qr", 410)
 # An invitation already accepted or cancelled cannot be cancelled or sent again.
 INVITATION_CLOSED = ErrorCode("invitation_closed", 409)
+EXPIRED_QR = ErrorCode("expired_qr", 400)  # a desk screen's code replaced for a whole period

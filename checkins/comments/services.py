@@ -62,7 +62,9 @@ def resident_may_comment(*, resident: User, venue: Venue) -> bool:
     if not resident.is_authenticated:
         return False
     since = timezone.now() - timedelta(days=settings.COMMENT_CHECKIN_WINDOW_DAYS)
-    return CheckIn.objects.filter(resident=resident, venue=venue, created_at__gte=since).exists()
+    return CheckIn.objects.filter(
+        resident=resident, venue=venue, created_at__gte=since, voided_at__isnull=True
+    ).exists()
 
 
 def _checkin_required(venue: Venue, doing: str) -> ApplicationError:

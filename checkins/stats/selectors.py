@@ -12,7 +12,8 @@ all in SQL.
 Semantics, for a range of local dates ``start``..``end`` (both inclusive, in
 ``settings.TIME_ZONE``, so a day is a Europe/London day across the clock changes):
 
-- ``checkins``: accepted check-ins in the range (refused attempts are not check-ins);
+- ``checkins``: accepted check-ins in the range (refused attempts are not check-ins, and a
+  check-in voided as fraud leaves the rollup and every figure here);
 - ``unique_visitors``: distinct residents among them;
 - ``repeat_visitors``: residents with two or more of them;
 - ``checkins_by_day``: every day of the range, oldest first, zeros included, by local date;
@@ -105,7 +106,7 @@ def _stats(
     """
     lower, upper = period.bounds()
     in_range = Q(created_at__gte=lower, created_at__lt=upper)
-    checkins = CheckIn.objects.filter(venue_scope, in_range)
+    checkins = CheckIn.objects.filter(venue_scope, in_range, voided_at__isnull=True)
     visit_days = VisitDay.objects.filter(venue_scope, day__gte=period.start, day__lte=period.end)
     totals = _empty_row()
     rows: dict = defaultdict(_empty_row)
@@ -127,7 +128,9 @@ def _stats(
 
     # 3. Reward grants for the range's check-ins, by the check-in's venue.
     grants = (
-        RewardGrant.objects.filter(checkin_id__in=checkins.order_by().values("id"))
+        RewardGrant.objects.filter(
+            checkin_id__in=checkins.order_by().values("id"), voided_at__isnull=True
+        )
         .annotate(
             checkin_venue=Subquery(
                 CheckIn.objects.filter(pk=OuterRef("checkin_id")).values("venue_id")[:1],

@@ -2,7 +2,9 @@
 of their councils with "Claim", and their recent check-ins.
 
 "Claim" posts a form with an idempotency key of its own to ``/wallet/claim/<item>/``, which
-calls `catalog_claim` as ``POST /api/v1/catalog/<id>/claim/`` does, then comes back here.
+calls `catalog_claim` as ``POST /api/v1/catalog/<id>/claim/`` does, with the API's idempotency
+guarantee (``backend.idempotency.idempotent_page_action``): two presses at once (a double tap)
+claim once and both answer with the one voucher. Then it comes back here.
 The vouchers' QR images are the API's (``/api/v1/vouchers/<id>/qr.png``), which accepts this
 page's session.
 """
@@ -15,22 +17,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.member_codes import member_code_of, member_code_replace
 from backend.errors import ApplicationError
+from backend.idempotency import idempotent_page_action
 from residents.selectors import resident_wallet
 from residents.wallet.forms import ClaimForm
 from residents.words import claim_refusal
 from rewards import account_names
 from rewards.catalog.selectors import catalog_item_claimable
 from rewards.catalog.services import catalog_claim
+from venues.qr import qr_svg
 
 
 @never_cache
 @csrf_protect
 @login_required
 def wallet_page(request):
-    context = {"title": _("Your wallet"), **resident_wallet(resident=request.user)}
+    context = {
+        "title": _("Your wallet"),
+        "member_code": member_code_of(user=request.user),
+        **resident_wallet(resident=request.user),
+    }
     for item in context["catalog"]:
         item.claim_key = uuid.uuid4().hex
     return render(request, "residents/wallet.html", context)
@@ -45,20 +54,64 @@ def claim_page(request, item_id):
     if not form.is_valid():
         messages.error(request, _("That claim could not be read. Press Claim again."))
         return redirect("wallet")
-    try:
+    request_key = form.cleaned_data["claim_key"]
+
+    def claim() -> dict:
         voucher = catalog_claim(
             resident=request.user,
             item=catalog_item_claimable(item_id=item_id),
             idempotency_key=account_names.claim_key(
-                resident_id=request.user.pk, request_key=form.cleaned_data["claim_key"]
+                resident_id=request.user.pk, request_key=request_key
             ),
         )
-    except ApplicationError as exc:
-        messages.error(request, claim_refusal(exc))
+        return {"title": voucher.title, "code": voucher.code}
+
+    try:
+        outcome = idempotent_page_action(
+            user=request.user,
+            key=f"wallet-claim:{request_key}",
+            fingerprint=f"wallet-claim:{item_id}",
+            action=claim,
+        )
+    except ApplicationError as exc:  # the key was sent with another item
+        outcome = exc.as_outcome()
+    if "error" in outcome:
+        messages.error(request, claim_refusal(ApplicationError.from_outcome(outcome)))
     else:
         messages.success(
             request,
-            _("You claimed %(title)s. Your voucher code is %(code)s.")
-            % {"title": voucher.title, "code": voucher.code},
+            _("You claimed %(title)s. Your voucher code is %(code)s.") % outcome,
         )
     return redirect("wallet")
+
+
+@never_cache
+@login_required
+@require_safe
+def member_card_page(request):
+    """``/wallet/card/``: the resident's member card, to print or show at the desk, where staff
+    check in someone without a smartphone by its code (or scan its QR)."""
+    code = member_code_of(user=request.user)
+    return render(
+        request,
+        "residents/member_card.html",
+        {
+            "title": _("Your member card"),
+            "member_code": code,
+            "card_qr": qr_svg(code, label=_("QR code of member card %(code)s") % {"code": code}),
+        },
+    )
+
+
+@never_cache
+@csrf_protect
+@login_required
+@require_POST
+def member_card_replace_page(request):
+    """A lost card: a new code, and the old one stops working at once."""
+    code = member_code_replace(user=request.user)
+    messages.success(
+        request,
+        _("Your new member code is %(code)s. The old one no longer works.") % {"code": code},
+    )
+    return redirect("member-card")

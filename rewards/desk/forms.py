@@ -17,6 +17,9 @@ class RedeemForm(forms.Form):
         ),
     )
     venue = forms.ChoiceField(label="Venue", required=False)
+    # This form's own key (as the API's Idempotency-Key): a double tap redeems once and answers
+    # as the first did.
+    attempt = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, venues, **kwargs):
         super().__init__(*args, **kwargs)

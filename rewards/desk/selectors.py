@@ -1,6 +1,7 @@
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from rewards.models import Voucher
+from rewards.models import Voucher, VoucherStatus
 from rewards.vouchers.services import normalise_code
 from venues.access import Access, Level
 from venues.models import Venue
@@ -27,4 +28,17 @@ def voucher_shown_at_desk(*, code: str) -> Voucher | None:
         Voucher.objects.select_related("resident", "venue", "council", "redeemed_venue")
         .filter(code=normalise_code(code))
         .first()
+    )
+
+
+def vouchers_redeemed_today(*, venue: Venue) -> QuerySet[Voucher]:
+    """The vouchers redeemed at ``venue`` since midnight (local time), newest first: the desk's
+    list, with what it shows of each."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Voucher.objects.filter(
+            redeemed_venue=venue, status=VoucherStatus.REDEEMED, redeemed_at__gte=midnight
+        )
+        .select_related("resident", "redeemed_by", "redeemed_venue", "council")
+        .order_by("-redeemed_at", "id")
     )

@@ -8,6 +8,13 @@ from django.contrib import admin
 from django.utils import timezone
 
 from rewards.back_office.admin import ServiceAdmin, ServiceForm
+from rewards.evidence import (
+    ALL_EVIDENCE,
+    NOT_POSTER_ALONE,
+    Evidence,
+    evidence_kinds,
+    evidence_mask,
+)
 from rewards.models import Offer
 from rewards.offers.services import (
     EDITABLE_FIELDS,
@@ -18,9 +25,62 @@ from rewards.offers.services import (
 )
 from venues.back_office import ScopedRelatedFilter
 
+# What earns an offer, in the words a manager decides by (the API's `accepts`).
+ACCEPTS_PRESETS = {
+    "any": (
+        ALL_EVIDENCE,
+        "A photo of the poster is enough: any check-in earns it. Fine for points; a photo of "
+        "the poster online pays everyone who sees it.",
+    ),
+    "present": (
+        NOT_POSTER_ALONE,
+        "Needs the phone's location or the desk screen (or staff at the desk). Choose this for "
+        "anything worth money.",
+    ),
+    "in_person": (
+        evidence_mask([Evidence.DESK_SCREEN, Evidence.STAFF]),
+        "Only in person at the desk: the code on the desk screen, or staff checking them in.",
+    ),
+}
+
+
+class AcceptsField(forms.ChoiceField):
+    """`Offer.accepts` as one choice of plain words; cleaned to the list of evidence kinds. An
+    offer set otherwise through the API keeps its own choice, described."""
+
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs):
+        choices = [(key, words) for key, (_, words) in ACCEPTS_PRESETS.items()]
+        super().__init__(choices=choices, **kwargs)
+
+    def offer(self, mask: int) -> str:
+        """The choice of ``mask``, added when it is no preset; returns its key."""
+        for key, (preset, _) in ACCEPTS_PRESETS.items():
+            if preset == mask:
+                return key
+        key = f"mask:{mask}"
+        names = ", ".join(str(Evidence(kind).label) for kind in evidence_kinds(mask))
+        self.choices = [*self.choices, (key, f"As set through the API: {names}.")]
+        return key
+
+    def clean(self, value):
+        key = super().clean(value)
+        if key.startswith("mask:"):
+            return evidence_kinds(int(key.removeprefix("mask:")))
+        return evidence_kinds(ACCEPTS_PRESETS[key][0])
+
 
 class OfferForm(ServiceForm):
     voucher_valid_days = forms.IntegerField(min_value=1, required=False)
+    accepts = AcceptsField(
+        label="Which check-ins earn it",
+        initial="any",
+        help_text=(
+            "How the resident showed they were there. A check-in that does not earn it still "
+            "counts as a visit, and the resident is told what would have."
+        ),
+    )
 
     class Meta:
         model = Offer
@@ -38,6 +98,8 @@ class OfferForm(ServiceForm):
         super().__init__(*args, **kwargs)
         if "council" in self.fields:  # a venue's offer takes the venue's council
             self.fields["council"].required = False
+        if not self.instance._state.adding:
+            self.initial["accepts"] = self.fields["accepts"].offer(self.instance.accepted_evidence)
 
     def service_errors(self):
         if self.instance._state.adding:
@@ -67,6 +129,7 @@ class OfferAdmin(ServiceAdmin):
         "where",
         "rule",
         "reward",
+        "earned_by",
         "budget_used",
         "budget_left",
         "state",
@@ -94,6 +157,14 @@ class OfferAdmin(ServiceAdmin):
     @admin.display(description="where", ordering="venue__name")
     def where(self, offer: Offer) -> str:
         return offer.venue.name if offer.venue else f"every venue of {offer.council.name}"
+
+    @admin.display(description="earned by")
+    def earned_by(self, offer: Offer) -> str:
+        if offer.accepted_evidence == ALL_EVIDENCE:
+            return "any check-in"
+        if offer.accepted_evidence == NOT_POSTER_ALONE:
+            return "location or desk screen"
+        return ", ".join(str(Evidence(kind).label) for kind in offer.accepts)
 
     @admin.display(description="reward")
     def reward(self, offer: Offer) -> str:

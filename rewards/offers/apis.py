@@ -15,6 +15,7 @@ from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
 from rewards import error_codes
 from rewards.bounds import OFFER_MAXIMA
+from rewards.evidence import Evidence
 from rewards.fields import CouncilField, VenueField
 from rewards.models import Offer, OfferRule
 from rewards.offers.progress import offers_progress
@@ -50,6 +51,10 @@ class OfferOutputSerializer(serializers.ModelSerializer):
         help_text="A signed-in resident's standing with the offer at the venue listed, in "
         'words ("2 more visits for 10 points."); null for anyone else, elsewhere, or when '
         "there is nothing to say."
+    )
+    accepts = serializers.ListField(
+        child=serializers.ChoiceField(choices=Evidence.choices),
+        help_text="The evidence of presence that earns the offer.",
     )
 
     class Meta:
@@ -112,6 +117,17 @@ class OfferFieldsSerializer(serializers.Serializer):
         min_value=1, max_value=OFFER_MAXIMA["per_user_limit"], required=False, allow_null=True
     )
     is_active = serializers.BooleanField(required=False)
+    accepts = serializers.ListField(
+        child=serializers.ChoiceField(choices=Evidence.choices),
+        min_length=1,
+        max_length=len(Evidence.values),
+        required=False,
+        help_text=(
+            "The evidence of presence that earns the offer (default: all five). Leave `poster` "
+            "out of an offer worth money: a photo of a poster works from anywhere. A check-in "
+            "shown otherwise still counts as a visit and lists the offer in `not_earned`."
+        ),
+    )
 
 
 class OfferScopedApi(ManagedObjectScopedApi):

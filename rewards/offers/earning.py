@@ -1,4 +1,4 @@
-"""What a check-in earns: the live offers' rewards, given in one batch.
+"""What a check-in earns: the live offers' rewards, decided and built by one function.
 
 `rewards_for_checkin` runs inside the check-in's transaction, under its row lock on the
 resident (which serialises the resident's check-ins, so counting their grants for
@@ -7,8 +7,11 @@ the whole project, so it is written for its statement count (issue 16; ``bench/R
 
 1. one query reads the live offers with their pool, the scheme of their council, the
    resident's wallet there and the resident's grants of each (`offers_live_for_checkin`);
-2. the offers that earn are decided in Python (an offer whose rule fails for a reason of its
-   own is skipped and logged: nothing a manager saves may stop a venue's check-ins);
+2. `_pay` decides, offer by offer, in Python (`_decide`: the per-resident limit, the offer's
+   rule, then the check-in's evidence, asked once of `offer_accepts_evidence`); an offer whose
+   rule fails for a reason of its own is skipped and logged: nothing a manager saves may stop a
+   venue's check-ins. An offer the rule would pay but whose evidence it does not accept is
+   listed as ``not_earned``: the check-in still counts as a visit;
 3. one statement locks, in id order, every account the rewards touch (`accounts_lock`), and
    an offer whose pool cannot pay (its budget is spent) is left out;
 4. the postings are written in three statements whatever their number (`ledger_post_fresh`),
@@ -18,51 +21,57 @@ Accounts are made with the offer (its pool) and on a resident's first reward (th
 a scheme, their voucher account of an offer: one insert for all of them), never looked up with
 ``get_or_create``. If the batch fails in the database for any reason but the database
 itself (a voucher code drawn twice, say), `RewardsBatchFailed` rolls the check-in back and the
-check-in service records it again with `rewards_for_checkin_one_by_one`: each offer in its own
-savepoint, as before the batch, skipped alone if it fails.
+check-in service records it again with `rewards_for_checkin_one_by_one`: the same `_pay`, given
+one offer at a time, each in its own savepoint, skipped alone if it fails. There is one payout
+path, so a new rule is written once.
 """
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
-from django.utils import timezone
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from rewards import account_names
+from rewards.evidence import offer_accepts_evidence
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
-from rewards.ledger.services import (
-    InsufficientBalance,
-    Leg,
-    Posting,
-    accounts_lock,
-    ledger_post_fresh,
-)
-from rewards.models import Offer, OfferRule, RewardGrant, Voucher
-from rewards.offers.selectors import (
-    LiveOffer,
-    offer_grants_count,
-    offer_last_grant_at,
-    offers_live_for,
-    offers_live_for_checkin,
-)
+from rewards.ledger.services import Leg, Posting, accounts_lock, ledger_post_fresh
+from rewards.models import OfferRule, RewardGrant, Voucher
+from rewards.offers.selectors import LiveOffer, offer_last_grant_at, offers_live_for_checkin
 from rewards.schemes.models import PointsLot, Wallet
 from rewards.schemes.services import council_scheme_ensure
 from rewards.stripe.outbox import promotion_code_request
-from rewards.vouchers.services import new_code, voucher_issue
-from rewards.wallet.services import points_credit
+from rewards.vouchers.services import new_code
 from venues.models import Council, Venue
 
 logger = logging.getLogger(__name__)
 
 VisitsSince = Callable[[datetime | None], int]
+# A voucher code drawn twice (about one in 10^11) fails one offer's savepoint: it is drawn again.
+_ONE_OFFER_ATTEMPTS = 3
 
 
 class RewardsBatchFailed(Exception):
     """The batch failed in the database: roll the check-in back and record it again with
     `rewards_for_checkin_one_by_one`."""
+
+
+@dataclass
+class CheckinRewards:
+    """What a check-in earned: ``points`` in all, ``rewards`` (``{"offer", "kind", "points"?,
+    "voucher"?}``, in the offers' id order), and ``not_earned``: the offers its evidence did not
+    earn (``{"offer", "title", "accepts"}``), which a stronger evidence would have."""
+
+    points: int = 0
+    rewards: list[dict] = field(default_factory=list)
+    not_earned: list[dict] = field(default_factory=list)
+
+    def add(self, other: "CheckinRewards") -> None:
+        self.points += other.points
+        self.rewards += other.rewards
+        self.not_earned += other.not_earned
 
 
 @dataclass
@@ -76,7 +85,7 @@ class _Reward:
         return 1 if self.offer.voucher_title else self.offer.points
 
 
-def _earns(offer, resident, checked_in_at: datetime, visits_since: VisitsSince) -> bool:
+def _rule_pays(offer, resident, checked_in_at: datetime, visits_since: VisitsSince) -> bool:
     """Whether the offer's rule rewards this check-in (``offer``: an `Offer` or a
     `LiveOffer`)."""
     if offer.rule == OfferRule.EVERY_CHECKIN:
@@ -96,6 +105,22 @@ def _earns(offer, resident, checked_in_at: datetime, visits_since: VisitsSince) 
     return False
 
 
+_PAYS, _NOT_ACCEPTED, _NOTHING = "pays", "not_accepted", "nothing"
+
+
+def _decide(offer: LiveOffer, resident, checked_in_at, evidence: str, visits_since) -> str:
+    """Whether ``offer`` pays this check-in: `_PAYS`; `_NOT_ACCEPTED` when its rule would but
+    the check-in's evidence does not earn it; `_NOTHING` otherwise. The rule is asked before
+    the evidence, so ``not_earned`` never names an offer the visit could not have earned."""
+    if offer.per_user_limit is not None and offer.resident_grants >= offer.per_user_limit:
+        return _NOTHING
+    if not _rule_pays(offer, resident, checked_in_at, visits_since):
+        return _NOTHING
+    if not offer_accepts_evidence(offer, evidence):
+        return _NOT_ACCEPTED
+    return _PAYS
+
+
 def _counted_visits(visits_since: VisitsSince) -> VisitsSince:
     """``visits_since`` asked once per ``since``: two offers counting all visits share a query."""
     answers: dict = {}
@@ -108,46 +133,119 @@ def _counted_visits(visits_since: VisitsSince) -> VisitsSince:
     return counted
 
 
+def _pay(
+    offers: list[LiveOffer],
+    *,
+    resident,
+    checkin_id,
+    checked_in_at: datetime,
+    evidence: str,
+    visits_since: VisitsSince,
+) -> CheckinRewards:
+    """Decide what each of ``offers`` pays this check-in and give it: the one payout path of
+    the batch (every live offer) and of its fallback (one offer per savepoint)."""
+    earning, outcome = [], CheckinRewards()
+    for offer in offers:
+        try:
+            verdict = _decide(offer, resident, checked_in_at, evidence, visits_since)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            logger.exception("Offer %s failed for check-in %s; skipped", offer.id, checkin_id)
+            continue
+        if verdict == _PAYS:
+            earning.append(offer)
+        elif verdict == _NOT_ACCEPTED:
+            outcome.not_earned.append(
+                {"offer": str(offer.id), "title": offer.title, "accepts": offer.accepts}
+            )
+    if earning:
+        outcome.points, outcome.rewards = _give(earning, resident, checkin_id, checked_in_at)
+    return outcome
+
+
 def rewards_for_checkin(
     *,
     resident,
     venue: Venue,
     checkin_id,
     checked_in_at: datetime,
+    evidence: str,
     visits_since: VisitsSince,
-) -> tuple[int, list[dict]]:
-    """Give what the live offers owe for one accepted check-in; returns the points earned and
-    the rewards (``{"offer", "kind", "points"?, "voucher"?}``), in the offers' id order.
+) -> CheckinRewards:
+    """Give what the live offers owe for one accepted check-in shown by ``evidence``.
 
     Must run inside the check-in's transaction, under its row lock on the resident.
-    ``visits_since(since)`` counts the resident's check-ins at the venue after ``since`` (None:
-    all), this one included. Raises `RewardsBatchFailed` when the batch fails in the database.
+    ``visits_since(since)`` counts the resident's (unvoided) check-ins at the venue after
+    ``since`` (None: all), this one included. Raises `RewardsBatchFailed` when the batch fails
+    in the database.
     """
     offers = offers_live_for_checkin(venue=venue, resident_id=resident.pk, at=checked_in_at)
     if not offers:
-        return 0, []
-    visits_since = _counted_visits(visits_since)
-    earning = []
-    for offer in offers:
-        try:
-            if offer.per_user_limit is not None and offer.resident_grants >= offer.per_user_limit:
-                continue
-            if _earns(offer, resident, checked_in_at, visits_since):
-                earning.append(offer)
-        except (OperationalError, InterfaceError):
-            raise
-        except Exception:
-            logger.exception("Offer %s failed for check-in %s; skipped", offer.id, checkin_id)
-    if not earning:
-        return 0, []
+        return CheckinRewards()
     try:
-        return _give(earning, resident, checkin_id, checked_in_at)
+        return _pay(
+            offers,
+            resident=resident,
+            checkin_id=checkin_id,
+            checked_in_at=checked_in_at,
+            evidence=evidence,
+            visits_since=_counted_visits(visits_since),
+        )
     except (OperationalError, InterfaceError):
         # The database itself failed (a dropped connection, a lock timeout): the whole check-in
         # fails and leaves nothing; the phone's retry, under its Idempotency-Key, succeeds once.
         raise
     except Exception as exc:
         raise RewardsBatchFailed(f"Rewards of check-in {checkin_id} failed as a batch") from exc
+
+
+def rewards_for_checkin_one_by_one(
+    *,
+    resident,
+    venue: Venue,
+    checkin_id,
+    checked_in_at: datetime,
+    evidence: str,
+    visits_since: VisitsSince,
+) -> CheckinRewards:
+    """As `rewards_for_checkin`, through the same `_pay`, one offer at a time, each in its own
+    savepoint: an offer that fails leaves nothing behind and is skipped (and logged); the
+    check-in stands and the other offers still give."""
+    outcome = CheckinRewards()
+    visits_since = _counted_visits(visits_since)
+    offers = offers_live_for_checkin(venue=venue, resident_id=resident.pk, at=checked_in_at)
+    for index, offer in enumerate(offers):
+        accounts_read = offer.wallet_id, offer.held_id
+        for attempt in range(1, _ONE_OFFER_ATTEMPTS + 1):
+            # A failed attempt may have named accounts its savepoint then took back.
+            offer.wallet_id, offer.held_id = accounts_read
+            try:
+                with transaction.atomic():
+                    one = _pay(
+                        [offer],
+                        resident=resident,
+                        checkin_id=checkin_id,
+                        checked_in_at=checked_in_at,
+                        evidence=evidence,
+                        visits_since=visits_since,
+                    )
+            except (OperationalError, InterfaceError):
+                raise
+            except IntegrityError:
+                if attempt < _ONE_OFFER_ATTEMPTS:
+                    continue
+                logger.exception("Offer %s failed for check-in %s; skipped", offer.id, checkin_id)
+            except Exception:
+                logger.exception("Offer %s failed for check-in %s; skipped", offer.id, checkin_id)
+            else:
+                outcome.add(one)
+                # A wallet this offer made is the later offers' of the same scheme too.
+                for later in offers[index + 1 :]:
+                    if later.scheme_id == offer.scheme_id and later.wallet_id is None:
+                        later.wallet_id = offer.wallet_id
+            break
+    return outcome
 
 
 def _accounts_for(earning: list[LiveOffer], resident) -> dict[int, LedgerAccount]:
@@ -283,95 +381,3 @@ def _give(earning: list[LiveOffer], resident, checkin_id, now: datetime) -> tupl
                 promotion_code_request(voucher=voucher, coupon_id=reward.offer.stripe_coupon_id)
     RewardGrant.objects.bulk_create(grants)
     return sum(lot.earned for lot in lots), answers
-
-
-# --- The one-by-one path: each offer in its own savepoint (the batch's fallback) ---
-
-
-def _grant_one(offer: Offer, resident, checkin_id, checked_in_at: datetime) -> dict:
-    key = account_names.offer_grant_key(offer.pk, checkin_id)
-    reference = account_names.checkin_reference(checkin_id)
-    if offer.voucher_title:
-        voucher = voucher_issue(
-            resident=resident,
-            title=offer.voucher_title,
-            council=offer.council,
-            venue=offer.venue,
-            source_account=offer.pool,
-            offer=offer,
-            valid_days=offer.voucher_valid_days,
-            idempotency_key=key,
-            reference=reference,
-            now=checked_in_at,
-        )
-        if offer.stripe_coupon_id:
-            promotion_code_request(voucher=voucher, coupon_id=offer.stripe_coupon_id)
-        RewardGrant.objects.create(
-            offer=offer,
-            resident=resident,
-            checkin_id=checkin_id,
-            voucher=voucher,
-            transaction=voucher.issue_transaction,
-            created_at=checked_in_at,
-        )
-        return {"offer": str(offer.pk), "kind": "voucher", "voucher": str(voucher.pk)}
-    posted = points_credit(
-        resident=resident,
-        scheme_id=council_scheme_ensure(council=offer.council).pk,
-        amount=offer.points,
-        source=offer.pool,
-        idempotency_key=key,
-        memo=f"Offer: {offer.title}",
-        reference=reference,
-        now=checked_in_at,
-    )
-    RewardGrant.objects.create(
-        offer=offer,
-        resident=resident,
-        checkin_id=checkin_id,
-        points=offer.points,
-        transaction=posted,
-        created_at=checked_in_at,
-    )
-    return {"offer": str(offer.pk), "kind": "points", "points": offer.points}
-
-
-def _offer_reward(offer: Offer, resident, checkin_id, checked_in_at, visits_since) -> dict | None:
-    """What one offer gives for the check-in (None: nothing)."""
-    if not _earns(offer, resident, checked_in_at, visits_since):
-        return None
-    limit = offer.per_user_limit
-    if limit is not None and offer_grants_count(offer=offer, resident=resident) >= limit:
-        return None
-    return _grant_one(offer, resident, checkin_id, checked_in_at)
-
-
-def rewards_for_checkin_one_by_one(
-    *,
-    resident,
-    venue: Venue,
-    checkin_id,
-    checked_in_at: datetime,
-    visits_since: VisitsSince,
-) -> tuple[int, list[dict]]:
-    """As `rewards_for_checkin`, one offer at a time, each in its own savepoint: an offer whose
-    pool refuses (budget spent) or that fails for any other reason leaves nothing behind and is
-    skipped (and logged); the check-in stands and the other offers still give."""
-    total, rewards = 0, []
-    at = checked_in_at or timezone.now()
-    for offer in offers_live_for(venue, at).select_related("pool", "venue"):
-        try:
-            with transaction.atomic():
-                reward = _offer_reward(offer, resident, checkin_id, checked_in_at, visits_since)
-        except InsufficientBalance:
-            continue
-        except (OperationalError, InterfaceError):
-            raise
-        except Exception:
-            logger.exception("Offer %s failed for check-in %s; skipped", offer.pk, checkin_id)
-            continue
-        if reward is None:
-            continue
-        total += reward.get("points", 0)
-        rewards.append(reward)
-    return total, rewards

@@ -7,13 +7,17 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from rewards.evidence import evidence_kinds
 from rewards.models import Offer, RewardGrant, SchemeMember, Wallet
 from venues.models import Venue
 
 
 def offer_queryset() -> QuerySet[Offer]:
-    """Offers with what their serializer reads: the council and the number of rewards given."""
-    return Offer.objects.select_related("council").annotate(rewards_given=Count("grants"))
+    """Offers with what their serializer reads: the council and the number of rewards given
+    (a grant of a voided check-in is no reward)."""
+    return Offer.objects.select_related("council").annotate(
+        rewards_given=Count("grants", filter=Q(grants__voided_at__isnull=True))
+    )
 
 
 def offer_get(*, offer_id) -> Offer | None:
@@ -58,7 +62,7 @@ def offer_list_live_at_venue(*, venue: Venue, at: datetime) -> QuerySet[Offer]:
 @dataclass
 class LiveOffer:
     """A live offer as a check-in reads it (`offers_live_for_checkin`), with its pool's id, the
-    scheme of its council, the resident's wallet there and the resident's grants of it."""
+    scheme of its council, the resident's wallet there and the resident's (live) grants of it."""
 
     id: uuid.UUID
     title: str
@@ -70,6 +74,7 @@ class LiveOffer:
     every_n: int | None
     window_days: int | None
     per_user_limit: int | None
+    accepted_evidence: int
     council_id: uuid.UUID
     venue_id: uuid.UUID | None
     pool_id: int
@@ -82,6 +87,10 @@ class LiveOffer:
     def pk(self) -> uuid.UUID:
         return self.id
 
+    @property
+    def accepts(self) -> list[str]:
+        return evidence_kinds(self.accepted_evidence)
+
 
 def _live_offers_sql() -> str:
     offer = Offer._meta.db_table
@@ -90,12 +99,13 @@ def _live_offers_sql() -> str:
     grant = RewardGrant._meta.db_table
     return f"""
         SELECT o.id, o.title, o.rule, o.points, o.voucher_title, o.stripe_coupon_id,
-            o.voucher_valid_days, o.every_n, o.window_days, o.per_user_limit, o.council_id,
-            o.venue_id, o.pool_id, m.scheme_id,
+            o.voucher_valid_days, o.every_n, o.window_days, o.per_user_limit,
+            o.accepted_evidence, o.council_id, o.venue_id, o.pool_id, m.scheme_id,
             (SELECT w.account_id FROM {wallet} w
                 WHERE w.resident_id = %s AND w.scheme_id = m.scheme_id),
             CASE WHEN o.per_user_limit IS NULL THEN 0 ELSE
-                (SELECT COUNT(*) FROM {grant} g WHERE g.offer_id = o.id AND g.resident_id = %s)
+                (SELECT COUNT(*) FROM {grant} g
+                    WHERE g.offer_id = o.id AND g.resident_id = %s AND g.voided_at IS NULL)
             END
         FROM {offer} o LEFT JOIN {member} m ON m.council_id = o.council_id
         WHERE o.is_active = %s
@@ -136,27 +146,28 @@ def offers_live_for_checkin(*, venue: Venue, resident_id, at: datetime) -> list[
     return [
         LiveOffer(
             uuid_field.to_python(row[0]),
-            *row[1:10],
-            uuid_field.to_python(row[10]),
-            uuid_field.to_python(row[11]) if row[11] is not None else None,
-            *row[12:16],
+            *row[1:11],
+            uuid_field.to_python(row[11]),
+            uuid_field.to_python(row[12]) if row[12] is not None else None,
+            *row[13:17],
         )
         for row in rows
     ]
 
 
 def offer_grants_count(*, offer: Offer, resident=None) -> int:
-    """The rewards the offer has given (to ``resident`` when named)."""
-    grants = RewardGrant.objects.filter(offer=offer)
+    """The rewards the offer has given (to ``resident`` when named), voided ones left out."""
+    grants = RewardGrant.objects.filter(offer=offer, voided_at__isnull=True)
     if resident is not None:
         grants = grants.filter(resident=resident)
     return grants.count()
 
 
 def offer_last_grant_at(*, offer, resident) -> datetime | None:
-    """When the offer (an `Offer` or a `LiveOffer`) last rewarded ``resident``."""
+    """When the offer (an `Offer` or a `LiveOffer`) last rewarded ``resident`` (voided grants
+    left out)."""
     return (
-        RewardGrant.objects.filter(offer_id=offer.pk, resident=resident)
+        RewardGrant.objects.filter(offer_id=offer.pk, resident=resident, voided_at__isnull=True)
         .order_by("-created_at")
         .values_list("created_at", flat=True)
         .first()

@@ -49,6 +49,7 @@ EDITABLE_FIELDS = (
     "max_rewards",
     "per_user_limit",
     "is_active",
+    "accepts",
 )
 # A change to any of these asks Stripe about the offer's coupon again.
 COUPON_FIELDS = frozenset({"stripe_coupon_id", "voucher_title", "voucher_valid_days", "ends_at"})
@@ -116,6 +117,8 @@ def offer_field_errors(offer: Offer) -> dict[str, list[str]]:
             refuse(field, "Must be at least 1.")
     for field, messages in over_maxima_errors(offer, OFFER_MAXIMA).items():
         refuse(field, messages[0])
+    if not offer.accepted_evidence:
+        refuse("accepts", "An offer must accept at least one kind of evidence of presence.")
     return problems
 
 

@@ -106,7 +106,9 @@ def _act_on(event_type: str, event: dict[str, Any]) -> str:
         voucher_settle(
             voucher=voucher,
             status=VoucherStatus.REDEEMED,
-            idempotency_key=account_names.voucher_redeem_key(voucher.pk),
+            idempotency_key=account_names.voucher_redeem_key(
+                voucher.pk, voucher.redemptions_undone
+            ),
             redeemed_at=used_at,
             # Counted at the offer's venue in its stats (a council-wide one has none).
             redeemed_venue=voucher.venue,

@@ -9,13 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend import errors
-from backend.openapi import error_responses
+from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
+from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
 from rewards import error_codes
 from rewards.fields import VenueField
 from rewards.models import Voucher
 from rewards.vouchers.qr import voucher_qr_png
-from rewards.vouchers.redemption import voucher_redeem
+from rewards.vouchers.redemption import voucher_redeem, voucher_redeem_undo
 from rewards.vouchers.selectors import voucher_list_of, voucher_owned_get
 from rewards.vouchers.serializers import VoucherOutputSerializer, voucher_body
 from venues.scoping import ScopedApi
@@ -84,7 +85,12 @@ class VoucherRedeemApi(APIView):
 
     @extend_schema(
         operation_id="vouchers_redeem",
-        description="Redeem a voucher by its code (as typed or scanned) at the caller's venue.",
+        description=(
+            "Redeem a voucher by its code (as typed or scanned) at the caller's venue. With an "
+            "`Idempotency-Key`, a retry (a double tap, a lost answer) replays the first 200 "
+            "rather than answering `already_redeemed`."
+        ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
         responses={
             200: VoucherOutputSerializer,
@@ -95,10 +101,12 @@ class VoucherRedeemApi(APIView):
                 error_codes.OWN_VOUCHER,
                 errors.NOT_FOUND,
                 error_codes.ALREADY_REDEEMED,
+                IDEMPOTENCY_KEY_REUSED,
                 error_codes.VOUCHER_EXPIRED,
             ),
         },
     )
+    @idempotent
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -108,3 +116,31 @@ class VoucherRedeemApi(APIView):
             venue=serializer.validated_data["venue"],
         )
         return Response(voucher_body(voucher))
+
+
+class VoucherUndoRedeemApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="vouchers_undo_redeem",
+        description=(
+            "Undo a desk redemption (the wrong code rung up): within REDEEM_UNDO_MINUTES, by the "
+            "person who redeemed it or a manager of the venue. The voucher is issued again."
+        ),
+        request=None,
+        responses={
+            200: VoucherOutputSerializer,
+            **error_responses(
+                errors.NOT_AUTHENTICATED,
+                errors.PERMISSION_DENIED,
+                errors.NOT_FOUND,
+                error_codes.NOT_REDEEMED,
+                error_codes.UNDO_TOO_LATE,
+            ),
+        },
+    )
+    def post(self, request, voucher_id):
+        voucher = Voucher.objects.filter(pk=voucher_id).first()
+        if voucher is None:
+            raise Http404
+        return Response(voucher_body(voucher_redeem_undo(voucher=voucher, by=request.user)))

@@ -17,18 +17,28 @@ Decisions:
   job has settled it yet; the refusal does not settle it (the refusal rolls the transaction
   back), `rewards.vouchers.services.vouchers_expire_lapsed` does. A void voucher is 410
   ``voucher_expired`` too: it is gone for good, and the detail says it was cancelled.
+- A desk redemption may be undone (`voucher_redeem_undo`: a coffee rung up on the wrong code)
+  within ``REDEEM_UNDO_MINUTES`` by the person who redeemed it or a manager of the venue where
+  it was redeemed (409 ``undo_too_late`` after; 0 minutes turns undo off). The redemption's
+  posting is reversed, never edited, and the voucher is issued again; its next redemption posts
+  under a new key (``Voucher.redemptions_undone``). A voucher redeemed online (Stripe) was not
+  redeemed at a desk and cannot be undone there; after an undo its Stripe code stays off (it was
+  turned off when it was redeemed): it works at the desk.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from backend.errors import INVALID, NOT_FOUND, PERMISSION_DENIED, ApplicationError
 from rewards import account_names, error_codes
+from rewards.ledger.models import LedgerTransaction
+from rewards.ledger.services import ledger_reverse
 from rewards.models import Voucher, VoucherStatus
-from rewards.vouchers.services import normalise_code, voucher_settle
-from venues.access import Access, access_for
+from rewards.vouchers.services import TRANSITIONS, normalise_code, voucher_settle
+from venues.access import Access, access_for, may
 from venues.activity.services import activity_record
 from venues.models import Venue
 
@@ -104,7 +114,7 @@ def do_voucher_redeem(*, voucher: Voucher, staff, venue: Venue | None, now: date
     settled = voucher_settle(
         voucher=voucher,
         status=VoucherStatus.REDEEMED,
-        idempotency_key=account_names.voucher_redeem_key(voucher.pk),
+        idempotency_key=account_names.voucher_redeem_key(voucher.pk, voucher.redemptions_undone),
         redeemed_at=now,
         redeemed_by=staff,
         redeemed_venue=venue,
@@ -131,3 +141,76 @@ def voucher_redeem(*, code: str, staff, venue: Venue | None = None) -> Voucher:
             code=code, staff=staff, venue=venue, now=now
         )
         return do_voucher_redeem(voucher=voucher, staff=staff, venue=redeemed_venue, now=now)
+
+
+def redeem_undo_deadline(voucher: Voucher) -> datetime | None:
+    """Until when a redeemed voucher's redemption may be undone (None: it may not)."""
+    if voucher.status != VoucherStatus.REDEEMED or voucher.redeemed_by_id is None:
+        return None
+    return voucher.redeemed_at + timedelta(minutes=settings.REDEEM_UNDO_MINUTES)
+
+
+def may_undo_redeem(voucher: Voucher, user) -> bool:
+    """Whether ``user`` may undo the voucher's desk redemption (deadline aside): the person who
+    redeemed it, or a manager of the venue where it was redeemed (a council admin for one
+    redeemed by a council admin without a venue)."""
+    if voucher.redeemed_by_id is None:
+        return False  # redeemed online
+    if voucher.redeemed_by_id == user.pk:
+        return True
+    return may(user, "voucher.undo_redeem", voucher.redeemed_venue or voucher.council)
+
+
+def voucher_redeem_undo(*, voucher: Voucher, by) -> Voucher:
+    """Undo the voucher's desk redemption: 200 and the voucher is issued again; 403
+    ``permission_denied`` for anyone but the person who redeemed it or a manager; 409
+    ``not_redeemed`` when it is not redeemed (any more); 409 ``undo_too_late`` after
+    ``REDEEM_UNDO_MINUTES``."""
+    now = timezone.now()
+    with transaction.atomic():
+        voucher = (
+            Voucher.objects.select_for_update(of=("self",))
+            .select_related("redeemed_venue__council", "council")
+            .get(pk=voucher.pk)
+        )
+        if VoucherStatus.ISSUED not in TRANSITIONS[voucher.status]:
+            raise ApplicationError(error_codes.NOT_REDEEMED, "This voucher is not redeemed.")
+        if not may_undo_redeem(voucher, by):
+            raise _deny("Only the person who redeemed it, or a manager, can undo it.")
+        deadline = redeem_undo_deadline(voucher)
+        if deadline is None or now > deadline or settings.REDEEM_UNDO_MINUTES <= 0:
+            raise ApplicationError(
+                error_codes.UNDO_TOO_LATE,
+                "It is too late to undo this redemption: a redemption can be undone within "
+                f"{settings.REDEEM_UNDO_MINUTES} minutes.",
+            )
+        undone = voucher.redemptions_undone + 1
+        redemption = LedgerTransaction.objects.get(
+            idempotency_key=account_names.voucher_redeem_key(voucher.pk, voucher.redemptions_undone)
+        )
+        ledger_reverse(
+            original=redemption,
+            idempotency_key=account_names.voucher_redeem_undo_key(voucher.pk, undone),
+            memo=f"Voucher {voucher.code} redemption undone",
+        )
+        voucher.status = VoucherStatus.ISSUED
+        voucher.redeemed_at = voucher.redeemed_by = voucher.redeemed_venue = None
+        voucher.redemptions_undone = undone
+        venue = voucher.redeemed_venue
+        voucher.save(
+            update_fields=[
+                "status",
+                "redeemed_at",
+                "redeemed_by",
+                "redeemed_venue",
+                "redemptions_undone",
+            ]
+        )
+        activity_record(
+            actor=by,
+            action="voucher.redeem_undone",
+            obj=voucher,
+            summary=f"Redemption of voucher {voucher.code} ({voucher.title}) undone.",
+            venue=venue,
+        )
+    return voucher

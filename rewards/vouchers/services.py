@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from rewards import account_names
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
-from rewards.ledger.services import Leg, account_get_or_create, ledger_post
+from rewards.ledger.services import Leg, account_get_or_create, ledger_post, ledger_reverse
 from rewards.models import CatalogItem, Offer, Voucher, VoucherStatus
 from rewards.vouchers.selectors import voucher_ids_lapsed
 
@@ -40,7 +40,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     VoucherStatus.ISSUED: frozenset(
         {VoucherStatus.REDEEMED, VoucherStatus.EXPIRED, VoucherStatus.VOID}
     ),
-    VoucherStatus.REDEEMED: frozenset(),
+    # Undone at the desk (rewards.vouchers.redemption.voucher_redeem_undo): usable again.
+    VoucherStatus.REDEEMED: frozenset({VoucherStatus.ISSUED}),
     VoucherStatus.EXPIRED: frozenset(),
     VoucherStatus.VOID: frozenset(),
 }
@@ -147,22 +148,38 @@ def voucher_issue(
         raise RuntimeError("Could not draw an unused voucher code.")
 
 
-def voucher_settle(*, voucher: Voucher, status: str, idempotency_key: str, **changes) -> Voucher:
-    """Move a locked, issued voucher to ``status`` and its unit to the matching sink. Must run
-    under the caller's row lock on the voucher (``select_for_update``)."""
-    if status not in TRANSITIONS[voucher.status]:
+def voucher_settle(
+    *,
+    voucher: Voucher,
+    status: str,
+    idempotency_key: str,
+    back_to_source: bool = False,
+    **changes,
+) -> Voucher:
+    """Move a locked, issued voucher to ``status`` and its unit to the matching sink, or with
+    ``back_to_source`` (a voucher voided with the check-in that earned it) back where it came
+    from, by reversing its issue: the offer's budget gets it back. Must run under the caller's
+    row lock on the voucher (``select_for_update``)."""
+    if status not in TRANSITIONS[voucher.status] or status == VoucherStatus.ISSUED:
         raise VoucherTransitionError(f"A {voucher.status} voucher cannot become {status}.")
-    source = source_name(offer=voucher.offer, catalog_item=voucher.catalog_item)
-    ledger_post(
-        kind=KIND_BY_STATUS[status],
-        legs=[
-            Leg(held_account(voucher.resident, source), -1),
-            Leg(account_get_or_create(name=SINK_BY_STATUS[status], asset=Asset.VOUCHER), 1),
-        ],
-        idempotency_key=idempotency_key,
-        memo=f"Voucher {voucher.code} {status}",
-        reference=account_names.voucher_reference(voucher.pk),
-    )
+    if back_to_source:
+        ledger_reverse(
+            original=voucher.issue_transaction,
+            idempotency_key=idempotency_key,
+            memo=f"Voucher {voucher.code} {status}",
+        )
+    else:
+        source = source_name(offer=voucher.offer, catalog_item=voucher.catalog_item)
+        ledger_post(
+            kind=KIND_BY_STATUS[status],
+            legs=[
+                Leg(held_account(voucher.resident, source), -1),
+                Leg(account_get_or_create(name=SINK_BY_STATUS[status], asset=Asset.VOUCHER), 1),
+            ],
+            idempotency_key=idempotency_key,
+            memo=f"Voucher {voucher.code} {status}",
+            reference=account_names.voucher_reference(voucher.pk),
+        )
     voucher.status = status
     for field, value in changes.items():
         setattr(voucher, field, value)

@@ -104,17 +104,18 @@ def points_debit(
             .filter(wallet_id=wallet.pk, remaining__gt=0, expires_at__gt=now)
             .order_by("expires_at", "id")
         )
+        if LedgerTransaction.objects.filter(idempotency_key=idempotency_key).exists():
+            # A retry of a spend that committed while we waited for the lots' locks (a double
+            # tap): the lots were drawn by the first. Replay its posting and draw nothing, or
+            # the points would go twice while the ledger moved them once.
+            return ledger_post(
+                kind=kind,
+                legs=[Leg(wallet, -amount), Leg(sink, amount)],
+                idempotency_key=idempotency_key,
+                memo=memo,
+                reference=reference,
+            )
         if sum(lot.remaining for lot in lots) < amount:
-            if LedgerTransaction.objects.filter(idempotency_key=idempotency_key).exists():
-                # A retry of a spend that committed while we waited for the lots' locks: the
-                # points are gone because of itself. Replay it rather than refuse it.
-                return ledger_post(
-                    kind=kind,
-                    legs=[Leg(wallet, -amount), Leg(sink, amount)],
-                    idempotency_key=idempotency_key,
-                    memo=memo,
-                    reference=reference,
-                )
             wallet.refresh_from_db()
             raise InsufficientBalance(wallet, amount)
         posted = ledger_post(

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -21,6 +23,7 @@ def test_me_shows_the_profile_balance_and_roles(resident, resident_client):
     venue = VenueFactory()
     RoleFactory(user=resident, council=venue.council, venue=venue, role=Role.Kind.VENUE_STAFF)
     body = success(resident_client, "get", "/api/v1/me/").json()
+    assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", body.pop("member_code"))
     assert body == {
         "id": str(resident.id),
         "email": resident.email,

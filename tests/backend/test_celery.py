@@ -120,6 +120,7 @@ def test_the_beat_schedule_runs_each_job_at_its_london_time():
         "drop-old-locations": ("checkins.tasks.drop_old_locations", crontab(hour=3, minute=40)),
         "purge-idempotency-keys": ("backend.tasks.purge_idempotency_keys", crontab(minute=5)),
         "stripe-outbox": ("rewards.tasks.stripe_outbox_drain", crontab(minute="*")),
+        "alerts-email": ("checkins.tasks.alerts_notify_pending", crontab(minute="*/10")),
         "settle-points-schemes": ("rewards.tasks.settle_points_schemes", crontab(minute=25)),
         "comment-emails": ("checkins.tasks.comment_emails_sweep", crontab(minute="*")),
         "weekly-digest": (
@@ -162,7 +163,13 @@ def test_purge_idempotency_keys_deletes_answers_past_their_ttl(settings):
 def test_drop_old_locations_forgets_old_coordinates_and_keeps_distances(settings):
     settings.LOCATION_RETENTION_DAYS = 30
     venue, user = VenueFactory(), UserFactory()
-    fix = {"method": "gps", "latitude": 51.5, "longitude": 0.08, "accuracy_m": 8}
+    fix = {
+        "method": "gps",
+        "evidence": "location",
+        "latitude": 51.5,
+        "longitude": 0.08,
+        "accuracy_m": 8,
+    }
     old = CheckIn.objects.create(resident=user, venue=venue, distance_m=12.5, **fix)
     recent = CheckIn.objects.create(resident=user, venue=venue, distance_m=3, **fix)
     CheckIn.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))

@@ -13,6 +13,7 @@ operations only, "positive data accepted" is not checked (every other check is):
   rule needs; coordinates or an address that can be geocoded).
 - POST catalog/{item_id}/claim/: 400 insufficient_points, a rule of the resident's balance.
 - POST checkins/: the geofence, the accuracy and the QR signature (outside_geofence, ...).
+- POST checkins/assisted/: the venue must exist and be open, the resident's travel possible.
 - POST vouchers/redeem/: a staff member of several venues must name one.
 Throttles are lifted (their own tests cover them): they make answers depend on the order of
 examples, not on the request.
@@ -46,6 +47,7 @@ RULE_BOUND_400 = {
     ("POST", "/api/v1/venues/"),
     ("POST", "/api/v1/catalog/{item_id}/claim/"),
     ("POST", "/api/v1/checkins/"),
+    ("POST", "/api/v1/checkins/assisted/"),
     ("POST", "/api/v1/vouchers/redeem/"),
 }
 

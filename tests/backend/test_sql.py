@@ -37,7 +37,12 @@ def test_no_row_is_none():
 
 def test_a_timestamp_goes_in_and_comes_out_as_the_orm_has_it():
     checkin = CheckIn.objects.create(
-        resident=UserFactory(), venue=VenueFactory(), method="gps", created_at=timezone.now()
+        resident=UserFactory(),
+        venue=VenueFactory(),
+        method="gps",
+        evidence="location",
+        distance_m=5,
+        created_at=timezone.now(),
     )
     field = CheckIn._meta.get_field("created_at")
     with connection.cursor() as cursor:

@@ -18,6 +18,7 @@ from django.conf import settings
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 PHONE = {"width": 390, "height": 844}  # a common phone (iPhone 12-15 class), CSS pixels
+TABLET = {"width": 820, "height": 1180}  # a tablet at the desk or the entrance (iPad Air class)
 DESKTOP = {"width": 1280, "height": 900}
 
 # Playwright's sync API runs an event loop in the test's thread; Django refuses ORM calls from a
@@ -76,12 +77,12 @@ class Pages:
         self.shots = 0
         self.page_errors: list[str] = []
 
-    def open(self, *, phone: bool = False, **options):
+    def open(self, *, phone: bool = False, tablet: bool = False, **options):
         context = self.browser.new_context(
             base_url=self.base_url,
-            viewport=PHONE if phone else DESKTOP,
-            is_mobile=phone,
-            has_touch=phone,
+            viewport=PHONE if phone else TABLET if tablet else DESKTOP,
+            is_mobile=phone or tablet,
+            has_touch=phone or tablet,
             locale="en-GB",
             timezone_id="Europe/London",
             **options,

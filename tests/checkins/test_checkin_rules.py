@@ -331,7 +331,18 @@ class TestLists:
         body = response.json()
         assert body["count"] == 1
         assert body["results"][0]["visitor"] == "Rosa"
-        assert set(body["results"][0]) == {"id", "visitor", "method", "distance_m", "created_at"}
+        assert set(body["results"][0]) == {
+            "id",
+            "visitor",
+            "resident",  # an opaque id, to list one visitor's history (?resident=)
+            "method",
+            "evidence",
+            "assisted_by",
+            "distance_m",
+            "created_at",
+            "voided_at",
+            "void_reason",
+        }
         assert resident.email.encode() not in response.content
         assert b"latitude" not in response.content
 

@@ -18,6 +18,7 @@ def history():
         resident=resident,
         venue=venue,
         method="gps",
+        evidence="location",
         distance_m=12,
         latitude=53.8,
         longitude=-1.6,

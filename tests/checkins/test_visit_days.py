@@ -138,7 +138,12 @@ def test_new_visitors_ignore_a_first_day_flag_set_out_of_order():
         at = datetime(2025, 6, day, 12, tzinfo=LONDON)
         visit_day_add(
             checkin=CheckIn.objects.create(
-                resident=resident, venue=venue, method="gps", created_at=at
+                resident=resident,
+                venue=venue,
+                method="gps",
+                evidence="location",
+                distance_m=5,
+                created_at=at,
             )
         )
     assert VisitDay.objects.filter(is_first_at_venue=True).count() == 2
@@ -164,6 +169,7 @@ def test_a_check_in_inserted_with_its_count_is_stored_as_save_stores_it():
         resident=resident,
         venue=venue,
         method="gps",
+        evidence="location",
         distance_m=3.5,
         latitude=venue.latitude,
         longitude=venue.longitude,

@@ -19,7 +19,14 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 def checkin(resident, venue, when: datetime) -> CheckIn:
     """A check-in at ``when``, recorded as the service records it: the row and its day."""
-    row = CheckIn.objects.create(resident=resident, venue=venue, method="gps", created_at=when)
+    row = CheckIn.objects.create(
+        resident=resident,
+        venue=venue,
+        method="gps",
+        evidence="location",
+        distance_m=5,
+        created_at=when,
+    )
     visit_day_add(checkin=row)
     return row
 

@@ -1,7 +1,8 @@
 """A council with one of everything the back office lists, made through the real services
-(a check-in that earns points and a voucher, a refused check-in, a comment with a report and
-the venue's reply, a council's link, a claimed catalog item, a poster, roles, an invitation, two
-councils grouped into one points scheme, and the activity all that leaves in the log), plus the
+(a check-in that earns points and a voucher, a refused check-in, a check-in voided as fraud, an
+alert, a comment with a report and the venue's reply, a council's link, a claimed catalog item, a
+poster, roles, an invitation, two councils grouped into one points scheme, and the activity all
+that leaves in the log), plus the
 records other systems leave (Stripe, axes, refresh tokens). Used by the tests that walk every
 admin page."""
 
@@ -14,9 +15,12 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.errors import ApplicationError
+from checkins.alerts.services import alert_raise
 from checkins.comments.replies import comment_reply_create
 from checkins.comments.services import comment_create, comment_report
+from checkins.models import CheckIn
 from checkins.services import Fix, checkin_record
+from checkins.voiding import checkin_void
 from rewards.catalog.services import catalog_item_create
 from rewards.models import StripeEvent, StripePromotionCode, Voucher
 from rewards.offers.services import offer_create
@@ -96,7 +100,21 @@ def back_office_world() -> World:
         comment_report(comment=comment, reporter=reporter, reason="spam")
         comment_reply_create(comment=comment, by=world.superuser, body="Thank you for visiting us.")
         issued_voucher(resident, item)
-        poster_create(venue=place, label="Main entrance", created_by=None)
+        poster = poster_create(venue=place, label="Main entrance", created_by=None)
+        alert_raise(
+            kind="poster_leak",
+            venue=place,
+            poster=poster,
+            account=resident,
+            dedupe_key=f"poster_leak:{poster.pk}",
+            detail="Used alone by 11 residents in 30 minutes.",
+        )
+    # A check-in voided as fraud, with what it earned taken back.
+    checkin_void(
+        checkin=CheckIn.objects.filter(venue=other_council_venue).get(),
+        by=world.superuser,
+        reason="Shared poster",
+    )
     with contextlib.suppress(ApplicationError):  # a refusal (cooldown), for the fraud log
         checkin_record(resident=resident, venue=venue, fix=at(venue))
     council_link_save(

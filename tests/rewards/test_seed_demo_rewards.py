@@ -25,6 +25,8 @@ def test_the_demo_has_a_poster_and_rewards_at_its_venue_however_often_it_runs():
         ("Welcome: a free hot drink", "Leeds Central library"),
     }
     assert CatalogItem.objects.get().title == "Free printing (20 pages)"
+    drink = Offer.objects.get(title="Welcome: a free hot drink")
+    assert "poster" not in drink.accepts and "desk_screen" in drink.accepts
 
 
 def test_the_demo_rewards_need_the_demo_venue():

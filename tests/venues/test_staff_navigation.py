@@ -93,5 +93,6 @@ def test_the_header_costs_no_query_beyond_the_roles(venue, django_assert_max_num
     client = Client()
     client.force_login(venue_manager_of(venue))
     client.get("/digest/")
-    with django_assert_max_num_queries(5):  # session, user, roles (with names), opt-out, alerts choice
+    # session, user, roles (with names), digest opt-out, the comment alerts' choice
+    with django_assert_max_num_queries(5):
         client.get("/digest/")

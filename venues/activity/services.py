@@ -32,6 +32,16 @@ ACTIONS = {
     "comment.hidden": "Comment hidden",
     "comment.restored": "Comment restored",
     "voucher.redeemed": "Voucher redeemed",
+    "voucher.redeem_undone": "Voucher redemption undone",
+    "checkin.assisted": "Resident checked in by staff",
+    "checkin.voided": "Check-in voided",
+    "alert.resolved": "Fraud alert resolved",
+    "poster.replaced": "Poster replaced",
+    "comment.replied": "Reply posted",
+    "comment.reply_changed": "Reply changed",
+    "comment.reply_deleted": "Reply deleted",
+    "council_link.saved": "Council link saved",
+    "council_link.deleted": "Council link removed",
 }
 
 # What an object is called in the log (a model's name otherwise).

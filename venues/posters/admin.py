@@ -1,7 +1,9 @@
 """Posters in the back office: made (the token is signed by the poster service), downloaded as
 the printable PNG or PDF, and revoked after a confirmation. A printed poster is never edited:
-a wrong or leaked one is revoked and a new one made."""
+a wrong or leaked one is revoked and a new one made, in one step from its page or from the
+alert that found it leaked ("Revoke and print its replacement")."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -9,7 +11,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from venues.back_office import ScopedAdmin, ScopedRelatedFilter, confirmed_action
+from venues.back_office import (
+    ScopedAdmin,
+    ScopedRelatedFilter,
+    confirmed_action,
+    form_action,
+    posted,
+)
 from venues.models import Poster
 from venues.posters.pdf import poster_pdf
 from venues.posters.printing import poster_filename
@@ -17,6 +25,7 @@ from venues.posters.rendering import poster_png
 from venues.posters.services import (
     poster_code_display,
     poster_create,
+    poster_replace,
     poster_revoke,
     poster_url,
 )
@@ -79,17 +88,57 @@ class PosterAdmin(ScopedAdmin):
         if poster.revoked_at:
             return "-"
         return format_html(
-            '<a href="{}">PDF (A4)</a> &middot; <a href="{}">PNG</a>',
+            '<a href="{}">PDF (A4)</a> &middot; <a href="{}">PNG</a> &middot; '
+            '<a href="{}">revoke and print a replacement</a>',
             reverse("admin:venues_poster_print", args=[poster.pk, "pdf"]),
             reverse("admin:venues_poster_print", args=[poster.pk, "png"]),
+            reverse("admin:venues_poster_replace", args=[poster.pk]),
         )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.print_view)
+        replace = self.admin_site.admin_view(self.replace_view)
         return [
             path("<uuid:poster_id>/print.<str:kind>", view, name="venues_poster_print"),
+            path("<uuid:poster_id>/replace/", replace, name="venues_poster_replace"),
             *super().get_urls(),
         ]
+
+    def replace_view(self, request, poster_id):
+        poster = get_object_or_404(self.get_queryset(request).select_related("venue"), pk=poster_id)
+        if not self.has_view_permission(request, poster):
+            raise PermissionDenied
+
+        def perform(data):
+            replacement = poster_replace(poster=poster, replaced_by=request.user)
+            pdf = reverse("admin:venues_poster_print", args=[replacement.pk, "pdf"])
+            message = format_html(
+                "“{}” is revoked: its QR code and its typed code no longer check anyone in. "
+                'Its replacement is ready: <a href="{}">print it (PDF, A4)</a> and put it up '
+                "in place of the old one.",
+                poster.label,
+                pdf,
+            )
+            return message, reverse("admin:venues_poster_change", args=[replacement.pk])
+
+        return form_action(
+            self,
+            request,
+            title="Revoke this poster and print its replacement",
+            intro=(
+                "The poster is revoked at once: check-ins with its QR code or typed code are "
+                "refused from now on. A new poster with the same label is made for you to print.",
+            ),
+            facts=(
+                ("Poster", poster.label),
+                ("Venue", poster.venue.name),
+                ("Code under the QR", poster_code_display(poster.code)),
+            ),
+            form=forms.Form(posted(request)),
+            button="Revoke it and make the replacement",
+            back_url=reverse("admin:venues_poster_change", args=[poster.pk]),
+            perform=perform,
+        )
 
     def print_view(self, request, poster_id, kind: str):
         poster = get_object_or_404(

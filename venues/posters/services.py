@@ -90,6 +90,15 @@ def poster_revoke(*, poster: Poster, revoked_by) -> Poster:
     return poster
 
 
+def poster_replace(*, poster: Poster, replaced_by) -> Poster:
+    """Revoke a leaked poster and make its replacement (same venue, same label), in one
+    transaction: from then on the old one's check-ins are refused, and the new one is ready to
+    print. Replacing a poster already revoked makes a replacement all the same."""
+    with transaction.atomic():
+        revoked = poster_revoke(poster=poster, revoked_by=replaced_by)
+        return poster_create(venue=revoked.venue, label=revoked.label, created_by=replaced_by)
+
+
 def poster_resolve(*, token: str, invalid: ErrorCode = error_codes.INVALID_QR) -> Poster:
     """The live poster a token names, with its venue.
 

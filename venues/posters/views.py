@@ -13,6 +13,8 @@ from venues.models import Poster, Venue
 from venues.posters.services import poster_create, poster_resolve, poster_revoke, poster_url
 from venues.posters.tokens import public_key_set
 from venues.scoping import PosterScopedApi, VenueScopedApi
+from venues.screens.services import screen_token_venue
+from venues.screens.tokens import looks_like_screen_token
 from venues.serializers import VenueOutputSerializer
 
 MANAGER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
@@ -76,26 +78,42 @@ class QrResolveApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         venue = VenueOutputSerializer()
+        kind = serializers.ChoiceField(
+            choices=["poster", "screen"],
+            help_text="A printed poster's code, or the desk screen's rotating one.",
+        )
         poster = inline_serializer(
             name="QrPoster",
             fields={"id": serializers.UUIDField(), "label": serializers.CharField()},
+            allow_null=True,
+            help_text="Null for a desk screen's code.",
         )
 
     @extend_schema(
         operation_id="qr_resolve",
+        description=(
+            "The venue a scanned code belongs to: a poster's, or a desk screen's (which is "
+            "refused as `expired_qr` once it has been replaced for a whole period)."
+        ),
         responses={
             200: OutputSerializer,
-            **error_responses(error_codes.UNKNOWN_QR, error_codes.REVOKED_QR),
+            **error_responses(
+                error_codes.EXPIRED_QR, error_codes.UNKNOWN_QR, error_codes.REVOKED_QR
+            ),
         },
     )
     def get(self, request, token: str):
-        poster = poster_resolve(token=token, invalid=error_codes.UNKNOWN_QR)
-        return Response(
-            {
-                "venue": VenueOutputSerializer(poster.venue).data,
+        if looks_like_screen_token(token):
+            venue = screen_token_venue(token=token, invalid=error_codes.UNKNOWN_QR)
+            body = {"kind": "screen", "venue": venue, "poster": None}
+        else:
+            poster = poster_resolve(token=token, invalid=error_codes.UNKNOWN_QR)
+            body = {
+                "kind": "poster",
+                "venue": poster.venue,
                 "poster": {"id": str(poster.id), "label": poster.label},
             }
-        )
+        return Response({**body, "venue": VenueOutputSerializer(body["venue"]).data})
 
 
 class QrKeySetApi(APIView):

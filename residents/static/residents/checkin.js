@@ -6,7 +6,8 @@
   var focus = document.getElementById("outcome") || document.querySelector("[data-error-summary]");
   if (focus) { focus.focus(); }
   var form = document.getElementById("checkin-form");
-  if (!form || !("geolocation" in navigator)) { return; }
+  // The desk screen's code shows presence by itself: an indoor fix could only refuse it.
+  if (!form || form.hasAttribute("data-no-location") || !("geolocation" in navigator)) { return; }
   var button = document.getElementById("checkin-button");
   var status = document.getElementById("checkin-status");
   var maxAccuracy = parseFloat(form.getAttribute("data-max-accuracy")) || Infinity;

@@ -1,12 +1,17 @@
 """The demo venue's rewards (after ``seed_demo``): points for every visit, a voucher on the
 first visit, and a catalog item, so the poster's page, the wallet and the desk have something to
-show. Idempotent; DEBUG only unless --force, as seed_demo."""
+show. Idempotent; DEBUG only unless --force, as seed_demo.
+
+Set as a council should set them (README, "Evidence of presence"): the points take any check-in,
+the hot drink (worth money) needs more than a photo of the poster: the phone's location, the
+desk screen's code, or staff at the desk."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
 from rewards.catalog.services import catalog_item_create
+from rewards.evidence import NOT_POSTER_ALONE, evidence_kinds
 from rewards.models import CatalogItem, Offer
 from rewards.offers.services import offer_create
 from venues.management.commands.seed_demo import DEMO_COUNCIL, DEMO_VENUE
@@ -19,6 +24,7 @@ DEMO_OFFERS = [
         "rule": "first_checkin",
         "voucher_title": "Free hot drink at the café",
         "max_rewards": 500,
+        "accepts": evidence_kinds(NOT_POSTER_ALONE),
     },
 ]
 DEMO_ITEM = {"title": "Free printing (20 pages)", "cost_points": 30, "stock": 100}

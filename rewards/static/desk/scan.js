@@ -2,7 +2,9 @@
 // Without it the button stays hidden and typing the code works as always.
 (function () {
   "use strict";
-  var outcome = document.getElementById("outcome");
+  // The outcome's heading takes the focus (so a screen reader says it), not its coloured block:
+  // the focus ring must never hide what the colour, the icon and the words say.
+  var outcome = document.getElementById("outcome-heading");
   if (outcome) { outcome.focus(); }
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }

@@ -35,7 +35,9 @@ pytestmark = pytest.mark.django_db
 
 
 def checked_in(resident, venue, *, ago=timedelta(0)) -> CheckIn:
-    checkin = CheckIn.objects.create(resident=resident, venue=venue, method="gps", distance_m=5)
+    checkin = CheckIn.objects.create(
+        resident=resident, venue=venue, method="gps", evidence="location", distance_m=5
+    )
     CheckIn.objects.filter(pk=checkin.pk).update(created_at=timezone.now() - ago)
     return checkin
 

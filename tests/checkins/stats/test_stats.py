@@ -37,21 +37,26 @@ def local(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
 def checkin(resident, venue, at: datetime) -> CheckIn:
     """A check-in at ``at``, recorded as the service records it: the row and its day."""
     row = CheckIn.objects.create(
-        resident=resident, venue=venue, method="gps", distance_m=5, created_at=at
+        resident=resident,
+        venue=venue,
+        method="gps",
+        evidence="location",
+        distance_m=5,
+        created_at=at,
     )
     visit_day_add(checkin=row)
     return row
 
 
 def rewarded(checkin_row: CheckIn) -> list[dict]:
-    _, rewards = rewards_for_checkin(
+    return rewards_for_checkin(
         resident=checkin_row.resident,
         venue=checkin_row.venue,
         checkin_id=checkin_row.pk,
         checked_in_at=checkin_row.created_at,
+        evidence="location",
         visits_since=lambda since: 1,
-    )
-    return rewards
+    ).rewards
 
 
 def comment(venue, at: datetime, rating=None, status="visible") -> Comment:

@@ -48,7 +48,14 @@ def venue(council):
     venue = VenueFactory(council=council, name='=HYPERLINK("http://evil")')
     rosa, sam = UserFactory(display_name="@Rosa"), UserFactory(display_name="Sam")
     for resident, when in ((rosa, at(25, 10)), (rosa, at(26, 23)), (sam, at(27, 0))):
-        row = CheckIn.objects.create(resident=resident, venue=venue, method="gps", created_at=when)
+        row = CheckIn.objects.create(
+            resident=resident,
+            venue=venue,
+            method="gps",
+            evidence="location",
+            distance_m=5,
+            created_at=when,
+        )
         visit_day_add(checkin=row)  # as the service records it
     comment = Comment.objects.create(
         venue=venue, author=rosa, body="-1 stars, café closed", rating=2

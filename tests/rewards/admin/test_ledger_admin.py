@@ -36,6 +36,7 @@ def history(world):
         venue=world.a,
         checkin_id=uuid.uuid4(),
         checked_in_at=timezone.now(),
+        evidence="location",
         visits_since=lambda since: 1,
     )
     voucher = issued_voucher(resident, world.items.a)

@@ -9,7 +9,7 @@ from rewards import account_names
 from rewards.ledger.models import LedgerAccount
 from rewards.models import Offer
 from rewards.offers.earning import rewards_for_checkin
-from rewards.offers.services import offer_create
+from rewards.offers.services import offer_create, offer_update
 from tests.factories import UserFactory
 from tests.rewards.admin.conftest import listed
 
@@ -39,6 +39,7 @@ def offer_form(**fields) -> dict:
         "max_rewards": "",
         "per_user_limit": "",
         "is_active": "on",
+        "accepts": "any",
     }
     data.update({name: str(value) for name, value in fields.items()})
     return data
@@ -223,6 +224,7 @@ def test_a_refusal_the_forms_check_missed_is_shown_not_a_500(clients, world, mon
             venue=world.a,
             checkin_id=uuid.uuid4(),
             checked_in_at=timezone.now(),
+            evidence="location",
             visits_since=lambda since: 1,
         )
     monkeypatch.setattr("rewards.offers.admin.offer_update_errors", lambda **kwargs: {})
@@ -238,3 +240,35 @@ def test_a_refusal_the_forms_check_missed_is_shown_not_a_500(clients, world, mon
     ]
     offer.refresh_from_db()
     assert offer.max_rewards is None
+
+
+class TestWhichCheckInsEarnIt:
+    def test_the_form_asks_it_in_plain_words(self, clients):
+        page = clients.manager.get(f"{OFFERS}add/").content.decode()
+        assert "Which check-ins earn it" in page
+        assert "A photo of the poster is enough" in page
+        assert "Needs the phone&#x27;s location or the desk screen" in page
+
+    def test_needs_location_or_screen_leaves_the_poster_alone_out(self, clients, world):
+        response = clients.manager.post(
+            f"{OFFERS}add/", offer_form(venue=world.a.pk, accepts="present")
+        )
+        assert response.status_code == 302
+        made = Offer.objects.get(title="Free swim")
+        assert made.accepts == ["location", "poster_and_location", "desk_screen", "staff"]
+
+    def test_an_offer_set_otherwise_through_the_api_keeps_its_choice_described(
+        self, clients, world
+    ):
+        offer = world.offers.a
+        offer_update(offer=offer, changes={"accepts": ["location", "staff"]})
+        page = clients.manager.get(change_page(offer)).content.decode()
+        assert "As set through the API: the phone&#x27;s location, staff at the desk." in page
+        listed_page = clients.manager.get(OFFERS).content.decode()
+        assert "the phone&#x27;s location, staff at the desk" in listed_page  # "earned by"
+        data = offer_form(title=offer.title, points=offer.points, voucher_title="")
+        data["accepts"] = "mask:17"
+        del data["council"], data["venue"]
+        assert clients.manager.post(change_page(offer), data).status_code == 302
+        offer.refresh_from_db()
+        assert offer.accepts == ["location", "staff"]

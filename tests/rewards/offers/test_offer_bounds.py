@@ -119,14 +119,14 @@ def test_an_offer_that_fails_is_skipped_and_the_checkin_and_other_offers_stand(
     working = offer_create(
         council=None, venue=venue, created_by=None, title="Ok", rule="every_checkin", points=10
     )
-    real_earns = earning._earns
+    real_earns = earning._rule_pays
 
     def earns(offer, *args):
         if offer.pk == broken.pk:
             raise OverflowError("date value out of range")
         return real_earns(offer, *args)
 
-    monkeypatch.setattr(earning, "_earns", earns)
+    monkeypatch.setattr(earning, "_rule_pays", earns)
     resident = UserFactory()
     with caplog.at_level(logging.ERROR, logger="rewards.offers.earning"):
         body = success(client_for(resident), "post", "/api/v1/checkins/", gps(venue), status=201)

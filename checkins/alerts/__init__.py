@@ -1,0 +1,1 @@
+"""Fraud review: alerts raised by signals across check-ins, for a person to judge."""
