@@ -37,9 +37,9 @@ from rewards.offers.earning import (
     rewards_for_checkin,
     rewards_for_checkin_one_by_one,
 )
+from venues.access import may
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
-from venues.permissions import VenueAccess, has_venue_access
 from venues.posters.services import poster_resolve
 from venues.screens.services import screen_token_venue
 from venues.screens.tokens import looks_like_screen_token
@@ -115,7 +115,7 @@ def checkin_record_assisted(*, staff: User, venue: Venue, resident: User) -> Che
     reward rules, recorded with the evidence ``staff`` and who did it. Staff need a role at the
     venue (403 ``permission_denied``) and may not check themselves in (403 ``own_checkin``);
     a closed account is 404 ``not_found``, as an unknown one is."""
-    if not has_venue_access(staff, venue, VenueAccess.STAFF):
+    if not may(staff, "venue.serve", venue):
         raise ApplicationError(errors.PERMISSION_DENIED, _("You do not work at this venue."))
     attempt = _Attempt(
         resident=resident,

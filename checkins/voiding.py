@@ -20,7 +20,7 @@ from checkins import error_codes
 from checkins.models import CheckIn
 from checkins.visit_days import visit_day_remove
 from rewards.offers.voiding import TakenBack, checkin_rewards_take_back
-from venues.permissions import may_manage
+from venues.access import may
 
 REASON_MAX_LENGTH = 500
 
@@ -41,7 +41,7 @@ def checkin_void(*, checkin: CheckIn, by: User, reason: str) -> CheckinVoided:
     if len(reason) > REASON_MAX_LENGTH:
         message = _("At most %(max)d characters.") % {"max": REASON_MAX_LENGTH}
         raise ApplicationError(errors.INVALID, message, fields={"reason": [message]})
-    if not may_manage(by, venue=checkin.venue):
+    if not may(by, "checkin.void", checkin):
         raise ApplicationError(
             errors.PERMISSION_DENIED, _("Only the venue's managers can void its check-ins.")
         )

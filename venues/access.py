@@ -178,6 +178,10 @@ RULES: Mapping[str, AtLeast | OwnerOf | AsGranting] = {
     # Check-ins: read (and voided) by the venue's managers.
     "checkin.view": AtLeast(MANAGER),
     "checkin.void": AtLeast(MANAGER),
+    # Fraud alerts: a venue's by its managers, the whole council's (target: the council) by its
+    # admins; resolved by the same people.
+    "alert.view": AtLeast(MANAGER),
+    "alert.resolve": AtLeast(MANAGER),
     # Vouchers: redeemed by staff where they are valid (target: the venue where it is redeemed,
     # or the council for its admins redeeming a council-wide one); their QR is the holder's.
     "voucher.redeem": AtLeast(STAFF),

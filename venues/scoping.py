@@ -27,6 +27,14 @@ class ScopedApi(APIView):
     permission_classes = [AllowAny]
     permission_by_method: Mapping[str, str] = {}
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The names scoped views used before venues.access: a view still declaring one would
+        # be open to anyone, so refuse it at import time rather than in production.
+        for retired in ("access_by_method", "council_admin_methods", "venue_access"):
+            if retired in cls.__dict__:
+                raise TypeError(f"{cls.__name__}.{retired}: say permission_by_method instead")
+
     def requires_authentication(self, method: str) -> bool:
         """Whether ``method`` needs a caller beyond what ``permission_classes`` say (read by
         the schema generator, backend.openapi.AutoSchema)."""
@@ -84,6 +92,14 @@ class PosterScopedApi(ScopedApi):
         "OPTIONS": "poster.view",
         **dict.fromkeys(UNSAFE_METHODS, "poster.revoke"),
     }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The names scoped views used before venues.access: a view still declaring one would
+        # be open to anyone, so refuse it at import time rather than in production.
+        for retired in ("access_by_method", "council_admin_methods", "venue_access"):
+            if retired in cls.__dict__:
+                raise TypeError(f"{cls.__name__}.{retired}: say permission_by_method instead")
 
     def requires_authentication(self, method: str) -> bool:
         return True

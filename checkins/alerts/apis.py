@@ -12,7 +12,6 @@ from checkins.alerts.selectors import alerts_of_council, alerts_of_venue
 from checkins.alerts.services import alert_resolve
 from checkins.models import Alert, AlertKind
 from venues.models import Council, Venue
-from venues.permissions import VenueAccess
 from venues.scoping import CouncilScopedApi, VenueScopedApi
 
 SCOPED_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)
@@ -90,7 +89,7 @@ def _resolve(request, alerts, alert_id) -> Response:
 
 
 class CouncilAlertListApi(CouncilScopedApi, PaginatedListApi):
-    council_admin_methods = frozenset({"GET"})
+    permission_by_method = {"GET": "alert.view"}
 
     @extend_schema(
         operation_id="council_alerts_list",
@@ -107,6 +106,8 @@ class CouncilAlertListApi(CouncilScopedApi, PaginatedListApi):
 
 
 class CouncilAlertResolveApi(CouncilScopedApi):
+    permission_by_method = {"POST": "alert.resolve"}
+
     @extend_schema(
         operation_id="council_alerts_resolve",
         description="Mark an alert resolved (again: no change).",
@@ -118,7 +119,7 @@ class CouncilAlertResolveApi(CouncilScopedApi):
 
 
 class VenueAlertListApi(VenueScopedApi, PaginatedListApi):
-    access_by_method = {"GET": VenueAccess.MANAGE}
+    permission_by_method = {"GET": "alert.view"}
 
     @extend_schema(
         operation_id="venue_alerts_list",
@@ -135,7 +136,7 @@ class VenueAlertListApi(VenueScopedApi, PaginatedListApi):
 
 
 class VenueAlertResolveApi(VenueScopedApi):
-    access_by_method = {"POST": VenueAccess.MANAGE}
+    permission_by_method = {"POST": "alert.resolve"}
 
     @extend_schema(
         operation_id="venue_alerts_resolve",

@@ -35,6 +35,7 @@ from checkins.presence import duration
 from checkins.services import checkin_record_assisted
 from rewards.desk.selectors import desk_venues
 from rewards.models import Voucher
+from venues.access import request_access
 from venues.models import CouncilLanguage
 from venues.qr import qr_svg
 from venues.screens.services import screen_code_current
@@ -61,7 +62,7 @@ STAFF_WORDS = {
 
 
 def _venues_or_refusal(request):
-    venues = list(desk_venues(user=request.user))
+    venues = list(desk_venues(access=request_access(request)))
     if venues:
         return venues, None
     return venues, render(
@@ -137,7 +138,7 @@ def _refusal(exc: ApplicationError) -> dict:
 
 def _screen_venue(request):
     """The venue of ``?venue=`` if the person works there (404 otherwise), and their venues."""
-    venues = list(desk_venues(user=request.user))
+    venues = list(desk_venues(access=request_access(request)))
     wanted = request.GET.get("venue") or (str(venues[0].pk) if len(venues) == 1 else "")
     venue = next((venue for venue in venues if str(venue.pk) == wanted), None)
     return venue, venues

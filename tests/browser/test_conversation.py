@@ -48,7 +48,9 @@ def venue():
 def resident(venue):
     """Rosa visited two days ago and wrote then a comment the manager will hide."""
     rosa = UserFactory(display_name="Rosa", email="rosa@example.org")
-    CheckIn.objects.create(resident=rosa, venue=venue, method="gps", distance_m=5)
+    CheckIn.objects.create(
+        resident=rosa, venue=venue, method="gps", evidence="location", distance_m=5
+    )
     CheckIn.objects.update(created_at=timezone.now() - timedelta(days=2))
     comment_create(author=rosa, venue=venue, body="Ask for Dave at the desk, he is useless.")
     return rosa

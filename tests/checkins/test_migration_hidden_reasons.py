@@ -10,17 +10,23 @@ BEFORE = ("checkins", "0005_comment_replies_alerts")
 AFTER = ("checkins", "0006_comment_hidden_reasons_worded")
 
 
-def _migrate(checkins):
-    """Every other app as it is today, checkins at ``checkins``; the models of that state."""
-    executor = MigrationExecutor(connection)
-    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "checkins"]
-    targets.append(checkins)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
+def _migrate(targets):
+    """The database at ``targets`` (migrations that depend on a later checkins migration are
+    unapplied with it); the models of that state."""
+    MigrationExecutor(connection).migrate(targets)
+    loader = MigrationExecutor(connection).loader
+    return loader.project_state(list(loader.applied_migrations)).apps
 
 
-def test_the_old_reasons_become_the_standard_wording_and_a_managers_words_stay():
-    apps = _migrate(BEFORE)
+@pytest.fixture
+def back_to_latest():
+    """Whatever the test leaves, the next test finds every migration applied."""
+    yield
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_the_old_reasons_become_the_standard_wording_and_a_managers_words_stay(back_to_latest):
+    apps = _migrate([BEFORE])
     User = apps.get_model("accounts", "User")
     Council = apps.get_model("venues", "Council")
     Venue = apps.get_model("venues", "Venue")
@@ -42,7 +48,7 @@ def test_the_old_reasons_become_the_standard_wording_and_a_managers_words_stay()
             venue=venue, author=author, body=reason or "fine", status=status, hidden_reason=reason
         )
 
-    apps = _migrate(AFTER)
+    apps = _migrate([AFTER])
     after = apps.get_model("checkins", "Comment").objects.order_by("body")
     assert sorted(after.values_list("status", "hidden_reason")) == [
         ("hidden", "Hidden by the venue's managers."),

@@ -23,7 +23,9 @@ def text(response) -> str:
 
 
 def written(author, venue, body) -> Comment:
-    CheckIn.objects.create(resident=author, venue=venue, method="gps", distance_m=4)
+    CheckIn.objects.create(
+        resident=author, venue=venue, method="gps", evidence="location", distance_m=4
+    )
     return comment_create(author=author, venue=venue, body=body)
 
 

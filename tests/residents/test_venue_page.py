@@ -44,7 +44,9 @@ def json_ld(response) -> dict:
 
 
 def visited(resident, venue, *, ago=timedelta(0)):
-    checkin = CheckIn.objects.create(resident=resident, venue=venue, method="gps", distance_m=4)
+    checkin = CheckIn.objects.create(
+        resident=resident, venue=venue, method="gps", evidence="location", distance_m=4
+    )
     CheckIn.objects.filter(pk=checkin.pk).update(created_at=timezone.now() - ago)
     return resident
 

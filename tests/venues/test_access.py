@@ -66,10 +66,16 @@ EXPECTED = {
     ("comment.delete", "comment_at_a"): {"resident"},
     ("checkin.view", "checkin_at_a"): MANAGERS_OF_A,
     ("checkin.void", "checkin_at_a"): MANAGERS_OF_A,
+    ("alert.view", "venue_a"): MANAGERS_OF_A,
+    ("alert.view", "council_x"): ADMINS_OF_X,
+    ("alert.resolve", "venue_a"): MANAGERS_OF_A,
+    ("alert.resolve", "council_x"): ADMINS_OF_X,
     ("voucher.view", "voucher_at_a"): MANAGERS_OF_A,
     ("voucher.view_qr", "voucher_at_a"): {"resident"},
     ("voucher.redeem", "voucher_at_a"): EVERYONE_STAFF_OF_A,
     ("voucher.redeem", "council_x"): ADMINS_OF_X,  # a council-wide one, with no venue named
+    ("voucher.undo_redeem", "venue_a"): MANAGERS_OF_A,  # someone else's redemption there
+    ("voucher.undo_redeem", "council_x"): ADMINS_OF_X,
     ("role.grant_council_admin", "council_x"): ADMINS_OF_X,
     ("role.grant_venue_manager", "venue_a"): MANAGERS_OF_A - {"manager_a"},
     ("role.grant_venue_staff", "venue_a"): MANAGERS_OF_A,

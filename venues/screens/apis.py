@@ -8,13 +8,12 @@ from rest_framework.response import Response
 from backend import errors
 from backend.openapi import error_responses
 from venues.models import Venue
-from venues.permissions import VenueAccess
 from venues.scoping import VenueScopedApi
 from venues.screens.services import screen_code_current
 
 
 class ScreenCodeApi(VenueScopedApi):
-    access_by_method = {"GET": VenueAccess.STAFF}
+    permission_by_method = {"GET": "venue.serve"}
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField(help_text="The code: residents check in with it as qr_token.")

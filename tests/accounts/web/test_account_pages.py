@@ -159,7 +159,9 @@ def test_a_password_reset_by_email_ends_every_session(rosa):
 
 def test_the_download_is_everything_held_as_json(rosa):
     venue = VenueFactory()
-    CheckIn.objects.create(resident=rosa, venue=venue, method="gps")
+    CheckIn.objects.create(
+        resident=rosa, venue=venue, method="gps", evidence="location", distance_m=5
+    )
     answer = signed_in(rosa).get("/account/download/")
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/json; charset=utf-8"
@@ -179,7 +181,15 @@ def test_deleting_asks_for_the_password(rosa):
 
 def test_deleting_the_account_from_the_page_erases_it_and_signs_out(rosa):
     venue = VenueFactory()
-    CheckIn.objects.create(resident=rosa, venue=venue, method="gps", latitude=51.5, longitude=0.1)
+    CheckIn.objects.create(
+        resident=rosa,
+        venue=venue,
+        method="gps",
+        evidence="location",
+        distance_m=5,
+        latitude=51.5,
+        longitude=0.1,
+    )
     Comment.objects.create(venue=venue, author=rosa, body="Lovely")
     client = signed_in(rosa)
     answer = client.post("/account/delete/", {"password": DEFAULT_PASSWORD})
@@ -200,7 +210,9 @@ def test_deleting_the_account_from_the_page_erases_it_and_signs_out(rosa):
 
 
 def test_a_superuser_erases_a_resident_with_history_in_the_back_office(rosa):
-    CheckIn.objects.create(resident=rosa, venue=VenueFactory(), method="gps")
+    CheckIn.objects.create(
+        resident=rosa, venue=VenueFactory(), method="gps", evidence="location", distance_m=5
+    )
     superuser = UserFactory(is_superuser=True, is_staff=True)
     client = Client()
     client.force_login(superuser)

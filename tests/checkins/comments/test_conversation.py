@@ -24,7 +24,9 @@ MINE = "/api/v1/me/comments/"
 
 
 def checked_in(resident, venue, *, ago=timedelta(0)):
-    checkin = CheckIn.objects.create(resident=resident, venue=venue, method="gps", distance_m=5)
+    checkin = CheckIn.objects.create(
+        resident=resident, venue=venue, method="gps", evidence="location", distance_m=5
+    )
     CheckIn.objects.filter(pk=checkin.pk).update(created_at=timezone.now() - ago)
 
 

@@ -35,7 +35,9 @@ pytestmark = pytest.mark.django_db
 
 def visitor(venue, **fields):
     resident = UserFactory(**fields)
-    CheckIn.objects.create(resident=resident, venue=venue, method="gps", distance_m=5)
+    CheckIn.objects.create(
+        resident=resident, venue=venue, method="gps", evidence="location", distance_m=5
+    )
     return resident
 
 
