@@ -38,6 +38,7 @@ from rewards.offers.earning import (
     rewards_for_checkin_one_by_one,
 )
 from venues.access import may
+from venues.activity.services import activity_record
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
 from venues.posters.services import poster_resolve
@@ -132,7 +133,15 @@ def checkin_record_assisted(*, staff: User, venue: Venue, resident: User) -> Che
             )
         if not venue.is_active:
             raise ApplicationError(error_codes.VENUE_INACTIVE, _("This venue is closed for good."))
-        return _record_with_fallback(attempt)
+        with transaction.atomic():
+            outcome = _record_with_fallback(attempt)
+            activity_record(
+                actor=staff,
+                action="checkin.assisted",
+                obj=outcome.checkin,
+                summary=f"A resident was checked in at {venue.name} by staff.",
+            )
+        return outcome
     except ApplicationError as refusal:
         if refusal.error == errors.NOT_AUTHENTICATED:  # the resident's account is closed
             raise ApplicationError(

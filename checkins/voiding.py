@@ -21,6 +21,7 @@ from checkins.models import CheckIn
 from checkins.visit_days import visit_day_remove
 from rewards.offers.voiding import TakenBack, checkin_rewards_take_back
 from venues.access import may
+from venues.activity.services import activity_record
 
 REASON_MAX_LENGTH = 500
 
@@ -57,4 +58,10 @@ def checkin_void(*, checkin: CheckIn, by: User, reason: str) -> CheckinVoided:
         locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
         visit_day_remove(checkin=locked)
         taken = checkin_rewards_take_back(checkin_id=locked.pk, now=now)
+        activity_record(
+            actor=by,
+            action="checkin.voided",
+            obj=locked,
+            summary=f"A check-in at {locked.venue.name} was voided: {reason}",
+        )
     return CheckinVoided(checkin=locked, taken_back=taken)

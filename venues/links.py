@@ -3,6 +3,7 @@ pages: the one write path, used by the back office."""
 
 from django.db import transaction
 
+from venues.activity.services import activity_record
 from venues.models import CouncilLink
 
 
@@ -12,10 +13,22 @@ def council_link_save(*, link: CouncilLink, by) -> CouncilLink:
     with transaction.atomic():
         link.full_clean()
         link.save()
+        activity_record(
+            actor=by,
+            action="council_link.saved",
+            obj=link,
+            summary=f"Link {link.label!r} ({link.url}) saved.",
+        )
     return link
 
 
 def council_link_delete(*, link: CouncilLink, by) -> None:
     """Remove one of a council's links. ``by`` is the council admin."""
     with transaction.atomic():
+        activity_record(
+            actor=by,
+            action="council_link.deleted",
+            obj=link,
+            summary=f"Link {link.label!r} ({link.url}) removed.",
+        )
         link.delete()

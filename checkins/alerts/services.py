@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from checkins.models import Alert
 from checkins.tasks import alert_notify_task
+from venues.activity.services import activity_record
 from venues.models import Role
 
 logger = logging.getLogger(__name__)
@@ -72,12 +73,20 @@ def alert_resolve(*, alert: Alert, by, resolution: str = "") -> Alert:
     """Close an alert (what was done about it in ``resolution``). Resolving a resolved alert
     changes nothing. The next signal of the same kind opens a new one."""
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        alert = (
+            Alert.objects.select_for_update(of=("self",)).select_related("venue").get(pk=alert.pk)
+        )
         if alert.resolved_at is None:
             alert.resolved_at = timezone.now()
             alert.resolved_by = by
             alert.resolution = resolution[:500]
             alert.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+            activity_record(
+                actor=by,
+                action="alert.resolved",
+                obj=alert,
+                summary=f"Alert at {alert.venue.name} resolved: {alert.get_kind_display()}.",
+            )
     return alert
 
 

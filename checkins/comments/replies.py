@@ -33,6 +33,7 @@ from checkins.comments.blocked_words import contains_blocked_word
 from checkins.comments.services import comment_lock
 from checkins.models import Comment, CommentReply
 from venues.access import Level, access_for, scope_of
+from venues.activity.services import activity_record
 from venues.models import CouncilLanguage
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,12 @@ def comment_reply_create(*, comment: Comment, by: User, body: str) -> CommentRep
                 )
         except IntegrityError as error:  # only without the row lock (SQLite)
             raise exists from error
+        activity_record(
+            actor=by,
+            action="comment.replied",
+            obj=comment,
+            summary=f"Reply to a comment at {comment.venue.name}.",
+        )
         transaction.on_commit(lambda: tasks.comment_reply_email.delay(str(reply.pk)), robust=True)
     return reply
 
@@ -84,6 +91,12 @@ def comment_reply_update(*, comment: Comment, by: User, body: str) -> CommentRep
         reply.body, reply.signed_as, reply.author = body, signature, by
         reply.updated_at = timezone.now()
         reply.save(update_fields=["body", "signed_as", "author", "updated_at"])
+        activity_record(
+            actor=by,
+            action="comment.reply_changed",
+            obj=comment,
+            summary=f"Reply to a comment at {comment.venue.name} changed.",
+        )
     return reply
 
 
@@ -93,6 +106,12 @@ def comment_reply_delete(*, comment: Comment, by: User) -> None:
     with transaction.atomic():
         comment = comment_lock(comment)
         _reply_of(comment).delete()
+        activity_record(
+            actor=by,
+            action="comment.reply_deleted",
+            obj=comment,
+            summary=f"Reply to a comment at {comment.venue.name} taken down.",
+        )
 
 
 def reply_signature(user: User, comment: Comment) -> str | None:

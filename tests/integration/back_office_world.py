@@ -111,7 +111,7 @@ def back_office_world() -> World:
         )
     # A check-in voided as fraud, with what it earned taken back.
     checkin_void(
-        checkin=CheckIn.objects.filter(venue=other_council_venue).get(),
+        checkin=CheckIn.objects.filter(venue=other_council_venue, resident=resident).get(),
         by=world.superuser,
         reason="Shared poster",
     )

@@ -96,7 +96,16 @@ def poster_replace(*, poster: Poster, replaced_by) -> Poster:
     print. Replacing a poster already revoked makes a replacement all the same."""
     with transaction.atomic():
         revoked = poster_revoke(poster=poster, revoked_by=replaced_by)
-        return poster_create(venue=revoked.venue, label=revoked.label, created_by=replaced_by)
+        replacement = poster_create(
+            venue=revoked.venue, label=revoked.label, created_by=replaced_by
+        )
+        activity_record(
+            actor=replaced_by,
+            action="poster.replaced",
+            obj=replacement,
+            summary=f"Poster {revoked.label!r} at {revoked.venue.name} replaced after a leak.",
+        )
+        return replacement
 
 
 def poster_resolve(*, token: str, invalid: ErrorCode = error_codes.INVALID_QR) -> Poster:
