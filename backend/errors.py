@@ -39,6 +39,9 @@ class ErrorCode:
 
 INVALID = ErrorCode("invalid", 400)
 NOT_AUTHENTICATED = ErrorCode("not_authenticated", 401)
+# An access token past its lifetime: the app refreshes and retries (API.md, "For the app's
+# developers"); any other token problem is ``not_authenticated`` (sign in again).
+TOKEN_EXPIRED = ErrorCode("token_expired", 401)
 PERMISSION_DENIED = ErrorCode("permission_denied", 403)
 NOT_FOUND = ErrorCode("not_found", 404)
 METHOD_NOT_ALLOWED = ErrorCode("method_not_allowed", 405)

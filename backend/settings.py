@@ -306,7 +306,14 @@ SPECTACULAR_SETTINGS = {
         '`{"code", "detail", "fields"?}`; the codes each operation can answer are listed on it.'
     ),
     "VERSION": "1.0.0",
+    # 3.1: JSON Schema's own null (3.0's ``nullable`` beside a $ref means nothing to a validator).
+    "OAS_VERSION": "3.1.0",
+    "SERVERS": [{"url": PUBLIC_BASE_URL, "description": "This deployment (PUBLIC_BASE_URL)."}],
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api_docs.postprocessing.add_header_components",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

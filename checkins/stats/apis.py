@@ -141,7 +141,7 @@ CouncilStatsSerializer = _with_range(
 
 ACCESS_ERRORS = (errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED)
 CSV_RESPONSE = OpenApiResponse(
-    response=OpenApiTypes.STR,
+    response={"type": "string", "contentMediaType": "text/csv"},
     description="`?format=csv`: an attachment (`Content-Disposition`), UTF-8 with a BOM.",
 )
 
