@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts import error_codes, personal_data
-from accounts.models import User, normalize_email
+from accounts.models import RefreshTokenRotation, User, normalize_email
 from backend.errors import INVALID, ApplicationError
 from backend.models import IdempotencyRecord
 
@@ -59,6 +59,8 @@ def user_erase(*, user: User) -> None:
         user.save()
         # Stored answers of the user's POSTs can quote what they wrote.
         IdempotencyRecord.objects.filter(user=user).delete()
+        # Replayable token pairs (refresh tokens are refused anyway: the password changed).
+        RefreshTokenRotation.objects.filter(user=user).delete()
         user.groups.clear()
         user.user_permissions.clear()
         outstanding = OutstandingToken.objects.filter(user=user).exclude(

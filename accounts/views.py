@@ -1,22 +1,17 @@
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
-from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts import error_codes, profile
 from accounts.models import User
 from accounts.selectors import user_export
 from accounts.services import user_erase, user_register
+from accounts.tokens import SignInRefreshToken, token_refresh
 from backend import errors
 from backend.openapi import error_responses
 from backend.throttling import AnonRateThrottle, ScopedRateThrottle
@@ -62,6 +57,10 @@ TokenPairSerializer = inline_serializer(
 )
 
 
+class SignInTokenObtainSerializer(TokenObtainPairSerializer):
+    token_class = SignInRefreshToken
+
+
 class TokenObtainApi(AuthThrottleMixin, APIView):
     class InputSerializer(serializers.Serializer):
         email = serializers.CharField(max_length=254)
@@ -79,7 +78,7 @@ class TokenObtainApi(AuthThrottleMixin, APIView):
         self.InputSerializer(data=request.data).is_valid(raise_exception=True)
         # Django's own request, not DRF's wrapper: django-axes marks a locked-out sign-in on the
         # request it is given, and its middleware (which answers 429) only sees Django's.
-        serializer = TokenObtainPairSerializer(
+        serializer = SignInTokenObtainSerializer(
             data=request.data, context={"request": request._request}
         )
         try:
@@ -91,38 +90,27 @@ class TokenObtainApi(AuthThrottleMixin, APIView):
         return Response(serializer.validated_data)
 
 
-def _lock_outstanding(data) -> None:
-    """Take the row lock on the refresh token's ``OutstandingToken`` (none: nothing to lock;
-    a bad token is left to SimpleJWT's own refusal)."""
-    raw = data.get("refresh") if isinstance(data, dict) else None
-    if not isinstance(raw, str):
-        return
-    try:
-        jti = RefreshToken(raw)[api_settings.JTI_CLAIM]
-    except TokenError:
-        return
-    list(OutstandingToken.objects.select_for_update().filter(jti=jti).order_by().values("pk"))
+class TokenRefreshApi(AuthThrottleMixin, APIView):
+    class InputSerializer(serializers.Serializer):
+        refresh = serializers.CharField()
 
-
-class TokenRefreshApi(AuthThrottleMixin, TokenRefreshView):
     @extend_schema(
         operation_id="auth_token_refresh",
-        request=inline_serializer(name="TokenRefresh", fields={"refresh": serializers.CharField()}),
+        request=InputSerializer,
         responses={
             200: TokenPairSerializer,
-            **error_responses(errors.INVALID, errors.NOT_AUTHENTICATED, errors.THROTTLED),
+            **error_responses(
+                errors.INVALID,
+                errors.NOT_AUTHENTICATED,
+                error_codes.TOKEN_REUSED,
+                errors.THROTTLED,
+            ),
         },
     )
-    def post(self, request, *args, **kwargs):
-        """Rotation is atomic: the refresh token's outstanding row is locked first, so of many
-        parallel refreshes with one token the first blacklists it and the others, let through
-        the lock one by one, find it blacklisted (401): a stolen token cannot fork sessions."""
-        try:
-            with transaction.atomic():
-                _lock_outstanding(request.data)
-                return super().post(request, *args, **kwargs)
-        except User.DoesNotExist as exc:  # SimpleJWT looks the user up and lets this escape
-            raise NotAuthenticated("The account behind this token no longer exists.") from exc
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(token_refresh(raw=serializer.validated_data["refresh"]))
 
 
 class RoleOutputSerializer(serializers.Serializer):

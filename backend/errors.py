@@ -52,6 +52,7 @@ THROTTLED = ErrorCode("throttled", 429)
 SERVER_ERROR = ErrorCode("server_error", 500)
 SERVICE_UNAVAILABLE = ErrorCode("service_unavailable", 503)
 
+
 # DRF exception classes -> the contract's generic codes. Order matters: subclasses first.
 _CODE_BY_EXCEPTION: tuple[tuple[type[exceptions.APIException], ErrorCode], ...] = (
     (exceptions.ValidationError, INVALID),
@@ -119,7 +120,14 @@ def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(message) for message in messages if message]}
 
 
+# DRF exceptions raised with one of these codes keep it (accounts.authentication's expired
+# access token), rather than their class's generic code.
+_KEPT_CODES = {TOKEN_EXPIRED.code: TOKEN_EXPIRED}
+
+
 def _code_for(exc: exceptions.APIException) -> ErrorCode | str:
+    if (kept := _KEPT_CODES.get(str(getattr(exc, "default_code", "")))) is not None:
+        return kept
     for exception_class, code in _CODE_BY_EXCEPTION:
         if isinstance(exc, exception_class):
             return code

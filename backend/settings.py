@@ -257,7 +257,8 @@ JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=64)
 # --- DRF: authenticated by default, one error envelope, page numbers with page_size <= 100.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # SimpleJWT's, telling an expired token (token_expired) from a bad one.
+        "accounts.authentication.BearerAuthentication",
         # Same-origin pages (the wallet's QR images), CSRF enforced; a 401 still names Bearer.
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -286,6 +287,10 @@ REST_FRAMEWORK = {
     # How many proxies (load balancers) sit in front: throttles then key on the real client IP.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+
+# A refresh token sent again this soon after its rotation gets the same new pair (a phone that
+# lost the answer retries safely); later it is 401 token_reused and its sign-in ends.
+JWT_REFRESH_REUSE_GRACE_SECONDS = env.int("JWT_REFRESH_REUSE_GRACE_SECONDS", default=30)
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
