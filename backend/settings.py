@@ -66,11 +66,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "backend.observability.RequestIdMiddleware",
+    # Early, so that they mark every answer, the 413 and the envelopes included.
+    "backend.caching.PersonalAnswersNotStoredMiddleware",
+    "backend.throttling.RateLimitHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "backend.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Both slash forms are served in place, before CommonMiddleware would redirect (a POST too).
+    "backend.slashes.TrailingSlashOptionalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
