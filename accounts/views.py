@@ -125,7 +125,7 @@ class SchemeCouncilSerializer(serializers.Serializer):
 
 
 class SchemeBalanceSerializer(serializers.Serializer):
-    scheme = serializers.IntegerField(help_text="The points scheme (the currency)'s id.")
+    scheme = serializers.UUIDField(help_text="The points scheme (the currency)'s id.")
     name = serializers.CharField(help_text="The scheme's name.")
     councils = SchemeCouncilSerializer(
         many=True, help_text="The councils whose catalogs these points buy."
@@ -164,11 +164,36 @@ class MeApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+PERSONAL_DATA_EXPORT_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Everything held about the caller (UK GDPR subject access): `account`, then one section "
+        "per kind of record each app keeps (`checkins`, `refused_checkins`, `comments`, "
+        "`comment_reports`, `points_statement`, `roles`...), each a list of records."
+    ),
+    "properties": {
+        "account": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "email": {"type": "string", "format": "email"},
+                "display_name": {"type": "string"},
+                "date_joined": {"type": "string", "format": "date-time"},
+                "last_login": {"type": ["string", "null"], "format": "date-time"},
+            },
+            "required": ["id", "email", "display_name", "date_joined", "last_login"],
+        }
+    },
+    "required": ["account"],
+    "additionalProperties": {"type": "array", "items": {"type": "object"}},
+}
+
+
 class MeExportApi(APIView):
     @extend_schema(
         operation_id="me_export",
         responses={
-            200: inline_serializer(name="PersonalDataExport", fields={}),
+            200: PERSONAL_DATA_EXPORT_SCHEMA,
             **error_responses(errors.NOT_AUTHENTICATED),
         },
     )

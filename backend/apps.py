@@ -11,7 +11,9 @@ class BackendConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
-        from backend import observability
+        from backend import observability, timestamps
+
+        timestamps.install()
 
         request_started.connect(observability.request_began, dispatch_uid="request-id-began")
         request_finished.connect(observability.request_ended, dispatch_uid="request-id-ended")

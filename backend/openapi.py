@@ -205,6 +205,10 @@ class AutoSchema(openapi.AutoSchema):
                     },
                 ]
             }
+        for media_type, content in response.get("content", {}).items():
+            if content.get("schema") == {"type": "string", "format": "binary"}:
+                # OpenAPI 3.1's words for raw bytes (a PNG, a PDF): the media type, no JSON type.
+                content["schema"] = {"contentMediaType": media_type}
         headers = response.setdefault("headers", {})
         headers["Cache-Control"] = header_ref("Cache-Control")
         if self._is_throttled():

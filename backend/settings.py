@@ -268,7 +268,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Timestamps whole seconds in UTC with Z (backend/timestamps.py).
+    "DEFAULT_RENDERER_CLASSES": ["backend.timestamps.ApiJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["backend.parsers.DepthLimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

@@ -14,7 +14,7 @@ def export_checkins(user) -> list[dict]:
             "latitude": checkin.latitude,
             "longitude": checkin.longitude,
             "accuracy_m": checkin.accuracy_m,
-            "created_at": checkin.created_at.isoformat(),
+            "created_at": checkin.created_at,
         }
         for checkin in CheckIn.objects.filter(resident=user).select_related("venue")
     ]
@@ -28,7 +28,7 @@ def export_refused_checkins(user) -> list[dict]:
             "detail": attempt.detail,
             "latitude": attempt.latitude,
             "longitude": attempt.longitude,
-            "created_at": attempt.created_at.isoformat(),
+            "created_at": attempt.created_at,
         }
         for attempt in CheckinAttempt.objects.filter(resident=user)
     ]
@@ -42,7 +42,7 @@ def export_comments(user) -> list[dict]:
             "body": comment.body,
             "rating": comment.rating,
             "status": comment.status,
-            "created_at": comment.created_at.isoformat(),
+            "created_at": comment.created_at,
         }
         for comment in Comment.objects.filter(author=user)
     ]
@@ -53,7 +53,7 @@ def export_comment_reports(user) -> list[dict]:
         {
             "comment": str(report.comment_id),
             "reason": report.reason,
-            "created_at": report.created_at.isoformat(),
+            "created_at": report.created_at,
         }
         for report in CommentReport.objects.filter(reporter=user)
     ]

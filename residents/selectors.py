@@ -6,7 +6,7 @@ from checkins.models import CheckIn
 from checkins.selectors import checkins_of_resident
 from rewards.catalog.selectors import catalog_item_list_active, catalog_items_with_stock_left
 from rewards.models import CatalogItem, Voucher
-from rewards.schemes.selectors import points_balances, scheme_id_of_loaded
+from rewards.schemes.selectors import points_balances, scheme_public_id_of_loaded
 from rewards.vouchers.selectors import voucher_list_of, vouchers_with_shown_status
 from rewards.wallet.selectors import wallet_statement
 
@@ -54,7 +54,7 @@ def resident_wallet(*, resident) -> dict:
     by_scheme = {balance["scheme"]: balance for balance in balances}
     catalog = resident_catalog(resident=resident)
     for item in catalog:
-        balance = by_scheme.get(scheme_id_of_loaded(item.council))
+        balance = by_scheme.get(scheme_public_id_of_loaded(item.council))
         item.points_missing = max(item.cost_points - (balance["points"] if balance else 0), 0)
         item.points_from = balance["spent_at"] if balance else item.council.name
     return {

@@ -9,7 +9,7 @@ def export_roles(user) -> list[dict]:
             "council": role.council.slug,
             "venue": str(role.venue_id) if role.venue_id else None,
             "role": role.role,
-            "granted_at": role.created_at.isoformat(),
+            "granted_at": role.created_at,
         }
         for role in Role.objects.filter(user=user).select_related("council")
     ]
