@@ -42,6 +42,7 @@ def test_the_export_built_by_hand_writes_the_same_format():
     User.objects.filter(pk=user.pk).update(
         last_login=datetime(2026, 7, 1, 14, 40, 21, 123456, tzinfo=UTC)
     )
+    user.refresh_from_db()
     account = success(client_for(user), "get", "/api/v1/me/export/").json()["account"]
 
     assert account["last_login"] == "2026-07-01T14:40:21Z"
