@@ -7,6 +7,7 @@ anything unexpected are translated here, so no view builds an error body by hand
 """
 
 import logging
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.db import DatabaseError, DataError, IntegrityError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
@@ -153,6 +155,12 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
+    if isinstance(exc, DatabaseError) and not isinstance(exc, IntegrityError | DataError):
+        # The database is down, restarting or refusing connections: the request may succeed
+        # in a moment, which a 500 would not say.
+        logger.exception("The database did not answer")
+        set_rollback()
+        return database_unavailable_response(Response)
     if not isinstance(exc, exceptions.APIException):
         view = context.get("view")
         logger.exception("Unhandled error in %s", type(view).__name__ if view else "a view")
@@ -197,8 +205,36 @@ def not_found_view(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response(response_class=JsonResponse):
+    response = response_class(
+        error_body(
+            SERVICE_UNAVAILABLE,
+            _("The service is unavailable for a moment; try again shortly."),
+        ),
+        status=SERVICE_UNAVAILABLE.status,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error_view(request):
-    """Django's handler500 (errors outside DRF views, such as middleware): no stack trace."""
+    """Django's handler500 (errors outside DRF views, such as middleware): no stack trace. The
+    database being unreachable is a 503 with ``Retry-After`` (``service_unavailable``), not a
+    500: Django calls this inside the ``except`` that caught the error, so it is at hand."""
+    caught = sys.exc_info()[1]
+    if isinstance(caught, DatabaseError) and not isinstance(caught, IntegrityError | DataError):
+        if _is_api_path(request):
+            return database_unavailable_response()
+        response = HttpResponse(
+            _("The service is unavailable for a moment; try again shortly."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
     if _is_api_path(request):
         return JsonResponse(
             error_body(SERVER_ERROR, _("Something went wrong on our side; it has been logged.")),
