@@ -101,3 +101,40 @@ def test_a_database_outage_outside_a_view_is_503_too(monkeypatch, path, content_
     assert int(response["Retry-After"]) > 0
     if content_type == "application/json":
         assert response.json()["code"] == "service_unavailable"
+
+
+def _lists_with_a_date_drill_down():
+    from django.contrib import admin
+
+    return [
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/?{model_admin.date_hierarchy}"
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.date_hierarchy
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "__year=99999",
+        "__year=9999",
+        "__year=0",
+        "__year=x",
+        "__year=2026&{field}__month=13",
+        "__year=2026&{field}__month=2&{field}__day=99",
+    ],
+)
+def test_an_admin_date_drill_down_no_date_can_hold_is_refused_not_a_500(query):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    paths = _lists_with_a_date_drill_down()
+    assert paths, "some admin list has a date drill-down"
+    for path in paths:
+        field = path.rsplit("?", 1)[1]
+        response = client.get(path + query.format(field=field))
+        assert response.status_code == 302 and response["Location"].endswith("?e=1"), path
