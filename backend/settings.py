@@ -347,6 +347,9 @@ GEOCODER_SCHEME = env.str("GEOCODER_SCHEME", default="https")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="council-checkins/0.1")
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
 GEOCODER_COUNTRY_CODES = env.str("GEOCODER_COUNTRY_CODES", default="gb")
+# The back office's CSV import geocodes while the page waits: at most this long in all, under
+# gunicorn's 30 s worker timeout (rows past it are rejected with the reason).
+GEOCODER_IMPORT_BUDGET_SECONDS = env.float("GEOCODER_IMPORT_BUDGET_SECONDS", default=20.0)
 
 # --- The council's app: "Get the app" on the poster page only when APP_DOWNLOAD_URL is set; the
 # /.well-known/ hand-over files for /q/* only when the app is named (see .env.example).
