@@ -193,3 +193,33 @@ def test_dates_outside_the_century_are_a_form_error_not_a_500(history, dates):
     assert page.context["form"].errors
     csv = client.get(f"{url(history['council'])}stats.csv", {"period": "custom", **dates})
     assert csv.status_code == 200
+
+
+def test_a_council_of_many_venues_is_shown_a_page_of_venues_at_a_time():
+    """50,000 venues once made a 40 MB page: the table, the ratings beside it and the attention
+    list are bounded, whatever the council's size (here 120 venues, none visited)."""
+    from insight.views import ATTENTION_SHOWN, VENUES_PER_PAGE
+    from venues.models import Venue
+
+    first = VenueFactory(name="Venue 000")
+    council = first.council
+    Venue.objects.bulk_create(
+        VenueFactory.build(council=council, name=f"Venue {n:03}", slug=f"venue-{n:03}")
+        for n in range(1, 120)
+    )
+    client = signed_in(council_admin_of(council))
+
+    page_one = client.get(url(council), {"sort": "name"})
+    last = client.get(url(council), {"sort": "name", "page": "3"})
+
+    assert page_one.status_code == last.status_code == 200
+    names = [row["name"] for row in page_one.context["venue_rows"]]
+    assert names == [f"Venue {n:03}" for n in range(VENUES_PER_PAGE)]
+    assert [row["name"] for row in last.context["venue_rows"]][-1] == "Venue 119"
+    assert len(last.context["venue_rows"]) == 120 - 2 * VENUES_PER_PAGE
+    assert len(page_one.context["attention"]) == ATTENTION_SHOWN
+    assert page_one.context["attention_more"] == 120 - ATTENTION_SHOWN
+    assert len(page_one.context["trends"]) <= VENUES_PER_PAGE
+    html = page_one.content.decode()
+    assert "Venues 1 to 50 of 120 (page 1 of 3)" in html and 'rel="next"' in html
+    assert "And 70 more venues need attention." in html
