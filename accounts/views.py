@@ -113,10 +113,14 @@ class TokenRefreshApi(AuthThrottleMixin, APIView):
         return Response(token_refresh(raw=serializer.validated_data["refresh"]))
 
 
+# venues.models.Role.Kind's values (accounts cannot import venues); the schema's RoleEnum.
+ROLE_KINDS = [(kind, kind) for kind in ("council_admin", "venue_manager", "venue_staff")]
+
+
 class RoleOutputSerializer(serializers.Serializer):
     council = serializers.SlugField(source="council.slug")
     venue = serializers.UUIDField(source="venue_id", allow_null=True)
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=ROLE_KINDS)
 
 
 class SchemeCouncilSerializer(serializers.Serializer):

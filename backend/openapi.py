@@ -15,6 +15,7 @@ component. Summaries, descriptions and examples are added by ``api_docs/postproc
 from collections import defaultdict
 
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -140,6 +141,31 @@ class AutoSchema(openapi.AutoSchema):
         if requires is not None and requires(self.method):
             auth = [requirement for requirement in auth if requirement]
         return auth
+
+    def get_description(self):
+        """The view's own docstring or its handler's: never one inherited from a base class
+        (a scoped base's notes for programmers are no operation's description)."""
+        handler = getattr(self.view, self.method.lower(), None)
+        own = type(self.view).__dict__.get("__doc__")
+        return get_doc(handler) or (get_doc(type(self.view)) if own else "")
+
+    def _map_basic_serializer(self, serializer, direction):
+        """In an answer every field is sent (null when it has no value), unless its serializer
+        declares it ``required=False`` (sent only sometimes, as a reward's ``voucher``): a
+        ModelSerializer's fields with model defaults are not optional to a client."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and schema.get("type") == "object":
+            declared = getattr(serializer, "_declared_fields", {})
+            sent = [
+                name
+                for name, field in serializer.fields.items()
+                if not field.write_only
+                and name in schema.get("properties", {})
+                and not (name in declared and not declared[name].required)
+            ]
+            required = list(schema.get("required", []))
+            schema["required"] = required + [name for name in sent if name not in required]
+        return schema
 
     def _insert_field_validators(self, field, schema):
         """A blank-allowed field is ``oneOf [the field, an empty string]``: both branches match
