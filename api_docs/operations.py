@@ -138,3 +138,19 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "offers_partial_update": "Change an offer; the caps already reached still hold.",
 }
+
+# The tags operations are grouped by (drf-spectacular takes each from its path), described.
+TAGS: dict[str, str] = {
+    "auth": "Accounts: registration, signing in and refreshing tokens.",
+    "me": "The caller's own account, points, vouchers and personal data.",
+    "councils": "Councils, their role holders, figures and reputation.",
+    "venues": "Venues: search, registration, posters, check-ins, comments, offers and figures.",
+    "posters": "Printable QR posters.",
+    "qr": "What a poster's token names, and the keys posters are signed with.",
+    "checkins": "Checking in at a venue.",
+    "comments": "Comments: reporting and moderation.",
+    "offers": "What check-ins earn.",
+    "catalog": "Items bought with points.",
+    "vouchers": "Vouchers: their QR and redemption at the desk.",
+    "webhooks": "Calls from other services (Stripe).",
+}

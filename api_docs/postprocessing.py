@@ -12,7 +12,7 @@
 import uuid
 from typing import Any
 
-from api_docs.operations import DESCRIPTIONS, SUMMARIES
+from api_docs.operations import DESCRIPTIONS, SUMMARIES, TAGS
 from backend.openapi import HEADERS
 
 # A value for a string by its field's name, then by its format (first match wins).
@@ -83,7 +83,18 @@ def add_header_components(result, generator, request, public):
 
 
 def add_summaries_and_examples(result, generator, request, public):
+    """Summaries, descriptions and examples of every operation, and the tags they use."""
     components = result.get("components", {}).get("schemas", {})
+    used_tags = sorted(
+        {
+            tag
+            for operations in result.get("paths", {}).values()
+            for operation in operations.values()
+            if isinstance(operation, dict)
+            for tag in operation.get("tags", [])
+        }
+    )
+    result["tags"] = [{"name": tag, "description": TAGS.get(tag, tag)} for tag in used_tags]
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict) or "operationId" not in operation:

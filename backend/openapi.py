@@ -174,6 +174,9 @@ class AutoSchema(openapi.AutoSchema):
         super()._insert_field_validators(field, schema)
         if "oneOf" in schema and any(branch.get("maxLength") == 0 for branch in schema["oneOf"]):
             schema["anyOf"] = schema.pop("oneOf")
+            for branch in schema["anyOf"]:  # a blank default belongs to the whole, not a branch
+                if "default" in branch:
+                    schema["default"] = branch.pop("default")
 
     def _implied_errors(self) -> list[ErrorCode]:
         """The codes every operation of this kind can answer, whatever its view declares."""
