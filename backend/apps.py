@@ -11,9 +11,10 @@ class BackendConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
-        from backend import observability, timestamps
+        from backend import observability, strict_input, timestamps
 
         timestamps.install()
+        strict_input.install()
 
         request_started.connect(observability.request_began, dispatch_uid="request-id-began")
         request_finished.connect(observability.request_ended, dispatch_uid="request-id-ended")

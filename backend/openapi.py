@@ -16,7 +16,6 @@ from collections import defaultdict
 
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import get_doc
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -60,7 +59,7 @@ ErrorSerializer = inline_serializer(
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": 255},
     location=OpenApiParameter.HEADER,
     description="1-255 characters; a retry with the same key replays the first answer.",
 )

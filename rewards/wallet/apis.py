@@ -1,7 +1,9 @@
 """The caller's points statement over HTTP (``/me/ledger/``)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 
 from backend import errors
 from backend.openapi import error_responses
@@ -40,6 +42,8 @@ class LedgerStatementApi(PaginatedListApi):
         },
     )
     def get(self, request):
+        if request.query_params.get("scheme") == "":  # a form would read it as absent
+            raise ValidationError({"scheme": [_("Must be a points scheme's id.")]})
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         statement = wallet_statement(

@@ -138,3 +138,27 @@ def test_an_admin_date_drill_down_no_date_can_hold_is_refused_not_a_500(query):
         field = path.rsplit("?", 1)[1]
         response = client.get(path + query.format(field=field))
         assert response.status_code == 302 and response["Location"].endswith("?e=1"), path
+
+
+@pytest.mark.django_db
+def test_a_number_where_the_schema_says_a_string_is_refused_not_turned_into_one():
+    body = error(
+        APIClient(),
+        "post",
+        "/api/v1/auth/register/",
+        {"email": "num@example.org", "password": "a-long-enough-passphrase", "display_name": 0},
+        status=400,
+        code="invalid",
+    )
+    assert "display_name" in body["fields"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "scheme", ["0" * 32, "{00000000-0000-0000-0000-000000000000}", "urn:uuid:" + "0" * 32]
+)
+def test_a_uuid_not_in_its_usual_form_is_refused(scheme):
+    from tests.factories import UserFactory
+
+    client = client_for(UserFactory())
+    error(client, "get", f"/api/v1/me/ledger/?scheme={scheme}", status=400, code="invalid")

@@ -104,3 +104,27 @@ def test_a_refused_personal_request_is_not_stored_either():
 def test_a_public_answer_keeps_its_own_caching():
     response = success(APIClient(), "get", "/api/v1/venues/")
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_a_post_without_its_slash_retried_with_its_key_is_replayed_once():
+    """The retry a phone makes after a lost answer, to the slashless path: the first answer
+    again, marked as a replay (a header the schema declares), and one check-in."""
+    from checkins.models import CheckIn
+    from tests.conftest import client_for
+
+    venue = VenueFactory()
+    client = client_for(UserFactory())
+    body = {
+        "venue": str(venue.id),
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
+        "accuracy_m": 10.0,
+    }
+
+    first = client.post("/api/v1/checkins", body, format="json", HTTP_IDEMPOTENCY_KEY="trip-1")
+    again = client.post("/api/v1/checkins", body, format="json", HTTP_IDEMPOTENCY_KEY="trip-1")
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert CheckIn.objects.count() == 1
