@@ -90,6 +90,24 @@ HEADERS = {
         "description": "`true` when this answer is the replay of an earlier request's.",
         "schema": {"type": "string", "enum": ["true"]},
     },
+    "X-Request-ID": {
+        "description": "The request's id (the one sent, when it looks like one): quote it when "
+        "reporting a problem; the server's logs carry it.",
+        "schema": {"type": "string", "maxLength": 128},
+    },
+    "Content-Language": {
+        "description": "The language of the answer's words (`detail`, Welsh names): `en-gb` or "
+        "`cy`, from `Accept-Language`.",
+        "schema": {"type": "string"},
+    },
+    "WWW-Authenticate": {
+        "description": "How to authenticate: `Bearer`.",
+        "schema": {"type": "string"},
+    },
+    "Content-Disposition": {
+        "description": "A file's name, to save it under.",
+        "schema": {"type": "string"},
+    },
 }
 
 
@@ -238,7 +256,13 @@ class AutoSchema(openapi.AutoSchema):
                 # OpenAPI 3.1's words for raw bytes (a PNG, a PDF): the media type, no JSON type.
                 content["schema"] = {"contentMediaType": media_type}
         headers = response.setdefault("headers", {})
+        headers["X-Request-ID"] = header_ref("X-Request-ID")
+        headers["Content-Language"] = header_ref("Content-Language")
         headers["Cache-Control"] = header_ref("Cache-Control")
+        if status == "401":
+            headers["WWW-Authenticate"] = header_ref("WWW-Authenticate")
+        if any(not media.endswith("json") for media in response.get("content", {})):
+            headers["Content-Disposition"] = header_ref("Content-Disposition")
         if self._is_throttled():
             for name in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"):
                 headers[name] = header_ref(name)

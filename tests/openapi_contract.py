@@ -36,8 +36,9 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 API_PREFIX = "/api/v1/"
 
-# Response headers a client is meant to act on: sent without a declaration, they would be
-# invisible to a generated client, so the schema must name them wherever they are sent.
+# The response headers of the API's own (Django's and the proxies' plumbing aside: Vary,
+# Content-Length, X-Frame-Options...): sent without a declaration they would be invisible to a
+# generated client, so the schema must name each wherever it is sent.
 API_HEADERS = (
     "Retry-After",
     "RateLimit-Limit",
@@ -45,6 +46,10 @@ API_HEADERS = (
     "RateLimit-Reset",
     "Idempotent-Replayed",
     "Cache-Control",
+    "X-Request-ID",
+    "Content-Language",
+    "WWW-Authenticate",
+    "Content-Disposition",
 )
 
 _enabled = [True]
