@@ -227,6 +227,11 @@ class AutoSchema(openapi.AutoSchema):
         for status, response in error_responses(*self._implied_errors()).items():
             if str(status) not in bodies:
                 bodies[str(status)] = self._get_response_for_code(response, str(status))
+        for response in bodies.values():  # a status answered as JSON or as a file (CSV)
+            if any(not media.endswith("json") for media in response.get("content", {})):
+                response.setdefault("headers", {})["Content-Disposition"] = header_ref(
+                    "Content-Disposition"
+                )
         return bodies
 
     def _get_response_for_code(
@@ -261,8 +266,6 @@ class AutoSchema(openapi.AutoSchema):
         headers["Cache-Control"] = header_ref("Cache-Control")
         if status == "401":
             headers["WWW-Authenticate"] = header_ref("WWW-Authenticate")
-        if any(not media.endswith("json") for media in response.get("content", {})):
-            headers["Content-Disposition"] = header_ref("Content-Disposition")
         if self._is_throttled():
             for name in ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"):
                 headers[name] = header_ref(name)
