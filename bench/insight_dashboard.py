@@ -133,6 +133,13 @@ def run(url: str) -> None:
             samples[period].append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
             sizes[period] = len(response.content)
+    if os.environ.get("INSIGHT_BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, "/insight/bench/", {"period": "30"})
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     for period, values in samples.items():
         print(
             f"period {period:>2} days: median {statistics.median(values):.0f} ms, "

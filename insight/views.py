@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from checkins.reputation.selectors import rating_trends
 from checkins.stats.exports import csv_text, stats_export
 from checkins.stats.selectors import council_stats, venue_stats
 from insight.chart import day_chart
@@ -102,8 +103,8 @@ def dashboard_page(request, slug: str, venue_id=None):
     venue_page = Paginator(data.pop("venue_rows"), VENUES_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    shown = {row["venue"] for row in venue_page}
-    data["trends"] = [trend for trend in data["trends"] if trend["venue"] in shown]
+    shown = [row["venue"] for row in venue_page]
+    data["trends"] = rating_trends(venues=Venue.objects.filter(pk__in=shown), period=period)
     data["attention_more"] = max(len(data["attention"]) - ATTENTION_SHOWN, 0)
     data["attention"] = data["attention"][:ATTENTION_SHOWN]
     csv_url = (
