@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz test-pg lint format check migrate seed clean worker beat
+.PHONY: run test fuzz test-pg lint format check schema-lint schema-lint-run migrate seed clean worker beat
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,36 @@ check: lint
 	$(BIN)/lint-imports --no-cache
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	@$(MAKE) --no-print-directory schema-lint
+
+# The schema's linters and the TypeScript client, from npm at pinned versions (package-lock).
+OPENAPI_TOOLS := tools/openapi
+NPM_STAMP := $(OPENAPI_TOOLS)/node_modules/.installed
+# Redocly would otherwise report usage and look for updates over the network.
+NODE_TOOLS_ENV := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1
+
+$(NPM_STAMP): $(OPENAPI_TOOLS)/package.json $(OPENAPI_TOOLS)/package-lock.json
+	cd $(OPENAPI_TOOLS) && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+## schema-lint: Redocly's recommended rules and Spectral's spectral:oas over the served schema
+## (0 errors; the warnings kept are listed in README), then the TypeScript client generated from
+## it (openapi-typescript) must typecheck tools/openapi/journey.ts with tsc --strict. Needs
+## Node.js 20+ and npm: without them it says so and is skipped (in CI, where CI is set, it fails).
+schema-lint: $(STAMP)
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ -n "$$CI" ]; then echo "schema-lint: CI needs Node.js and npm"; exit 1; fi; \
+	  echo "schema-lint SKIPPED: no Node.js/npm here (install Node.js 20+ to lint the schema and typecheck the TypeScript client)"; \
+	  exit 0; \
+	fi; $(MAKE) --no-print-directory schema-lint-run
+
+schema-lint-run: $(NPM_STAMP)
+	DEBUG=true $(BIN)/python manage.py spectacular --format openapi-json --file $(OPENAPI_TOOLS)/schema.json
+	cd $(OPENAPI_TOOLS) && $(NODE_TOOLS_ENV) node_modules/.bin/redocly lint schema.json --config redocly.yaml
+	cd $(OPENAPI_TOOLS) && node_modules/.bin/spectral lint schema.json --ruleset .spectral.yaml --fail-severity error
+	cd $(OPENAPI_TOOLS) && node_modules/.bin/openapi-typescript schema.json -o generated/schema.d.ts
+	cd $(OPENAPI_TOOLS) && node_modules/.bin/tsc -p tsconfig.json
+	@echo "schema-lint: Redocly and Spectral found no error; the TypeScript journey typechecks."
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles $(OPENAPI_TOOLS)/node_modules $(OPENAPI_TOOLS)/generated

@@ -14,14 +14,44 @@ view passes (refusals of the input and of the throttle, replayed answers, server
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 
 from accounts.models import User
 from backend.authentication import closed_account_refusal
 
 
-class TokenJWTAuthentication(JWTAuthentication):
+class AccessTokenExpired(AuthenticationFailed):
+    """The bearer token was good but has expired: refresh it and retry (``401 token_expired``,
+    the code ``backend.errors`` keeps)."""
+
+    default_detail = _("The access token has expired; refresh it and retry.")
+    default_code = "token_expired"
+
+
+class BearerAuthentication(JWTAuthentication):
+    """SimpleJWT's bearer token authentication, telling an expired access token (``401
+    token_expired``: refresh and retry) from every other problem (``not_authenticated``: sign in
+    again). The expiry is looked for only once the token has been refused."""
+
+    def get_validated_token(self, raw_token):
+        try:
+            return super().get_validated_token(raw_token)
+        except InvalidToken as refusal:
+            for token_class in api_settings.AUTH_TOKEN_CLASSES:
+                try:
+                    token_class(raw_token)
+                except ExpiredTokenError:
+                    raise AccessTokenExpired() from refusal
+                except TokenError:
+                    continue
+            raise
+
+
+class TokenJWTAuthentication(BearerAuthentication):
     """``JWTAuthentication`` without the SELECT: the user is the token's id, fields deferred."""
 
     def get_user(self, validated_token):
@@ -52,7 +82,7 @@ class AccountReadLaterMixin:
         if request.method in self.token_only_methods:
             drf_request.authenticators = [
                 TokenJWTAuthentication()
-                if type(authenticator) is JWTAuthentication
+                if type(authenticator) is BearerAuthentication
                 else authenticator
                 for authenticator in drf_request.authenticators
             ]

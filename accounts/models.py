@@ -156,3 +156,48 @@ class MemberCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code[:4]}-{self.code[4:]}"
+
+
+class RefreshTokenRotation(models.Model):
+    """A refresh token that was exchanged, and the pair it was exchanged for.
+
+    Kept so that the same token sent again within ``JWT_REFRESH_REUSE_GRACE_SECONDS`` (a phone
+    that lost the answer and retries) gets that same pair, and so that a use after the grace is
+    recognised as reuse (``token_reused``) and ends its sign-in. Purged once the used token has
+    expired (``manage.py purge_token_rotations``, daily).
+    """
+
+    jti = models.CharField(max_length=255, primary_key=True, help_text="The used token's id.")
+    family = models.CharField(max_length=64, db_index=True, help_text="The sign-in it belongs to.")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    rotated_at = models.DateTimeField()
+    expires_at = models.DateTimeField(help_text="When the used token would have expired.")
+    access = models.TextField()
+    refresh = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="token_rotation_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.jti} rotated at {self.rotated_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RevokedTokenFamily(models.Model):
+    """A sign-in whose refresh tokens are all refused from now on (its access tokens lapse with
+    their short lifetime)."""
+
+    class Reason(models.TextChoices):
+        REUSED = "reused", "A used refresh token was sent again after its grace"
+        PASSWORD_CHANGED = "password_changed", "The password changed"
+
+    family = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    revoked_at = models.DateTimeField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    expires_at = models.DateTimeField(help_text="After this no token of the family is valid.")
+
+    class Meta:
+        verbose_name_plural = "revoked token families"
+
+    def __str__(self) -> str:
+        return f"{self.family} ({self.reason})"

@@ -12,8 +12,8 @@ def user_export(*, user: User) -> dict:
             "id": str(user.id),
             "email": user.email,
             "display_name": user.display_name,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
             "member_code": next(map(str, MemberCode.objects.filter(user=user)), None),
         },
         "email_preferences": {

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from accounts import error_codes, personal_data
 from accounts.member_codes import member_code_of
-from accounts.models import MemberCode, User, normalize_email
+from accounts.models import MemberCode, RefreshTokenRotation, User, normalize_email
 from backend.errors import INVALID, ApplicationError
 from backend.models import IdempotencyRecord
 
@@ -78,6 +78,8 @@ def user_erase(*, user: User) -> None:
         IdempotencyRecord.objects.filter(user=user).delete()
         # A card found later must name nobody.
         MemberCode.objects.filter(user=user).delete()
+        # Replayable token pairs (refresh tokens are refused anyway: the password changed).
+        RefreshTokenRotation.objects.filter(user=user).delete()
         user.groups.clear()
         user.user_permissions.clear()
         outstanding = OutstandingToken.objects.filter(user=user).exclude(

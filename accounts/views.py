@@ -1,17 +1,11 @@
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
-from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts import error_codes, profile
 from accounts.member_codes import member_code_of
@@ -19,6 +13,7 @@ from accounts.models import EmailPreferences, User
 from accounts.preferences import email_preferences_of, email_preferences_update
 from accounts.selectors import user_export
 from accounts.services import user_erase, user_register
+from accounts.tokens import SignInRefreshToken, token_refresh
 from backend import errors
 from backend.openapi import error_responses
 from backend.throttling import AnonRateThrottle, ScopedRateThrottle
@@ -64,6 +59,10 @@ TokenPairSerializer = inline_serializer(
 )
 
 
+class SignInTokenObtainSerializer(TokenObtainPairSerializer):
+    token_class = SignInRefreshToken
+
+
 class TokenObtainApi(AuthThrottleMixin, APIView):
     class InputSerializer(serializers.Serializer):
         email = serializers.CharField(max_length=254)
@@ -81,7 +80,7 @@ class TokenObtainApi(AuthThrottleMixin, APIView):
         self.InputSerializer(data=request.data).is_valid(raise_exception=True)
         # Django's own request, not DRF's wrapper: django-axes marks a locked-out sign-in on the
         # request it is given, and its middleware (which answers 429) only sees Django's.
-        serializer = TokenObtainPairSerializer(
+        serializer = SignInTokenObtainSerializer(
             data=request.data, context={"request": request._request}
         )
         try:
@@ -93,44 +92,37 @@ class TokenObtainApi(AuthThrottleMixin, APIView):
         return Response(serializer.validated_data)
 
 
-def _lock_outstanding(data) -> None:
-    """Take the row lock on the refresh token's ``OutstandingToken`` (none: nothing to lock;
-    a bad token is left to SimpleJWT's own refusal)."""
-    raw = data.get("refresh") if isinstance(data, dict) else None
-    if not isinstance(raw, str):
-        return
-    try:
-        jti = RefreshToken(raw)[api_settings.JTI_CLAIM]
-    except TokenError:
-        return
-    list(OutstandingToken.objects.select_for_update().filter(jti=jti).order_by().values("pk"))
+class TokenRefreshApi(AuthThrottleMixin, APIView):
+    class InputSerializer(serializers.Serializer):
+        refresh = serializers.CharField()
 
-
-class TokenRefreshApi(AuthThrottleMixin, TokenRefreshView):
     @extend_schema(
         operation_id="auth_token_refresh",
-        request=inline_serializer(name="TokenRefresh", fields={"refresh": serializers.CharField()}),
+        request=InputSerializer,
         responses={
             200: TokenPairSerializer,
-            **error_responses(errors.INVALID, errors.NOT_AUTHENTICATED, errors.THROTTLED),
+            **error_responses(
+                errors.INVALID,
+                errors.NOT_AUTHENTICATED,
+                error_codes.TOKEN_REUSED,
+                errors.THROTTLED,
+            ),
         },
     )
-    def post(self, request, *args, **kwargs):
-        """Rotation is atomic: the refresh token's outstanding row is locked first, so of many
-        parallel refreshes with one token the first blacklists it and the others, let through
-        the lock one by one, find it blacklisted (401): a stolen token cannot fork sessions."""
-        try:
-            with transaction.atomic():
-                _lock_outstanding(request.data)
-                return super().post(request, *args, **kwargs)
-        except User.DoesNotExist as exc:  # SimpleJWT looks the user up and lets this escape
-            raise NotAuthenticated("The account behind this token no longer exists.") from exc
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(token_refresh(raw=serializer.validated_data["refresh"]))
+
+
+# venues.models.Role.Kind's values (accounts cannot import venues); the schema's RoleEnum.
+ROLE_KINDS = [(kind, kind) for kind in ("council_admin", "venue_manager", "venue_staff")]
 
 
 class RoleOutputSerializer(serializers.Serializer):
     council = serializers.SlugField(source="council.slug")
     venue = serializers.UUIDField(source="venue_id", allow_null=True)
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=ROLE_KINDS)
 
 
 class SchemeCouncilSerializer(serializers.Serializer):
@@ -139,7 +131,7 @@ class SchemeCouncilSerializer(serializers.Serializer):
 
 
 class SchemeBalanceSerializer(serializers.Serializer):
-    scheme = serializers.IntegerField(help_text="The points scheme (the currency)'s id.")
+    scheme = serializers.UUIDField(help_text="The points scheme (the currency)'s id.")
     name = serializers.CharField(help_text="The scheme's name.")
     councils = SchemeCouncilSerializer(
         many=True, help_text="The councils whose catalogs these points buy."
@@ -193,11 +185,36 @@ class MeApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+PERSONAL_DATA_EXPORT_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Everything held about the caller (UK GDPR subject access): `account`, then one section "
+        "per kind of record each app keeps (`checkins`, `refused_checkins`, `comments`, "
+        "`comment_reports`, `points_statement`, `roles`...), each a list of records."
+    ),
+    "properties": {
+        "account": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "email": {"type": "string", "format": "email"},
+                "display_name": {"type": "string"},
+                "date_joined": {"type": "string", "format": "date-time"},
+                "last_login": {"type": ["string", "null"], "format": "date-time"},
+            },
+            "required": ["id", "email", "display_name", "date_joined", "last_login"],
+        }
+    },
+    "required": ["account"],
+    "additionalProperties": {"type": "array", "items": {"type": "object"}},
+}
+
+
 class MeExportApi(APIView):
     @extend_schema(
         operation_id="me_export",
         responses={
-            200: inline_serializer(name="PersonalDataExport", fields={}),
+            200: PERSONAL_DATA_EXPORT_SCHEMA,
             **error_responses(errors.NOT_AUTHENTICATED),
         },
     )

@@ -11,7 +11,11 @@ class BackendConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_finished, request_started
 
-        from backend import checks, observability  # noqa: F401 (checks registers the deploy checks)
+        # checks registers the deploy checks
+        from backend import checks, observability, strict_input, timestamps  # noqa: F401
+
+        timestamps.install()
+        strict_input.install()
 
         request_started.connect(observability.request_began, dispatch_uid="request-id-began")
         request_finished.connect(observability.request_ended, dispatch_uid="request-id-ended")

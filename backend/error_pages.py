@@ -8,13 +8,23 @@ neither touches the session, the user or the database.
 """
 
 import logging
+import sys
 
+from django.db import DatabaseError, DataError, IntegrityError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
-from backend.errors import INVALID, NOT_FOUND, PERMISSION_DENIED, SERVER_ERROR, error_body
+from backend.errors import (
+    DATABASE_RETRY_AFTER_SECONDS,
+    INVALID,
+    NOT_FOUND,
+    PERMISSION_DENIED,
+    SERVER_ERROR,
+    database_unavailable_response,
+    error_body,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +62,16 @@ def not_found_view(request, exception=None):
 
 
 def server_error_view(request):
-    """Errors outside DRF views (middleware, pages): no stack trace, ever."""
+    """Errors outside DRF views (middleware, pages): no stack trace, ever. The database being
+    unreachable is a 503 with ``Retry-After`` (``service_unavailable`` under /api/), not a 500:
+    Django calls this inside the ``except`` that caught the error, so it is at hand."""
+    caught = sys.exc_info()[1]
+    if isinstance(caught, DatabaseError) and not isinstance(caught, IntegrityError | DataError):
+        if _is_api(request):
+            return database_unavailable_response()
+        response = _plain(request, "500.html", 503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
     if _is_api(request):
         return JsonResponse(
             error_body(SERVER_ERROR, _("Something went wrong on our side; it has been logged.")),

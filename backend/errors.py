@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, DataError, IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +39,9 @@ class ErrorCode:
 
 INVALID = ErrorCode("invalid", 400)
 NOT_AUTHENTICATED = ErrorCode("not_authenticated", 401)
+# An access token past its lifetime: the app refreshes and retries (API.md, "For the app's
+# developers"); any other token problem is ``not_authenticated`` (sign in again).
+TOKEN_EXPIRED = ErrorCode("token_expired", 401)
 PERMISSION_DENIED = ErrorCode("permission_denied", 403)
 NOT_FOUND = ErrorCode("not_found", 404)
 METHOD_NOT_ALLOWED = ErrorCode("method_not_allowed", 405)
@@ -47,6 +51,7 @@ UNSUPPORTED_MEDIA_TYPE = ErrorCode("unsupported_media_type", 415)
 THROTTLED = ErrorCode("throttled", 429)
 SERVER_ERROR = ErrorCode("server_error", 500)
 SERVICE_UNAVAILABLE = ErrorCode("service_unavailable", 503)
+
 
 # DRF exception classes -> the contract's generic codes. Order matters: subclasses first.
 _CODE_BY_EXCEPTION: tuple[tuple[type[exceptions.APIException], ErrorCode], ...] = (
@@ -126,7 +131,14 @@ def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(message) for message in messages if message]}
 
 
+# DRF exceptions raised with one of these codes keep it (accounts.authentication's expired
+# access token), rather than their class's generic code.
+_KEPT_CODES = {TOKEN_EXPIRED.code: TOKEN_EXPIRED}
+
+
 def _code_for(exc: exceptions.APIException) -> ErrorCode | str:
+    if (kept := _KEPT_CODES.get(str(getattr(exc, "default_code", "")))) is not None:
+        return kept
     for exception_class, code in _CODE_BY_EXCEPTION:
         if isinstance(exc, exception_class):
             return code
@@ -152,6 +164,12 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
+    if isinstance(exc, DatabaseError) and not isinstance(exc, IntegrityError | DataError):
+        # The database is down, restarting or refusing connections: the request may succeed
+        # in a moment, which a 500 would not say.
+        logger.exception("The database did not answer")
+        set_rollback()
+        return database_unavailable_response(Response)
     if not isinstance(exc, exceptions.APIException):
         view = context.get("view")
         logger.exception("Unhandled error in %s", type(view).__name__ if view else "a view")
@@ -187,6 +205,21 @@ def _detail_text(detail: Any) -> str:
 
 def _is_api_path(request) -> bool:
     return request.path.startswith("/api/")
+
+
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response(response_class=JsonResponse):
+    response = response_class(
+        error_body(
+            SERVICE_UNAVAILABLE,
+            _("The service is unavailable for a moment; try again shortly."),
+        ),
+        status=SERVICE_UNAVAILABLE.status,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
 
 
 class ApiEnvelopeMiddleware:

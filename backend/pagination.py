@@ -33,6 +33,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({name: [f"Must be an integer {span}."]})
         return value
 
+    def get_paginated_response_schema(self, schema):
+        """DRF's envelope, every field required (always sent) and the links' null in OpenAPI
+        3.1's words (DRF writes 3.0's ``nullable``)."""
+        envelope = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            envelope["properties"][link] = {
+                "type": ["string", "null"],
+                "format": "uri",
+                "example": envelope["properties"][link].get("example"),
+            }
+        envelope["required"] = ["count", "next", "previous", "results"]
+        return envelope
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         bounds = {

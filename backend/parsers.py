@@ -3,6 +3,10 @@
 Python's ``json`` decoder recurses once per level, so ``[[[[...]]]]`` 10,000 deep ends in a
 ``RecursionError`` (a 500). The depth is measured first, by a flat scan over the brackets outside
 string literals (no recursion), and a body deeper than ``JSON_MAX_DEPTH`` is a 400 ``invalid``.
+
+JSON may also escape half of a UTF-16 surrogate pair alone (``"\ud800"``): Python decodes it to
+a string that cannot be encoded as UTF-8, so it fails later, wherever it is written (the
+database, an error message quoting it, the log): a 500. Such a body is a 400 ``invalid`` here.
 """
 
 import codecs
@@ -41,6 +45,14 @@ class DepthLimitedJSONParser(JSONParser):
             )
         parse_constant = json.strict_constant if self.strict else None
         try:
-            return json.loads(text, parse_constant=parse_constant)
+            data = json.loads(text, parse_constant=parse_constant)
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from exc
+        if "\\u" in text:  # only an escape can make a lone surrogate (the text was decoded)
+            try:
+                json.dumps(data, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ParseError(
+                    _("The JSON body holds a lone UTF-16 surrogate, which is not text.")
+                ) from exc
+        return data

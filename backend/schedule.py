@@ -28,6 +28,11 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=40),
         "options": _DAILY,
     },
+    "purge-token-records": {
+        "task": "accounts.tasks.purge_token_records",
+        "schedule": crontab(hour=3, minute=50),
+        "options": _DAILY,
+    },
     "purge-idempotency-keys": {
         "task": "backend.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=5),

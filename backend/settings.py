@@ -66,11 +66,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "backend.observability.RequestIdMiddleware",
+    # Early, so that they mark every answer, the 413 and the envelopes included.
+    "backend.caching.PersonalAnswersNotStoredMiddleware",
+    "backend.throttling.RateLimitHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "backend.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Both slash forms are served in place, before CommonMiddleware would redirect (a POST too).
+    "backend.slashes.TrailingSlashOptionalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -257,12 +262,14 @@ JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=64)
 # --- DRF: authenticated by default, one error envelope, page numbers with page_size <= 100.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # SimpleJWT's, telling an expired token (token_expired) from a bad one.
+        "accounts.authentication.BearerAuthentication",
         # Same-origin pages (the wallet's QR images), CSRF enforced; a 401 still names Bearer.
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Timestamps whole seconds in UTC with Z (backend/timestamps.py).
+    "DEFAULT_RENDERER_CLASSES": ["backend.timestamps.ApiJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["backend.parsers.DepthLimitedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "backend.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -287,6 +294,10 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 
+# A refresh token sent again this soon after its rotation gets the same new pair (a phone that
+# lost the answer retries safely); later it is 401 token_reused and its sign-in ends.
+JWT_REFRESH_REUSE_GRACE_SECONDS = env.int("JWT_REFRESH_REUSE_GRACE_SECONDS", default=30)
+
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=30)),
@@ -306,7 +317,15 @@ SPECTACULAR_SETTINGS = {
         '`{"code", "detail", "fields"?}`; the codes each operation can answer are listed on it.'
     ),
     "VERSION": "1.0.0",
+    # 3.1: JSON Schema's own null (3.0's ``nullable`` beside a $ref means nothing to a validator).
+    "OAS_VERSION": "3.1.0",
+    "SERVERS": [{"url": PUBLIC_BASE_URL, "description": "This deployment (PUBLIC_BASE_URL)."}],
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api_docs.postprocessing.add_header_components",
+        "api_docs.postprocessing.add_summaries_and_examples",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -330,6 +349,9 @@ GEOCODER_SCHEME = env.str("GEOCODER_SCHEME", default="https")
 GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default="council-checkins/0.1")
 GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
 GEOCODER_COUNTRY_CODES = env.str("GEOCODER_COUNTRY_CODES", default="gb")
+# The back office's CSV import geocodes while the page waits: at most this long in all, under
+# gunicorn's 30 s worker timeout (rows past it are rejected with the reason).
+GEOCODER_IMPORT_BUDGET_SECONDS = env.float("GEOCODER_IMPORT_BUDGET_SECONDS", default=20.0)
 
 # --- The council's app: "Get the app" on the poster page only when APP_DOWNLOAD_URL is set; the
 # /.well-known/ hand-over files for /q/* only when the app is named (see .env.example).

@@ -10,9 +10,16 @@ seconds) in a Redis sorted set, trimmed, counted and appended by one Lua script:
 
 Without Redis as the cache (the local-memory cache of `make run` and the SQLite test runs),
 DRF's own implementation runs unchanged.
+
+Each throttle that judged a request notes what it saw (``RateLimitState``) on the request, and
+``RateLimitHeadersMiddleware`` sends the tightest as ``RateLimit-Limit``, ``RateLimit-Remaining``
+and ``RateLimit-Reset`` (seconds; the IETF httpapi rate-limit headers draft), so an app can slow
+down before it is refused.
 """
 
+import math
 import secrets
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
@@ -50,10 +57,45 @@ def _redis_client(backend: RedisCache):
     return client
 
 
+@dataclass(frozen=True)
+class RateLimitState:
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+STATES_ATTRIBUTE = "rate_limit_states"
+
+
 class SlidingWindowThrottle(throttling.SimpleRateThrottle):
     """``SimpleRateThrottle`` with its window kept in Redis by one script call."""
 
     def allow_request(self, request, view):
+        allowed = self._allow_request(request, view)
+        state = self._state()
+        if state is not None:
+            django_request = getattr(request, "_request", request)
+            states = getattr(django_request, STATES_ATTRIBUTE, None)
+            if states is None:
+                states = []
+                setattr(django_request, STATES_ATTRIBUTE, states)
+            states.append(state)
+        return allowed
+
+    def _state(self) -> RateLimitState | None:
+        """What the last ``allow_request`` saw: None if this throttle did not apply."""
+        if getattr(self, "key", None) is None or not hasattr(self, "now"):
+            return None
+        if hasattr(self, "count"):  # the Redis window
+            used, oldest = self.count, self.oldest
+        else:  # DRF's list: newest first, this request included when allowed
+            used = len(self.history)
+            oldest = self.history[-1] if self.history else self.now
+        remaining = max(self.num_requests - used, 0)
+        reset = max(self.duration - (self.now - oldest), 0) if used else 0
+        return RateLimitState(self.num_requests, remaining, math.ceil(reset))
+
+    def _allow_request(self, request, view):
         backend = caches[DEFAULT_CACHE_ALIAS]
         if not isinstance(backend, RedisCache):
             return super().allow_request(request, view)
@@ -93,3 +135,21 @@ class UserRateThrottle(throttling.UserRateThrottle, SlidingWindowThrottle):
 
 class ScopedRateThrottle(throttling.ScopedRateThrottle, SlidingWindowThrottle):
     pass
+
+
+class RateLimitHeadersMiddleware:
+    """Sends the tightest limit a throttle applied to the request (the fewest requests left; of
+    equals, the longest to wait) as ``RateLimit-*`` headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        states = getattr(request, STATES_ATTRIBUTE, None)
+        if states:
+            tightest = min(states, key=lambda state: (state.remaining, -state.reset_seconds))
+            response["RateLimit-Limit"] = str(tightest.limit)
+            response["RateLimit-Remaining"] = str(tightest.remaining)
+            response["RateLimit-Reset"] = str(tightest.reset_seconds)
+        return response

@@ -7,6 +7,11 @@ checks, every query, the template) through Django's test client for the 30- and 
 periods, alternating them, and prints the medians. The database is dropped at the end.
 
     DATABASE_SERVER=postgresql://postgres@127.0.0.1:5432 .venv/bin/python bench/insight_dashboard.py
+
+A council of many venues (issue 24: 50,000 venues made a 40 MB page in 16 s):
+
+    INSIGHT_BENCH_VENUES=50000 INSIGHT_BENCH_CHECKINS=200000 INSIGHT_BENCH_REPS=3 \
+      DATABASE_SERVER=... .venv/bin/python bench/insight_dashboard.py
 """
 
 import os
@@ -21,7 +26,10 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("DATABASE_SERVER", "postgresql://postgres@127.0.0.1:5432")
-CHECKINS, RESIDENTS, VENUES, REPS = 1_000_000, 20_000, 50, 15
+CHECKINS = int(os.environ.get("INSIGHT_BENCH_CHECKINS", 1_000_000))
+RESIDENTS = 20_000
+VENUES = int(os.environ.get("INSIGHT_BENCH_VENUES", 50))
+REPS = int(os.environ.get("INSIGHT_BENCH_REPS", 15))
 
 
 def main() -> None:
@@ -54,7 +62,7 @@ def run(url: str) -> None:
 
     council = Council.objects.create(slug="bench", name="Bench Council")
     venues = [
-        Venue(council=council, name=f"Venue {n:02d}", slug=f"venue-{n:02d}", category="library",
+        Venue(council=council, name=f"Venue {n:05d}", slug=f"venue-{n:05d}", category="library",
               address="1 High St",
               postcode="IG11 7NB", latitude=51.5, longitude=0.08)
         for n in range(VENUES)
@@ -115,6 +123,7 @@ def run(url: str) -> None:
     client = Client()
     client.force_login(admin)
     samples: dict[str, list[float]] = {"30": [], "90": []}
+    sizes: dict[str, int] = {}
     for period in ("30", "90"):  # warm-up
         assert client.get("/insight/bench/", {"period": period}).status_code == 200
     for _ in range(REPS):
@@ -123,10 +132,19 @@ def run(url: str) -> None:
             response = client.get("/insight/bench/", {"period": period})
             samples[period].append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
+            sizes[period] = len(response.content)
+    if os.environ.get("INSIGHT_BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, "/insight/bench/", {"period": "30"})
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     for period, values in samples.items():
         print(
             f"period {period:>2} days: median {statistics.median(values):.0f} ms, "
-            f"min {min(values):.0f} ms, max {max(values):.0f} ms ({REPS} renders)"
+            f"min {min(values):.0f} ms, max {max(values):.0f} ms ({REPS} renders), "
+            f"{sizes[period] / 1024:.0f} KB, {VENUES:,} venues"
         )
 
 

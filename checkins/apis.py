@@ -29,7 +29,10 @@ from venues.scoping import VenueScopedApi
 
 class RewardSerializer(serializers.Serializer):
     offer = serializers.UUIDField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=[("points", "points"), ("voucher", "voucher")],
+        help_text="`points` (then `points` says how many) or `voucher` (then `voucher` is its id).",
+    )
     points = serializers.IntegerField(required=False)
     voucher = serializers.UUIDField(required=False)
 

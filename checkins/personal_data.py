@@ -12,13 +12,13 @@ def export_checkins(user) -> list[dict]:
             "venue_name": checkin.venue.name,
             "method": checkin.method,
             "evidence": checkin.evidence,
-            "voided_at": checkin.voided_at.isoformat() if checkin.voided_at else None,
+            "voided_at": checkin.voided_at,
             "void_reason": checkin.void_reason,
             "distance_m": checkin.distance_m,
             "latitude": checkin.latitude,
             "longitude": checkin.longitude,
             "accuracy_m": checkin.accuracy_m,
-            "created_at": checkin.created_at.isoformat(),
+            "created_at": checkin.created_at,
         }
         for checkin in CheckIn.objects.filter(resident=user).select_related("venue")
     ]
@@ -32,7 +32,7 @@ def export_refused_checkins(user) -> list[dict]:
             "detail": attempt.detail,
             "latitude": attempt.latitude,
             "longitude": attempt.longitude,
-            "created_at": attempt.created_at.isoformat(),
+            "created_at": attempt.created_at,
         }
         for attempt in CheckinAttempt.objects.filter(resident=user)
     ]
@@ -47,7 +47,7 @@ def export_comments(user) -> list[dict]:
             "rating": comment.rating,
             "status": comment.status,
             "hidden_reason": hidden_reason_shown(comment),
-            "created_at": comment.created_at.isoformat(),
+            "created_at": comment.created_at,
             "reply": _reply(getattr(comment, "reply", None)),
         }
         for comment in Comment.objects.filter(author=user).select_related("reply", "venue")
@@ -57,7 +57,7 @@ def export_comments(user) -> list[dict]:
 def _reply(reply: CommentReply | None) -> dict | None:
     if reply is None:
         return None
-    return {"body": reply.body, "signed_as": reply.signed_as, "at": reply.updated_at.isoformat()}
+    return {"body": reply.body, "signed_as": reply.signed_as, "at": reply.updated_at}
 
 
 def export_comment_replies(user) -> list[dict]:
@@ -68,8 +68,8 @@ def export_comment_replies(user) -> list[dict]:
             "comment": str(reply.comment_id),
             "body": reply.body,
             "signed_as": reply.signed_as,
-            "created_at": reply.created_at.isoformat(),
-            "updated_at": reply.updated_at.isoformat(),
+            "created_at": reply.created_at,
+            "updated_at": reply.updated_at,
         }
         for reply in CommentReply.objects.filter(author=user)
     ]
@@ -80,7 +80,7 @@ def export_comment_reports(user) -> list[dict]:
         {
             "comment": str(report.comment_id),
             "reason": report.reason,
-            "created_at": report.created_at.isoformat(),
+            "created_at": report.created_at,
         }
         for report in CommentReport.objects.filter(reporter=user)
     ]

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from checkins.models import CheckIn, CommentReport
+from checkins.models import CheckIn, Comment, CommentReport, CommentStatus
 from checkins.reputation.selectors import rating_trends, reputation_feed, reputation_items
 from checkins.stats.selectors import DateRange, council_stats, new_visitors, venue_stats
 from venues.models import Council, Venue
@@ -96,7 +96,16 @@ def dashboard(*, council: Council, venue: Venue | None, period: DateRange, sort:
         previous_rows = [{"venue": venue.pk, **before}]
     now["new_visitors"] = new_visitors(venue_scope=scope, period=period)
     before["new_visitors"] = new_visitors(venue_scope=scope, period=previous)
-    trends = rating_trends(venues=venues, period=period)
+    # Only venues rated in the two periods can have a rating that fell: a council of 50,000
+    # venues reads those, not every venue (the page shows its own page's trends).
+    rated = Comment.objects.filter(
+        venue__in=venues,
+        status=CommentStatus.VISIBLE,
+        rating__isnull=False,
+        created_at__gte=previous.bounds()[0],
+        created_at__lt=period.bounds()[1],
+    ).values("venue_id")
+    trends = rating_trends(venues=venues.filter(pk__in=rated), period=period)
     return {
         "period": period,
         "previous": previous,
@@ -104,7 +113,7 @@ def dashboard(*, council: Council, venue: Venue | None, period: DateRange, sort:
         "days": now["checkins_by_day"],
         "venue_rows": venue_table(rows, previous_rows, sort=sort),
         "attention": needs_attention(venues=venues, trends=trends),
-        "trends": trends,
+        "trends": trends,  # of the rated venues only
         # What residents (comments) and Foursquare users (tips) said lately, newest first.
         "said": reputation_items(reputation_feed(venues=venues)[:LATEST_COMMENTS]),
     }

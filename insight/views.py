@@ -3,6 +3,7 @@ and the same period's CSV. Sessions, like every page; the API's rules of access.
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from checkins.reputation.selectors import rating_trends
 from checkins.stats.exports import csv_text
 from checkins.stats.selectors import council_stats, venue_stats
 from insight.chart import day_chart
@@ -22,6 +24,10 @@ from venues.models import Council, Venue
 
 COLUMNS = [("name", "Venue"), *[h for h in HEADLINES if h[0] != "new_visitors"]]
 COLUMNS.append(("change", "Change"))
+# A council can have tens of thousands of venues (50,000 made a 40 MB page in 16 s): the venue
+# table, and the ratings of the same venues, go a page at a time; the attention list is cut.
+VENUES_PER_PAGE = 50
+ATTENTION_SHOWN = 50
 
 
 class Refused(Exception):
@@ -79,6 +85,14 @@ def _columns(form: PeriodForm) -> list[dict]:
     return columns
 
 
+def _pages(form: PeriodForm, page) -> dict:
+    """Links to the venue table's neighbouring pages, keeping the period and the sort."""
+    return {
+        "previous": _query(form, page=page.previous_page_number()) if page.has_previous() else None,
+        "next": _query(form, page=page.next_page_number()) if page.has_next() else None,
+    }
+
+
 @never_cache
 @require_safe
 @login_required
@@ -90,6 +104,13 @@ def dashboard_page(request, slug: str, venue_id=None):
     form = PeriodForm(request.GET)
     period = form.date_range()
     data = dashboard(council=council, venue=venue, period=period, sort=form.sort_key())
+    venue_page = Paginator(data.pop("venue_rows"), VENUES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown = [row["venue"] for row in venue_page]
+    data["trends"] = rating_trends(venues=Venue.objects.filter(pk__in=shown), period=period)
+    data["attention_more"] = max(len(data["attention"]) - ATTENTION_SHOWN, 0)
+    data["attention"] = data["attention"][:ATTENTION_SHOWN]
     dates = "?" + urlencode({"from": period.start, "to": period.end})
     csv_urls = {
         table: (
@@ -111,6 +132,8 @@ def dashboard_page(request, slug: str, venue_id=None):
         "form": form,
         "chart": day_chart(data["days"]),
         "columns": _columns(form),
+        "venue_rows": venue_page,
+        "venue_pages": _pages(form, venue_page),
         "csv_url": csv_urls["stats"],
         "csv_urls": csv_urls,
         "sort_keys": SORT_KEYS,

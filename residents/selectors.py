@@ -12,7 +12,7 @@ from rewards.models import CatalogItem, Voucher
 from rewards.offers.progress import offers_progress
 from rewards.offers.selectors import offer_list_live_at_venue
 from rewards.offers.wording import offer_summary
-from rewards.schemes.selectors import points_balances, scheme_id_of_loaded
+from rewards.schemes.selectors import points_balances, scheme_public_id_of_loaded
 from rewards.vouchers.selectors import voucher_list_of, vouchers_with_shown_status
 from rewards.wallet.selectors import wallet_statement
 from venues.models import Venue
@@ -62,7 +62,7 @@ def resident_wallet(*, resident) -> dict:
     by_scheme = {balance["scheme"]: balance for balance in balances}
     catalog = resident_catalog(resident=resident)
     for item in catalog:
-        balance = by_scheme.get(scheme_id_of_loaded(item.council))
+        balance = by_scheme.get(scheme_public_id_of_loaded(item.council))
         item.points_missing = max(item.cost_points - (balance["points"] if balance else 0), 0)
         item.points_from = balance["spent_at"] if balance else item.council.name
     return {

@@ -3,10 +3,28 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.client import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+from tests.openapi_contract import validate_answer
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _every_api_answer_keeps_the_schema():
+    """Every answer the test clients get from /api/v1/ is validated against the served schema
+    (tests/openapi_contract.py says how, and what a failure names)."""
+    original = Client.request
+
+    def request(self, **kwargs):
+        response = original(self, **kwargs)
+        validate_answer(response)
+        return response
+
+    Client.request = request
+    yield
+    Client.request = original
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
@@ -40,7 +42,37 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class BoundedDateChangeList(ChangeList):
+    """Django's list page, refusing a date drill-down no date can hold (``?created_at__year=
+    9999`` asks for the year after it too, and once answered 500): Django answers a refused
+    filter with the unfiltered list and ``?e=1``, as for any bad filter."""
+
+    _BOUNDS = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            for part, (low, high) in self._BOUNDS.items():
+                raw = request.GET.get(f"{self.date_hierarchy}__{part}")
+                if raw is None:
+                    continue
+                try:
+                    value = int(raw)
+                except ValueError as exc:
+                    raise IncorrectLookupParameters(exc) from exc
+                if not low <= value <= high:
+                    raise IncorrectLookupParameters(f"{part} {value} is out of range")
+        return super().get_filters(request)
+
+
+class BoundedDateDrillDown:
+    """Mixed into every registered ModelAdmin by ``BackOfficeSite.register`` (third-party ones
+    such as django-axes' included)."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedDateChangeList
+
+
+class ScopedAdmin(BoundedDateDrillDown, admin.ModelAdmin):
     """Base of every back-office ModelAdmin.
 
     ``venue_path``: lookup from the model to its venue (None when it has none);

@@ -7,7 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.shortcuts import redirect, render
 
 from backend.page_limits import page_rate_limit
-from venues.back_office import back_office_access
+from venues.back_office import BoundedDateDrillDown, back_office_access
 
 
 class BackOfficeSignInForm(AdminAuthenticationForm):
@@ -25,6 +25,13 @@ class BackOfficeSite(admin.AdminSite):
     index_title = "What you manage"
     login_form = BackOfficeSignInForm
     site_url = None  # no public home page to "view"; the pages people use are linked where used
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every list page refuses a date drill-down no date can hold (``back_office``)."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, BoundedDateDrillDown):
+            admin_class = type(admin_class.__name__, (BoundedDateDrillDown, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         return back_office_access(request).may_use_back_office

@@ -40,14 +40,20 @@ def _geocoder() -> Nominatim:
     )
 
 
-def geocode_address(*, address: str, postcode: str) -> Coordinates:
-    """The coordinates of ``address, postcode``; raises `GeocodingFailed`."""
+def geocode_address(*, address: str, postcode: str, timeout: float | None = None) -> Coordinates:
+    """The coordinates of ``address, postcode``; raises `GeocodingFailed`. ``timeout`` (seconds,
+    at most ``GEOCODER_TIMEOUT_SECONDS``) bounds each network wait of this one call."""
     query = ", ".join(part for part in (address.strip(), postcode.strip()) if part)
     if not query:
         raise GeocodingFailed("There is no address to look up.")
     try:
         location = _geocoder().geocode(
-            query, exactly_one=True, country_codes=settings.GEOCODER_COUNTRY_CODES or None
+            query,
+            exactly_one=True,
+            country_codes=settings.GEOCODER_COUNTRY_CODES or None,
+            timeout=min(
+                timeout or settings.GEOCODER_TIMEOUT_SECONDS, settings.GEOCODER_TIMEOUT_SECONDS
+            ),
         )
     except GeopyError as exc:
         # The message can hold the service's URL: log it, tell the caller less.

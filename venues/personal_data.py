@@ -10,7 +10,7 @@ def export_roles(user) -> list[dict]:
             "council": role.council.slug,
             "venue": str(role.venue_id) if role.venue_id else None,
             "role": role.role,
-            "granted_at": role.created_at.isoformat(),
+            "granted_at": role.created_at,
         }
         for role in Role.objects.filter(user=user).select_related("council")
     ]
@@ -22,7 +22,7 @@ def export_invitations(user) -> list[dict]:
             "council": invitation.council.slug,
             "venue": str(invitation.venue_id) if invitation.venue_id else None,
             "role": invitation.role,
-            "sent_at": invitation.sent_at.isoformat(),
+            "sent_at": invitation.sent_at,
             "status": invitation.status,
         }
         for invitation in Invitation.objects.filter(email=user.email).select_related("council")
@@ -31,7 +31,7 @@ def export_invitations(user) -> list[dict]:
 
 def export_activity(user) -> list[dict]:
     return [
-        {"at": entry.at.isoformat(), "action": entry.action, "summary": entry.summary}
+        {"at": entry.at, "action": entry.action, "summary": entry.summary}
         for entry in ActivityEntry.objects.filter(actor=user).order_by("at")
     ]
 

@@ -8,11 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from backend import errors
 from backend.openapi import error_responses
+from backend.timestamps import ApiJSONRenderer as JSONRenderer
 from checkins.stats.exports import CsvRenderer, stats_export
 from checkins.stats.selectors import (
     DEFAULT_DAYS,
@@ -140,7 +140,7 @@ CouncilStatsSerializer = _with_range(
 
 ACCESS_ERRORS = (errors.INVALID, errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED)
 CSV_RESPONSE = OpenApiResponse(
-    response=OpenApiTypes.STR,
+    response={"type": "string", "contentMediaType": "text/csv"},
     description="`?format=csv`: an attachment (`Content-Disposition`), UTF-8 with a BOM.",
 )
 

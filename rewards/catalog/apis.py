@@ -1,6 +1,8 @@
 """The catalog over HTTP: listing it (anyone), adding and changing items (the venue's managers
 or the council's admins), and claiming an item for points (residents)."""
 
+from uuid import UUID
+
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -24,7 +26,7 @@ from rewards.catalog.selectors import (
 from rewards.catalog.services import catalog_claim, catalog_item_create, catalog_item_update
 from rewards.fields import CouncilField, VenueField
 from rewards.models import CatalogItem
-from rewards.schemes.selectors import scheme_id_of_loaded
+from rewards.schemes.selectors import scheme_public_id_of_loaded
 from rewards.scoping import ManagedObjectScopedApi
 from rewards.vouchers.serializers import VoucherOutputSerializer, voucher_body
 from venues.access import request_access
@@ -59,9 +61,9 @@ class CatalogItemOutputSerializer(serializers.Serializer):
     class Meta:
         list_serializer_class = CatalogItemListOutputSerializer
 
-    @extend_schema_field(serializers.IntegerField(allow_null=True))
-    def get_scheme(self, item: CatalogItem) -> int | None:
-        return scheme_id_of_loaded(item.council)
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_scheme(self, item: CatalogItem) -> UUID | None:
+        return scheme_public_id_of_loaded(item.council)
 
 
 class CatalogItemScopedApi(ManagedObjectScopedApi):

@@ -10,13 +10,15 @@ from rewards.models import CatalogItem
 
 
 def catalog_item_list_active() -> QuerySet[CatalogItem]:
-    return CatalogItem.objects.filter(is_active=True).select_related("council__points_scheme")
+    return CatalogItem.objects.filter(is_active=True).select_related(
+        "council__points_scheme__scheme"
+    )
 
 
 def catalog_item_get(*, item_id) -> CatalogItem | None:
     """The item with its council and venue (to check who may manage it), or None."""
     return (
-        CatalogItem.objects.select_related("council__points_scheme", "venue")
+        CatalogItem.objects.select_related("council__points_scheme__scheme", "venue")
         .filter(pk=item_id)
         .first()
     )

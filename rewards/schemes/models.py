@@ -7,6 +7,8 @@ is only part of the account's name, its asset stays POINTS, so a grouping of sch
 balances between wallets and leaves every offer's pool as it was.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -17,7 +19,11 @@ from venues.models import Council
 
 
 class Scheme(models.Model):
+    # The key inside: the ledger's account names (``wallet:<resident>:<id>``), which are
+    # append-only history, and every foreign key use it. The API addresses a scheme by
+    # ``public_id``, a UUID like every other resource's (API.md, "For the app's developers").
     id = models.BigAutoField(primary_key=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120)
     # Set when the scheme was grouped into another: its wallets were moved there, and it has
     # no council left. Kept for the history its lots and statements point at.

@@ -14,6 +14,13 @@ def scheme_id_of_loaded(council) -> int | None:
     return member.scheme_id if member is not None else None
 
 
+def scheme_public_id_of_loaded(council):
+    """The API's id (a UUID) of the scheme of a council loaded with
+    ``select_related("...points_scheme__scheme")``, without a query."""
+    member = getattr(council, "points_scheme", None)
+    return member.scheme.public_id if member is not None else None
+
+
 def scheme_id_of_council(council_id) -> int | None:
     return (
         SchemeMember.objects.filter(council_id=council_id)
@@ -96,7 +103,7 @@ def points_balances(resident) -> list[dict]:
         councils.setdefault(scheme_id, []).append({"id": str(council_id), "name": council_name})
     return [
         {
-            "scheme": wallet.scheme_id,
+            "scheme": wallet.scheme.public_id,
             "name": wallet.scheme.name,
             "councils": councils.get(wallet.scheme_id, []),
             "points": wallet.points,

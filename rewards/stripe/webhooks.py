@@ -131,9 +131,14 @@ def _act_on(event_type: str, event: dict[str, Any]) -> str:
 
 
 def _when(created: Any) -> datetime:
-    """The event's time (when the checkout completed), or now if it does not say."""
+    """The event's time (when the checkout completed), or now if it does not say one: not an
+    integer, or none a date can hold (``datetime`` stops at year 9999; a signed event with
+    ``created: 10**20`` once answered 500)."""
     if isinstance(created, int) and not isinstance(created, bool) and created > 0:
-        return datetime.fromtimestamp(created, tz=UTC)
+        try:
+            return datetime.fromtimestamp(created, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            logger.warning("Stripe event with an impossible created time: %s", created)
     return timezone.now()
 
 

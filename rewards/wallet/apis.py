@@ -1,7 +1,9 @@
 """The caller's points statement over HTTP (``/me/ledger/``)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 
 from backend import errors
 from backend.openapi import error_responses
@@ -9,19 +11,14 @@ from backend.pagination import PaginatedListApi
 from rewards.ledger.models import TransactionKind
 from rewards.wallet.selectors import wallet_statement
 
-# The largest scheme id a filter may name: the ids are 64-bit.
-SCHEME_ID_MAX = 2**63 - 1
-
 
 class LedgerStatementApi(PaginatedListApi):
     """The caller's points statement, newest first: every scheme's, or one scheme's
     (``?scheme=``)."""
 
     class FilterSerializer(serializers.Serializer):
-        scheme = serializers.IntegerField(
+        scheme = serializers.UUIDField(
             required=False,
-            min_value=1,
-            max_value=SCHEME_ID_MAX,
             help_text="Only this scheme's wallet (`balances[].scheme` of `/me/`).",
         )
 
@@ -29,8 +26,8 @@ class LedgerStatementApi(PaginatedListApi):
         id = serializers.UUIDField(source="transaction_id", help_text="The transaction's id.")
         created_at = serializers.DateTimeField(source="transaction.created_at")
         kind = serializers.ChoiceField(choices=TransactionKind.choices, source="transaction.kind")
-        scheme = serializers.IntegerField(
-            source="scheme_id", help_text="The points scheme whose wallet the entry is in."
+        scheme = serializers.UUIDField(
+            source="scheme_public_id", help_text="The points scheme whose wallet the entry is in."
         )
         amount = serializers.IntegerField(help_text="Points in (+) or out (-) of the wallet.")
         balance_after = serializers.IntegerField(help_text="That scheme's wallet balance after it.")
@@ -45,9 +42,11 @@ class LedgerStatementApi(PaginatedListApi):
         },
     )
     def get(self, request):
+        if request.query_params.get("scheme") == "":  # a form would read it as absent
+            raise ValidationError({"scheme": [_("Must be a points scheme's id.")]})
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         statement = wallet_statement(
-            resident=request.user, scheme_id=filters.validated_data.get("scheme")
+            resident=request.user, scheme_public_id=filters.validated_data.get("scheme")
         )
         return self.paginated(statement, self.OutputSerializer)

@@ -1,5 +1,7 @@
 """Reading a resident's points: the balance and the statement."""
 
+from uuid import UUID
+
 from django.db.models import F, QuerySet, Sum, Window
 
 from rewards.ledger.models import Entry
@@ -9,9 +11,12 @@ from rewards.schemes.selectors import points_balance
 __all__ = ["points_balance", "wallet_statement", "wallet_statement_export"]
 
 
-def wallet_statement(*, resident, scheme_id: int | None = None) -> QuerySet[Entry]:
-    """The entries of the resident's wallets (of one scheme's when ``scheme_id`` is given),
-    newest first, each with its transaction, ``scheme_id`` and ``balance_after``.
+def wallet_statement(
+    *, resident, scheme_id: int | None = None, scheme_public_id: UUID | None = None
+) -> QuerySet[Entry]:
+    """The entries of the resident's wallets (of one scheme's when ``scheme_id``, or the API's
+    ``scheme_public_id``, is given), newest first, each with its transaction, ``scheme_id``,
+    ``scheme_public_id`` and ``balance_after``.
 
     ``balance_after`` is a window sum over each wallet's entries in id order (the order they
     were posted in), computed before any LIMIT/OFFSET, so every page of the statement shows the
@@ -20,11 +25,14 @@ def wallet_statement(*, resident, scheme_id: int | None = None) -> QuerySet[Entr
     wallets = Wallet.objects.filter(resident=resident)
     if scheme_id is not None:
         wallets = wallets.filter(scheme_id=scheme_id)
+    if scheme_public_id is not None:
+        wallets = wallets.filter(scheme__public_id=scheme_public_id)
     return (
         Entry.objects.filter(account_id__in=wallets.values("account_id"))
         .select_related("transaction")
         .annotate(
             scheme_id=F("account__points_wallet__scheme_id"),
+            scheme_public_id=F("account__points_wallet__scheme__public_id"),
             balance_after=Window(
                 Sum("amount"), partition_by=F("account_id"), order_by=F("id").asc()
             ),
@@ -38,9 +46,9 @@ def wallet_statement_export(resident) -> list[dict]:
     return [
         {
             "id": str(entry.transaction_id),
-            "created_at": entry.transaction.created_at.isoformat(),
+            "created_at": entry.transaction.created_at,
             "kind": entry.transaction.kind,
-            "scheme": entry.scheme_id,
+            "scheme": entry.scheme_public_id,
             "amount": entry.amount,
             "balance_after": entry.balance_after,
             "memo": entry.transaction.memo,

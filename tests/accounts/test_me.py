@@ -1,4 +1,5 @@
 import re
+from datetime import UTC
 
 import pytest
 from rest_framework.test import APIClient
@@ -54,7 +55,7 @@ def test_export_holds_the_account_and_its_roles(resident, resident_client):
             "council": role.council.slug,
             "venue": None,
             "role": "council_admin",
-            "granted_at": role.created_at.isoformat(),
+            "granted_at": role.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
     ]
 

@@ -124,3 +124,93 @@ def test_the_schema_offers_anonymous_access_exactly_where_the_api_allows_it(clie
         # Stripe authenticates by the Stripe-Signature header, not as a user.
         "POST /api/v1/webhooks/stripe/",
     }
+
+
+def _operations():
+    from tests.openapi_contract import served_schema
+
+    schema = served_schema()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_has_a_summary_a_description_and_examples():
+    missing = []
+    for name, operation in _operations():
+        if not operation.get("summary"):
+            missing.append(f"{name}: summary (api_docs/operations.py)")
+        if not operation.get("description"):
+            missing.append(f"{name}: description")
+        bodies = [
+            (status, content)
+            for status, response in operation["responses"].items()
+            for content in response.get("content", {}).values()
+            if "type" in content.get("schema", {}) or "$ref" in str(content.get("schema"))
+        ]
+        bodies += [
+            ("request", content)
+            for content in operation.get("requestBody", {}).get("content", {}).values()
+        ]
+        missing += [f"{name} {status}: example" for status, c in bodies if "example" not in c]
+    assert missing == []
+
+
+def test_every_example_is_valid_against_its_schema():
+    from jsonschema import Draft202012Validator
+
+    from tests.openapi_contract import served_schema
+
+    schema = served_schema()
+    invalid = []
+    for name, operation in _operations():
+        contents = [
+            (f"{status}", content)
+            for status, response in operation["responses"].items()
+            for content in response.get("content", {}).values()
+        ] + [
+            ("request", content)
+            for content in operation.get("requestBody", {}).get("content", {}).values()
+        ]
+        for status, content in contents:
+            if "example" not in content:
+                continue
+            validator = Draft202012Validator(
+                {**content["schema"], "components": schema["components"]}
+            )
+            for problem in validator.iter_errors(content["example"]):
+                invalid.append(f"{name} {status}: {problem.message}")
+    assert invalid == []
+
+
+def test_error_codes_are_an_enum_per_status_and_extra_fields_are_declared():
+    from tests.openapi_contract import served_schema
+
+    schema = served_schema()
+    checkin = schema["paths"]["/api/v1/checkins/"]["post"]["responses"]
+    codes = {
+        status: response["content"]["application/json"]["schema"]["allOf"][1]["properties"]["code"][
+            "enum"
+        ]
+        for status, response in checkin.items()
+        if status >= "400"
+    }
+    assert "cooldown" in codes["409"] and "outside_geofence" in codes["400"]
+    assert {"not_authenticated", "token_expired"} <= set(codes["401"])
+    assert {"413", "415", "406", "429", "503"} <= set(codes)
+    assert set(schema["components"]["schemas"]["Error"]["properties"]) == {
+        "code",
+        "detail",
+        "fields",
+        "retry_after",
+        "distance_m",
+    }
+    assert checkin["429"]["headers"]["Retry-After"]["required"] is True
+    refresh = schema["paths"]["/api/v1/auth/token/refresh/"]["post"]["responses"]["401"]
+    assert (
+        "token_reused"
+        in refresh["content"]["application/json"]["schema"]["allOf"][1]["properties"]["code"][
+            "enum"
+        ]
+    )
+    assert schema["servers"][0]["url"] == settings.PUBLIC_BASE_URL

@@ -119,6 +119,7 @@ def test_the_beat_schedule_runs_each_job_at_its_london_time():
         "expire-vouchers": ("rewards.tasks.expire_vouchers", crontab(hour=3, minute=20)),
         "drop-old-locations": ("checkins.tasks.drop_old_locations", crontab(hour=3, minute=40)),
         "purge-idempotency-keys": ("backend.tasks.purge_idempotency_keys", crontab(minute=5)),
+        "purge-token-records": ("accounts.tasks.purge_token_records", crontab(hour=3, minute=50)),
         "stripe-outbox": ("rewards.tasks.stripe_outbox_drain", crontab(minute="*")),
         "alerts-email": ("checkins.tasks.alerts_notify_pending", crontab(minute="*/10")),
         "settle-points-schemes": ("rewards.tasks.settle_points_schemes", crontab(minute=25)),

@@ -151,10 +151,10 @@ def test_with_debug_on_a_wrong_method_is_still_the_envelope(resident_client, set
     error(resident_client, "put", "/api/v1/me/", {}, status=405, code="method_not_allowed")
 
 
-def test_a_missing_trailing_slash_under_api_still_redirects(api_client):
+def test_a_missing_trailing_slash_under_api_is_served_in_place(api_client):
     response = api_client.get("/api/v1/venues")
-    assert response.status_code == 301
-    assert response["Location"] == "/api/v1/venues/"
+    assert response.status_code == 200
+    assert not response.has_header("Location")
 
 
 def test_an_unknown_page_outside_the_api_stays_html(client, settings):

@@ -76,8 +76,9 @@ def test_a_connection_lost_while_posting_the_reward_leaves_nothing_and_the_retry
     monkeypatch.setattr(earning, "ledger_post_fresh", connection_lost)
     response = client.post("/api/v1/checkins/", gps(venue), HTTP_IDEMPOTENCY_KEY="phone-1")
 
-    assert response.status_code == 500
-    assert response.json()["code"] == "server_error"
+    # The database went away: 503 (try again), and the key was released for that retry.
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable" and response["Retry-After"]
     assert not CheckIn.objects.exists()
     assert not LedgerTransaction.objects.exists() and not Entry.objects.exists()
     assert not PointsLot.objects.exists()

@@ -6,15 +6,19 @@ derandomized, a few examples per operation); `make fuzz` runs it longer (FUZZ_EX
 Skipped operations, with their reasons:
 - POST /api/v1/webhooks/stripe/: only Stripe can sign a body (tests/rewards/stripe cover it).
 - POST /api/v1/venues/{id}/foursquare-sync/: queues a call to Foursquare (tests/venues/foursquare).
-A schema-valid request may still be refused 400 by a rule the schema cannot state; for these
-operations only, "positive data accepted" is not checked (every other check is):
-- POST auth/register/: password strength (Django's validators).
+A schema-valid request may still be refused by a rule the schema cannot state as a shape, but
+now names as a code of the operation (its error enums). For these operations "positive data
+accepted" is checked with the statuses of those rules allowed too (``rule_statuses``); the
+body's code must then be one the schema declares for that status (the conformance check):
+- POST auth/register/: password strength (Django's validators); `email_taken`.
 - POST catalog/, offers/, venues/: fields that go together (a venue or a council; what an offer
-  rule needs; coordinates or an address that can be geocoded).
-- POST catalog/{item_id}/claim/: 400 insufficient_points, a rule of the resident's balance.
-- POST checkins/: the geofence, the accuracy and the QR signature (outside_geofence, ...).
-- POST checkins/assisted/: the venue must exist and be open, the resident's travel possible.
-- POST vouchers/redeem/: a staff member of several venues must name one.
+  rule needs; coordinates or an address that can be geocoded: `geocoding_failed`).
+- POST catalog/{item_id}/claim/: `insufficient_points`, `out_of_stock`.
+- POST checkins/: the geofence, the accuracy, the QR signature, the cooldown (`outside_geofence`,
+  `cooldown`, ...).
+- POST checkins/assisted/: the venue must exist and be open, the resident's travel possible
+  (`cooldown`, `impossible_travel`).
+- POST vouchers/redeem/: a staff member of several venues must name one; `already_redeemed`...
 Throttles are lifted (their own tests cover them): they make answers depend on the order of
 examples, not on the request.
 """
@@ -104,6 +108,58 @@ def world(db, monkeypatch, settings, _connections_kept):
         role: {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
         for role, user in users.items()
     }
+
+
+# Codes every operation may answer whatever the data: not the refusal of a rule.
+# (``idempotency_key_reused`` is one: the examples reuse a key with other bodies.)
+GENERIC_CODES = {
+    "invalid",
+    "not_authenticated",
+    "token_expired",
+    "not_acceptable",
+    "request_too_large",
+    "unsupported_media_type",
+    "throttled",
+    "server_error",
+    "service_unavailable",
+}
+
+
+def rule_statuses(operation: dict) -> set[int]:
+    """The success statuses, and those of the operation's error codes that name a rule."""
+    statuses = set()
+    for status, response in operation["responses"].items():
+        schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+        parts = schema.get("allOf", [{}, {}])
+        codes = set(parts[-1].get("properties", {}).get("code", {}).get("enum", []))
+        if status.startswith("2") or codes - GENERIC_CODES:
+            statuses.add(int(status))
+    return statuses
+
+
+# Operations whose rules that no shape can say (fields that go together, a body's reference to
+# a row that must exist) are answered 400 `invalid` with the field named: 400 is then allowed.
+INVALID_IS_A_RULE = RULE_BOUND_400 - {("POST", "/api/v1/catalog/{item_id}/claim/")}
+
+
+@schemathesis.check
+def positive_data_refused_only_by_a_named_rule(ctx, response, case):
+    """For the rule-bound operations (registered checks run on every operation): schema-valid
+    data is accepted, or refused with a status whose codes name a rule."""
+    operation = (case.method.upper(), case.path)
+    if operation not in RULE_BOUND_400:
+        return None
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    allowed = rule_statuses(case.operation.definition.raw)
+    if operation in INVALID_IS_A_RULE:
+        allowed.add(400)
+    if response.status_code not in allowed and response.status_code not in (401, 403, 404):
+        raise AssertionError(
+            f"Valid data refused with {response.status_code} (allowed: {sorted(allowed)}): "
+            f"{response.text[:300]}"
+        )
+    return None
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -63,3 +63,36 @@ def test_admin_opens_the_dashboard_changes_the_period_and_downloads_the_csv(page
     assert rows[0][:4] == ["Venue", "From", "To", "Check-ins"]
     assert rows[1][:4] == ["All venues", "2025-10-26", "2025-10-28", "4"]
     assert pages.page_errors == []
+
+
+def test_a_council_of_many_venues_pages_through_its_venue_table(pages, clock):
+    """The venue table a page at a time (a council of 50,000 venues once made a 40 MB page)."""
+    from tests.factories import VenueFactory
+    from venues.models import Venue
+
+    first = VenueFactory(name="Library 00")
+    council = first.council
+    Venue.objects.bulk_create(
+        VenueFactory.build(council=council, name=f"Library {n:02}", slug=f"library-{n:02}")
+        for n in range(1, 60)
+    )
+    admin = council_admin_of(council)
+    page = pages.open()
+    page.goto(f"/insight/{council.slug}/?sort=name")
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/insight/{council.slug}/?sort=name")
+
+    pages_nav = page.get_by_role("navigation", name="Venue pages")
+    assert "Venues 1 to 50 of 60 (page 1 of 2)" in pages_nav.inner_text()
+    assert page.locator(".venue-table tbody tr").count() == 50
+    assert "And 10 more venues need attention." in page.content()
+    assert_accessible(page)
+    pages_nav.get_by_role("link", name="Next venues").click()
+
+    page.wait_for_url("**page=2**")
+    assert page.locator(".venue-table tbody tr").count() == 10
+    assert "Library 59" in page.locator(".venue-table").inner_text()
+    assert_accessible(page)
+    pages.screenshot(page, "insight-venue-pages")

@@ -163,14 +163,14 @@ def test_a_token_that_does_not_verify_is_refused(venue, token):
     assert not CheckIn.objects.exists() and not CheckinAttempt.objects.exists()
 
 
-def test_an_expired_token_is_refused(venue):
+def test_an_expired_token_is_refused_as_token_expired(venue):
     resident = UserFactory()
     token = AccessToken.for_user(resident)
     token.set_exp(lifetime=-timedelta(seconds=1))
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     response = client.post("/api/v1/checkins/", gps(venue), format="json")
-    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+    assert response.status_code == 401 and response.json()["code"] == "token_expired"
     assert not CheckIn.objects.exists()
 
 

@@ -212,6 +212,7 @@ def test_the_page_costs_the_same_queries_with_more_venues(history, django_assert
     client = signed_in(council_admin_of(history["council"]))
     foursquare_tip(history["library"], "Lovely staff.")
     # Reputation: the feed's page, then its comments and its tips (one query each).
+    # (24's change: two of them read the ratings of the page's venues alone)
     with django_assert_max_num_queries(24) as before:
         client.get(url(history["council"]), PERIOD)
     for n in range(8):
@@ -278,3 +279,33 @@ def test_a_venue_registered_this_week_is_new_not_quiet(history, now):
     assert "New Hub" not in quiet_venues(history["council"])
     now.advance(days=31)
     assert "New Hub" in quiet_venues(history["council"])
+
+
+def test_a_council_of_many_venues_is_shown_a_page_of_venues_at_a_time():
+    """50,000 venues once made a 40 MB page: the table, the ratings beside it and the attention
+    list are bounded, whatever the council's size (here 120 venues, none visited)."""
+    from insight.views import ATTENTION_SHOWN, VENUES_PER_PAGE
+    from venues.models import Venue
+
+    first = VenueFactory(name="Venue 000")
+    council = first.council
+    Venue.objects.bulk_create(
+        VenueFactory.build(council=council, name=f"Venue {n:03}", slug=f"venue-{n:03}")
+        for n in range(1, 120)
+    )
+    client = signed_in(council_admin_of(council))
+
+    page_one = client.get(url(council), {"sort": "name"})
+    last = client.get(url(council), {"sort": "name", "page": "3"})
+
+    assert page_one.status_code == last.status_code == 200
+    names = [row["name"] for row in page_one.context["venue_rows"]]
+    assert names == [f"Venue {n:03}" for n in range(VENUES_PER_PAGE)]
+    assert [row["name"] for row in last.context["venue_rows"]][-1] == "Venue 119"
+    assert len(last.context["venue_rows"]) == 120 - 2 * VENUES_PER_PAGE
+    assert len(page_one.context["attention"]) == ATTENTION_SHOWN
+    assert page_one.context["attention_more"] == 120 - ATTENTION_SHOWN
+    assert len(page_one.context["trends"]) <= VENUES_PER_PAGE
+    html = page_one.content.decode()
+    assert "Venues 1 to 50 of 120 (page 1 of 3)" in html and 'rel="next"' in html
+    assert "And 70 more venues need attention." in html

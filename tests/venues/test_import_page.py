@@ -71,3 +71,52 @@ def test_a_council_admin_cannot_import_into_another_council():
     )
     assert "council" in page.context["form"].errors
     assert not Venue.objects.filter(council=other.council, name="X").exists()
+
+
+def test_a_file_over_5_mb_is_an_error_beside_the_field_not_a_500():
+    venue = VenueFactory()
+    client = signed_in(council_admin_of(venue.council))
+    client.raise_request_exception = False
+    rows = "".join(f"Hub {n},library,{n} High Street,LS1 1AA,53.8,-1.5\n" for n in range(130_000))
+    assert len(rows.encode()) > 5 * 1024 * 1024
+
+    page = client.post(PAGE, {"council": venue.council.pk, "file": upload(HEADER + rows)})
+
+    assert page.status_code == 200
+    assert "larger than 5 MB" in str(page.context["form"].errors["file"])
+    assert Venue.objects.filter(council=venue.council).count() == 1
+
+
+@pytest.fixture
+def hanging_geocoder(settings):
+    """A TCP server that takes connections and never answers, as a stuck geocoder does."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    settings.GEOCODER_DOMAIN = f"127.0.0.1:{server.getsockname()[1]}"
+    settings.GEOCODER_SCHEME = "http"
+    settings.GEOCODER_TIMEOUT_SECONDS = 5.0
+    yield
+    server.close()
+
+
+def test_a_geocoder_that_hangs_holds_the_page_no_longer_than_its_budget(hanging_geocoder, settings):
+    import time
+
+    settings.GEOCODER_IMPORT_BUDGET_SECONDS = 1.5
+    venue = VenueFactory()
+    rows = "".join(f"Hub {n},library,{n} High St,LS1 1AA,,\n" for n in range(10))
+    started = time.monotonic()
+
+    page = signed_in(council_admin_of(venue.council)).post(
+        PAGE, {"council": venue.council.pk, "file": upload(HEADER + rows)}
+    )
+
+    took = time.monotonic() - started
+    assert page.status_code == 200
+    assert took < 3, took  # ten rows at 5 s each would be 50 s
+    report = page.context["report"]
+    assert report.created == 0 and len(report.rejected) == 10
+    assert any("seconds for geocoding ran out" in row.reason for row in report.rejected)

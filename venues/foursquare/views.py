@@ -1,7 +1,7 @@
 """The Foursquare endpoints: start a venue's sync, and the council's drift report."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -57,16 +57,9 @@ class FoursquareReportVenueSerializer(serializers.Serializer):
     name = serializers.CharField()
     postcode = serializers.CharField()
     foursquare = FoursquareLinkSerializer(source="*")
-    place = serializers.SerializerMethodField()
+    # null when the venue has no cached listing (the related row raises AttributeError then)
+    place = FoursquarePlaceSerializer(source="foursquare_place", allow_null=True)
     proposals = FoursquareProposalSerializer(source="foursquare_proposals", many=True)
-
-    @extend_schema_field(FoursquarePlaceSerializer(allow_null=True))
-    def get_place(self, venue):
-        try:
-            place = venue.foursquare_place
-        except Venue.foursquare_place.RelatedObjectDoesNotExist:
-            return None
-        return FoursquarePlaceSerializer(place).data
 
 
 class FoursquareSummarySerializer(serializers.Serializer):

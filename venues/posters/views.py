@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -10,7 +10,13 @@ from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
 from venues import error_codes
 from venues.models import Poster, Venue
-from venues.posters.services import poster_create, poster_resolve, poster_revoke, poster_url
+from venues.posters.services import (
+    poster_code_display,
+    poster_create,
+    poster_resolve,
+    poster_revoke,
+    poster_url,
+)
 from venues.posters.tokens import public_key_set
 from venues.scoping import PosterScopedApi, VenueScopedApi
 from venues.screens.services import screen_token_venue
@@ -21,11 +27,19 @@ MANAGER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT
 
 
 class PosterOutputSerializer(serializers.ModelSerializer):
+    code = serializers.SerializerMethodField(
+        help_text="The fallback code as printed under the QR (`K7QM-P3XH`); typed at `/q/` "
+        "with or without the dash, in any case."
+    )
     url = serializers.SerializerMethodField(help_text="The text the QR code encodes.")
 
     class Meta:
         model = Poster
         fields = ["id", "label", "code", "token", "url", "created_at", "revoked_at"]
+
+    @extend_schema_field({"type": "string", "pattern": "^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$"})
+    def get_code(self, poster: Poster) -> str:
+        return poster_code_display(poster.code)
 
     def get_url(self, poster: Poster) -> str:
         return poster_url(poster)

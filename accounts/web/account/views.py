@@ -44,6 +44,7 @@ from accounts.web.account.forms import (
 )
 from backend.errors import ApplicationError
 from backend.page_limits import page_rate_limit
+from backend.timestamps import ApiJSONEncoder
 
 
 def _errors_onto(form, exc: ApplicationError) -> None:
@@ -157,7 +158,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @require_safe
 def download_data(request):
     """Everything held about the person, as ``GET /api/v1/me/export/`` gives it, as a file."""
-    body = json.dumps(user_export(user=request.user), indent=2, ensure_ascii=False)
+    body = json.dumps(
+        user_export(user=request.user), indent=2, ensure_ascii=False, cls=ApiJSONEncoder
+    )
     response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
     name = f"my-data-{timezone.localdate().isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

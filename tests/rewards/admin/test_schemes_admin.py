@@ -62,7 +62,7 @@ def test_a_superuser_groups_two_councils_and_a_residents_points_become_one_balan
     grouped = Scheme.objects.get(name="Yorkshire Libraries")
     assert points_balances(resident) == [
         {
-            "scheme": grouped.pk,
+            "scheme": grouped.public_id,
             "name": "Yorkshire Libraries",
             "councils": [
                 {"id": str(world.mine.pk), "name": "Mine"},

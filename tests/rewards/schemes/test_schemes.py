@@ -137,7 +137,7 @@ def test_me_shows_a_balance_per_scheme_and_their_sum(resident, venue_a, venue_b)
         ("Barking and Dagenham", 30),
         ("Havering", 10),
     ]
-    assert me["balances"][1]["scheme"] == scheme_of(venue_b).pk
+    assert me["balances"][1]["scheme"] == str(scheme_of(venue_b).public_id)
     assert me["balances"][1]["councils"] == [{"id": str(venue_b.council_id), "name": "Havering"}]
 
 
@@ -152,16 +152,18 @@ def test_the_statement_filters_by_scheme_with_each_wallets_running_balance(
     client = client_for(resident)
 
     everything = success(client, "get", "/api/v1/me/ledger/").json()["results"]
-    only_b = success(client, "get", f"/api/v1/me/ledger/?scheme={scheme_of(venue_b).pk}").json()[
-        "results"
-    ]
+    only_b = success(
+        client, "get", f"/api/v1/me/ledger/?scheme={scheme_of(venue_b).public_id}"
+    ).json()["results"]
 
     assert [(row["amount"], row["balance_after"]) for row in everything] == [
         (30, 60),
         (5, 5),
         (30, 30),
     ]
-    assert [(row["amount"], row["scheme"]) for row in only_b] == [(5, scheme_of(venue_b).pk)]
+    assert [(row["amount"], row["scheme"]) for row in only_b] == [
+        (5, str(scheme_of(venue_b).public_id))
+    ]
     error(client, "get", "/api/v1/me/ledger/?scheme=zero", status=400, code="invalid")
 
 
@@ -173,7 +175,7 @@ def test_a_shared_scheme_spends_across_its_councils(resident, venue_a, venue_b):
     assert claim(resident, item_of(venue_b, 40)).status_code == 201
     assert points_balances(resident) == [
         {
-            "scheme": shared.pk,
+            "scheme": shared.public_id,
             "name": "Libraries Consortium",
             "councils": [
                 {"id": str(venue_a.council_id), "name": "Barking and Dagenham"},
@@ -198,7 +200,7 @@ def test_grouping_councils_moves_their_residents_points_into_the_shared_scheme(
         shared = scheme_create(name="Consortium", councils=[venue_a.council, venue_b.council])
 
     assert [(row["scheme"], row["points"]) for row in points_balances(resident)] == [
-        (shared.pk, 50)
+        (shared.public_id, 50)
     ]
     old_a.refresh_from_db()
     old_b.refresh_from_db()
@@ -247,7 +249,7 @@ def test_expiry_is_per_scheme(resident, venue_a, venue_b, settings):
     call_command("expire_points")
 
     balances = {row["scheme"]: row["points"] for row in points_balances(resident)}
-    assert balances == {scheme_of(venue_a).pk: 0, scheme_of(venue_b).pk: 5}
+    assert balances == {scheme_of(venue_a).public_id: 0, scheme_of(venue_b).public_id: 5}
     assert not PointsLot.objects.filter(remaining__gt=0, expires_at__lte=timezone.now()).exists()
     audit_passes()
 
@@ -317,7 +319,7 @@ def test_the_catalog_says_which_schemes_points_buy_each_item(venue_a, venue_b):
     items = {item_of(venue, 10).pk: venue for venue in (venue_a, venue_b)}
     rows = success(client_for(UserFactory()), "get", "/api/v1/catalog/").json()["results"]
     assert {row["id"]: row["scheme"] for row in rows} == {
-        str(item): scheme_of(venue).pk for item, venue in items.items()
+        str(item): str(scheme_of(venue).public_id) for item, venue in items.items()
     }
 
 
@@ -346,6 +348,8 @@ def test_points_left_behind_by_a_grouping_are_moved_by_the_hourly_job(resident, 
     shared.refresh_from_db()
     assert shared.merged_into == larger
     assert settle_points_schemes.delay().get() == {"wallets_moved": 1}
-    assert [(row["scheme"], row["points"]) for row in points_balances(resident)] == [(larger.pk, 7)]
+    assert [(row["scheme"], row["points"]) for row in points_balances(resident)] == [
+        (larger.public_id, 7)
+    ]
     assert settle_points_schemes.delay().get() == {"wallets_moved": 0}
     audit_passes()

@@ -436,6 +436,23 @@ class TestWebhook:
         assert voucher.redeemed_venue == venue
         assert StripePromotionCode.objects.get(pk=voucher.pk).state == "deactivated"
 
+    @pytest.mark.parametrize("created", [10**20, 2**63, 253402300800])
+    def test_an_event_with_a_created_no_date_can_hold_is_redeemed_now_not_a_500(
+        self, api_client, voucher, created
+    ):
+        event = {
+            **checkout_completed("evt_huge", voucher.stripe_promotion_code),
+            "created": created,
+        }
+
+        response = self.post(api_client, event)
+
+        assert response.status_code == 200, response.content
+        voucher.refresh_from_db()
+        assert voucher.status == "redeemed"
+        assert abs((voucher.redeemed_at - timezone.now()).total_seconds()) < 60
+        call_command("ledger_audit")
+
     def test_a_checkout_after_the_voucher_lapsed_is_a_conflict(self, api_client, voucher):
         Voucher.objects.filter(pk=voucher.pk).update(
             issued_at=timezone.now() - timedelta(days=2),

@@ -13,6 +13,7 @@ from rewards.ledger.audit import ledger_breaches
 from rewards.ledger.models import Asset, LedgerTransaction
 from rewards.ledger.services import InsufficientBalance, account_get_or_create
 from rewards.models import CatalogItem, PointsLot, Voucher, Wallet
+from rewards.schemes.models import Scheme
 from rewards.schemes.services import council_scheme_ensure
 from rewards.vouchers.services import voucher_issue
 from rewards.wallet.selectors import points_balance
@@ -88,7 +89,7 @@ def test_the_statement_lists_earn_claim_and_expire_newest_first_with_running_bal
         "balance_after",
         "memo",
     }
-    assert {row["scheme"] for row in rows} == {pool.scheme_id}
+    assert {row["scheme"] for row in rows} == {str(Scheme.objects.get(pk=pool.scheme_id).public_id)}
     assert response.json()["count"] == 4
 
 

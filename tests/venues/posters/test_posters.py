@@ -74,7 +74,8 @@ class TestCreateListRevoke:
         assert (body["label"], body["revoked_at"]) == ("Side door", None)
         poster = Poster.objects.get(id=body["id"])
         assert (poster.venue, poster.token, poster.created_by) == (venue, body["token"], manager)
-        assert body["code"] == poster.code and len(poster.code) == 8
+        # As printed under the QR: two groups of four, a dash between.
+        assert body["code"] == f"{poster.code[:4]}-{poster.code[4:]}" and len(poster.code) == 8
 
     def test_a_poster_needs_a_label(self, manager_client, venue):
         path = f"/api/v1/venues/{venue.id}/posters/"
