@@ -201,9 +201,21 @@ PERSONAL_DATA_EXPORT_SCHEMA = {
                 "display_name": {"type": "string"},
                 "date_joined": {"type": "string", "format": "date-time"},
                 "last_login": {"type": ["string", "null"], "format": "date-time"},
+                "member_code": {
+                    "type": ["string", "null"],
+                    "description": "The card number staff type at the desk (XXXX-XXXX).",
+                },
             },
             "required": ["id", "email", "display_name", "date_joined", "last_login"],
-        }
+        },
+        "email_preferences": {
+            "type": "object",
+            "properties": {
+                "wants_reply_emails": {"type": "boolean"},
+                "comment_alerts": {"type": "string", "enum": ["at_once", "in_digest"]},
+            },
+            "required": ["wants_reply_emails", "comment_alerts"],
+        },
     },
     "required": ["account"],
     "additionalProperties": {"type": "array", "items": {"type": "object"}},

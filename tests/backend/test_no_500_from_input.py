@@ -84,7 +84,7 @@ def test_a_database_outage_is_503_service_unavailable_with_retry_after(monkeypat
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("path", "content_type"), [("/api/v1/me/", "application/json"), ("/wallet/", "text/plain")]
+    ("path", "content_type"), [("/api/v1/me/", "application/json"), ("/wallet/", "text/html")]
 )
 def test_a_database_outage_outside_a_view_is_503_too(monkeypatch, path, content_type):
     """Raised in a middleware, before any view: answered by handler500, which finds it."""
@@ -101,6 +101,8 @@ def test_a_database_outage_outside_a_view_is_503_too(monkeypatch, path, content_
     assert int(response["Retry-After"]) > 0
     if content_type == "application/json":
         assert response.json()["code"] == "service_unavailable"
+    else:  # the site's own page, which needs neither the session nor the database
+        assert "Try again later" in response.content.decode()
 
 
 def _lists_with_a_date_drill_down():
