@@ -149,10 +149,12 @@ export async function managerJourney(tokens: TokenPair, venue: string): Promise<
   return said;
 }
 
-/** The desk: redeem a voucher's code as typed or scanned. */
+/** The desk: redeem a voucher's code as typed or scanned. The key is made once per press, so
+ * a retry after a lost answer replays the 200 instead of "already redeemed". */
 export async function deskJourney(tokens: TokenPair, code: string): Promise<string> {
   const { data, error, response } = await api.POST("/api/v1/vouchers/redeem/", {
     ...bearer(tokens.access),
+    params: { header: { "Idempotency-Key": crypto.randomUUID() } },
     body: { code },
   });
   if (error) {
