@@ -45,9 +45,25 @@ def test_the_account_page_links_each_thing_a_person_may_do(rosa):
         "/account/download/",
         "/account/delete/",
         "/privacy/",
+        "/me/comments/",
     ):
         assert f'href="{href}"' in html, href
     assert "rosa@example.org" in html and 'value="Rosa"' in html
+
+
+def test_the_reply_emails_choice_is_made_on_the_account_page_too(rosa):
+    client = signed_in(rosa)
+    assert 'name="wants_reply_emails" id="id_wants_reply_emails" checked' in (
+        client.get("/account/").content.decode()
+    )
+    answer = client.post("/me/comments/emails", {"from": "account"})
+    assert answer.status_code == 302 and answer["Location"] == "/account/"
+    html = client.get("/account/").content.decode()
+    assert "We will not email you when a venue replies to your comment." in html
+    assert (
+        'id="id_wants_reply_emails">' in html
+        and "checked" not in html.split('name="wants_reply_emails"')[1].split(">")[0]
+    )
 
 
 def test_changing_the_name(rosa):
