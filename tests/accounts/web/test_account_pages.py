@@ -161,6 +161,12 @@ def test_a_wrong_current_password_changes_nothing(rosa):
 
 def test_a_password_reset_by_email_ends_every_session(rosa):
     phone, laptop = signed_in(rosa), signed_in(rosa)
+    app = Client().post(
+        "/api/v1/auth/token/",
+        {"email": rosa.email, "password": DEFAULT_PASSWORD},
+        content_type="application/json",
+    )
+    assert app.status_code == 200
     Client().post("/accounts/password-reset/", {"email": rosa.email})
     link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[-1].body)[1]
     browser = Client()
@@ -171,6 +177,13 @@ def test_a_password_reset_by_email_ends_every_session(rosa):
     )
     assert not is_signed_in(phone) and not is_signed_in(laptop)
     assert not is_signed_in(browser)  # a reset signs nobody in; the person signs in again
+    # ... and the app's sign-in ends too: its refresh token is refused.
+    refresh = Client().post(
+        "/api/v1/auth/token/refresh/",
+        {"refresh": app.json()["refresh"]},
+        content_type="application/json",
+    )
+    assert refresh.status_code == 401
 
 
 def test_the_download_is_everything_held_as_json(rosa):
