@@ -2,6 +2,7 @@ from django.urls import path
 
 from residents import well_known
 from residents.comments import views as comments
+from residents.family import views as family
 from residents.posters import views as posters
 from residents.venues import views as venues
 from residents.wallet import views as wallet
@@ -18,6 +19,7 @@ urlpatterns = [
         venues.comment_report_page,
         name="venue-comment-report",
     ),
+    path("children/privacy/", family.children_privacy_page, name="children-privacy"),
     path("me/comments/", comments.my_comments_page, name="my-comments"),
     path(
         "me/comments/<uuid:comment_id>/delete",
