@@ -88,13 +88,19 @@ def user_erase(*, user: User) -> None:
 
     The row stays, pseudonymised, so that ledger entries and check-in counts that point at it
     keep adding up; every app's registered eraser runs first, in the same transaction. The
-    account can never log in again and its refresh tokens are blacklisted.
+    account can never log in again and its refresh tokens are blacklisted. A parent's children
+    are erased with them; an erased child is no longer linked to its parent.
     """
     with transaction.atomic():
+        # A parent's children go with them: nobody else may act for them.
+        for child in User.objects.filter(guardian=user, erased_at__isnull=True):
+            user_erase(user=child)
         user = User.objects.select_for_update().get(pk=user.pk)
         personal_data.erase_sections(user)
         user.email = f"erased-{user.pk}@erased.invalid"
         user.display_name = "Former resident"
+        user.birth_year = None
+        user.guardian = None
         user.set_unusable_password()
         user.is_active = False
         user.is_staff = False

@@ -203,7 +203,8 @@ PERSONAL_DATA_EXPORT_SCHEMA = {
     "description": (
         "Everything held about the caller (UK GDPR subject access): `account`, then one section "
         "per kind of record each app keeps (`checkins`, `refused_checkins`, `comments`, "
-        "`comment_reports`, `points_statement`, `roles`...), each a list of records."
+        "`comment_reports`, `points_statement`, `roles`...), each a list of records, and "
+        "`children`: the same about each of the caller's children (`account` then the sections)."
     ),
     "properties": {
         "account": {
@@ -212,6 +213,7 @@ PERSONAL_DATA_EXPORT_SCHEMA = {
                 "id": {"type": "string", "format": "uuid"},
                 "email": {"type": "string", "format": "email"},
                 "display_name": {"type": "string"},
+                "birth_year": {"type": ["integer", "null"]},
                 "date_joined": {"type": "string", "format": "date-time"},
                 "last_login": {"type": ["string", "null"], "format": "date-time"},
                 "member_code": {
