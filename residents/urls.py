@@ -20,6 +20,11 @@ urlpatterns = [
         name="venue-comment-report",
     ),
     path("children/privacy/", family.children_privacy_page, name="children-privacy"),
+    path("family/", family.family_page, name="family"),
+    path("family/<uuid:child_id>/", family.child_page, name="family-child"),
+    path("family/<uuid:child_id>/card/", family.child_card_page, name="family-child-card"),
+    path("family/<uuid:child_id>/download/", family.child_download, name="family-child-download"),
+    path("family/<uuid:child_id>/remove/", family.child_remove_page, name="family-child-remove"),
     path("me/comments/", comments.my_comments_page, name="my-comments"),
     path(
         "me/comments/<uuid:comment_id>/delete",
