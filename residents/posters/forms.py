@@ -11,6 +11,8 @@ class CheckinForm(forms.Form):
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
     accuracy_m = forms.FloatField(required=False)
+    # A parent's choice of who checks in ("me", or one of their children's ids).
+    for_child = forms.UUIDField(required=False)
 
     def fix_fields(self) -> tuple[float, float, float] | None:
         """The whole fix, or None when any part is missing or malformed."""
@@ -19,6 +21,10 @@ class CheckinForm(forms.Form):
         data = self.cleaned_data
         values = (data.get("latitude"), data.get("longitude"), data.get("accuracy_m"))
         return None if None in values else values
+
+    def child_id(self):
+        """The child the parent chose, or None for themselves (or a malformed choice)."""
+        return self.cleaned_data.get("for_child") if self.is_valid() else None
 
 
 class CommentForm(forms.Form):
