@@ -13,6 +13,7 @@ treated as an adult by these checks until it gives one; its pages ask it once, b
 else (``accounts.web.birth_year``).
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 MINIMUM_AGE = 13  # UK GDPR art. 8 and the Data Protection Act 2018 s.9
@@ -50,3 +51,11 @@ def is_minor(user) -> bool:
         return True
     birth_year = getattr(user, "birth_year", None)
     return birth_year is not None and youngest_possible_age(birth_year) < ADULT_AGE
+
+
+def minors_q(prefix: str = "") -> Q:
+    """``is_minor`` as a filter on users (``prefix``: the path to the user, ``"user__"``)."""
+    latest_adult_year = this_year() - ADULT_AGE - 1
+    return Q(**{f"{prefix}guardian__isnull": False}) | Q(
+        **{f"{prefix}birth_year__gt": latest_adult_year}
+    )

@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import ages
 from accounts.authentication import AccountReadLaterMixin
 from accounts.children.selectors import child_may_act_for
 from accounts.member_codes import member_find
@@ -186,7 +187,9 @@ class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
     permission_by_method = {"GET": "checkin.view"}
 
     class OutputSerializer(serializers.ModelSerializer):
-        visitor = serializers.CharField(source="resident.display_name")
+        visitor = serializers.SerializerMethodField(
+            help_text="The visitor's display name; `A young visitor` for anyone under 18."
+        )
         resident = serializers.UUIDField(
             source="resident_id",
             help_text="An opaque id of the visitor: `?resident=` lists their check-ins here.",
@@ -212,6 +215,12 @@ class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
                 "voided_at",
                 "void_reason",
             ]
+
+        def get_visitor(self, checkin) -> str:
+            # ICO Children's code: a child's name is not staff's to read in a list of visits.
+            if ages.is_minor(checkin.resident):
+                return _("A young visitor")
+            return checkin.resident.display_name
 
     class FilterSerializer(serializers.Serializer):
         resident = serializers.UUIDField(required=False)

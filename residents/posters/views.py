@@ -41,7 +41,7 @@ from checkins.services import Fix, checkin_record
 from residents.language import council_language_activate
 from residents.posters.forms import CheckinForm, CommentForm, PosterCodeForm
 from residents.selectors import offers_in_words
-from residents.words import checkin_refusal, how_to_earn_offer, points_in_words
+from residents.words import checkin_refusal, comment_thanks, how_to_earn_offer, points_in_words
 from rewards.evidence import Evidence
 from rewards.vouchers.selectors import voucher_list_of
 from venues import error_codes
@@ -195,7 +195,7 @@ def comment_page(request, token: str):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comment_create(
+            comment = comment_create(
                 author=request.user,
                 venue=code.venue,
                 body=form.cleaned_data["body"],
@@ -207,7 +207,7 @@ def comment_page(request, token: str):
                 for message in field_errors:
                     form.add_error(name if name in form.fields else None, message)
         else:
-            messages.success(request, _("Thank you. Your comment is published."))
+            messages.success(request, comment_thanks(comment))
             return redirect("poster-landing", token=token)
     context = _context(request, code)
     context["comment_form"] = form

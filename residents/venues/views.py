@@ -45,6 +45,7 @@ from residents.venues.sharing import (
     place_data,
     share_description,
 )
+from residents.words import comment_thanks
 
 TEMPLATE = "residents/venue.html"
 
@@ -123,7 +124,7 @@ def venue_comment_page(request, venue_id):
                 for message in field_errors:
                     form.add_error(name if name in form.fields else None, message)
         else:
-            messages.success(request, _("Thank you. Your comment is published."))
+            messages.success(request, comment_thanks(comment))
             page = reverse("venue-page", args=[venue.pk])
             return HttpResponseRedirect(f"{page}#comment-{comment.pk}")
     context = _context(request, venue, comment_form=form)
