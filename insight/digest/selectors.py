@@ -40,8 +40,9 @@ def digest_week(today: date) -> DateRange:
 
 def digest_recipients() -> list[Recipient]:
     """Active users aged 18 or over with a council admin or venue manager role (of an active
-    venue) who have not opted out, each with the councils and venues their digest covers (one query). A venue
-    of a council the user administers is covered by the council's section already."""
+    venue) who have not opted out, each with the councils and venues their digest covers (one
+    query). A venue of a council the user administers is covered by the council's section
+    already."""
     roles = (
         Role.objects.filter(
             Q(role=Role.Kind.COUNCIL_ADMIN, venue__isnull=True)
