@@ -78,3 +78,18 @@ def test_removing_a_child_on_the_page_erases_their_data(client, parent):
     assert answer.status_code == 302 and answer["Location"] == "/family/"
     sam.refresh_from_db()
     assert sam.erased_at is not None and sam.display_name == "Former resident"
+
+
+def test_the_childrens_privacy_notice_in_plain_words_and_in_welsh(client):
+    english = client.get("/children/privacy/")
+    assert english.status_code == 200
+    assert "We never keep where your phone was." in english.content.decode()
+    welsh = client.get("/children/privacy/", HTTP_ACCEPT_LANGUAGE="cy")
+    assert "Nid ydym byth yn cadw ble roedd eich ffôn." in welsh.content.decode()
+    privacy = client.get("/privacy/").content.decode()
+    assert 'href="/children/privacy/"' in privacy
+
+
+def test_an_account_page_and_the_family_page_link_to_each_other(client, parent):
+    assert 'href="/family/"' in client.get("/account/").content.decode()
+    assert 'href="/children/privacy/"' in client.get("/family/").content.decode()
