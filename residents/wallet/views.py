@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import ages
 from accounts.children.selectors import children_of
 from accounts.member_codes import member_code_of, member_code_replace
 from backend.errors import ApplicationError
@@ -46,6 +47,8 @@ def wallet_page(request):
         "children": children,
         **resident_wallet(resident=request.user),
     }
+    if ages.is_minor(request.user):  # ICO Children's code: no "N more visits" nudges
+        context["progress"] = []
     for item in context["catalog"]:
         item.claim_key = uuid.uuid4().hex
     return render(request, "residents/wallet.html", context)

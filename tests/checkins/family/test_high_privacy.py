@@ -16,6 +16,7 @@ from insight.digest.services import digests_send
 from tests.api import success
 from tests.conftest import client_for
 from tests.factories import UserFactory, VenueFactory, venue_manager_of
+from tests.residents.helpers import points_and_voucher_offers
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,15 @@ def test_the_venues_list_of_visits_does_not_name_a_child(venue):
     staff = client_for(venue_manager_of(venue))
     [visit] = success(staff, "get", f"/api/v1/venues/{venue.id}/checkins/").json()["results"]
     assert visit["visitor"] == "A young visitor"
+
+
+def test_a_teenagers_wallet_shows_no_progress_nudges(venue, client):
+    points_and_voucher_offers(venue)
+    teen = UserFactory(birth_year=year_born(14))
+    adult = UserFactory(birth_year=year_born(40))
+    for person in (teen, adult):
+        checked_in(person, venue)
+    client.force_login(adult)
+    assert 'id="progress"' in client.get("/wallet/").content.decode()
+    client.force_login(teen)
+    assert 'id="progress"' not in client.get("/wallet/").content.decode()
