@@ -164,9 +164,9 @@ class MemberCode(models.Model):
     without a smartphone, printed on the holder's card (``accounts.member_codes``).
 
     Its own table, not a column of ``User``, so every kind of holder of check-ins and wallets
-    draws from one space of unique codes: an account now, a child added by a parent later (issue
-    25 adds a ``child`` beside ``user``; the constraint then asks for exactly one of them).
-    Stored without the dash.
+    draws from one space of unique codes. A child added by a parent (issue 25) is an account of
+    its own (``User.guardian``), so its code is a ``user``'s like any other. Stored without the
+    dash.
     """
 
     code = models.CharField(max_length=MEMBER_CODE_LENGTH, unique=True)

@@ -8,6 +8,8 @@ pages and the language switch stay reachable, so nobody is trapped.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -50,23 +52,32 @@ def needs_birth_year(user) -> bool:
 
 class BirthYearAskedMiddleware:
     """Sends a signed-in account without a birth year to ``/account/birth-year/`` (and back to
-    where it was going afterwards)."""
+    where it was going afterwards) in place of the page it asked for.
+
+    Asked of a page's successful answer (GET or HEAD, 200, HTML), not before the view: a request
+    whose page reads nothing (an error page while the database is down) reads nothing here
+    either, and a page that already read the account costs no query more.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        response = self.get_response(request)
         if (
-            user is not None
-            and request.method in ("GET", "HEAD")
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith(_NOT_HELD)
-            and needs_birth_year(user)
         ):
-            return redirect(
-                f"{reverse('account-birth-year')}?{urlencode({'next': request.get_full_path()})}"
-            )
-        return self.get_response(request)
+            try:
+                held = needs_birth_year(getattr(request, "user", None) or AnonymousUser())
+            except DatabaseError:  # the page needed no database: neither does this
+                return response
+            if held:
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('account-birth-year')}?{query}")
+        return response
 
 
 @never_cache

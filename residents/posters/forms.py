@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import ages
 from checkins.comments.services import BODY_MAX_LENGTH
 
 
@@ -49,6 +50,13 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write your comment.")},
     )
+
+    def __init__(self, *args, author=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if author is not None and author.is_authenticated and ages.is_minor(author):
+            self.fields["body"].help_text = _(
+                "Other visitors will see it without your name, once the venue has read it."
+            )
 
 
 class PosterCodeForm(forms.Form):

@@ -101,7 +101,7 @@ def poster_page(request, token: str):
     context["result"] = _remembered_result(request, code, request.GET.get("checked_in"))
     # A child's visit is not the parent's to rate under their name (nor the child's to publish).
     if context["result"] and not context["result"]["child"]:
-        context["comment_form"] = CommentForm()
+        context["comment_form"] = CommentForm(author=request.user)
     return render(request, TEMPLATE, context)
 
 
@@ -192,7 +192,7 @@ def comment_page(request, token: str):
     council_language_activate(request=request, council=code.venue.council)
     if not request.user.is_authenticated:
         return _to_sign_in(request, code)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, author=request.user)
     if form.is_valid():
         try:
             comment = comment_create(

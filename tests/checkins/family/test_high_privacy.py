@@ -103,3 +103,13 @@ def test_a_teenagers_wallet_shows_no_progress_nudges(venue, client):
     assert 'id="progress"' in client.get("/wallet/").content.decode()
     client.force_login(teen)
     assert 'id="progress"' not in client.get("/wallet/").content.decode()
+
+
+def test_a_teenager_is_told_their_comment_is_shown_without_their_name(venue, client):
+    teen = UserFactory(birth_year=year_born(15))
+    checked_in(teen, venue)
+    client.force_login(teen)
+    html = client.get(f"/v/{venue.id}/").content.decode()
+    assert "Other visitors will see it without your name" in html
+    answer = client.post(f"/v/{venue.id}/comment", {"body": "Nice.", "rating": ""}, follow=True)
+    assert "Your comment will appear, without your name" in answer.content.decode()
