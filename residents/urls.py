@@ -25,6 +25,11 @@ urlpatterns = [
     path("family/<uuid:child_id>/card/", family.child_card_page, name="family-child-card"),
     path("family/<uuid:child_id>/download/", family.child_download, name="family-child-download"),
     path("family/<uuid:child_id>/remove/", family.child_remove_page, name="family-child-remove"),
+    path(
+        "family/<uuid:child_id>/claim/<uuid:item_id>/",
+        family.child_claim_page,
+        name="family-child-claim",
+    ),
     path("me/comments/", comments.my_comments_page, name="my-comments"),
     path(
         "me/comments/<uuid:comment_id>/delete",

@@ -4,6 +4,7 @@ member card, a download of their data, and a page to remove them (their data is 
 account erasure does)."""
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import ages
 from accounts.children.selectors import child_of, children_of
@@ -21,9 +22,15 @@ from accounts.children.services import child_add, child_remove
 from accounts.member_codes import member_code_of
 from accounts.selectors import child_export
 from backend.errors import ApplicationError
+from backend.idempotency import idempotent_page_action
 from backend.timestamps import ApiJSONEncoder
 from residents.family.forms import ChildForm, ChildRemoveForm
 from residents.selectors import resident_wallet
+from residents.wallet.forms import ClaimForm
+from residents.words import claim_refusal
+from rewards import account_names
+from rewards.catalog.selectors import catalog_item_claimable
+from rewards.catalog.services import catalog_claim
 from rewards.schemes.selectors import points_balances
 from venues.qr import qr_svg
 
@@ -78,7 +85,51 @@ def child_page(request, child_id):
         "member_code": member_code_of(user=child),
         **resident_wallet(resident=child),
     }
+    for item in context["catalog"]:
+        item.claim_key = uuid.uuid4().hex
     return render(request, "residents/family/child.html", context)
+
+
+@never_cache
+@csrf_protect
+@login_required
+@require_POST
+def child_claim_page(request, child_id, item_id):
+    """The parent spends a child's points on a catalog item: the voucher is the child's. Once
+    per form, as the wallet's "Claim" (``residents.wallet.views.claim_page``)."""
+    child = child_of(parent=request.user, child_id=child_id)
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That claim could not be read. Press Claim again."))
+        return redirect("family-child", child_id=child.pk)
+    request_key = form.cleaned_data["claim_key"]
+
+    def claim() -> dict:
+        voucher = catalog_claim(
+            resident=child,
+            item=catalog_item_claimable(item_id=item_id),
+            idempotency_key=account_names.claim_key(resident_id=child.pk, request_key=request_key),
+        )
+        return {"title": voucher.title, "code": voucher.code}
+
+    try:
+        outcome = idempotent_page_action(
+            user=request.user,
+            key=f"child-claim:{child.pk}:{request_key}",
+            fingerprint=f"child-claim:{child.pk}:{item_id}",
+            action=claim,
+        )
+    except ApplicationError as exc:  # the key was sent with another item
+        outcome = exc.as_outcome()
+    if "error" in outcome:
+        messages.error(request, claim_refusal(ApplicationError.from_outcome(outcome)))
+    else:
+        messages.success(
+            request,
+            _("%(name)s claimed %(title)s. The voucher code is %(code)s.")
+            % {"name": child.display_name, **outcome},
+        )
+    return redirect("family-child", child_id=child.pk)
 
 
 @never_cache

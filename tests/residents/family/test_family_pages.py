@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from accounts.children.services import child_add
 from accounts.models import User
-from tests.factories import UserFactory
+from checkins.models import CheckIn
+from rewards.catalog.services import catalog_item_create
+from rewards.models import Voucher
+from rewards.schemes.selectors import points_balances
+from tests.factories import UserFactory, VenueFactory
+from tests.rewards.helpers import give_points
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +98,22 @@ def test_the_childrens_privacy_notice_in_plain_words_and_in_welsh(client):
 def test_an_account_page_and_the_family_page_link_to_each_other(client, parent):
     assert 'href="/family/"' in client.get("/account/").content.decode()
     assert 'href="/children/privacy/"' in client.get("/family/").content.decode()
+
+
+def test_a_parent_spends_a_childs_points_and_the_voucher_is_the_childs(client, parent):
+    venue = VenueFactory()
+    item = catalog_item_create(council=venue.council, venue=venue, title="Badge", cost_points=5)
+    sam = child_add(parent=parent, first_name="Sam", birth_year=THIS_YEAR - 8)
+    give_points(sam, 7, council=venue.council)
+    CheckIn.objects.create(
+        resident=sam, venue=venue, method="gps", evidence="location", distance_m=5
+    )  # the catalog lists the councils a child visited
+    page = client.get(f"/family/{sam.pk}/").content.decode()
+    assert f'action="/family/{sam.pk}/claim/{item.pk}/"' in page
+    answer = client.post(f"/family/{sam.pk}/claim/{item.pk}/", {"claim_key": "k1"}, follow=True)
+    assert "Sam claimed Badge." in answer.content.decode()
+    again = client.post(f"/family/{sam.pk}/claim/{item.pk}/", {"claim_key": "k1"})  # a double tap
+    assert again.status_code == 302
+    assert list(Voucher.objects.values_list("resident", flat=True)) == [sam.pk]
+    assert sum(balance["points"] for balance in points_balances(sam)) == 2
+    assert sum(balance["points"] for balance in points_balances(parent)) == 0
