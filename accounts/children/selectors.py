@@ -24,7 +24,8 @@ def child_of(*, parent: User, child_id) -> User:
 
 
 def child_may_act_for(*, parent, child_id) -> User | None:
-    """The child ``parent`` may act for (check in, read the wallet of), or None."""
+    """The child ``parent`` may act for (check a child in), or None. Asks that the parent's
+    account is open too: a check-in authenticated by the token alone has not read it yet."""
     if not getattr(parent, "is_authenticated", False):
         return None
-    return children_of(parent=parent).filter(pk=child_id).first()
+    return children_of(parent=parent).filter(pk=child_id, guardian__is_active=True).first()

@@ -159,3 +159,12 @@ def test_staff_check_a_child_in_at_the_desk_by_the_childs_member_code(sam, venue
     ).json()
     assert CheckIn.objects.get(pk=body["id"]).resident == sam
     assert points_of(sam) == 3
+
+
+def test_a_closed_parents_token_checks_no_child_in(parent, sam, venue):
+    client = client_for(parent)
+    parent.is_active = False
+    parent.save()
+    response = client.post(CHECKINS, {**gps(venue), "for_child": str(sam.pk)}, format="json")
+    assert response.status_code in (400, 401)
+    assert not CheckIn.objects.exists()
