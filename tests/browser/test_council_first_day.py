@@ -47,6 +47,7 @@ def accept_as_newcomer(pages, email: str, name: str, *, phone: bool = False):
     checked(pages, page, f"invitation-{name.split()[0].lower()}")
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_label("What year were you born?").fill("1985")
     page.get_by_role("button", name="Create account and accept").click()
     return page
 
