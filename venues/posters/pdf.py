@@ -11,6 +11,7 @@ the instructions in each of the council's languages, Welsh first, and the poster
 import io
 from functools import cache
 
+from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -114,7 +115,7 @@ def poster_pdf(poster: Poster) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, lang=language)
     pdf.setTitle(f"{venue.name}: {poster.label}")
     pdf.setSubject(" / ".join(w.how_to_check_in for w in words))
-    pdf.setCreator("Council check-ins")
+    pdf.setCreator(settings.SERVICE_NAME)
     top = MARGIN
     for block in header:
         top = block.draw(pdf, top) + 6
