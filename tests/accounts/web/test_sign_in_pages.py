@@ -192,7 +192,7 @@ def test_the_reset_email_names_the_service_of_this_deployment_in_the_readers_lan
 def test_every_page_carries_the_service_name_setting(client, settings):
     settings.SERVICE_NAME_CY = "Gwirio i mewn: Cyngor Gwynedd"
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="cy").content.decode()
-    assert "– Gwirio i mewn: Cyngor Gwynedd</title>" in page
+    assert "Gwirio i mewn: Cyngor Gwynedd</title>" in page
     assert 'class="site-header__name" href="/">Gwirio i mewn: Cyngor Gwynedd</a>' in page
 
 
