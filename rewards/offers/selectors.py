@@ -82,6 +82,8 @@ class LiveOffer:
     wallet_id: int | None
     resident_grants: int
     held_id: int | None = None  # the resident's voucher account of it, once known
+    title_cy: str = ""
+    voucher_title_cy: str = ""
 
     @property
     def pk(self) -> uuid.UUID:
@@ -106,7 +108,8 @@ def _live_offers_sql() -> str:
             CASE WHEN o.per_user_limit IS NULL THEN 0 ELSE
                 (SELECT COUNT(*) FROM {grant} g
                     WHERE g.offer_id = o.id AND g.resident_id = %s AND g.voided_at IS NULL)
-            END
+            END,
+            o.title_cy, o.voucher_title_cy
         FROM {offer} o LEFT JOIN {member} m ON m.council_id = o.council_id
         WHERE o.is_active = %s
             AND (o.venue_id = %s OR (o.venue_id IS NULL AND o.council_id = %s))
@@ -150,6 +153,8 @@ def offers_live_for_checkin(*, venue: Venue, resident_id, at: datetime) -> list[
             uuid_field.to_python(row[11]),
             uuid_field.to_python(row[12]) if row[12] is not None else None,
             *row[13:17],
+            title_cy=row[17],
+            voucher_title_cy=row[18],
         )
         for row in rows
     ]

@@ -196,12 +196,21 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
 
 
 def council_create_and_invite(
-    *, slug: str, name: str, website: str, language: str, first_admin_email: str, by: User
+    *,
+    slug: str,
+    name: str,
+    name_cy: str = "",
+    website: str,
+    language: str,
+    first_admin_email: str,
+    by: User,
 ) -> tuple[Council, Invitation]:
     """A superuser's "New council": the council and the invitation of its first admin, in one
     transaction (a refused invitation leaves no council behind)."""
     with transaction.atomic():
-        council = council_create(slug=slug, name=name, website=website, language=language, actor=by)
+        council = council_create(
+            slug=slug, name=name, name_cy=name_cy, website=website, language=language, actor=by
+        )
         invitation = invitation_create(
             council=council,
             venue=None,

@@ -21,7 +21,7 @@ from reportlab.pdfgen import canvas
 from venues.models import Poster
 from venues.posters.rendering import FONTS, QR_MAX_SIDE, qr_image, refuse_revoked
 from venues.posters.services import poster_url
-from venues.posters.wording import poster_venue_names, poster_words
+from venues.posters.wording import poster_council_name, poster_venue_names, poster_words
 
 WIDTH, HEIGHT = A4  # 595.28 x 841.89 points
 MARGIN = 42.5  # 15 mm
@@ -94,7 +94,9 @@ def poster_pdf(poster: Poster) -> bytes:
     words = poster_words(poster)
     bilingual = len(words) > 1
     venue = poster.venue
-    header = [_Block(venue.council.name, size=19, min_size=12, max_lines=2, colour=DARK_GREY)]
+    header = [
+        _Block(poster_council_name(words), size=19, min_size=12, max_lines=2, colour=DARK_GREY)
+    ]
     for index, name in enumerate(poster_venue_names(words)):
         size = 38 if index == 0 else 28
         header.append(_Block(name, size=size, min_size=20, max_lines=3, bold=True))
