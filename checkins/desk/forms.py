@@ -7,10 +7,7 @@ class AssistedCheckinForm(forms.Form):
         label=_("Member code or email"),
         max_length=254,
         help_text=(
-            _(
-                "The 8 letters and numbers on their member card (e.g. K7QM-P3XH), or their "
-                "email."
-            )
+            _("The 8 letters and numbers on their member card (e.g. K7QM-P3XH), or their email.")
         ),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}

@@ -59,8 +59,14 @@ STAFF_WORDS = {
         _lazy("Your own check-in"),
         _lazy("You cannot check yourself in. Ask a colleague to do it."),
     ),
-    error_codes.VENUE_INACTIVE.code: (_lazy("Venue closed"), _lazy("This venue is closed for good.")),
-    errors.PERMISSION_DENIED.code: (_lazy("Not your venue"), _lazy("You do not work at this venue.")),
+    error_codes.VENUE_INACTIVE.code: (
+        _lazy("Venue closed"),
+        _lazy("This venue is closed for good."),
+    ),
+    errors.PERMISSION_DENIED.code: (
+        _lazy("Not your venue"),
+        _lazy("You do not work at this venue."),
+    ),
 }
 
 

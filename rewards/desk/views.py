@@ -169,7 +169,7 @@ def _redeem(request, form) -> tuple[dict, int]:
 @require_POST
 def undo_page(request, voucher_id):
     """Undo a redemption from today's list (the wrong code rung up), then back to the desk."""
-    _, refusal = _desk_or_refusal(request)
+    _venues, refusal = _desk_or_refusal(request)
     if refusal:
         return refusal
     voucher = get_object_or_404(Voucher, pk=voucher_id)

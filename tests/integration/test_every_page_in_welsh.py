@@ -123,7 +123,7 @@ def test_every_page_url_is_walked_or_set_aside_with_its_reason(world):
 def test_no_page_shows_english_on_its_welsh_version(world):
     data = data_strings()
     found, statuses = {}, {}
-    for name, role, path in pages(world):
+    for _name, role, path in pages(world):
         client = client_as(world, role)
         english = client.get(path, **ENGLISH)
         welsh = client.get(path, **WELSH)

@@ -96,7 +96,7 @@ def english_left(segment: str, data: list[str]) -> str:
             rest = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", rest)
     # Emails, web addresses, paths, and identifiers (cookie names, domains).
     rest = re.sub(r"\S+@\S+|https?://\S+|/\S*|\S+[._]\S+", " ", rest)
-    words = re.findall(r"[A-Za-zÀ-ÿŵŷŴŶ’']{2,}", rest)
+    words = re.findall(r"[A-Za-zÀ-ÿŵŷŴŶ\u2019']{2,}", rest)
     return " ".join(
         word
         for word in words
