@@ -139,3 +139,25 @@ def test_no_page_shows_english_on_its_welsh_version(world):
     assert not found, "English on Welsh pages:\n" + "\n".join(
         f"{page}: {words}" for page, words in found.items()
     )
+
+
+def test_the_back_office_speaks_welsh_where_the_project_adds_words(world):
+    """Django's admin ships Welsh; what the project adds (its header, the staff navigation, the
+    language switch, its own pages) is Welsh too. The models' field labels are not yet: README,
+    "Languages"."""
+    client = client_as(world, "council_admin")
+    client.post("/i18n/setlang/", {"language": "cy", "next": "/admin/"})
+    index = client.get("/admin/").content.decode()
+    assert "Gwirio i mewn yn lleoliadau&#x27;r cyngor: swyddfa gefn" in index
+    assert 'value="en-gb" lang="en-GB">English</button>' in index  # the switch, back to English
+    assert "Yr hyn rydych chi&#x27;n ei reoli" in index and "Swyddfa gefn" in index
+    invitations = client.get("/admin/venues/invitation/").content.decode()
+    assert "Gwahodd rhywun" in invitations and "Invite someone" not in invitations
+    client.post("/i18n/setlang/", {"language": "en-gb", "next": "/admin/"})
+    assert "What you manage" in client.get("/admin/").content.decode()
+
+
+def test_a_resident_refused_by_the_back_office_is_told_in_welsh(world):
+    page = client_as(world, "resident").get("/admin/login/?next=/admin/", **WELSH)
+    words = page.content.decode()
+    assert page.status_code == 403 and "Does gan y cyfrif hwn ddim rôl" in words
