@@ -23,6 +23,14 @@ class CouncilLanguage(models.TextChoices):
     BILINGUAL = "bilingual", "Bilingual: Welsh first, then English"
 
 
+def staff_email_language(councils) -> str:
+    """The language of an email to a council's people (the digest, comment alerts): Welsh when
+    any of ``councils`` runs in Welsh or bilingually, as its staff then work in Welsh; else
+    English. The pages follow each reader's own choice instead (the switch in the header)."""
+    welsh = (CouncilLanguage.WELSH, CouncilLanguage.BILINGUAL)
+    return "cy" if any(council.language in welsh for council in councils) else "en-gb"
+
+
 class Council(models.Model):
     """A local authority: it registers venues and appoints the people who run them."""
 
