@@ -12,8 +12,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from checkins.models import CheckIn, Comment, CommentReport, CommentStatus
 from checkins.reputation.selectors import rating_trends, reputation_feed, reputation_items
@@ -24,14 +23,14 @@ QUIET_DAYS = 30
 RATING_FALL = 0.5  # a fall of at least this much (on 1-5) against the period before
 LATEST_COMMENTS = 10
 HEADLINES = [
-    ("checkins", _lazy("Check-ins")),
-    ("unique_visitors", _lazy("Unique visitors")),
-    ("new_visitors", _lazy("New visitors")),
-    ("repeat_visitors", _lazy("Repeat visitors")),
-    ("rewards_issued", _lazy("Rewards issued")),
-    ("vouchers_redeemed", _lazy("Vouchers redeemed")),
-    ("comments", _lazy("Comments")),
-    ("average_rating", _lazy("Average rating")),
+    ("checkins", gettext_lazy("Check-ins")),
+    ("unique_visitors", gettext_lazy("Unique visitors")),
+    ("new_visitors", gettext_lazy("New visitors")),
+    ("repeat_visitors", gettext_lazy("Repeat visitors")),
+    ("rewards_issued", gettext_lazy("Rewards issued")),
+    ("vouchers_redeemed", gettext_lazy("Vouchers redeemed")),
+    ("comments", gettext_lazy("Comments")),
+    ("average_rating", gettext_lazy("Average rating")),
 ]
 SORTABLE = [key for key, _ in HEADLINES if key != "new_visitors"]
 SORT_KEYS = ["name", *SORTABLE, "change"]

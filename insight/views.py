@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -24,8 +24,8 @@ from insight.selectors import HEADLINES, SORT_KEYS, dashboard
 from venues.access import Level, request_access
 from venues.models import Council, Venue
 
-COLUMNS = [("name", _lazy("Venue")), *[h for h in HEADLINES if h[0] != "new_visitors"]]
-COLUMNS.append(("change", _lazy("Change")))
+COLUMNS = [("name", gettext_lazy("Venue")), *[h for h in HEADLINES if h[0] != "new_visitors"]]
+COLUMNS.append(("change", gettext_lazy("Change")))
 # A council can have tens of thousands of venues (50,000 made a 40 MB page in 16 s): the venue
 # table, and the ratings of the same venues, go a page at a time; the attention list is cut.
 VENUES_PER_PAGE = 50

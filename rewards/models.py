@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from backend.welsh import in_language
 from rewards.bounds import CATALOG_MAXIMA, OFFER_MAXIMA, count_field, upper_bound_constraints
@@ -249,10 +249,10 @@ class CatalogItem(models.Model):
 
 
 class VoucherStatus(models.TextChoices):
-    ISSUED = "issued"
-    REDEEMED = "redeemed"
-    EXPIRED = "expired"
-    VOID = "void"
+    ISSUED = "issued", gettext_lazy("Issued")
+    REDEEMED = "redeemed", gettext_lazy("Redeemed")
+    EXPIRED = "expired", gettext_lazy("Expired")
+    VOID = "void", gettext_lazy("Void")
 
 
 class Voucher(models.Model):

@@ -20,7 +20,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
@@ -44,28 +44,31 @@ from venues.screens.services import screen_code_current
 # What staff are told for each refusal (the service's own words are the resident's).
 STAFF_WORDS = {
     errors.NOT_FOUND.code: (
-        _lazy("Unknown member"),
-        _lazy(
+        gettext_lazy("Unknown member"),
+        gettext_lazy(
             "No member has this code or email. Check it with them; without an account they can "
             "create one on any poster's page."
         ),
     ),
-    error_codes.COOLDOWN.code: (_lazy("Already checked in"), None),  # with the wait: _refusal
+    error_codes.COOLDOWN.code: (
+        gettext_lazy("Already checked in"),
+        None,
+    ),  # with the wait: _refusal
     error_codes.IMPOSSIBLE_TRAVEL.code: (
-        _lazy("Checked in elsewhere just now"),
-        _lazy("They checked in at another venue too recently to be here already."),
+        gettext_lazy("Checked in elsewhere just now"),
+        gettext_lazy("They checked in at another venue too recently to be here already."),
     ),
     error_codes.OWN_CHECKIN.code: (
-        _lazy("Your own check-in"),
-        _lazy("You cannot check yourself in. Ask a colleague to do it."),
+        gettext_lazy("Your own check-in"),
+        gettext_lazy("You cannot check yourself in. Ask a colleague to do it."),
     ),
     error_codes.VENUE_INACTIVE.code: (
-        _lazy("Venue closed"),
-        _lazy("This venue is closed for good."),
+        gettext_lazy("Venue closed"),
+        gettext_lazy("This venue is closed for good."),
     ),
     errors.PERMISSION_DENIED.code: (
-        _lazy("Not your venue"),
-        _lazy("You do not work at this venue."),
+        gettext_lazy("Not your venue"),
+        gettext_lazy("You do not work at this venue."),
     ),
 }
 

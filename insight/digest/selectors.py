@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from checkins.comments.selectors import comments_written
 from checkins.stats.selectors import DateRange, council_stats, venue_stats
@@ -16,13 +16,13 @@ from venues.models import Council, Role, Venue
 COMMENTS_LISTED = 10
 
 FIGURES = [
-    ("checkins", _lazy("Check-ins")),
-    ("unique_visitors", _lazy("Unique visitors")),
-    ("repeat_visitors", _lazy("Repeat visitors")),
-    ("rewards_issued", _lazy("Rewards issued")),
-    ("vouchers_redeemed", _lazy("Vouchers redeemed")),
-    ("comments", _lazy("Comments")),
-    ("average_rating", _lazy("Average rating")),
+    ("checkins", gettext_lazy("Check-ins")),
+    ("unique_visitors", gettext_lazy("Unique visitors")),
+    ("repeat_visitors", gettext_lazy("Repeat visitors")),
+    ("rewards_issued", gettext_lazy("Rewards issued")),
+    ("vouchers_redeemed", gettext_lazy("Vouchers redeemed")),
+    ("comments", gettext_lazy("Comments")),
+    ("average_rating", gettext_lazy("Average rating")),
 ]
 
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
@@ -44,17 +44,21 @@ from venues.access import request_access
 # Why not to give, for each refusal of the service (by code), and whether the page may show the
 # voucher (only after the service has checked that this person may see it).
 REASONS = {
-    error_codes.ALREADY_REDEEMED.code: (_lazy("Already redeemed"), True),
-    error_codes.VOUCHER_EXPIRED.code: (_lazy("Expired or cancelled"), True),
-    "not_found": (_lazy("Unknown code"), False),
-    "permission_denied": (_lazy("Not valid here"), False),
-    error_codes.OWN_VOUCHER.code: (_lazy("Your own voucher"), False),
-    "invalid": (_lazy("Check the code"), False),
+    error_codes.ALREADY_REDEEMED.code: (gettext_lazy("Already redeemed"), True),
+    error_codes.VOUCHER_EXPIRED.code: (gettext_lazy("Expired or cancelled"), True),
+    "not_found": (gettext_lazy("Unknown code"), False),
+    "permission_denied": (gettext_lazy("Not valid here"), False),
+    error_codes.OWN_VOUCHER.code: (gettext_lazy("Your own voucher"), False),
+    "invalid": (gettext_lazy("Check the code"), False),
 }
 PLAIN_WORDS = {
-    "not_found": _lazy("No voucher has this code. Check it with the resident and type it again."),
-    "permission_denied": _lazy("This voucher is for another venue. It cannot be redeemed here."),
-    error_codes.OWN_VOUCHER.code: _lazy(
+    "not_found": gettext_lazy(
+        "No voucher has this code. Check it with the resident and type it again."
+    ),
+    "permission_denied": gettext_lazy(
+        "This voucher is for another venue. It cannot be redeemed here."
+    ),
+    error_codes.OWN_VOUCHER.code: gettext_lazy(
         "This is your own voucher. You cannot redeem it yourself: ask a colleague to do it."
     ),
 }
