@@ -71,7 +71,10 @@ def role_words(role: str, *, council: Council, venue: Venue | None) -> str:
     reader's language (pages and emails)."""
     if venue is not None:
         return _("%(role)s at %(venue)s") % {"role": ROLE_NAMES[role], "venue": venue.shown_name}
-    return _("%(role)s of %(council)s") % {"role": ROLE_NAMES[role], "council": council.name}
+    return _("%(role)s of %(council)s") % {
+        "role": ROLE_NAMES[role],
+        "council": council.shown_name,
+    }
 
 
 def _role_logged(role: str, *, council: Council, venue: Venue | None) -> str:
