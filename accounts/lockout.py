@@ -7,6 +7,8 @@ lower-cased email, so the lockout counts one account's failures whichever door t
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import normalize_email
 from backend.errors import THROTTLED
@@ -26,10 +28,13 @@ def locked_out_response(request, original_response=None, credentials=None) -> Ht
     from django.conf import settings
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    detail = (
-        f"Too many failed sign-in attempts. For your security, signing in to this account from "
-        f"here is paused for {minutes} minutes."
-    )
+    detail = ngettext(
+        "Too many failed sign-in attempts. For your security, signing in to this account from "
+        "here is paused for %(minutes)d minute.",
+        "Too many failed sign-in attempts. For your security, signing in to this account from "
+        "here is paused for %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
     retry_after = str(minutes * 60)
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": THROTTLED.code, "detail": detail}, status=THROTTLED.status)
@@ -37,7 +42,7 @@ def locked_out_response(request, original_response=None, credentials=None) -> Ht
         response = render(
             request,
             "accounts/locked_out.html",
-            {"title": "Sign-in paused", "detail": detail},
+            {"title": _("Sign-in paused"), "detail": detail},
             status=THROTTLED.status,
         )
     response["Retry-After"] = retry_after

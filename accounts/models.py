@@ -5,6 +5,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def normalize_email(email: str) -> str:
@@ -113,8 +114,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class CommentAlertChoice(models.TextChoices):
-    AT_ONCE = "at_once", "Email me at once"
-    IN_DIGEST = "in_digest", "Put them in the weekly digest"
+    AT_ONCE = "at_once", _("Email me at once")
+    IN_DIGEST = "in_digest", _("Put them in the weekly digest")
 
 
 class EmailPreferences(models.Model):

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BackendConfig(AppConfig):
     """The project's shared pieces: settings, errors, pagination and idempotency records."""
 
     name = "backend"
-    verbose_name = "Platform"
+    verbose_name = _("Platform")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

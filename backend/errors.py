@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, DataError, IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -188,10 +188,28 @@ def api_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Respons
     code = _code_for(exc)
     if isinstance(exc, exceptions.ValidationError):
         body = error_body(code, _("Some fields are invalid."), flatten_field_errors(exc.detail))
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        body = error_body(code, _throttled_text(int(exc.wait)))
     else:
         body = error_body(code, _detail_text(exc.detail))
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
+
+
+def _throttled_text(wait: int) -> str:
+    """DRF's throttling message in the reader's language. DRF formats the number into its
+    second sentence before looking it up, so no catalogue can translate that sentence."""
+    return " ".join(
+        (
+            _("Request was throttled."),
+            ngettext(
+                "Expected available in %(wait)d second.",
+                "Expected available in %(wait)d seconds.",
+                wait,
+            )
+            % {"wait": wait},
+        )
+    )
 
 
 def _detail_text(detail: Any) -> str:

@@ -5,10 +5,12 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
+from backend.service_name import service_name
+
 
 @require_safe
 def home_page(request):
-    return render(request, "home.html", {"title": "Council check-ins"})
+    return render(request, "home.html", {"title": service_name()})
 
 
 @require_safe

@@ -1,5 +1,6 @@
 """Settings of the public service around the API, read from the environment (imported by
-settings, which is at its size limit): who the data controller is (the legal pages), how long
+settings, which is at its size limit): the service's name,
+who the data controller is (the legal pages), how long
 invitations and email-change links last, and the rate limit per target email address.
 
 One deployment is one controller: a council running its own instance names itself here; a
@@ -21,6 +22,12 @@ def _date(raw: str, *, name: str, default: date) -> date:
 
 def settings_from(env) -> dict:
     return {
+        # The service's name on every page and in emails, in English and Welsh
+        # (backend.service_name); a council running its own instance may name it after itself.
+        "SERVICE_NAME": env.str("SERVICE_NAME", default="Council check-ins"),
+        "SERVICE_NAME_CY": env.str(
+            "SERVICE_NAME_CY", default="Gwirio i mewn yn lleoliadau'r cyngor"
+        ),
         # The privacy notice's "who we are" (UK GDPR arts. 13-14) and where to write to.
         "PRIVACY_CONTROLLER_NAME": env.str("PRIVACY_CONTROLLER_NAME", default=""),
         "PRIVACY_CONTROLLER_NAME_CY": env.str("PRIVACY_CONTROLLER_NAME_CY", default=""),

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CheckinsConfig(AppConfig):
     name = "checkins"
-    verbose_name = "Check-ins and comments"
+    verbose_name = _("Check-ins and comments")
 
     def ready(self) -> None:
         from accounts import personal_data

@@ -5,11 +5,12 @@ from datetime import timedelta
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from checkins.stats.selectors import FIRST_DATE, LAST_DATE, MAX_DAYS, DateRange
 from insight.selectors import DEFAULT_SORT, SORT_KEYS
 
-PRESETS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")]
+PRESETS = [("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days"))]
 CUSTOM = "custom"
 DATE_BOUNDS = [MinValueValidator(FIRST_DATE), MaxValueValidator(LAST_DATE)]
 
@@ -20,14 +21,16 @@ class DateInput(forms.DateInput):
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(
-        label="Period",
-        choices=[*PRESETS, (CUSTOM, "Choose dates")],
+        label=_("Period"),
+        choices=[*PRESETS, (CUSTOM, _("Choose dates"))],
         initial="30",
         required=False,
         widget=forms.RadioSelect,
     )
-    start = forms.DateField(label="From", required=False, widget=DateInput, validators=DATE_BOUNDS)
-    end = forms.DateField(label="To", required=False, widget=DateInput, validators=DATE_BOUNDS)
+    start = forms.DateField(
+        label=_("From"), required=False, widget=DateInput, validators=DATE_BOUNDS
+    )
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput, validators=DATE_BOUNDS)
     sort = forms.ChoiceField(
         choices=[(key, key) for name in SORT_KEYS for key in (name, "-" + name)],
         required=False,
@@ -57,13 +60,15 @@ class PeriodForm(forms.Form):
         if "start" in self.errors or "end" in self.errors:
             return cleaned
         if start is None:
-            self.add_error("start", "Enter the first day of the period.")
+            self.add_error("start", _("Enter the first day of the period."))
         if end is None:
-            self.add_error("end", "Enter the last day of the period.")
+            self.add_error("end", _("Enter the last day of the period."))
         if start and end and start > end:
-            self.add_error("start", "The first day must be on or before the last day.")
+            self.add_error("start", _("The first day must be on or before the last day."))
         elif start and end and (end - start).days + 1 > MAX_DAYS:
-            self.add_error("start", f"Choose a period of at most {MAX_DAYS} days.")
+            self.add_error(
+                "start", _("Choose a period of at most %(days)s days.") % {"days": MAX_DAYS}
+            )
         return cleaned
 
     def date_range(self) -> DateRange:

@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from checkins.models import CheckIn, Comment, CommentReport, CommentStatus
 from checkins.reputation.selectors import rating_trends, reputation_feed, reputation_items
@@ -21,14 +23,14 @@ QUIET_DAYS = 30
 RATING_FALL = 0.5  # a fall of at least this much (on 1-5) against the period before
 LATEST_COMMENTS = 10
 HEADLINES = [
-    ("checkins", "Check-ins"),
-    ("unique_visitors", "Unique visitors"),
-    ("new_visitors", "New visitors"),
-    ("repeat_visitors", "Repeat visitors"),
-    ("rewards_issued", "Rewards issued"),
-    ("vouchers_redeemed", "Vouchers redeemed"),
-    ("comments", "Comments"),
-    ("average_rating", "Average rating"),
+    ("checkins", gettext_lazy("Check-ins")),
+    ("unique_visitors", gettext_lazy("Unique visitors")),
+    ("new_visitors", gettext_lazy("New visitors")),
+    ("repeat_visitors", gettext_lazy("Repeat visitors")),
+    ("rewards_issued", gettext_lazy("Rewards issued")),
+    ("vouchers_redeemed", gettext_lazy("Vouchers redeemed")),
+    ("comments", gettext_lazy("Comments")),
+    ("average_rating", gettext_lazy("Average rating")),
 ]
 SORTABLE = [key for key, _ in HEADLINES if key != "new_visitors"]
 SORT_KEYS = ["name", *SORTABLE, "change"]
@@ -59,13 +61,16 @@ class Figure:
     def in_words(self) -> str:
         """The change as a sentence, so it is never told by colour alone."""
         if self.value is None:
-            return "None in this period"
+            return _("None in this period")
         if self.previous is None:
-            return "None in the previous period"
+            return _("None in the previous period")
         if not self.change:
-            return f"No change from {_number(self.previous)}"
-        word = "Up" if self.change > 0 else "Down"
-        text = f"{word} {_number(abs(self.change))} from {_number(self.previous)}"
+            return _("No change from %(before)s") % {"before": _number(self.previous)}
+        words = {"change": _number(abs(self.change)), "before": _number(self.previous)}
+        if self.change > 0:
+            text = _("Up %(change)s from %(before)s") % words
+        else:
+            text = _("Down %(change)s from %(before)s") % words
         if self.previous:
             text += f" ({abs(self.change) / self.previous:.0%})"
         return text
@@ -177,18 +182,33 @@ def needs_attention(*, venues: QuerySet[Venue], trends: list[dict]) -> list[dict
     for row in rows:
         reasons = []
         if not row["is_visited"] and row["created_at"] <= since:
-            reasons.append(f"No check-ins for {QUIET_DAYS} days")
+            reasons.append(_("No check-ins for %(days)s days") % {"days": QUIET_DAYS})
         if row["id"] in fallen:
             trend = fallen[row["id"]]
             reasons.append(
-                f"Rating fell from {trend['previous_rating']:.2f} to {trend['rating']:.2f}"
+                _("Rating fell from %(before).2f to %(now).2f")
+                % {"before": trend["previous_rating"], "now": trend["rating"]}
             )
         if row["foursquare_drift"]:
             count = len(row["foursquare_drift"])
-            reasons.append(f"Foursquare differs on {count} detail{'s' if count > 1 else ''}")
+            reasons.append(
+                ngettext(
+                    "Foursquare differs on %(count)s detail",
+                    "Foursquare differs on %(count)s details",
+                    count,
+                )
+                % {"count": count}
+            )
         if row["reported"]:
             count = row["reported"]
-            reasons.append(f"{count} reported comment{'s' if count > 1 else ''} waiting for review")
+            reasons.append(
+                ngettext(
+                    "%(count)s reported comment waiting for review",
+                    "%(count)s reported comments waiting for review",
+                    count,
+                )
+                % {"count": count}
+            )
         if reasons:
             items.append({"venue": row["id"], "name": row["name"], "reasons": reasons})
     return items

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -22,8 +24,8 @@ from insight.selectors import HEADLINES, SORT_KEYS, dashboard
 from venues.access import Level, request_access
 from venues.models import Council, Venue
 
-COLUMNS = [("name", "Venue"), *[h for h in HEADLINES if h[0] != "new_visitors"]]
-COLUMNS.append(("change", "Change"))
+COLUMNS = [("name", gettext_lazy("Venue")), *[h for h in HEADLINES if h[0] != "new_visitors"]]
+COLUMNS.append(("change", gettext_lazy("Change")))
 # A council can have tens of thousands of venues (50,000 made a 40 MB page in 16 s): the venue
 # table, and the ratings of the same venues, go a page at a time; the attention list is cut.
 VENUES_PER_PAGE = 50
@@ -54,7 +56,7 @@ def _refused(request, council: Council) -> HttpResponse:
     managed = Venue.objects.filter(
         council=council, pk__in=request_access(request).venue_ids(Level.VENUE_MANAGER)
     ).order_by("name")
-    context = {"title": "You cannot see this council's insight", "council": council}
+    context = {"title": _("You cannot see this council's insight"), "council": council}
     context["managed"] = [
         (venue.name, reverse("insight-venue", args=[council.slug, venue.pk])) for venue in managed
     ]
@@ -123,7 +125,8 @@ def dashboard_page(request, slug: str, venue_id=None):
     }
     may_see_council = request_access(request).may("council.view_insight", council)
     context = {
-        "title": f"{venue.name if venue else council.name}: insight",
+        "title": _("%(name)s: insight")
+        % {"name": venue.shown_name if venue else council.shown_name},
         "council": council,
         "venue": venue,
         "may_see_council": may_see_council,

@@ -64,7 +64,7 @@ def resident_wallet(*, resident) -> dict:
     for item in catalog:
         balance = by_scheme.get(scheme_public_id_of_loaded(item.council))
         item.points_missing = max(item.cost_points - (balance["points"] if balance else 0), 0)
-        item.points_from = balance["spent_at"] if balance else item.council.name
+        item.points_from = balance["spent_at"] if balance else item.council.shown_name
     return {
         "balance": sum(balance["points"] for balance in balances),
         "balances": balances,

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RewardsConfig(AppConfig):
     name = "rewards"
-    verbose_name = "Offers, vouchers and the ledger"
+    verbose_name = _("Offers, vouchers and the ledger")
 
     def ready(self) -> None:
         from accounts import personal_data, profile

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 
+from backend.welsh import in_language
 from rewards.bounds import CATALOG_MAXIMA, OFFER_MAXIMA, count_field, upper_bound_constraints
 from rewards.evidence import ALL_EVIDENCE, evidence_kinds, evidence_mask
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
@@ -32,6 +34,9 @@ __all__ = [
     "Voucher",
     "Wallet",
 ]
+
+
+WELSH_HELP = "Shown instead of the English to Welsh readers, when set."
 
 
 class OfferRule(models.TextChoices):
@@ -68,10 +73,17 @@ class Offer(models.Model):
         Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
     )
     title = models.CharField(max_length=120)
+    title_cy = models.CharField("title in Welsh", max_length=120, blank=True, help_text=WELSH_HELP)
     description = models.TextField(blank=True, max_length=2000)
+    description_cy = models.TextField(
+        "description in Welsh", blank=True, max_length=2000, help_text=WELSH_HELP
+    )
     rule = models.CharField(max_length=16, choices=OfferRule.choices)
     points = count_field(OFFER_MAXIMA, "points", default=0)
     voucher_title = models.CharField(max_length=120, blank=True)
+    voucher_title_cy = models.CharField(
+        "voucher title in Welsh", max_length=120, blank=True, help_text=WELSH_HELP
+    )
     stripe_coupon_id = models.CharField(max_length=100, blank=True)
     voucher_valid_days = count_field(OFFER_MAXIMA, "voucher_valid_days", null=True)
     every_n = count_field(OFFER_MAXIMA, "every_n", null=True)
@@ -153,6 +165,19 @@ class Offer(models.Model):
         return self.title
 
     @property
+    def shown_title(self) -> str:
+        """The title in the language of the request being answered."""
+        return in_language(get_language(), self.title, self.title_cy)
+
+    @property
+    def shown_description(self) -> str:
+        return in_language(get_language(), self.description, self.description_cy)
+
+    @property
+    def shown_voucher_title(self) -> str:
+        return in_language(get_language(), self.voucher_title, self.voucher_title_cy)
+
+    @property
     def accepts(self) -> list[str]:
         """The evidence kinds that earn this offer, in ``Evidence``'s order."""
         return evidence_kinds(self.accepted_evidence)
@@ -217,6 +242,7 @@ class CatalogItem(models.Model):
         Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="catalog_items"
     )
     title = models.CharField(max_length=120)
+    title_cy = models.CharField("title in Welsh", max_length=120, blank=True, help_text=WELSH_HELP)
     cost_points = count_field(CATALOG_MAXIMA, "cost_points")
     stock = count_field(CATALOG_MAXIMA, "stock", null=True)
     valid_days = count_field(CATALOG_MAXIMA, "valid_days", null=True)
@@ -235,12 +261,17 @@ class CatalogItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def shown_title(self) -> str:
+        """The title in the language of the request being answered."""
+        return in_language(get_language(), self.title, self.title_cy)
+
 
 class VoucherStatus(models.TextChoices):
-    ISSUED = "issued"
-    REDEEMED = "redeemed"
-    EXPIRED = "expired"
-    VOID = "void"
+    ISSUED = "issued", gettext_lazy("Issued")
+    REDEEMED = "redeemed", gettext_lazy("Redeemed")
+    EXPIRED = "expired", gettext_lazy("Expired")
+    VOID = "void", gettext_lazy("Void")
 
 
 class Voucher(models.Model):
@@ -257,6 +288,8 @@ class Voucher(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vouchers"
     )
     title = models.CharField(max_length=120)
+    # The Welsh title of the offer's voucher or the catalog item, as it was when issued.
+    title_cy = models.CharField("title in Welsh", max_length=120, blank=True)
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="vouchers")
     venue = models.ForeignKey(
         Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
@@ -319,6 +352,11 @@ class Voucher(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the language of the request being answered."""
+        return in_language(get_language(), self.title, self.title_cy)
 
     def has_lapsed(self, at: datetime) -> bool:
         """Past its expiry at ``at``, whether or not the expiry job has settled it yet."""

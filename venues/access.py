@@ -46,7 +46,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
+from backend.welsh import in_language
 from venues.models import Council, Role, Venue
 
 
@@ -222,6 +224,16 @@ class HeldRole:
     council_name: str
     venue_id: uuid.UUID | None
     venue_name: str | None
+    council_name_cy: str = ""
+    venue_name_cy: str | None = None
+
+    @property
+    def shown_council_name(self) -> str:
+        return in_language(get_language(), self.council_name, self.council_name_cy)
+
+    @property
+    def shown_venue_name(self) -> str | None:
+        return in_language(get_language(), self.venue_name or "", self.venue_name_cy or "") or None
 
 
 @dataclass(frozen=True)
@@ -335,7 +347,14 @@ def access_for(user) -> Access:
         for row in Role.objects.filter(user=user)
         .order_by("council__name", "venue__name")
         .values_list(
-            "role", "council_id", "council__slug", "council__name", "venue_id", "venue__name"
+            "role",
+            "council_id",
+            "council__slug",
+            "council__name",
+            "venue_id",
+            "venue__name",
+            "council__name_cy",
+            "venue__name_cy",
         )
     )
     levels: dict = {}

@@ -57,7 +57,7 @@ class NewCouncilForm(forms.ModelForm):
 
     class Meta:
         model = Council
-        fields = ["name", "slug", "language", "website", "first_admin_email"]
+        fields = ["name", "name_cy", "slug", "language", "website", "first_admin_email"]
 
 
 @admin.register(Council)
@@ -96,6 +96,7 @@ class CouncilAdmin(ScopedAdmin):
         council, _ = council_create_and_invite(
             slug=data["slug"],
             name=data["name"],
+            name_cy=data["name_cy"],
             website=data["website"],
             language=data["language"],
             first_admin_email=data["first_admin_email"],

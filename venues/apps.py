@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VenuesConfig(AppConfig):
     name = "venues"
-    verbose_name = "Councils and venues"
+    verbose_name = _("Councils and venues")
 
     def ready(self) -> None:
         from accounts import personal_data

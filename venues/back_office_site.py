@@ -5,8 +5,10 @@ signs in is told plainly that the back office is not for them."""
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 
 from backend.page_limits import page_rate_limit
+from backend.service_name import service_name
 from venues.back_office import BoundedDateDrillDown, back_office_access
 
 
@@ -20,11 +22,14 @@ class BackOfficeSignInForm(AdminAuthenticationForm):
 
 
 class BackOfficeSite(admin.AdminSite):
-    site_header = "Council check-ins: back office"
-    site_title = "Back office"
-    index_title = "What you manage"
+    site_title = gettext_lazy("Back office")
+    index_title = gettext_lazy("What you manage")
     login_form = BackOfficeSignInForm
     site_url = None  # no public home page to "view"; the pages people use are linked where used
+
+    @property
+    def site_header(self) -> str:
+        return gettext("%(service_name)s: back office") % {"service_name": service_name()}
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every list page refuses a date drill-down no date can hold (``back_office``)."""

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 
+from backend.welsh import in_language
+
 # Models of the app's packages, imported so Django registers them here (they name ours by string).
 from venues.activity.models import ActivityEntry  # noqa: F401
 from venues.invitations.models import Invitation  # noqa: F401
@@ -21,12 +23,26 @@ class CouncilLanguage(models.TextChoices):
     BILINGUAL = "bilingual", "Bilingual: Welsh first, then English"
 
 
+def staff_email_language(councils) -> str:
+    """The language of an email to a council's people (the digest, comment alerts): Welsh when
+    any of ``councils`` runs in Welsh or bilingually, as its staff then work in Welsh; else
+    English. The pages follow each reader's own choice instead (the switch in the header)."""
+    welsh = (CouncilLanguage.WELSH, CouncilLanguage.BILINGUAL)
+    return "cy" if any(council.language in welsh for council in councils) else "en-gb"
+
+
 class Council(models.Model):
     """A local authority: it registers venues and appoints the people who run them."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
+    name_cy = models.CharField(
+        "name in Welsh",
+        max_length=200,
+        blank=True,
+        help_text="Shown instead of the name to Welsh readers, when set (e.g. Cyngor Gwynedd).",
+    )
     website = models.URLField(blank=True)
     language = models.CharField(
         max_length=16,
@@ -42,6 +58,14 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_in(self, language: str) -> str:
+        return in_language(language, self.name, self.name_cy)
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the language of the request being answered."""
+        return self.name_in(get_language() or "")
 
 
 class CouncilLink(models.Model):

@@ -35,7 +35,7 @@ def staff_places(request) -> list[Place]:
     for role in councils:
         places.append(
             (
-                _("Insight: %(place)s") % {"place": role.council_name},
+                _("Insight: %(place)s") % {"place": role.shown_council_name},
                 reverse("insight", args=[role.council_slug]),
             )
         )
@@ -43,7 +43,7 @@ def staff_places(request) -> list[Place]:
         if role.kind == Role.Kind.VENUE_MANAGER and role.council_id not in administered:
             places.append(
                 (
-                    _("Insight: %(place)s") % {"place": role.venue_name},
+                    _("Insight: %(place)s") % {"place": role.shown_venue_name},
                     reverse("insight-venue", args=[role.council_slug, role.venue_id]),
                 )
             )

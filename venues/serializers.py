@@ -23,7 +23,7 @@ class CouncilOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Council
-        fields = ["id", "slug", "name", "website", "language", "links"]
+        fields = ["id", "slug", "name", "name_cy", "website", "language", "links"]
 
 
 class VenueOutputSerializer(serializers.ModelSerializer):

@@ -55,6 +55,7 @@ def council_create(
     *,
     slug: str,
     name: str,
+    name_cy: str = "",
     website: str = "",
     language: str = CouncilLanguage.ENGLISH,
     actor: User | None = None,
@@ -62,7 +63,7 @@ def council_create(
     try:
         with transaction.atomic():
             council = Council.objects.create(
-                slug=slug, name=name, website=website, language=language
+                slug=slug, name=name, name_cy=name_cy, website=website, language=language
             )
             activity_record(
                 actor=actor, action="council.created", obj=council, summary=f"{name} was created."

@@ -11,6 +11,7 @@ from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
+from backend.welsh import welsh_help
 from venues import error_codes
 from venues.access import request_access
 from venues.filters import VenueFilter
@@ -49,6 +50,13 @@ class CouncilListApi(PaginatedListApi):
     class InputSerializer(serializers.Serializer):
         slug = serializers.SlugField(max_length=80)
         name = serializers.CharField(max_length=200)
+        name_cy = serializers.CharField(
+            max_length=200,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text=welsh_help("name"),
+        )
         website = serializers.URLField(required=False, allow_blank=True, default="")
 
     @extend_schema(

@@ -11,6 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from accounts.services import user_register
 from accounts.web.forms import PasswordResetForm, RegisterForm, SetPasswordForm, SignInForm
 from backend.errors import ApplicationError
 from backend.page_limits import page_rate_limit
+from backend.service_name import service_name
 
 
 def safe_next(request, default: str = "/") -> str:
@@ -99,6 +101,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
     extra_context = {"title": gettext_lazy("Reset your password")}
+    # The email is rendered without the request's context processors; named when rendered.
+    extra_email_context = {"service_name": lazy(service_name, str)()}
 
     def post(self, request, *args, **kwargs):
         email = request.POST.get("email", "")[:254]

@@ -24,12 +24,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.preferences import users_wanting_alerts_at_once
 from checkins import tasks
 from checkins.models import Comment, CommentAlert
-from venues.models import Role, Venue
+from venues.models import Role, Venue, staff_email_language
 
 logger = logging.getLogger(__name__)
 
@@ -106,12 +107,13 @@ def comment_alerts_sweep() -> int:
 
 
 def comment_alert_message(*, alert: CommentAlert, recipient: User) -> EmailMultiAlternatives:
-    """The alert to one of the venue's managers (in English, like the back office): what was
-    said, why it matters now, and where to answer it."""
+    """The alert to one of the venue's managers (in Welsh for a Welsh or bilingual council's
+    people, `staff_email_language`): what was said, why it matters now, and where to answer
+    it."""
     comment = alert.comment
     venue = comment.venue
     base = settings.PUBLIC_BASE_URL
-    with translation.override("en-gb"):
+    with translation.override(staff_email_language([venue.council])):
         context = {
             "alert": alert,
             "user": recipient,
@@ -125,9 +127,14 @@ def comment_alert_message(*, alert: CommentAlert, recipient: User) -> EmailMulti
             "reports_to_hide": settings.COMMENT_REPORTS_TO_HIDE,
         }
         if alert.reason == CommentAlert.Reason.LOW_RATING:
-            subject = f"{venue.name}: a comment rated {comment.rating} of 5"
+            subject = _("%(venue)s: a comment rated %(rating)s of 5") % {
+                "venue": venue.shown_name,
+                "rating": comment.rating,
+            }
         else:
-            subject = f"{venue.name}: a comment was hidden after reports"
+            subject = _("%(venue)s: a comment was hidden after reports") % {
+                "venue": venue.shown_name
+            }
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("checkins/comment_alert_email.txt", context),

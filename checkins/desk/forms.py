@@ -1,19 +1,20 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class AssistedCheckinForm(forms.Form):
     resident = forms.CharField(
-        label="Member code or email",
+        label=_("Member code or email"),
         max_length=254,
         help_text=(
-            "The 8 letters and numbers on their member card (e.g. K7QM-P3XH), or their email."
+            _("The 8 letters and numbers on their member card (e.g. K7QM-P3XH), or their email.")
         ),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
-        error_messages={"required": "Enter their member code or email."},
+        error_messages={"required": _("Enter their member code or email.")},
     )
-    venue = forms.ChoiceField(label="Venue", required=False)
+    venue = forms.ChoiceField(label=_("Venue"), required=False)
     # This form's own key: a double tap checks in once and answers as the first did.
     attempt = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
@@ -23,7 +24,7 @@ class AssistedCheckinForm(forms.Form):
         if len(self.venues) > 1:
             self.fields["venue"].choices = [(pk, v.name) for pk, v in self.venues.items()]
             self.fields["venue"].required = True
-            self.fields["venue"].help_text = "Where you are working now."
+            self.fields["venue"].help_text = _("Where you are working now.")
         else:
             del self.fields["venue"]
 

@@ -20,6 +20,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
@@ -43,21 +44,32 @@ from venues.screens.services import screen_code_current
 # What staff are told for each refusal (the service's own words are the resident's).
 STAFF_WORDS = {
     errors.NOT_FOUND.code: (
-        "Unknown member",
-        "No member has this code or email. Check it with them; without an account they can "
-        "create one on any poster's page.",
+        gettext_lazy("Unknown member"),
+        gettext_lazy(
+            "No member has this code or email. Check it with them; without an account they can "
+            "create one on any poster's page."
+        ),
     ),
-    error_codes.COOLDOWN.code: ("Already checked in", None),  # with the wait: _refusal
+    error_codes.COOLDOWN.code: (
+        gettext_lazy("Already checked in"),
+        None,
+    ),  # with the wait: _refusal
     error_codes.IMPOSSIBLE_TRAVEL.code: (
-        "Checked in elsewhere just now",
-        "They checked in at another venue too recently to be here already.",
+        gettext_lazy("Checked in elsewhere just now"),
+        gettext_lazy("They checked in at another venue too recently to be here already."),
     ),
     error_codes.OWN_CHECKIN.code: (
-        "Your own check-in",
-        "You cannot check yourself in. Ask a colleague to do it.",
+        gettext_lazy("Your own check-in"),
+        gettext_lazy("You cannot check yourself in. Ask a colleague to do it."),
     ),
-    error_codes.VENUE_INACTIVE.code: ("Venue closed", "This venue is closed for good."),
-    errors.PERMISSION_DENIED.code: ("Not your venue", "You do not work at this venue."),
+    error_codes.VENUE_INACTIVE.code: (
+        gettext_lazy("Venue closed"),
+        gettext_lazy("This venue is closed for good."),
+    ),
+    errors.PERMISSION_DENIED.code: (
+        gettext_lazy("Not your venue"),
+        gettext_lazy("You do not work at this venue."),
+    ),
 }
 
 
@@ -66,7 +78,7 @@ def _venues_or_refusal(request):
     if venues:
         return venues, None
     return venues, render(
-        request, "desk/not_staff.html", {"title": "The desk is for venue staff"}, status=403
+        request, "desk/not_staff.html", {"title": _("The desk is for venue staff")}, status=403
     )
 
 
@@ -87,7 +99,7 @@ def checkin_desk_page(request):
             kept["resident"] = form.cleaned_data["resident"]
         form = AssistedCheckinForm(venues=venues, initial=kept)
     form.fields["attempt"].initial = uuid.uuid4().hex
-    context = {"title": "Check someone in", "form": form, "venues": venues, "outcome": outcome}
+    context = {"title": _("Check someone in"), "form": form, "venues": venues, "outcome": outcome}
     return render(request, "desk/checkin.html", context, status=status)
 
 
@@ -97,7 +109,7 @@ def _check_in(request, form) -> tuple[dict, int]:
     def check_in() -> dict:
         resident = member_find(typed=typed)
         if resident is None:
-            raise ApplicationError(errors.NOT_FOUND, "No member has this code or email.")
+            raise ApplicationError(errors.NOT_FOUND, _("No member has this code or email."))
         outcome = checkin_record_assisted(staff=request.user, venue=venue, resident=resident)
         return {
             "checkin": str(outcome.checkin.pk),
@@ -129,10 +141,12 @@ def _check_in(request, form) -> tuple[dict, int]:
 
 
 def _refusal(exc: ApplicationError) -> dict:
-    heading, sentence = STAFF_WORDS.get(exc.code, ("Not checked in", exc.detail))
+    heading, sentence = STAFF_WORDS.get(exc.code, (_("Not checked in"), exc.detail))
     if exc.code == error_codes.COOLDOWN.code:
         wait = duration(int(exc.extra.get("retry_after", 0)))
-        sentence = f"They checked in here recently. They can check in again in {wait}."
+        sentence = _("They checked in here recently. They can check in again in %(wait)s.") % {
+            "wait": wait
+        }
     return {"ok": False, "reason": heading, "detail": sentence}
 
 
@@ -164,14 +178,14 @@ def screen_page(request):
         return _venues_or_refusal(request)[1]
     if venue is None:
         return render(
-            request, "desk/screen_choose.html", {"title": "Choose the venue", "venues": venues}
+            request, "desk/screen_choose.html", {"title": _("Choose the venue"), "venues": venues}
         )
     period = settings.SCREEN_CODE_SECONDS
     return render(
         request,
         "desk/screen.html",
         {
-            "title": f"Check in at {venue.name}",
+            "title": _("Check in at %(venue)s") % {"venue": venue.shown_name},
             "venue": venue,
             "frame": _screen_frame(venue),
             "languages": _screen_words(venue),
@@ -183,12 +197,12 @@ def screen_page(request):
 
 def _screen_words(venue) -> list[dict]:
     """What the screen says to residents, in each language of the council (Welsh first for a
-    Welsh or bilingual council, as its posters print)."""
+    Welsh or bilingual council, as its posters print); an English council's screen speaks the
+    language of whoever opened it."""
     languages = {
-        CouncilLanguage.ENGLISH: ["en-gb"],
         CouncilLanguage.WELSH: ["cy"],
         CouncilLanguage.BILINGUAL: ["cy", "en-gb"],
-    }.get(venue.council.language, ["en-gb"])
+    }.get(venue.council.language, [translation.get_language() or "en-gb"])
     words = []
     for language in languages:
         with translation.override(language):

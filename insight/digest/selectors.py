@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import ages
 from checkins.comments.selectors import comments_written
@@ -15,13 +17,13 @@ from venues.models import Council, Role, Venue
 COMMENTS_LISTED = 10
 
 FIGURES = [
-    ("checkins", "Check-ins"),
-    ("unique_visitors", "Unique visitors"),
-    ("repeat_visitors", "Repeat visitors"),
-    ("rewards_issued", "Rewards issued"),
-    ("vouchers_redeemed", "Vouchers redeemed"),
-    ("comments", "Comments"),
-    ("average_rating", "Average rating"),
+    ("checkins", gettext_lazy("Check-ins")),
+    ("unique_visitors", gettext_lazy("Unique visitors")),
+    ("repeat_visitors", gettext_lazy("Repeat visitors")),
+    ("rewards_issued", gettext_lazy("Rewards issued")),
+    ("vouchers_redeemed", gettext_lazy("Vouchers redeemed")),
+    ("comments", gettext_lazy("Comments")),
+    ("average_rating", gettext_lazy("Average rating")),
 ]
 
 
@@ -76,13 +78,13 @@ def digest_sections(recipient: Recipient, week: DateRange) -> list[dict]:
     for council in recipient.councils:
         now = council_stats(council=council, period=week)
         before = council_stats(council=council, period=week.previous())
-        section = _section(council.name, council, None, now, before)
+        section = _section(council.shown_name, council, None, now, before)
         section |= _comments(recipient, Venue.objects.filter(council=council), week)
         sections.append(section)
     for venue in recipient.venues:
         now = venue_stats(venue=venue, period=week)
         before = venue_stats(venue=venue, period=week.previous())
-        section = _section(venue.name, venue.council, venue, now, before)
+        section = _section(venue.shown_name, venue.council, venue, now, before)
         section |= _comments(recipient, Venue.objects.filter(pk=venue.pk), week)
         sections.append(section)
     return sections
@@ -109,9 +111,11 @@ def _section(name, council, venue, now, before) -> dict:
     for key, label in FIGURES:
         value, previous = now[key], before[key]
         if value is None or previous is None or value == previous:
-            change = "same as the week before" if value == previous else ""
+            change = _("same as the week before") if value == previous else ""
+        elif value > previous:
+            change = _("up from %(before)s") % {"before": previous}
         else:
-            word = "up" if value > previous else "down"
-            change = f"{word} from {previous}"
-        rows.append({"label": label, "value": "none" if value is None else value, "change": change})
+            change = _("down from %(before)s") % {"before": previous}
+        shown = _("none") if value is None else value
+        rows.append({"label": str(label), "value": shown, "change": change})
     return {"name": name, "council": council, "venue": venue, "rows": rows}

@@ -16,12 +16,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from checkins.stats.selectors import DateRange
 from insight.digest.selectors import Recipient, digest_recipients, digest_sections, digest_week
 from insight.digest.tokens import unsubscribe_token
 from insight.models import DigestOptOut, DigestSent
+from venues.models import staff_email_language
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,13 @@ def digest_message(*, recipient: Recipient, week: DateRange) -> EmailMultiAltern
     """The digest email (plain text and HTML), with one-click unsubscribe headers (RFC 8058)."""
     base = settings.PUBLIC_BASE_URL
     unsubscribe = base + reverse("digest-unsubscribe", args=[unsubscribe_token(recipient.user)])
+    language = staff_email_language(recipient.councils + [v.council for v in recipient.venues])
+    with translation.override(language):
+        return _digest_message(recipient, week, unsubscribe)
+
+
+def _digest_message(recipient: Recipient, week: DateRange, unsubscribe: str):
+    base = settings.PUBLIC_BASE_URL
     sections = digest_sections(recipient, week)
     for section in sections:
         path = (
@@ -73,7 +83,8 @@ def digest_message(*, recipient: Recipient, week: DateRange) -> EmailMultiAltern
         "settings_url": base + reverse("digest-settings"),
     }
     message = EmailMultiAlternatives(
-        subject=f"Your week at council venues: {week.start:%-d %b} to {week.end:%-d %b %Y}",
+        subject=_("Your week at council venues: %(start)s to %(end)s")
+        % {"start": date_format(week.start, "j M"), "end": date_format(week.end, "j M Y")},
         body=render_to_string("insight/digest_email.txt", context),
         to=[recipient.user.email],
         headers={

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -31,9 +32,9 @@ def unsubscribe_page(request, token: str):
     user_id = user_id_from(token)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     if user is None:
-        context = {"title": "This link does not work"}
+        context = {"title": _("This link does not work")}
         return render(request, "insight/digest_bad_link.html", context, status=404)
-    context = {"title": "Weekly digest", "email": user.email, "token": token}
+    context = {"title": _("Weekly digest"), "email": user.email, "token": token}
     if request.method != "POST":
         context["asking"] = True
         context["subscribed"] = not DigestOptOut.objects.filter(user=user).exists()
@@ -57,22 +58,22 @@ def settings_page(request):
             email_preferences_update(user=request.user, comment_alerts=chosen)
             messages.success(
                 request,
-                "You will get low-rated and reported comments by email at once."
+                _("You will get low-rated and reported comments by email at once.")
                 if chosen == choices.AT_ONCE
-                else "Low-rated and reported comments will come in your weekly digest.",
+                else _("Low-rated and reported comments will come in your weekly digest."),
             )
         return redirect("digest-settings")
     if request.method == "POST":
         if request.POST.get("action") == "subscribe":
             digest_opt_in(user=request.user)
-            messages.success(request, "You will get the weekly digest again.")
+            messages.success(request, _("You will get the weekly digest again."))
         else:
             digest_opt_out(user=request.user)
-            messages.success(request, "You will not get the weekly digest.")
+            messages.success(request, _("You will not get the weekly digest."))
         return redirect("digest-settings")
     subscribed = not DigestOptOut.objects.filter(user=request.user).exists()
     context = {
-        "title": "Weekly digest",
+        "title": _("Weekly digest"),
         "subscribed": subscribed,
         "comment_alerts": email_preferences_of(request.user).comment_alerts,
         "alert_choices": choices.choices,

@@ -265,7 +265,7 @@ def _context(request, code: PageCode) -> dict:
         "earn_more": []
         if high_privacy
         else [
-            how_to_earn_offer(offer.title, offer.accepts)
+            how_to_earn_offer(offer.shown_title, offer.accepts)
             for offer in (shown["offer"] for shown in offers)
             if (Evidence.DESK_SCREEN if code.is_screen else Evidence.POSTER) not in offer.accepts
         ],

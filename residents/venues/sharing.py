@@ -64,7 +64,7 @@ def share_description(venue: Venue) -> str:
     where = ", ".join(part for part in (venue.address, venue.postcode) if part)
     return _("%(kind)s run by %(council)s, at %(address)s. Check in to collect rewards.") % {
         "kind": category_in_words(venue.category),
-        "council": venue.council.name,
+        "council": venue.council.shown_name,
         "address": where,
     }
 
@@ -92,7 +92,7 @@ def place_data(*, venue: Venue, hours: list[dict] | None, rating: dict, same_as:
             "longitude": venue.longitude,
         },
         "publicAccess": True,
-        "containedInPlace": {"@type": "AdministrativeArea", "name": venue.council.name},
+        "containedInPlace": {"@type": "AdministrativeArea", "name": venue.council.shown_name},
     }
     other_names = {venue.name, venue.name_cy} - {data["name"], ""}
     if other_names:  # the name in the other language

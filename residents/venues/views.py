@@ -173,7 +173,7 @@ def venue_card(request, venue_id):
     venue = _venue(request, venue_id)
     png = venue_card_png(
         name=venue.shown_name,
-        council=venue.council.name,
+        council=venue.council.shown_name,
         kind=category_in_words(venue.category),
         tagline=_("Check in, collect rewards and see what visitors say"),
     )

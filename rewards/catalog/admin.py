@@ -18,7 +18,7 @@ from rewards.catalog.services import (
 from rewards.models import CatalogItem
 from venues.back_office import ScopedRelatedFilter
 
-ITEM_FIELDS = ["title", "cost_points", "stock", "valid_days", "is_active"]
+ITEM_FIELDS = ["title", "title_cy", "cost_points", "stock", "valid_days", "is_active"]
 
 
 class CatalogItemForm(ServiceForm):

@@ -15,6 +15,7 @@ from backend.errors import ApplicationError
 from backend.idempotency import HEADER, IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
+from backend.welsh import welsh_help
 from rewards import account_names, error_codes
 from rewards.bounds import CATALOG_MAXIMA
 from rewards.catalog.selectors import (
@@ -45,6 +46,7 @@ class CatalogItemListOutputSerializer(serializers.ListSerializer):
 class CatalogItemOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     title = serializers.CharField()
+    title_cy = serializers.CharField(help_text=welsh_help("title"))
     cost_points = serializers.IntegerField()
     venue = serializers.UUIDField(source="venue_id", allow_null=True)
     council = serializers.SlugField(source="council.slug")
@@ -86,6 +88,9 @@ class CatalogListApi(PaginatedListApi):
         venue = VenueField(required=False, allow_null=True, default=None)
         council = CouncilField(required=False, allow_null=True, default=None)
         title = serializers.CharField(max_length=120)
+        title_cy = serializers.CharField(
+            max_length=120, required=False, allow_blank=True, help_text=welsh_help("title")
+        )
         cost_points = serializers.IntegerField(min_value=1, max_value=CATALOG_MAXIMA["cost_points"])
         stock = serializers.IntegerField(
             min_value=0, max_value=CATALOG_MAXIMA["stock"], required=False, allow_null=True
@@ -138,6 +143,9 @@ class CatalogListApi(PaginatedListApi):
 class CatalogDetailApi(CatalogItemScopedApi):
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=120, required=False)
+        title_cy = serializers.CharField(
+            max_length=120, required=False, allow_blank=True, help_text=welsh_help("title")
+        )
         cost_points = serializers.IntegerField(
             min_value=1, max_value=CATALOG_MAXIMA["cost_points"], required=False
         )

@@ -30,7 +30,9 @@ from rewards.vouchers.services import voucher_issue
 from rewards.wallet.services import points_debit, sink_account
 from venues.activity.services import activity_record, changed_fields_text
 
-UPDATABLE_FIELDS = frozenset({"title", "cost_points", "stock", "valid_days", "is_active"})
+UPDATABLE_FIELDS = frozenset(
+    {"title", "title_cy", "cost_points", "stock", "valid_days", "is_active"}
+)
 
 
 def stock_account(item: CatalogItem) -> LedgerAccount:
@@ -83,6 +85,7 @@ def catalog_item_create(
     council,
     venue=None,
     title: str,
+    title_cy: str = "",
     cost_points: int,
     stock: int | None = None,
     valid_days: int | None = None,
@@ -98,6 +101,7 @@ def catalog_item_create(
         council=council,
         venue=venue,
         title=title,
+        title_cy=title_cy,
         cost_points=cost_points,
         stock=stock,
         valid_days=valid_days,
@@ -168,6 +172,7 @@ def catalog_claim(*, resident, item: CatalogItem, idempotency_key: str) -> Vouch
             return voucher_issue(
                 resident=resident,
                 title=item.title,
+                title_cy=item.title_cy,
                 council=item.council,
                 venue=item.venue,
                 source_account=stock,

@@ -1,11 +1,12 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class RedeemForm(forms.Form):
     code = forms.CharField(
-        label="Voucher code",
+        label=_("Voucher code"),
         max_length=40,
-        help_text="8 letters and numbers, as on the resident's screen, e.g. ABCD-EFGH.",
+        help_text=_("8 letters and numbers, as on the resident's screen, e.g. ABCD-EFGH."),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
@@ -16,7 +17,7 @@ class RedeemForm(forms.Form):
             }
         ),
     )
-    venue = forms.ChoiceField(label="Venue", required=False)
+    venue = forms.ChoiceField(label=_("Venue"), required=False)
     # This form's own key (as the API's Idempotency-Key): a double tap redeems once and answers
     # as the first did.
     attempt = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
@@ -27,14 +28,14 @@ class RedeemForm(forms.Form):
         if len(self.venues) > 1:
             self.fields["venue"].choices = [(pk, v.name) for pk, v in self.venues.items()]
             self.fields["venue"].required = True
-            self.fields["venue"].help_text = "Where you are working now."
+            self.fields["venue"].help_text = _("Where you are working now.")
         else:
             del self.fields["venue"]
 
     def clean_code(self):
         code = self.cleaned_data["code"]
         if not "".join(code.split()).replace("-", ""):
-            raise forms.ValidationError("Enter the voucher code.")
+            raise forms.ValidationError(_("Enter the voucher code."))
         return code
 
     def chosen_venue(self):

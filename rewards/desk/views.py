@@ -21,6 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
@@ -42,17 +44,21 @@ from venues.access import request_access
 # Why not to give, for each refusal of the service (by code), and whether the page may show the
 # voucher (only after the service has checked that this person may see it).
 REASONS = {
-    error_codes.ALREADY_REDEEMED.code: ("Already redeemed", True),
-    error_codes.VOUCHER_EXPIRED.code: ("Expired or cancelled", True),
-    "not_found": ("Unknown code", False),
-    "permission_denied": ("Not valid here", False),
-    error_codes.OWN_VOUCHER.code: ("Your own voucher", False),
-    "invalid": ("Check the code", False),
+    error_codes.ALREADY_REDEEMED.code: (gettext_lazy("Already redeemed"), True),
+    error_codes.VOUCHER_EXPIRED.code: (gettext_lazy("Expired or cancelled"), True),
+    "not_found": (gettext_lazy("Unknown code"), False),
+    "permission_denied": (gettext_lazy("Not valid here"), False),
+    error_codes.OWN_VOUCHER.code: (gettext_lazy("Your own voucher"), False),
+    "invalid": (gettext_lazy("Check the code"), False),
 }
 PLAIN_WORDS = {
-    "not_found": "No voucher has this code. Check it with the resident and type it again.",
-    "permission_denied": "This voucher is for another venue. It cannot be redeemed here.",
-    error_codes.OWN_VOUCHER.code: (
+    "not_found": gettext_lazy(
+        "No voucher has this code. Check it with the resident and type it again."
+    ),
+    "permission_denied": gettext_lazy(
+        "This voucher is for another venue. It cannot be redeemed here."
+    ),
+    error_codes.OWN_VOUCHER.code: gettext_lazy(
         "This is your own voucher. You cannot redeem it yourself: ask a colleague to do it."
     ),
 }
@@ -63,7 +69,7 @@ def _desk_or_refusal(request):
     if venues:
         return venues, None
     refusal = render(
-        request, "desk/not_staff.html", {"title": "The desk is for venue staff"}, status=403
+        request, "desk/not_staff.html", {"title": _("The desk is for venue staff")}, status=403
     )
     return venues, refusal
 
@@ -114,7 +120,7 @@ def desk_page(request):
     here = _here(venues, form.data.get("venue") or request.GET.get("venue"))
     form.fields["attempt"].initial = uuid.uuid4().hex
     context = {
-        "title": "Redeem a voucher",
+        "title": _("Redeem a voucher"),
         "form": form,
         "venues": venues,
         "here": here,
@@ -146,7 +152,7 @@ def _redeem(request, form) -> tuple[dict, int]:
         else:
             done = redeem()
     except ApplicationError as exc:
-        reason, may_show = REASONS.get(exc.code, ("Not redeemed", False))
+        reason, may_show = REASONS.get(exc.code, (_("Not redeemed"), False))
         return {
             "give": False,
             "reason": reason,
@@ -156,7 +162,7 @@ def _redeem(request, form) -> tuple[dict, int]:
     voucher = Voucher.objects.select_related("resident", "venue", "council").get(pk=done["voucher"])
     return {
         "give": True,
-        "detail": "Redeemed. It cannot be used again.",
+        "detail": _("Redeemed. It cannot be used again."),
         "voucher": voucher,
     }, 200
 
@@ -167,18 +173,19 @@ def _redeem(request, form) -> tuple[dict, int]:
 @require_POST
 def undo_page(request, voucher_id):
     """Undo a redemption from today's list (the wrong code rung up), then back to the desk."""
-    _, refusal = _desk_or_refusal(request)
+    _venues, refusal = _desk_or_refusal(request)
     if refusal:
         return refusal
     voucher = get_object_or_404(Voucher, pk=voucher_id)
     try:
         voucher_redeem_undo(voucher=voucher, by=request.user)
     except ApplicationError as exc:
-        messages.error(request, f"Not undone: {exc.detail}")
+        messages.error(request, _("Not undone: %(reason)s") % {"reason": exc.detail})
     else:
         messages.success(
             request,
-            f"Undone: {voucher.title} ({voucher.code}) was not given and can be used again.",
+            _("Undone: %(title)s (%(code)s) was not given and can be used again.")
+            % {"title": voucher.shown_title, "code": voucher.code},
         )
     back = request.POST.get("venue", "")
     desk = reverse("desk")

@@ -13,6 +13,7 @@ from backend import errors
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED, idempotent
 from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
+from backend.welsh import welsh_help
 from rewards import error_codes
 from rewards.bounds import OFFER_MAXIMA
 from rewards.evidence import Evidence
@@ -94,10 +95,19 @@ class OfferFieldsSerializer(serializers.Serializer):
     """The offer's own fields; the service checks how they fit together."""
 
     title = serializers.CharField(max_length=120)
+    title_cy = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, help_text=welsh_help("title")
+    )
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    description_cy = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text=welsh_help("description")
+    )
     rule = serializers.ChoiceField(choices=OfferRule.choices)
     points = serializers.IntegerField(min_value=0, max_value=OFFER_MAXIMA["points"], required=False)
     voucher_title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    voucher_title_cy = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, help_text=welsh_help("voucher_title")
+    )
     stripe_coupon_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
     voucher_valid_days = serializers.IntegerField(
         min_value=1, max_value=OFFER_MAXIMA["voucher_valid_days"], required=False, allow_null=True

@@ -349,6 +349,7 @@ def _give(earning: list[LiveOffer], resident, checkin_id, now: datetime) -> tupl
                 code=new_code(),
                 resident=resident,
                 title=offer.voucher_title,
+                title_cy=offer.voucher_title_cy,
                 council_id=offer.council_id,
                 venue_id=offer.venue_id,
                 offer_id=offer.id,

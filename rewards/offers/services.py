@@ -37,10 +37,13 @@ logger = logging.getLogger(__name__)
 # The fields a manager sets, in the order the API shows them.
 EDITABLE_FIELDS = (
     "title",
+    "title_cy",
     "description",
+    "description_cy",
     "rule",
     "points",
     "voucher_title",
+    "voucher_title_cy",
     "stripe_coupon_id",
     "voucher_valid_days",
     "every_n",

@@ -24,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from backend.welsh import in_language
 from rewards.models import Offer, OfferRule
 from rewards.offers.progress import OfferProgress
 
@@ -74,7 +75,8 @@ def _number(value: int) -> str:
 
 def _reward(offer: Offer) -> str:
     if offer.voucher_title:
-        return _("a voucher for “%(title)s”") % {"title": offer.voucher_title}
+        title = in_language(translation.get_language(), offer.voucher_title, offer.voucher_title_cy)
+        return _("a voucher for “%(title)s”") % {"title": title}
     return ngettext("%(count)s point", "%(count)s points", offer.points) % {
         "count": _number(offer.points)
     }

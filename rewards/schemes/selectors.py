@@ -2,7 +2,9 @@
 
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
+from backend.welsh import in_language
 from rewards.schemes.models import Scheme, SchemeMember, Wallet
 from venues.models import Council
 
@@ -84,7 +86,8 @@ def points_balance(resident) -> int:
 
 
 def points_balances(resident) -> list[dict]:
-    """``[{scheme, name, councils: [{id, name}], points}]``, one per scheme the resident has
+    """``[{scheme, name, councils: [{id, name}], points}]`` (a council's name in the reader's
+    language), one per scheme the resident has
     earned in, by scheme name; a merged scheme's wallet shows under what it was merged into
     only once its points moved (its balance is then 0 and it is left out). Two queries."""
     wallets = list(
@@ -95,12 +98,15 @@ def points_balances(resident) -> list[dict]:
     )
     wallets = [w for w in wallets if w.scheme.merged_into_id is None or w.points]
     councils: dict[int, list[dict]] = {}
-    for scheme_id, council_id, council_name in (
+    language = get_language()
+    for scheme_id, council_id, council_name, council_name_cy in (
         SchemeMember.objects.filter(scheme_id__in=[w.scheme_id for w in wallets])
         .order_by("council__name")
-        .values_list("scheme_id", "council_id", "council__name")
+        .values_list("scheme_id", "council_id", "council__name", "council__name_cy")
     ):
-        councils.setdefault(scheme_id, []).append({"id": str(council_id), "name": council_name})
+        councils.setdefault(scheme_id, []).append(
+            {"id": str(council_id), "name": in_language(language, council_name, council_name_cy)}
+        )
     return [
         {
             "scheme": wallet.scheme.public_id,

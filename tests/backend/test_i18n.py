@@ -98,7 +98,7 @@ def test_every_string_marked_for_translation_has_a_welsh_translation():
 
 
 def test_the_compiled_catalogue_matches_its_source():
-    for po_path in ROOT.glob("locale/*/LC_MESSAGES/django.po"):
+    for po_path in ROOT.glob("locale*/*/LC_MESSAGES/django.po"):
         source = polib.pofile(str(po_path))
         compiled = polib.mofile(str(po_path.with_suffix(".mo")))
         wanted = {(e.msgid, e.msgstr or str(e.msgstr_plural)) for e in source if translated(e)}

@@ -206,3 +206,20 @@ def test_parallel_requests_never_pass_the_limit_together(rates):
     for thread in threads:
         thread.join()
     assert answers.count(True) == 5 and len(answers) == 40
+
+
+def test_the_throttling_message_is_welsh_to_the_end_for_a_welsh_reader(cache_kind, clock, rates):
+    rates(checkins="2/min")
+    client = client_for(UserFactory())
+    venues = VenueFactory.create_batch(3)
+    for venue in venues[:2]:
+        success(client, "post", "/api/v1/checkins/", gps(venue), status=201)
+    clock.now += 15
+    response = client.post(
+        "/api/v1/checkins/", gps(venues[2]), format="json", HTTP_ACCEPT_LANGUAGE="cy"
+    )
+    assert response.status_code == 429
+    assert response.json() == {
+        "code": "throttled",
+        "detail": "Gormod o geisiadau. Rhowch gynnig arall arni ymhen 45 eiliad.",
+    }

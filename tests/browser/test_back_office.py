@@ -118,7 +118,7 @@ def test_a_manager_creates_an_offer_with_a_budget(pages, world):
     page.get_by_label("Title:", exact=True).fill("Every 5th visit: a free coffee")
     page.get_by_label("Rule").select_option("nth_checkin")
     page.get_by_label("Every n").fill("5")
-    page.get_by_label("Voucher title").fill("Free coffee")
+    page.get_by_label("Voucher title:", exact=True).fill("Free coffee")
     page.get_by_label("Max rewards").fill("200")
     pages.screenshot(page, "offer-form")
     page.get_by_role("button", name="Save", exact=True).click()

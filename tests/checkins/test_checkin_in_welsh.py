@@ -52,4 +52,4 @@ def test_a_geofence_refusal_names_the_venue_in_welsh():
         code="outside_geofence",
         HTTP_ACCEPT_LANGUAGE="cy",
     )
-    assert "o Llyfrgell Ffordd y Pŵl; derbynnir gwiriadau i mewn o fewn" in body["detail"]
+    assert "o'r lleoliad (Llyfrgell Ffordd y Pŵl); derbynnir gwiriadau i mewn" in body["detail"]

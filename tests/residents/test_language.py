@@ -78,8 +78,8 @@ def test_a_refused_check_in_is_explained_in_welsh(clock):
     words = text(response)
     assert "Rydych chi wedi gwirio i mewn eisoes" in words
     assert (
-        "Fe wnaethoch chi wirio i mewn yn Llyfrgell Ffordd y Pŵl yn ddiweddar. Gallwch chi "
-        "wirio i mewn yma eto ymhen 3 awr 59 munud." in words
+        "Rydych chi wedi gwirio i mewn yma&#x27;n ddiweddar (Llyfrgell Ffordd y Pŵl). Gallwch "
+        "chi wirio i mewn yma eto ymhen 3 awr 59 munud." in words
     )
 
 

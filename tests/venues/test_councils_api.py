@@ -31,7 +31,7 @@ def test_anyone_lists_and_reads_councils(api_client):
     assert body["count"] == 2
     assert [council["slug"] for council in body["results"]] == ["barnet", "leeds"]
     leeds = success(api_client, "get", "/api/v1/councils/leeds/").json()
-    assert set(leeds) == {"id", "slug", "name", "website", "language", "links"}
+    assert set(leeds) == {"id", "slug", "name", "name_cy", "website", "language", "links"}
     assert leeds["website"] == "https://www.leeds.gov.uk"
     assert leeds["language"] == "en-gb"  # English, Welsh ("cy") or "bilingual"
     assert leeds["links"] == []

@@ -71,7 +71,10 @@ def role_words(role: str, *, council: Council, venue: Venue | None) -> str:
     reader's language (pages and emails)."""
     if venue is not None:
         return _("%(role)s at %(venue)s") % {"role": ROLE_NAMES[role], "venue": venue.shown_name}
-    return _("%(role)s of %(council)s") % {"role": ROLE_NAMES[role], "council": council.name}
+    return _("%(role)s of %(council)s") % {
+        "role": ROLE_NAMES[role],
+        "council": council.shown_name,
+    }
 
 
 def _role_logged(role: str, *, council: Council, venue: Venue | None) -> str:
@@ -196,12 +199,21 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
 
 
 def council_create_and_invite(
-    *, slug: str, name: str, website: str, language: str, first_admin_email: str, by: User
+    *,
+    slug: str,
+    name: str,
+    name_cy: str = "",
+    website: str,
+    language: str,
+    first_admin_email: str,
+    by: User,
 ) -> tuple[Council, Invitation]:
     """A superuser's "New council": the council and the invitation of its first admin, in one
     transaction (a refused invitation leaves no council behind)."""
     with transaction.atomic():
-        council = council_create(slug=slug, name=name, website=website, language=language, actor=by)
+        council = council_create(
+            slug=slug, name=name, name_cy=name_cy, website=website, language=language, actor=by
+        )
         invitation = invitation_create(
             council=council,
             venue=None,

@@ -11,6 +11,7 @@ the instructions in each of the council's languages, Welsh first, and the poster
 import io
 from functools import cache
 
+from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -20,7 +21,7 @@ from reportlab.pdfgen import canvas
 from venues.models import Poster
 from venues.posters.rendering import FONTS, QR_MAX_SIDE, qr_image, refuse_revoked
 from venues.posters.services import poster_url
-from venues.posters.wording import poster_venue_names, poster_words
+from venues.posters.wording import poster_council_name, poster_venue_names, poster_words
 
 WIDTH, HEIGHT = A4  # 595.28 x 841.89 points
 MARGIN = 42.5  # 15 mm
@@ -93,7 +94,9 @@ def poster_pdf(poster: Poster) -> bytes:
     words = poster_words(poster)
     bilingual = len(words) > 1
     venue = poster.venue
-    header = [_Block(venue.council.name, size=19, min_size=12, max_lines=2, colour=DARK_GREY)]
+    header = [
+        _Block(poster_council_name(words), size=19, min_size=12, max_lines=2, colour=DARK_GREY)
+    ]
     for index, name in enumerate(poster_venue_names(words)):
         size = 38 if index == 0 else 28
         header.append(_Block(name, size=size, min_size=20, max_lines=3, bold=True))
@@ -114,7 +117,7 @@ def poster_pdf(poster: Poster) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, lang=language)
     pdf.setTitle(f"{venue.name}: {poster.label}")
     pdf.setSubject(" / ".join(w.how_to_check_in for w in words))
-    pdf.setCreator("Council check-ins")
+    pdf.setCreator(settings.SERVICE_NAME)
     top = MARGIN
     for block in header:
         top = block.draw(pdf, top) + 6

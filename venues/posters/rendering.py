@@ -32,7 +32,7 @@ from backend.errors import ApplicationError
 from venues import error_codes
 from venues.models import Poster
 from venues.posters.services import poster_url
-from venues.posters.wording import poster_venue_names, poster_words
+from venues.posters.wording import poster_council_name, poster_venue_names, poster_words
 
 DPI = 300
 WIDTH, HEIGHT = 2480, 3508  # A4, 210 x 297 mm at 300 dpi
@@ -174,10 +174,9 @@ def refuse_revoked(poster: Poster) -> None:
 def poster_image(poster: Poster) -> Image.Image:
     """The A4 page as a greyscale image; refuses a revoked poster (``revoked_qr``)."""
     refuse_revoked(poster)
-    venue = poster.venue
     words = poster_words(poster)
     bilingual = len(words) > 1
-    council = _Text(venue.council.name, size=80, min_size=50, max_lines=2)
+    council = _Text(poster_council_name(words), size=80, min_size=50, max_lines=2)
     names = [
         _Text(name, size=160 if i == 0 else 110, min_size=80, max_lines=3, bold=True)
         for i, name in enumerate(poster_venue_names(words))

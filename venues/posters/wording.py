@@ -17,6 +17,7 @@ class PosterWords:
 
     language: str
     venue_name: str
+    council_name: str
     how_to_check_in: str
     fallback: str
     no_smartphone: str
@@ -48,6 +49,7 @@ def poster_words(poster: Poster) -> list[PosterWords]:
                 PosterWords(
                     language=language,
                     venue_name=venue.name_in(language),
+                    council_name=venue.council.name_in(language),
                     how_to_check_in=_("Point your phone's camera at the code to check in"),
                     fallback=_("Can't scan? Go to %(page)s and enter %(code)s")
                     % {"page": code_page, "code": code},
@@ -55,6 +57,16 @@ def poster_words(poster: Poster) -> list[PosterWords]:
                 )
             )
     return words
+
+
+def poster_council_name(words: list[PosterWords]) -> str:
+    """The council's name(s) for the poster's first line: "Cyngor Gwynedd / Gwynedd Council"
+    on a bilingual poster of a council with a Welsh name, its one name otherwise."""
+    names: list[str] = []
+    for language_words in words:
+        if language_words.council_name not in names:
+            names.append(language_words.council_name)
+    return " / ".join(names)
 
 
 def poster_venue_names(words: list[PosterWords]) -> list[str]:

@@ -155,3 +155,53 @@ class TestLockout:
             client.post("/accounts/login/", {"username": member.email, "password": "wrong"})
         answer = client.post("/accounts/login/", {"username": other.email, "password": PASSWORD})
         assert answer.status_code == 302
+
+
+def test_the_lockout_page_and_api_answer_are_welsh_for_a_welsh_reader(client, member, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": member.email, "password": "wrong"})
+    page = client.post(
+        "/accounts/login/",
+        {"username": member.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="cy",
+    )
+    html = page.content.decode()
+    assert page.status_code == 429
+    assert "Mewngofnodi wedi" in html and "wedi&#x27;i oedi am 15 munud." in html
+    assert "Too many" not in html and "Sign-in paused" not in html
+    answer = client.post(
+        "/api/v1/auth/token/",
+        {"email": member.email, "password": PASSWORD},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="cy",
+    )
+    assert answer.json()["detail"].startswith("Gormod o ymdrechion aflwyddiannus i fewngofnodi.")
+
+
+def test_the_reset_email_names_the_service_of_this_deployment_in_the_readers_language(
+    client, member, settings
+):
+    settings.SERVICE_NAME = "Leeds check-ins"
+    settings.SERVICE_NAME_CY = "Gwirio i mewn: Cyngor Gwynedd"
+    client.post("/accounts/password-reset/", {"email": member.email}, HTTP_ACCEPT_LANGUAGE="cy")
+    client.post("/accounts/password-reset/", {"email": member.email})
+    welsh, english = mail.outbox
+    assert welsh.subject == "Ailosod eich cyfrinair ar gyfer Gwirio i mewn: Cyngor Gwynedd"
+    assert english.subject == "Reset your password for Leeds check-ins"
+
+
+def test_every_page_carries_the_service_name_setting(client, settings):
+    settings.SERVICE_NAME_CY = "Gwirio i mewn: Cyngor Gwynedd"
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert "Gwirio i mewn: Cyngor Gwynedd</title>" in page
+    assert 'class="site-header__name" href="/">Gwirio i mewn: Cyngor Gwynedd</a>' in page
+
+
+def test_the_welsh_error_summary_has_the_standard_heading(client, member):
+    page = client.post(
+        "/accounts/login/",
+        {"username": member.email, "password": "wrong"},
+        HTTP_ACCEPT_LANGUAGE="cy",
+    )
+    assert "Mae problem wedi codi</h2>" in page.content.decode()

@@ -167,3 +167,30 @@ def test_the_job_and_overlapping_sweeps_send_an_alert_once():
     outcomes = run_in_parallel(3, lambda index: work[index]())
     assert sum(1 for outcome in outcomes if outcome in (True, 1)) == 1, outcomes
     assert [message.to for message in mail.outbox] == [[manager.email]]
+
+
+def test_a_welsh_councils_managers_get_the_alert_in_welsh(managers, committing):
+    from tests.integration.welsh_pages import data_strings, english_on_welsh_page
+    from venues.models import CouncilLanguage
+
+    english_venue = VenueFactory(name="Dagenham Library")
+    venue_manager_of(english_venue)
+    welsh_venue = VenueFactory(
+        name="Bangor Library",
+        name_cy="Llyfrgell Bangor",
+        council__language=CouncilLanguage.BILINGUAL,
+    )
+    welsh_manager = venue_manager_of(welsh_venue)
+    with committing():
+        rated(english_venue, 1)
+        rated(welsh_venue, 1)
+    english = next(m for m in mail.outbox if "Dagenham" in m.subject)
+    [welsh] = to(welsh_manager)
+    assert welsh.subject == "Llyfrgell Bangor: sylw gyda sgôr o 1 allan o 5"
+    assert "Sgôr gan ymwelydd: 1 allan o 5 (Llyfrgell Bangor)" in welsh.body
+    data = data_strings()
+    for english_part, welsh_part in (
+        (english.body.replace("\n", "<br>"), welsh.body.replace("\n", "<br>")),
+        (english.alternatives[0][0], welsh.alternatives[0][0]),
+    ):
+        assert english_on_welsh_page(english_part, welsh_part, data) == []

@@ -189,7 +189,7 @@ def test_a_comment_written_in_welsh_gets_its_reply_email_in_welsh(venue, committ
         comment_reply_create(comment=comment, by=venue_manager_of(venue), body="Diolch!")
     [message] = mail.outbox
     assert message.subject == "Mae Llyfrgell Barking wedi ateb eich sylw"
-    assert "Mae Llyfrgell Barking wedi ateb eich sylw am Llyfrgell Barking:" in message.body
+    assert "Mae Llyfrgell Barking wedi ateb eich sylw (Llyfrgell Barking):" in message.body
 
 
 def test_an_older_comment_of_a_welsh_council_gets_its_reply_email_in_welsh(venue, committing):

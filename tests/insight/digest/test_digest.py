@@ -150,3 +150,26 @@ def test_the_task_sends_the_digests(history, people):
     from insight.tasks import send_weekly_digests
 
     assert send_weekly_digests.delay().get() == 3  # the clock's week: 20..26 Oct
+
+
+def test_a_welsh_councils_digest_is_in_welsh_to_the_last_word(history, people):
+    from tests.integration.welsh_pages import data_strings, english_on_welsh_page
+    from venues.models import CouncilLanguage
+
+    assert digests_send(today=MONDAY) == 3
+    [english] = sent_to(people["admin"])
+    council = history["council"]
+    council.language = CouncilLanguage.BILINGUAL
+    council.name_cy = "Cyngor Hackney"
+    council.save()
+    DigestSent.objects.all().delete()
+    mail.outbox.clear()
+    assert digests_send(today=MONDAY) == 3
+    [welsh] = sent_to(people["admin"])
+    assert welsh.subject == "Eich wythnos yn lleoliadau'r cyngor: 27 Hyd i 2 Tach 2025"
+    assert "Cyngor Hackney\n- Gwiriadau i mewn: 4 (i lawr o 5)\n" in welsh.body
+    lines = [(m.body.replace("\n", "<br>"), m.alternatives[0][0]) for m in (english, welsh)]
+    data = data_strings()
+    assert english_on_welsh_page(lines[0][0], lines[1][0], data) == []
+    assert english_on_welsh_page(lines[0][1], lines[1][1], data) == []
+    assert '<html lang="cy">' in welsh.alternatives[0][0]

@@ -122,7 +122,7 @@ def test_ordinals_in_both_languages(number, english, welsh):
         (
             {"per_user_limit": 2, "max_rewards": 1},
             "Up to 2 times per person. Limited to 1 reward in all.",
-            "Hyd at 2 gwaith y person. Cyfyngedig i 1 gwobr i gyd.",
+            "Hyd at 2 waith y person. Cyfyngedig i 1 wobr i gyd.",
         ),
     ],
 )
@@ -159,7 +159,7 @@ def test_progress_to_every_nth_visit_is_what_the_check_in_finds(venue, clock, se
         assert progress_words(made, resident, venue) == expected
         clock.advance(seconds=settings.CHECKIN_COOLDOWN_SECONDS + 1)
     assert earned == [0, 0, 10]  # the third visit earned it, as the words said
-    assert progress_words(made, resident, venue, "cy") == "3 ymweliad arall am 10 pwynt."
+    assert progress_words(made, resident, venue, "cy") == "3 ymweliad arall: 10 pwynt."
 
 
 def test_progress_within_a_window_names_the_day_it_runs_out(venue, clock, settings):
@@ -170,7 +170,7 @@ def test_progress_within_a_window_names_the_day_it_runs_out(venue, clock, settin
     checkin_record(resident=resident, venue=venue, fix=at_the(venue))
     assert progress_words(made, resident, venue) == "2 more visits by 17 March 2035 for 10 points."
     assert progress_words(made, resident, venue, "cy") == (
-        "2 ymweliad arall erbyn 17 Mawrth 2035 am 10 pwynt."
+        "2 ymweliad arall erbyn 17 Mawrth 2035: 10 pwynt."
     )
     clock.advance(days=8)  # the first visit no longer counts
     assert progress_words(made, resident, venue) == "3 visits within 7 days for 10 points."
@@ -206,7 +206,7 @@ def test_progress_at_the_per_person_limit(venue, clock, settings):
         "You have had this reward 2 times, the most allowed."
     )
     assert progress_words(made, resident, venue, "cy") == (
-        "Rydych chi wedi cael y wobr hon 2 gwaith, y nifer mwyaf a ganiateir."
+        "Rydych chi wedi cael y wobr hon 2 waith, y nifer mwyaf a ganiateir."
     )
 
 
@@ -234,7 +234,7 @@ def test_the_offers_api_gives_the_summary_in_the_callers_language_and_progress(
     assert mine["progress"] == "3 more visits for 25 points."
     assert mine["summary"] == "Every 4th visit: 25 points. 3 more visits for 25 points."
     welsh = success(signed_in, "get", url, HTTP_ACCEPT_LANGUAGE="cy").json()["results"][0]
-    assert welsh["summary"] == "Bob 4ydd ymweliad: 25 pwynt. 3 ymweliad arall am 25 pwynt."
+    assert welsh["summary"] == "Bob 4ydd ymweliad: 25 pwynt. 3 ymweliad arall: 25 pwynt."
 
 
 def test_the_offers_list_costs_a_fixed_number_of_queries_with_progress(
