@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.children.services import child_add
 from checkins.models import Comment
+from tests.factories import UserFactory
 from tests.integration.back_office_world import back_office_world
 from tests.integration.welsh_pages import data_strings, english_on_welsh_page
 from venues.models import Poster
@@ -37,6 +39,8 @@ NOT_PAGES = {
     "my-reply-emails": "a POST from the comments page: redirects back",
     "member-card-replace": "a POST from the card page: redirects back",
     "wallet-claim": "a POST from the wallet: redirects back",
+    "family-child-claim": "a POST from a child's page: redirects back",
+    "family-child-download": "a JSON file of the child's data",
     "apple-app-site-association": "JSON for iOS",
     "assetlinks": "JSON for Android",
 }
@@ -52,6 +56,8 @@ def pages(world) -> list[tuple[str, str, str]]:
     venue, council = world.venue, world.venue.council
     poster = Poster.objects.filter(venue=venue).first()
     comment = Comment.objects.filter(venue=venue, author=world.resident).first()
+    child = child_add(parent=world.resident, first_name="Sam", birth_year=2018)
+    no_birth_year = UserFactory(birth_year=None)
     return [
         ("home", "anonymous", "/"),
         ("privacy", "anonymous", "/privacy/"),
@@ -79,6 +85,12 @@ def pages(world) -> list[tuple[str, str, str]]:
         ("my-comment-delete", "resident", f"/me/comments/{comment.id}/delete"),
         ("wallet", "resident", "/wallet/"),
         ("member-card", "resident", "/wallet/card/"),
+        ("children-privacy", "anonymous", "/children/privacy/"),
+        ("family", "resident", "/family/"),
+        ("family-child", "resident", f"/family/{child.id}/"),
+        ("family-child-card", "resident", f"/family/{child.id}/card/"),
+        ("family-child-remove", "resident", f"/family/{child.id}/remove/"),
+        ("account-birth-year", no_birth_year, "/account/birth-year/"),
         ("desk", "resident", "/desk/"),
         ("desk", "staff", "/desk/"),
         ("desk-checkin", "staff", "/desk/check-in/"),
@@ -92,10 +104,11 @@ def pages(world) -> list[tuple[str, str, str]]:
     ]
 
 
-def client_as(world, role: str) -> Client:
+def client_as(world, role) -> Client:
+    """A client signed in as ``role``: a World attribute's name, or a person."""
     client = Client()
     if role != "anonymous":
-        client.force_login(getattr(world, role))
+        client.force_login(getattr(world, role) if isinstance(role, str) else role)
     return client
 
 
@@ -121,9 +134,10 @@ def test_every_page_url_is_walked_or_set_aside_with_its_reason(world):
 
 
 def test_no_page_shows_english_on_its_welsh_version(world):
+    walk = pages(world)  # first: it makes people (a child, ...) whose names are data too
     data = data_strings()
     found, statuses = {}, {}
-    for _name, role, path in pages(world):
+    for _name, role, path in walk:
         client = client_as(world, role)
         english = client.get(path, **ENGLISH)
         welsh = client.get(path, **WELSH)
