@@ -4,7 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz test-pg lint format check schema-lint schema-lint-run migrate seed clean worker beat
+.PHONY: help run test test-fast test-serial fuzz test-pg lint format typecheck check \
+	schema-lint schema-lint-run migrate seed pre-commit-install clean worker beat
+
+# pytest-xdist: one worker process per core (2 here and in CI). Tests that share something a
+# second process would disturb (the real Celery worker's broker queue) carry
+# @pytest.mark.xdist_group and run on one worker in turn (--dist loadgroup). Override with
+# `make test XDIST=` (one process) or `XDIST="-n 4 --dist loadgroup"`.
+XDIST ?= -n auto --dist loadgroup
+
+.DEFAULT_GOAL := help
+
+## help: this list (every target with a `## target:` line above it)
+help:
+	@awk 'BEGIN {FS = ":"} /^## [a-z-]+:/ {sub(/^## /, ""); name = $$1; sub(/^[^:]*: */, ""); \
+	  printf "  %-16s %s\n", name, $$0; next} \
+	  /^## / && name {sub(/^## /, ""); printf "  %-16s %s\n", "", $$0}' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +45,18 @@ run: $(STAMP)
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## test: the whole suite (SQLite, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+## test: the whole suite, in parallel on every core (SQLite, or PostgreSQL/Redis when
+## DATABASE_URL/REDIS_URL are set). PYTEST_ARGS adds options, XDIST= runs it in one process.
 test: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+## test-fast: the quick loop on SQLite: tables built from the models, not the migrations (the
+## migration tests are skipped), stops at the first failure, in parallel. `make test` before a push.
+test-fast: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest --no-migrations -x $(XDIST) $(PYTEST_ARGS)
+
+## test-serial: the whole suite in one process (the order CI used before pytest-xdist)
+test-serial: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## fuzz: the schema fuzz at length (more examples per operation, all three roles)
@@ -63,17 +88,26 @@ beat: $(STAMP)
 	@$(REQUIRE_BROKER)
 	$(BIN)/celery -A backend beat --loglevel=INFO --schedule .celerybeat-schedule
 
+## lint: ruff's rules and its formatting check
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## format: ruff fixes what it can and formats the code
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## check: what CI checks besides the tests (lint, migrations, the schema, the import contracts)
+## typecheck: mypy with the Django and DRF stubs over the services, selectors and the ledger
+## (pyproject.toml [tool.mypy] lists them; they stay clean)
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## check: what CI checks besides the tests (lint, the import contracts, the types, migrations,
+## the schema and its linters)
 check: lint
 	$(BIN)/lint-imports --no-cache
+	@$(MAKE) --no-print-directory typecheck
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	@$(MAKE) --no-print-directory schema-lint
@@ -107,5 +141,21 @@ schema-lint-run: $(NPM_STAMP)
 	cd $(OPENAPI_TOOLS) && node_modules/.bin/tsc -p tsconfig.json
 	@echo "schema-lint: Redocly and Spectral found no error; the TypeScript journey typechecks."
 
+## migrate: apply the migrations to the database of the settings (SQLite unless DATABASE_URL)
+migrate: export DEBUG ?= true
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+## seed: migrate, then load the demo data (the councils, venues, accounts and rewards of `make run`)
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_rewards
+
+## pre-commit-install: run ruff and the import contracts before each `git commit`
+## (.pre-commit-config.yaml: local hooks on .venv, nothing downloaded)
+pre-commit-install: $(STAMP)
+	$(BIN)/pre-commit install
+
+## clean: remove the .venv, the SQLite database, collected static files and the npm tools
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles $(OPENAPI_TOOLS)/node_modules $(OPENAPI_TOOLS)/generated

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
+from accounts.models import User
 from checkins.comments.selectors import comments_written
 from checkins.stats.selectors import DateRange, council_stats, venue_stats
 from insight.models import DigestOptOut
@@ -26,7 +27,7 @@ FIGURES = [
 
 @dataclass
 class Recipient:
-    user: object
+    user: User
     councils: list[Council] = field(default_factory=list)
     venues: list[Venue] = field(default_factory=list)
 
@@ -55,7 +56,7 @@ def digest_recipients() -> list[Recipient]:
     for role in roles:
         recipient = by_user[role.user_id] or Recipient(role.user)
         by_user[role.user_id] = recipient
-        if role.venue_id is None:
+        if role.venue is None:
             recipient.councils.append(role.council)
         else:
             recipient.venues.append(role.venue)

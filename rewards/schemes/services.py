@@ -70,10 +70,10 @@ def wallet_account(*, resident_id, scheme_id) -> LedgerAccount:
     return account
 
 
-def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str, list[str]]:
+def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str | None, list[str]]:
     """What `scheme_create` and `scheme_update` refuse (the back office's form asks first):
     a merged scheme (it is history), or no council (its points could be spent nowhere)."""
-    problems = {}
+    problems: dict[str | None, list[str]] = {}
     if scheme is not None and scheme.merged_into_id is not None:
         problems[None] = [f"This scheme was merged into {scheme.merged_into}: it cannot change."]
     if not councils:
@@ -83,7 +83,7 @@ def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str
     return problems
 
 
-def _refuse(problems: dict[str, list[str]]) -> None:
+def _refuse(problems: dict[str | None, list[str]]) -> None:
     if problems:
         raise ApplicationError(INVALID, "The scheme was not saved.", fields=problems)
 
@@ -158,9 +158,9 @@ def scheme_councils_set(*, scheme: Scheme, councils) -> Scheme:
 
 def _final_scheme(scheme_id: int, merged_into: dict[int, int | None]) -> int:
     seen = set()
-    while merged_into.get(scheme_id) is not None and scheme_id not in seen:
+    while (into := merged_into.get(scheme_id)) is not None and scheme_id not in seen:
         seen.add(scheme_id)
-        scheme_id = merged_into[scheme_id]
+        scheme_id = into
     return scheme_id
 
 
@@ -174,7 +174,9 @@ def schemes_settle(*, passes: int = 3) -> int:
     """
     moved = 0
     for _ in range(passes):
-        merged_into = dict(Scheme.objects.values_list("pk", "merged_into_id"))
+        merged_into: dict[int, int | None] = dict(
+            Scheme.objects.values_list("pk", "merged_into_id")
+        )
         stranded = list(
             Wallet.objects.filter(scheme__merged_into__isnull=False)
             .filter(account__credits_posted__gt=F("account__debits_posted"))
