@@ -3,6 +3,8 @@ from django.utils.text import slugify
 
 from accounts.member_codes import member_code_of
 from accounts.models import User
+from checkins.models import CheckIn
+from checkins.visit_days import checkin_insert_counted
 from venues.models import Council, Role, Venue
 
 DEFAULT_PASSWORD = "a-long-test-password-42"
@@ -56,6 +58,27 @@ class RoleFactory(factory.django.DjangoModelFactory):
     council = factory.SubFactory(CouncilFactory)
     role = Role.Kind.COUNCIL_ADMIN
     venue = None
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    """An accepted GPS check-in, written as the check-in service writes it: the row and its
+    day in the daily rollup (``checkin_insert_counted``), so the statistics count it. Pass
+    ``created_at`` to place it in time."""
+
+    class Meta:
+        model = CheckIn
+
+    resident = factory.SubFactory(UserFactory)
+    venue = factory.SubFactory(VenueFactory)
+    method = "gps"
+    evidence = "location"
+    distance_m = 5
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        checkin = model_class(*args, **kwargs)
+        checkin_insert_counted(checkin=checkin)
+        return checkin
 
 
 def council_admin_of(council: Council) -> User:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 
+from backend.transitions import check_move
+
 # Models of the app's packages, imported so Django registers them here (they name ours by string).
 from venues.activity.models import ActivityEntry  # noqa: F401
 from venues.invitations.models import Invitation  # noqa: F401
@@ -226,10 +228,9 @@ class Venue(models.Model):
     def set_foursquare_status(self, status: str, *, error: str = "") -> None:
         """Move the Foursquare link to ``status`` (with the error text, empty unless it is
         one), along FOURSQUARE_TRANSITIONS. The caller saves."""
-        if status not in self.FOURSQUARE_TRANSITIONS[self.foursquare_status]:
-            raise ValueError(
-                f"A Foursquare link cannot go from {self.foursquare_status} to {status}."
-            )
+        check_move(
+            self.FOURSQUARE_TRANSITIONS, self.foursquare_status, status, what="Foursquare link"
+        )
         if status != self.foursquare_status:
             logger.info(
                 "Venue %s: Foursquare link %s -> %s", self.pk, self.foursquare_status, status

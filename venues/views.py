@@ -44,7 +44,6 @@ class SuperuserToWrite(BasePermission):
 
 class CouncilListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly, SuperuserToWrite]
-    # Declared so the schema shows the paginated envelope of the list.
 
     class InputSerializer(serializers.Serializer):
         slug = serializers.SlugField(max_length=80)
@@ -97,7 +96,6 @@ MEMBER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_
 
 
 class CouncilMemberListApi(CouncilScopedApi, PaginatedListApi):
-    # Declared so the schema shows the paginated envelope of the list.
     permission_by_method = {"GET": "council.view_members", "POST": "council.view_members"}
 
     class InputSerializer(serializers.Serializer):
@@ -207,7 +205,6 @@ NEAR_PATTERN = (
 
 class VenueListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    # Declared so the schema shows the paginated envelope of the list.
 
     class CreateSerializer(VenueInputSerializer):
         council = serializers.SlugField()

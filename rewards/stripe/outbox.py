@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from backend.transitions import TransitionError, check_move
 from rewards.models import StripePromotionCode, Voucher, VoucherStatus
 from rewards.stripe import client as stripe_client
 from rewards.stripe.client import StripeCallFailed, StripeNotConfigured
@@ -44,13 +45,18 @@ NOT_CONFIGURED_WAIT = timedelta(minutes=10)
 DRAIN_BATCH = 100
 
 
-class OutboxTransitionError(ValueError):
+class OutboxTransitionError(TransitionError):
     """A state change StripePromotionCode.TRANSITIONS does not allow: a bug in the caller."""
 
 
 def _move(row: StripePromotionCode, state: str, **fields) -> None:
-    if state not in StripePromotionCode.TRANSITIONS[row.state]:
-        raise OutboxTransitionError(f"A {row.state} promotion code cannot become {state}.")
+    check_move(
+        StripePromotionCode.TRANSITIONS,
+        row.state,
+        state,
+        what="promotion code",
+        error=OutboxTransitionError,
+    )
     row.state = state
     for name, value in fields.items():
         setattr(row, name, value)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.transitions import TransitionError, check_move
 from rewards import account_names
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, account_get_or_create, ledger_post, ledger_reverse
@@ -45,19 +46,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     VoucherStatus.EXPIRED: frozenset(),
     VoucherStatus.VOID: frozenset(),
 }
-SINK_BY_STATUS = {
+SINK_BY_STATUS: dict[str, str] = {
     VoucherStatus.REDEEMED: account_names.REDEEMED_VOUCHERS,
     VoucherStatus.EXPIRED: account_names.EXPIRED_VOUCHERS,
     VoucherStatus.VOID: account_names.VOID_VOUCHERS,
 }
-KIND_BY_STATUS = {
+KIND_BY_STATUS: dict[str, str] = {
     VoucherStatus.REDEEMED: TransactionKind.REDEEM,
     VoucherStatus.EXPIRED: TransactionKind.EXPIRE,
     VoucherStatus.VOID: TransactionKind.REVERSE,
 }
 
 
-class VoucherTransitionError(ValueError):
+class VoucherTransitionError(TransitionError):
     """A status change `TRANSITIONS` does not allow: a bug in the caller."""
 
 
@@ -160,8 +161,9 @@ def voucher_settle(
     ``back_to_source`` (a voucher voided with the check-in that earned it) back where it came
     from, by reversing its issue: the offer's budget gets it back. Must run under the caller's
     row lock on the voucher (``select_for_update``)."""
-    if status not in TRANSITIONS[voucher.status] or status == VoucherStatus.ISSUED:
-        raise VoucherTransitionError(f"A {voucher.status} voucher cannot become {status}.")
+    if status == VoucherStatus.ISSUED:  # only an undone redemption goes back (redemption.py)
+        raise VoucherTransitionError(f"A voucher cannot go from {voucher.status} to {status} here.")
+    check_move(TRANSITIONS, voucher.status, status, what="voucher", error=VoucherTransitionError)
     if back_to_source:
         ledger_reverse(
             original=voucher.issue_transaction,
