@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import apis as views
 
 urlpatterns = [
     path("auth/register/", views.RegisterApi.as_view(), name="auth-register"),

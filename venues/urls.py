@@ -1,6 +1,6 @@
 from django.urls import path
 
-from venues import views
+from venues import apis as views
 
 urlpatterns = [
     path("councils/", views.CouncilListApi.as_view(), name="council-list"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from venues.foursquare import views
+from venues.foursquare import apis as views
 
 urlpatterns = [
     path(

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from venues.posters import printing, views
+from venues.posters import apis as views
+from venues.posters import printing
 
 urlpatterns = [
     path(
