@@ -1,16 +1,16 @@
 from django.urls import path
 
-from accounts import apis as views
+from accounts import apis
 
 urlpatterns = [
-    path("auth/register/", views.RegisterApi.as_view(), name="auth-register"),
-    path("auth/token/", views.TokenObtainApi.as_view(), name="auth-token"),
-    path("auth/token/refresh/", views.TokenRefreshApi.as_view(), name="auth-token-refresh"),
-    path("me/", views.MeApi.as_view(), name="me"),
-    path("me/export/", views.MeExportApi.as_view(), name="me-export"),
+    path("auth/register/", apis.RegisterApi.as_view(), name="auth-register"),
+    path("auth/token/", apis.TokenObtainApi.as_view(), name="auth-token"),
+    path("auth/token/refresh/", apis.TokenRefreshApi.as_view(), name="auth-token-refresh"),
+    path("me/", apis.MeApi.as_view(), name="me"),
+    path("me/export/", apis.MeExportApi.as_view(), name="me-export"),
     path(
         "me/email-preferences/",
-        views.MeEmailPreferencesApi.as_view(),
+        apis.MeEmailPreferencesApi.as_view(),
         name="me-email-preferences",
     ),
 ]
