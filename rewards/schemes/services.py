@@ -9,8 +9,6 @@ shared scheme starts a scheme of its own; the points already earned stay where t
 spendable at the councils still in it.
 """
 
-from collections.abc import Callable
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,17 +18,12 @@ from rewards import account_names
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, ledger_post
 from rewards.schemes.models import PointsLot, Scheme, SchemeMember, Wallet
+from rewards.schemes.tasks import settle_points_schemes
 from venues.models import Council
 
 # Called after a grouping commits, to move the merged schemes' wallets. The rewards app
 # registers its Celery task here (rewards.apps): the task module imports the wallet services,
 # which import this one, so importing the task here would make a cycle.
-AFTER_MERGE_HOOKS: list[Callable[[], object]] = []
-
-
-def on_schemes_merged(hook: Callable[[], object]) -> None:
-    if hook not in AFTER_MERGE_HOOKS:
-        AFTER_MERGE_HOOKS.append(hook)
 
 
 def council_scheme_ensure(*, council: Council) -> Scheme:
@@ -151,8 +144,7 @@ def scheme_councils_set(*, scheme: Scheme, councils) -> Scheme:
         )
         if left_empty.update(merged_into=scheme):
             # robust: the change stands if the queue is down; the hourly run moves them then.
-            for hook in AFTER_MERGE_HOOKS:
-                transaction.on_commit(hook, robust=True)
+            transaction.on_commit(settle_points_schemes.delay, robust=True)
     return scheme
 
 

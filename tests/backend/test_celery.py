@@ -25,9 +25,10 @@ from checkins.tasks import drop_old_locations
 from rewards.catalog.services import catalog_item_create
 from rewards.ledger.models import LedgerTransaction
 from rewards.schemes.services import council_scheme_ensure
-from rewards.tasks import expire_points, expire_vouchers
+from rewards.vouchers.tasks import expire_vouchers
 from rewards.wallet.selectors import points_balance
 from rewards.wallet.services import points_credit, sink_account
+from rewards.wallet.tasks import expire_points
 from tests.celery_worker import running_worker, wait_until
 from tests.conftest import is_postgresql
 from tests.factories import CouncilFactory, UserFactory, VenueFactory
