@@ -6,8 +6,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from checkins.stats.selectors import FIRST_DATE, LAST_DATE, MAX_DAYS, DateRange
 from insight.selectors import DEFAULT_SORT, SORT_KEYS
+from insight.stats.selectors import FIRST_DATE, LAST_DATE, MAX_DAYS, DateRange
 
 PRESETS = [("7", "Last 7 days"), ("30", "Last 30 days"), ("90", "Last 90 days")]
 CUSTOM = "custom"

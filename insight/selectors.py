@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from checkins.models import CheckIn, Comment, CommentReport, CommentStatus
-from checkins.reputation.selectors import rating_trends, reputation_feed, reputation_items
-from checkins.stats.selectors import DateRange, council_stats, new_visitors, venue_stats
+from insight.reputation.selectors import rating_trends, reputation_feed, reputation_items
+from insight.stats.selectors import DateRange, council_stats, new_visitors, venue_stats
 from venues.models import Council, Venue
 
 QUIET_DAYS = 30

@@ -8,8 +8,8 @@ from django.db.models import Q
 
 from accounts.models import User
 from checkins.comments.selectors import comments_written
-from checkins.stats.selectors import DateRange, council_stats, venue_stats
 from insight.models import DigestOptOut
+from insight.stats.selectors import DateRange, council_stats, venue_stats
 from venues.models import Council, Role, Venue
 
 COMMENTS_LISTED = 10

@@ -18,10 +18,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from checkins.stats.selectors import DateRange
 from insight.digest.selectors import Recipient, digest_recipients, digest_sections, digest_week
 from insight.digest.tokens import unsubscribe_token
 from insight.models import DigestOptOut, DigestSent
+from insight.stats.selectors import DateRange
 
 logger = logging.getLogger(__name__)
 

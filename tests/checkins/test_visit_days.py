@@ -19,12 +19,12 @@ from hypothesis.extra.django import TestCase
 from accounts.services import user_erase
 from checkins.models import CheckIn, VisitDay
 from checkins.services import Fix, checkin_record
-from checkins.stats.selectors import DateRange, new_visitors
 from checkins.visit_days import (
     checkin_insert_counted,
     local_day,
     visit_days_rebuild,
 )
+from insight.stats.selectors import DateRange, new_visitors
 from tests.factories import CheckInFactory, CouncilFactory, UserFactory, VenueFactory
 
 LONDON = ZoneInfo("Europe/London")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from checkins.models import Comment
-from checkins.stats.exports import csv_text, neutralised
+from insight.stats.exports import csv_text, neutralised
 from tests.api import error
 from tests.conftest import client_for
 from tests.factories import (

@@ -16,7 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from checkins.models import Comment, CommentReport, CommentStatus
-from checkins.stats.selectors import DateRange, rounded_mean
+from insight.stats.selectors import DateRange, rounded_mean
 from venues.foursquare.tips import tips_current
 from venues.models import FoursquareTip, Venue
 
