@@ -1,4 +1,4 @@
-"""Statistics for a venue's managers and a council's admins (see ``checkins.stats.selectors``)."""
+"""Statistics for a venue's managers and a council's admins (see ``insight.stats.selectors``)."""
 
 from datetime import timedelta
 
