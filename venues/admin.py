@@ -14,7 +14,6 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.models import User, normalize_email
 from backend.errors import ApplicationError
-from venues import import_page
 from venues.access import Level
 from venues.activity import admin as activity_admin  # noqa: F401 (registers it)
 from venues.back_office import ScopedAdmin, ScopedRelatedFilter, back_office_access
@@ -23,6 +22,7 @@ from venues.foursquare.admin import (
     FoursquareProposalInline,
     VenueFoursquareAdminMixin,
 )
+from venues.importing import page as import_page
 from venues.invitations import admin as invitations_admin  # noqa: F401 (registers it)
 from venues.invitations.admin import RoleTargetForm
 from venues.invitations.services import council_create_and_invite

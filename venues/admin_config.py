@@ -5,4 +5,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class BackOfficeAdminConfig(AdminConfig):
-    default_site = "venues.back_office_site.BackOfficeSite"
+    default_site = "venues.back_office.site.BackOfficeSite"
