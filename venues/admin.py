@@ -3,7 +3,7 @@
 Venues are saved by the venue services, as the API saves them: the form locates an edited or
 new venue first (a new address without coordinates is geocoded) and checks the council's
 (name, postcode) key, so every refusal is an error on the form, never a 500. Council admins
-import venues from CSV here too (venues.import_page). Posters are in venues.posters.admin.
+import venues from CSV here too (venues.importing.page). Posters are in venues.posters.admin.
 """
 
 from django import forms
