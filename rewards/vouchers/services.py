@@ -7,7 +7,6 @@ sink. So `ledger_audit` can check that every issued voucher is held exactly once
 """
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,18 +18,8 @@ from rewards import account_names
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, account_get_or_create, ledger_post, ledger_reverse
 from rewards.models import CatalogItem, Offer, Voucher, VoucherStatus
+from rewards.stripe.outbox import promotion_code_retire
 from rewards.vouchers.selectors import voucher_ids_lapsed
-
-# Called with each voucher redeemed or voided, inside the settling transaction and under the
-# voucher's lock. The Stripe outbox registers itself here (rewards.apps) to turn the voucher's
-# promotion code off, so vouchers need not import the Stripe package, which imports vouchers.
-SPENT_OR_VOIDED_HOOKS: list[Callable[..., None]] = []
-
-
-def on_voucher_spent_or_voided(hook: Callable[..., None]) -> None:
-    if hook not in SPENT_OR_VOIDED_HOOKS:
-        SPENT_OR_VOIDED_HOOKS.append(hook)
-
 
 # Crockford's base 32 without the letters people misread (I, L, O, U) and without 0/1.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -187,10 +176,10 @@ def voucher_settle(
         setattr(voucher, field, value)
     voucher.save(update_fields=["status", *changes])
     if status in (VoucherStatus.REDEEMED, VoucherStatus.VOID):
-        # Spent or voided here: e.g. its Stripe promotion code must not work online any more.
-        # (An expiring one needs nothing: the code expires with it.)
-        for hook in SPENT_OR_VOIDED_HOOKS:
-            hook(voucher=voucher)
+        # Spent or voided here: its Stripe promotion code must not work online any more (in
+        # this transaction, under the voucher's lock). An expiring one needs nothing: the code
+        # expires with it.
+        promotion_code_retire(voucher=voucher)
     return voucher
 
 
