@@ -13,8 +13,9 @@ from checkins.comments.services import comment_create
 from checkins.models import CheckIn, Comment
 from checkins.visit_days import checkin_insert_counted
 from rewards.catalog.services import catalog_item_create
-from rewards.models import CatalogItem, Offer, Scheme
+from rewards.models import CatalogItem, Offer
 from rewards.offers.services import offer_create
+from rewards.schemes.models import Scheme
 from rewards.schemes.services import scheme_create
 from venues.models import Council, Poster, Role, Venue
 from venues.posters.services import poster_create

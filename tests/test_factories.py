@@ -5,7 +5,7 @@ import pytest
 from backend.errors import ApplicationError
 from checkins.models import Comment, VisitDay
 from checkins.visit_days import local_day
-from rewards.models import SchemeMember
+from rewards.schemes.models import SchemeMember
 from tests.factories import (
     CatalogItemFactory,
     CheckInFactory,

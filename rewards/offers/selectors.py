@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet
 
 from backend import sql
 from rewards.evidence import evidence_kinds
-from rewards.models import Offer, RewardGrant, SchemeMember, Wallet
+from rewards.models import Offer, RewardGrant
+from rewards.schemes.models import SchemeMember, Wallet
 from venues.models import Venue
 
 

@@ -37,8 +37,9 @@ from backend.errors import NOT_FOUND, PERMISSION_DENIED, ApplicationError
 from venues import error_codes
 from venues.access import may
 from venues.activity.services import activity_record
+from venues.invitations.models import Invitation
 from venues.invitations.tokens import invitation_token
-from venues.models import Council, Invitation, Role, Venue
+from venues.models import Council, Role, Venue
 from venues.services import council_create, role_grant, role_target_check
 
 logger = logging.getLogger(__name__)
