@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 .PHONY: help run test test-fast test-one test-serial fuzz test-pg lint format typecheck check \
 	schema-lint schema-lint-run migrate seed pre-commit-install clean worker beat
 
-# pytest-xdist: one worker process per core (2 here and in CI). Tests that share something a
-# second process would disturb (the real Celery worker's broker queue) carry
-# @pytest.mark.xdist_group and run on one worker in turn (--dist loadgroup). Override with
-# `make test XDIST=` (one process) or `XDIST="-n 4 --dist loadgroup"`.
+# pytest-xdist: one worker process per core (2 here and in CI). Each worker has its own test
+# database and, with REDIS_URL, its own Redis database (tests/settings.py), so no test needs to
+# wait for another; a test that ever must can carry @pytest.mark.xdist_group("name") and share
+# one worker with its group (--dist loadgroup). `make test XDIST=` runs in one process.
 XDIST ?= -n auto --dist loadgroup
 
 .DEFAULT_GOAL := help
@@ -22,8 +22,8 @@ unexport PYTHONDONTWRITEBYTECODE
 ## help: this list (every target with a `## target:` line above it)
 help:
 	@awk 'BEGIN {FS = ":"} /^## [a-z-]+:/ {sub(/^## /, ""); name = $$1; sub(/^[^:]*: */, ""); \
-	  printf "  %-16s %s\n", name, $$0; next} \
-	  /^## / && name {sub(/^## /, ""); printf "  %-16s %s\n", "", $$0}' $(MAKEFILE_LIST)
+	  printf "  %-19s %s\n", name, $$0; next} \
+	  /^## / && name {sub(/^## /, ""); printf "  %-19s %s\n", "", $$0}' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
