@@ -160,6 +160,7 @@ migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
 ## seed: migrate, then load the demo data (the councils, venues, accounts and rewards of `make run`)
+seed: export DEBUG ?= true
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_rewards
