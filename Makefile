@@ -4,7 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz test-pg lint format check schema-lint schema-lint-run migrate seed clean worker beat
+.PHONY: help run test test-fast test-one test-serial fuzz test-pg lint format typecheck check \
+	schema-lint schema-lint-run migrate seed pre-commit-install clean worker beat
+
+# pytest-xdist: one worker process per core (2 here and in CI). Each worker has its own test
+# database and, with REDIS_URL, its own Redis database (tests/settings.py), so no test needs to
+# wait for another; a test that ever must can carry @pytest.mark.xdist_group("name") and share
+# one worker with its group (--dist loadgroup). `make test XDIST=` runs in one process.
+XDIST ?= -n auto --dist loadgroup
+
+.DEFAULT_GOAL := help
+
+# Python's compiled files are kept (__pycache__/, git-ignored) even where the environment turns
+# them off: without them every test process compiles the whole project and its libraries again.
+unexport PYTHONDONTWRITEBYTECODE
+
+## help: this list (every target with a `## target:` line above it)
+help:
+	@awk 'BEGIN {FS = ":"} /^## [a-z-]+:/ {sub(/^## /, ""); name = $$1; sub(/^[^:]*: */, ""); \
+	  printf "  %-19s %s\n", name, $$0; next} \
+	  /^## / && name {sub(/^## /, ""); printf "  %-19s %s\n", "", $$0}' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +49,27 @@ run: $(STAMP)
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## test: the whole suite (SQLite, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+## test: the whole suite, in parallel on every core (SQLite, or PostgreSQL/Redis when
+## DATABASE_URL/REDIS_URL are set). PYTEST_ARGS adds options, XDIST= runs it in one process.
 test: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+## test-fast: the quick loop on SQLite: tables built from the models, not the migrations (the
+## migration tests are skipped), stops at the first failure, in parallel. `make test` before a push.
+test-fast: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest --no-migrations -x $(XDIST) $(PYTEST_ARGS)
+
+## test-one: one test (or file, or -k expression) in under 3 s from a warm .venv, on SQLite:
+## make test-one T=tests/venues/test_models.py::test_a_venue_role_without_a_venue_is_refused
+## Tables from the models (no migrations), and only the pytest plugins a test here uses (the
+## schema fuzz, which needs schemathesis's, runs with `make fuzz` or `make test`).
+test-one: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest \
+	  -p pytest_django.plugin -p pytest_socket -p pytest_httpserver.pytest_plugin \
+	  --no-migrations -q $(T) $(PYTEST_ARGS)
+
+## test-serial: the whole suite in one process (the order CI used before pytest-xdist)
+test-serial: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## fuzz: the schema fuzz at length (more examples per operation, all three roles)
@@ -63,17 +101,26 @@ beat: $(STAMP)
 	@$(REQUIRE_BROKER)
 	$(BIN)/celery -A backend beat --loglevel=INFO --schedule .celerybeat-schedule
 
+## lint: ruff's rules and its formatting check
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## format: ruff fixes what it can and formats the code
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## check: what CI checks besides the tests (lint, migrations, the schema, the import contracts)
+## typecheck: mypy with the Django and DRF stubs over the services, selectors and the ledger
+## (pyproject.toml [tool.mypy] lists them; they stay clean)
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## check: what CI checks besides the tests (lint, the import contracts, the types, migrations,
+## the schema and its linters)
 check: lint
 	$(BIN)/lint-imports --no-cache
+	@$(MAKE) --no-print-directory typecheck
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	@$(MAKE) --no-print-directory schema-lint
@@ -107,5 +154,22 @@ schema-lint-run: $(NPM_STAMP)
 	cd $(OPENAPI_TOOLS) && node_modules/.bin/tsc -p tsconfig.json
 	@echo "schema-lint: Redocly and Spectral found no error; the TypeScript journey typechecks."
 
+## migrate: apply the migrations to the database of the settings (SQLite unless DATABASE_URL)
+migrate: export DEBUG ?= true
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+## seed: migrate, then load the demo data (the councils, venues, accounts and rewards of `make run`)
+seed: export DEBUG ?= true
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_rewards
+
+## pre-commit-install: run ruff and the import contracts before each `git commit`
+## (.pre-commit-config.yaml: local hooks on .venv, nothing downloaded)
+pre-commit-install: $(STAMP)
+	$(BIN)/pre-commit install
+
+## clean: remove the .venv, the SQLite database, collected static files and the npm tools
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles $(OPENAPI_TOOLS)/node_modules $(OPENAPI_TOOLS)/generated

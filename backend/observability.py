@@ -7,7 +7,9 @@ Settings live here so settings.py stays readable; it takes them with
 - Every request has an id: a sane ``X-Request-ID`` from the proxy in front is kept, anything else
   is replaced by a fresh uuid4; it is on every log line written while the request is handled
   and goes back as the response's ``X-Request-ID``, so a user's report, the proxy's log and ours
-  meet on one value.
+  meet on one value. A job queued while it is handled carries it in its message's headers
+  (``x_request_id``), and the worker's lines for that job carry it too (the Celery signals
+  below, connected in ``BackendConfig.ready``); a job queued by that job passes it on.
 - Sentry only when ``SENTRY_DSN`` is set, never with personal data (``send_default_pii=False``).
 - ``/metrics`` (backend/metrics.py) answers 404 unless a token or an internal network allows it.
 """
@@ -45,6 +47,37 @@ def request_began(*, environ: dict, **kwargs) -> None:
 def request_ended(**kwargs) -> None:
     """``request_finished``: lines written between requests carry no id."""
     request_id_var.set("-")
+
+
+# The message header that carries the id of the request (or job) that queued a job.
+TASK_HEADER = "x_request_id"
+# The context of each job that runs under a queued id, to restore when it ends (by task id).
+_task_contexts: dict[str, contextvars.Token[str]] = {}
+
+
+def task_published(*, headers: dict | None = None, **kwargs) -> None:
+    """``before_task_publish``: a job queued while a request (or a job) is handled takes its
+    id along in the message's headers."""
+    request_id = request_id_var.get()
+    if headers is not None and request_id != "-":
+        headers.setdefault(TASK_HEADER, request_id)
+
+
+def task_started(*, task_id: str, task, **kwargs) -> None:
+    """``task_prerun``: the job's lines carry the id it was queued with (a job run in-process,
+    as in tests and without a broker, keeps the caller's, since it runs in the caller's
+    context)."""
+    context = task.request
+    sent = getattr(context, TASK_HEADER, None) or (context.headers or {}).get(TASK_HEADER)
+    if sent and _SANE_REQUEST_ID.fullmatch(str(sent)):
+        _task_contexts[task_id] = request_id_var.set(sent)
+
+
+def task_ended(*, task_id: str, **kwargs) -> None:
+    """``task_postrun``: lines written between jobs carry no id (or the caller's again)."""
+    token = _task_contexts.pop(task_id, None)
+    if token is not None:
+        request_id_var.reset(token)
 
 
 class RequestIdMiddleware:

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework import throttling
 
+from backend.durations import minutes_rounded_up
 from backend.throttling import SlidingWindowThrottle
 
 
@@ -73,7 +74,7 @@ def page_rate_limit(request, *, email: str | None = None):
 
 
 def too_many_requests_page(request, *, wait: int, per_email: bool):
-    minutes = max(1, math.ceil(wait / 60))
+    minutes = minutes_rounded_up(wait)
     detail = (
         _("Too many emails have been asked for this address. Check your inbox and spam folder.")
         if per_email

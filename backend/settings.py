@@ -231,7 +231,13 @@ if CELERY_TASK_TIME_LIMIT >= _VISIBILITY_TIMEOUT:
     )
 # Run exactly one beat; the schedule (London wall-clock times) is in backend/schedule.py.
 # Task modules that autodiscovery (each app's ``tasks``) does not find.
-CELERY_IMPORTS = ["venues.foursquare.tasks"]
+CELERY_IMPORTS = [
+    "venues.foursquare.tasks",
+    "rewards.schemes.tasks",
+    "rewards.stripe.tasks",
+    "rewards.vouchers.tasks",
+    "rewards.wallet.tasks",
+]
 CELERY_BEAT_SCHEDULE = schedule.BEAT_SCHEDULE
 
 STATIC_URL = "static/"

@@ -10,12 +10,19 @@ import functools
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, ForeignObjectRel, Model
 
 
-def to_db(field: Field, value: Any) -> Any:
+def _column(field: Field | ForeignObjectRel) -> Field:
+    """``field`` as ``Model._meta.get_field`` gives it, known to have a column."""
+    if not isinstance(field, Field):
+        raise TypeError(f"{field} is a reverse relation: it has no column")
+    return field
+
+
+def to_db(field: Field | ForeignObjectRel, value: Any) -> Any:
     """``value`` as a parameter compared with ``field``'s column."""
-    return field.get_db_prep_value(value, connection)
+    return _column(field).get_db_prep_value(value, connection)
 
 
 @functools.cache
@@ -27,9 +34,9 @@ def _converters(field: Field) -> tuple:
     return column, tuple(converters)
 
 
-def from_db(field: Field, value: Any) -> Any:
+def from_db(field: Field | ForeignObjectRel, value: Any) -> Any:
     """``value`` read from ``field``'s column, converted as a queryset converts it."""
-    column, converters = _converters(field)
+    column, converters = _converters(_column(field))
     for convert in converters:
         value = convert(value, column, connection)
     return value

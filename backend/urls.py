@@ -14,8 +14,8 @@ api_v1 = [
     path("", include("checkins.urls")),
     path("", include("checkins.alerts.urls")),
     path("", include("checkins.comments.urls")),
-    path("", include("checkins.stats.urls")),
-    path("", include("checkins.reputation.urls")),
+    path("", include("insight.stats.urls")),
+    path("", include("insight.reputation.urls")),
     path("", include("rewards.urls")),
 ]
 

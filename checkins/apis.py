@@ -69,7 +69,6 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
     # A check-in (POST) is authenticated by the token alone: the service's lock reads the
     # resident's row (accounts/authentication.py).
     permission_classes = [IsAuthenticated]
-    # Declared so the schema shows the paginated envelope of the list.
     throttle_classes = [UserRateThrottle, ScopedRateThrottle]
 
     def get_throttles(self):
@@ -183,7 +182,6 @@ def _outcome_body(outcome: CheckinOutcome) -> dict:
 
 
 class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
-    # Declared so the schema shows the paginated envelope of the list.
     permission_by_method = {"GET": "checkin.view"}
 
     class OutputSerializer(serializers.ModelSerializer):

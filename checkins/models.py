@@ -150,7 +150,7 @@ class VisitDay(models.Model):
     """A resident's accepted check-ins at a venue on one local day (``settings.TIME_ZONE``):
     the rollup the statistics read instead of scanning check-ins.
 
-    Kept by ``checkins.visit_days.visit_day_add`` in the check-in's transaction and rebuilt
+    Kept by ``checkins.visit_days.checkin_insert_counted`` in the check-in's transaction and rebuilt
     from check-ins by ``rebuild_visit_days``. ``is_first_at_venue`` / ``is_first_in_council``
     say the resident had no check-in on an earlier day at the venue / in its council when the
     row was made: always set on the resident's first day there, so "new visitors" is a read of
@@ -320,8 +320,8 @@ class CommentStatus(models.TextChoices):
 class Comment(models.Model):
     """A verified visitor's words about a venue.
 
-    Status moves by `checkins.services.comments.TRANSITIONS`: visible <-> hidden (by enough reports,
-    pending review, or by a manager).
+    Status moves by `checkins.comments.services.TRANSITIONS`: visible <-> hidden (by enough
+    reports, pending review, or by a manager).
     """
 
     Status = CommentStatus

@@ -2,7 +2,6 @@
 remembering the resident's own recent fixes for a poster shown alone (DESIGN.md, "Check-in
 verification", step 3, and "Evidence of presence")."""
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from backend.durations import hours_and_minutes
 from backend.errors import ApplicationError
 from checkins import error_codes
 from checkins.models import CheckIn, CheckinAttempt
@@ -117,7 +117,7 @@ def location_memory_check(*, resident: User, venue: Venue) -> None:
 
 def duration(seconds: int) -> str:
     """``14400`` -> ``"4 h"``, ``3599`` -> ``"1 h"``, ``90`` -> ``"2 min"`` (rounded up)."""
-    hours, minutes = divmod(max(math.ceil(seconds / 60), 1), 60)
+    hours, minutes = hours_and_minutes(seconds)
     if hours and minutes:
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
     return (

@@ -99,6 +99,7 @@ def checkin_record(
     try:
         if qr_token is not None:
             _resolve_code(attempt, qr_token, venue, screen_read_at)
+        assert attempt.venue is not None  # given, or the code's
         if not attempt.venue.is_active:
             raise ApplicationError(error_codes.VENUE_INACTIVE, _("This venue is closed for good."))
         if fix is not None:
@@ -213,6 +214,7 @@ def _account_is_open(resident: User) -> bool:
 
 def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
     venue, fix = attempt.venue, attempt.fix
+    assert venue is not None and attempt.evidence is not None  # known once the checks passed
     with transaction.atomic():
         _lock_resident(attempt.resident)
         now = timezone.now()

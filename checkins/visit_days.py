@@ -1,11 +1,10 @@
 """The daily rollup of check-ins (``VisitDay``): one row per venue, local day and resident.
 
-``visit_day_add`` is the one write per accepted check-in: a single upsert, run inside the
-check-in's transaction and under the resident's row lock (so two check-ins of one resident never
-race on their row or on the "first" flags); the check-in service runs it with the check-in's
-own INSERT, in one statement on PostgreSQL (``checkin_insert_counted``). ``visit_days_rebuild``
-recomputes the whole table from check-ins (the migration that created it, the
-``rebuild_visit_days`` command, the benchmark).
+``checkin_insert_counted`` is the one write per accepted check-in: the check-in's INSERT and the
+upsert of its row, in one statement on PostgreSQL, run inside the check-in's transaction and
+under the resident's row lock (so two check-ins of one resident never race on their row or on
+the "first" flags). ``visit_days_rebuild`` recomputes the whole table from check-ins (the
+migration that created it, the ``rebuild_visit_days`` command, the benchmark).
 
 The SQL is plain ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``, which SQLite (3.24+) and
 PostgreSQL both run. A check-in is never deleted (erasure keeps visits); one voided as fraud
@@ -29,21 +28,13 @@ def local_day(moment) -> date:
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
-def visit_day_add(*, checkin: CheckIn) -> None:
-    """Count ``checkin`` in its (venue, local day, resident) row, creating the row (with its
-    "first" flags) on the resident's first check-in there that day. One statement; call it in
-    the transaction that inserted the check-in."""
-    statement, params = _upsert(checkin)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
 def checkin_insert_counted(*, checkin: CheckIn) -> None:
-    """Insert ``checkin`` (not yet saved) and count it in its rollup row: what ``save()`` and
-    ``visit_day_add`` do, in one statement on PostgreSQL (the check-in's INSERT, as Django
-    compiles it, runs as a WITH clause of the upsert) and two on SQLite (no INSERT in a WITH
-    there). No model signals are sent: ``CheckIn`` has no receivers. Call it in the check-in's
-    transaction, under the resident's row lock."""
+    """Insert ``checkin`` (not yet saved) and count it in its rollup row (creating the row,
+    with its "first" flags, on the resident's first check-in there that day), in one statement
+    on PostgreSQL (the check-in's INSERT, as Django compiles it, runs as a WITH clause of the
+    upsert) and two on SQLite (no INSERT in a WITH there). No model signals are sent:
+    ``CheckIn`` has no receivers. Call it in the check-in's transaction, under the resident's
+    row lock."""
     query = InsertQuery(CheckIn)
     query.insert_values(CheckIn._meta.concrete_fields, [checkin])
     [(insert, insert_params)] = query.get_compiler(connection=connection).as_sql()

@@ -8,7 +8,7 @@ the programs built on it). Cells are neutralised against formulas by the API's `
 """
 
 from checkins.comments.selectors import comments_written
-from checkins.stats.selectors import DateRange
+from insight.stats.selectors import DateRange
 
 FIGURE_HEADERS = [
     ("checkins", "Check-ins"),

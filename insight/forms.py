@@ -7,8 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from checkins.stats.selectors import FIRST_DATE, LAST_DATE, MAX_DAYS, DateRange
 from insight.selectors import DEFAULT_SORT, SORT_KEYS
+from insight.stats.selectors import FIRST_DATE, LAST_DATE, MAX_DAYS, DateRange
 
 PRESETS = [("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days"))]
 CUSTOM = "custom"

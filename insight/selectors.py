@@ -11,12 +11,13 @@ from datetime import timedelta
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from checkins.models import CheckIn, Comment, CommentReport, CommentStatus
-from checkins.reputation.selectors import rating_trends, reputation_feed, reputation_items
-from checkins.stats.selectors import DateRange, council_stats, new_visitors, venue_stats
+from insight.reputation.selectors import rating_trends, reputation_feed, reputation_items
+from insight.stats.selectors import DateRange, council_stats, new_visitors, venue_stats
 from venues.models import Council, Venue
 
 QUIET_DAYS = 30
@@ -40,7 +41,7 @@ DEFAULT_SORT = "-checkins"
 @dataclass(frozen=True)
 class Figure:
     key: str
-    label: str
+    label: str | Promise  # a lazy translation, translated when the page renders
     value: float | int | None
     previous: float | int | None
 

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from checkins.reputation.selectors import rating_trends
-from checkins.stats.exports import csv_text
-from checkins.stats.selectors import council_stats, venue_stats
 from insight.chart import day_chart
 from insight.exports import TABLES, comments_rows, days_rows, figures_rows
 from insight.forms import CUSTOM, PeriodForm
+from insight.reputation.selectors import rating_trends
 from insight.selectors import HEADLINES, SORT_KEYS, dashboard
+from insight.stats.exports import csv_text
+from insight.stats.selectors import council_stats, venue_stats
 from venues.access import Level, request_access
 from venues.models import Council, Venue
 

@@ -63,8 +63,9 @@ def resident_wallet(*, resident) -> dict:
     catalog = resident_catalog(resident=resident)
     for item in catalog:
         balance = by_scheme.get(scheme_public_id_of_loaded(item.council))
-        item.points_missing = max(item.cost_points - (balance["points"] if balance else 0), 0)
-        item.points_from = balance["spent_at"] if balance else item.council.shown_name
+        missing = max(item.cost_points - (balance["points"] if balance else 0), 0)
+        item.points_missing = missing  # type: ignore[attr-defined]  # for the template
+        item.points_from = balance["spent_at"] if balance else item.council.shown_name  # type: ignore[attr-defined]
     return {
         "balance": sum(balance["points"] for balance in balances),
         "balances": balances,

@@ -1,11 +1,10 @@
 """What the pages say for the services' refusals and figures, in plain words, in the reader's
 language (the words are looked up when called, so in the request's language)."""
 
-import math
-
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from backend.durations import hours_and_minutes
 from checkins import error_codes as checkin_errors
 from rewards import error_codes as reward_errors
 from rewards.evidence import how_to_earn_in_words
@@ -13,7 +12,7 @@ from rewards.evidence import how_to_earn_in_words
 
 def duration_in_words(seconds: int) -> str:
     """``14340`` -> ``"3 hours 59 minutes"``; rounded up to the minute, never "0 minutes"."""
-    hours, minutes = divmod(max(math.ceil(seconds / 60), 1), 60)
+    hours, minutes = hours_and_minutes(seconds)
     parts = []
     if hours:
         parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})

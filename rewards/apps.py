@@ -10,16 +10,10 @@ class RewardsConfig(AppConfig):
         from accounts import personal_data, profile
         from rewards.schemes.receivers import connect as connect_scheme_receivers
         from rewards.schemes.selectors import points_balances
-        from rewards.schemes.services import on_schemes_merged
-        from rewards.stripe.outbox import promotion_code_retire
-        from rewards.tasks import settle_points_schemes
-        from rewards.vouchers.services import on_voucher_spent_or_voided
         from rewards.wallet.selectors import wallet_statement_export
 
-        on_voucher_spent_or_voided(promotion_code_retire)
         profile.register_points_balances(points_balances)
         connect_scheme_receivers()
-        on_schemes_merged(settle_points_schemes.delay)
         # The statement is the resident's own history: exported, never erased (the ledger is
         # append-only and holds no personal data beyond the wallet's name, a user id).
         personal_data.register("points_statement", export=wallet_statement_export)

@@ -13,7 +13,8 @@ from django.db.models import Case, Count, F, Sum, Value, When
 
 from rewards import account_names
 from rewards.ledger.models import Asset, Entry, LedgerAccount
-from rewards.models import Offer, PointsLot, Voucher, VoucherStatus, Wallet
+from rewards.models import Offer, Voucher, VoucherStatus
+from rewards.schemes.models import PointsLot, Wallet
 
 HELD_PREFIX = account_names.HELD_VOUCHERS_PREFIX
 

@@ -110,6 +110,7 @@ def running_worker(
                     f"the worker was not ready after {READY_TIMEOUT_SECONDS} s\n{worker_log()}"
                 )
             celery_app.conf.task_always_eager = False
+            worker.read_log = worker_log  # what the worker has written so far
             try:
                 yield worker
             except Exception as error:

@@ -84,11 +84,19 @@ def clock(monkeypatch) -> Clock:
     return frozen
 
 
-def pytest_collection_modifyitems(items) -> None:
+MIGRATION_TESTS = "migration"  # in the module's name: the tests that run the migrations themselves
+
+
+def pytest_collection_modifyitems(config, items) -> None:
     """Give the ``postgres`` marker to every test skipped without PostgreSQL (``postgres_only``,
     and the worker tests that need PostgreSQL and Redis), so ``pytest -m postgres`` (``make
-    test-pg``) selects exactly them."""
+    test-pg``) selects exactly them. With ``--no-migrations`` (``make test-fast``) the tables
+    come from the models, so the tests of the migrations themselves are skipped."""
+    no_migrations = config.getoption("nomigrations", default=False)
+    skip_migrations = pytest.mark.skip(reason="--no-migrations: the migrations are not run")
     for item in items:
+        if no_migrations and MIGRATION_TESTS in item.path.name:
+            item.add_marker(skip_migrations)
         if any(
             mark.kwargs.get("reason", "").startswith("needs PostgreSQL")
             for mark in item.iter_markers("skipif")

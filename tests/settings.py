@@ -6,10 +6,22 @@ same suite on PostgreSQL and Redis.
 
 import os
 import shutil
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{os.getpid()}")
+
+
+# Under pytest-xdist (`make test`), worker gwK uses the Redis database K below the one of
+# REDIS_URL (wrapping at 0 to 15): a test's `cache.clear()` flushes its database, the throttle
+# tests watch theirs with MONITOR, and a real worker's test purges its broker queue, so two test
+# processes never share one. (PostgreSQL needs nothing: pytest-django gives each worker its own
+# test database.)
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    _url = urlsplit(os.environ["REDIS_URL"])
+    _database = int(_url.path.strip("/") or 0) - int(os.environ["PYTEST_XDIST_WORKER"][2:] or 0)
+    os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_database % 16}"))
 
 from backend.settings import *  # noqa: F403
 from backend.settings import CACHES

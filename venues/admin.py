@@ -3,7 +3,7 @@
 Venues are saved by the venue services, as the API saves them: the form locates an edited or
 new venue first (a new address without coordinates is geocoded) and checks the council's
 (name, postcode) key, so every refusal is an error on the form, never a 500. Council admins
-import venues from CSV here too (venues.import_page). Posters are in venues.posters.admin.
+import venues from CSV here too (venues.importing.page). Posters are in venues.posters.admin.
 """
 
 from django import forms
@@ -14,7 +14,6 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.models import User, normalize_email
 from backend.errors import ApplicationError
-from venues import import_page
 from venues.access import Level
 from venues.activity import admin as activity_admin  # noqa: F401 (registers it)
 from venues.back_office import ScopedAdmin, ScopedRelatedFilter, back_office_access
@@ -23,6 +22,7 @@ from venues.foursquare.admin import (
     FoursquareProposalInline,
     VenueFoursquareAdminMixin,
 )
+from venues.importing import page as import_page
 from venues.invitations import admin as invitations_admin  # noqa: F401 (registers it)
 from venues.invitations.admin import RoleTargetForm
 from venues.invitations.services import council_create_and_invite

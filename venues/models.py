@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 
+from backend.transitions import check_move
 from backend.welsh import in_language
 
 # Models of the app's packages, imported so Django registers them here (they name ours by string).
@@ -250,10 +251,9 @@ class Venue(models.Model):
     def set_foursquare_status(self, status: str, *, error: str = "") -> None:
         """Move the Foursquare link to ``status`` (with the error text, empty unless it is
         one), along FOURSQUARE_TRANSITIONS. The caller saves."""
-        if status not in self.FOURSQUARE_TRANSITIONS[self.foursquare_status]:
-            raise ValueError(
-                f"A Foursquare link cannot go from {self.foursquare_status} to {status}."
-            )
+        check_move(
+            self.FOURSQUARE_TRANSITIONS, self.foursquare_status, status, what="Foursquare link"
+        )
         if status != self.foursquare_status:
             logger.info(
                 "Venue %s: Foursquare link %s -> %s", self.pk, self.foursquare_status, status

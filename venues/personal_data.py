@@ -1,7 +1,9 @@
 """What the venues app holds about a person: the roles granted to them, the invitations sent to
 their address, and (for staff) the changes they made, in the activity log."""
 
-from venues.models import ActivityEntry, Invitation, Role
+from venues.activity.models import ActivityEntry
+from venues.invitations.models import Invitation
+from venues.models import Role
 
 
 def export_roles(user) -> list[dict]:

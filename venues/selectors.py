@@ -49,7 +49,7 @@ class VenuesByDistance(Sequence):
             venue = by_id.get(item.id)
             if venue is None:  # deactivated between the ranking and this page
                 continue
-            venue.distance_m = item.distance_m
+            venue.distance_m = item.distance_m  # type: ignore[attr-defined]  # shown by the API
             page.append(venue)
         return page
 

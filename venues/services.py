@@ -366,7 +366,7 @@ def role_revoke(*, role: Role, actor: User | None = None) -> None:
 def _role_words(role: Role) -> str:
     """ "venue staff of Leeds Central Library", "council admin of Leeds"."""
     kind = role.get_role_display().lower().replace("_", " ")
-    return f"{kind} of {role.venue.name if role.venue_id else role.council.name}"
+    return f"{kind} of {role.venue.name if role.venue is not None else role.council.name}"
 
 
 def _sync_back_office_access(user: User) -> None:

@@ -1,20 +1,20 @@
 from django.urls import path
 
-from venues import views
+from venues import apis
 
 urlpatterns = [
-    path("councils/", views.CouncilListApi.as_view(), name="council-list"),
-    path("councils/<slug:slug>/", views.CouncilDetailApi.as_view(), name="council-detail"),
+    path("councils/", apis.CouncilListApi.as_view(), name="council-list"),
+    path("councils/<slug:slug>/", apis.CouncilDetailApi.as_view(), name="council-detail"),
     path(
         "councils/<slug:slug>/members/",
-        views.CouncilMemberListApi.as_view(),
+        apis.CouncilMemberListApi.as_view(),
         name="council-member-list",
     ),
     path(
         "councils/<slug:slug>/members/<uuid:member_id>/",
-        views.CouncilMemberDetailApi.as_view(),
+        apis.CouncilMemberDetailApi.as_view(),
         name="council-member-detail",
     ),
-    path("venues/", views.VenueListApi.as_view(), name="venue-list"),
-    path("venues/<uuid:venue_id>/", views.VenueDetailApi.as_view(), name="venue-detail"),
+    path("venues/", apis.VenueListApi.as_view(), name="venue-list"),
+    path("venues/<uuid:venue_id>/", apis.VenueDetailApi.as_view(), name="venue-detail"),
 ]

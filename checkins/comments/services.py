@@ -27,6 +27,7 @@ from accounts import ages
 from accounts.models import User
 from backend import errors
 from backend.errors import ApplicationError
+from backend.transitions import TransitionError, check_move
 from checkins import error_codes
 from checkins.comments.alerts import comment_alert_raise
 from checkins.comments.blocked_words import contains_blocked_word
@@ -85,7 +86,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class CommentTransitionError(ValueError):
+class CommentTransitionError(TransitionError):
     """A status change `TRANSITIONS` does not allow: a bug in the caller, not a user error."""
 
 
@@ -264,8 +265,7 @@ def comment_set_status(
     Must run under `comment_lock` on the comment. ``by`` is the manager (None when reports
     hid it).
     """
-    if status not in TRANSITIONS[comment.status]:
-        raise CommentTransitionError(f"A {comment.status} comment cannot become {status}.")
+    check_move(TRANSITIONS, comment.status, status, what="comment", error=CommentTransitionError)
     comment.status = status
     comment.moderated_by = by
     if status == CommentStatus.HIDDEN:

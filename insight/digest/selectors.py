@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import ages
+from accounts.models import User
 from checkins.comments.selectors import comments_written
-from checkins.stats.selectors import DateRange, council_stats, venue_stats
 from insight.models import DigestOptOut
+from insight.stats.selectors import DateRange, council_stats, venue_stats
 from venues.models import Council, Role, Venue
 
 COMMENTS_LISTED = 10
@@ -29,7 +30,7 @@ FIGURES = [
 
 @dataclass
 class Recipient:
-    user: object
+    user: User
     councils: list[Council] = field(default_factory=list)
     venues: list[Venue] = field(default_factory=list)
 
@@ -61,7 +62,7 @@ def digest_recipients() -> list[Recipient]:
     for role in roles:
         recipient = by_user[role.user_id] or Recipient(role.user)
         by_user[role.user_id] = recipient
-        if role.venue_id is None:
+        if role.venue is None:
             recipient.councils.append(role.council)
         else:
             recipient.venues.append(role.venue)

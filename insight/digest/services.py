@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
-from checkins.stats.selectors import DateRange
 from insight.digest.selectors import Recipient, digest_recipients, digest_sections, digest_week
 from insight.digest.tokens import unsubscribe_token
 from insight.models import DigestOptOut, DigestSent
+from insight.stats.selectors import DateRange
 from venues.models import staff_email_language
 
 logger = logging.getLogger(__name__)

@@ -87,7 +87,7 @@ def reader_standing(venue: Venue, reader, comments) -> dict:
         comments_of_author(author=reader).filter(venue=venue, status=CommentStatus.HIDDEN)
     )
     for comment in own_hidden:
-        comment.reason_shown = hidden_reason_shown(comment)
+        comment.reason_shown = hidden_reason_shown(comment)  # type: ignore[attr-defined]
     return {
         "may_comment": resident_may_comment(resident=reader, venue=venue),
         "reported": reported,

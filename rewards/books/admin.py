@@ -20,7 +20,8 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 
 from rewards import account_names
-from rewards.models import CatalogItem, Entry, LedgerAccount, LedgerTransaction, Offer
+from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
+from rewards.models import CatalogItem, Offer
 from venues.back_office import ScopedAdmin, back_office_access
 
 

@@ -82,7 +82,6 @@ def _item_body(item: CatalogItem) -> dict:
 
 class CatalogListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    # Declared so the schema shows the paginated envelope of the list.
 
     class InputSerializer(serializers.Serializer):
         venue = VenueField(required=False, allow_null=True, default=None)

@@ -45,7 +45,7 @@ def catalog_stock_left(items: list[CatalogItem]) -> dict:
             name__in=[account_names.catalog_stock(item.pk) for item in items],
         )
     }
-    left = {}
+    left: dict = {}
     for item in items:
         account = accounts.get(account_names.catalog_stock(item.pk))
         if item.stock is None:

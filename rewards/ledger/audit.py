@@ -41,7 +41,7 @@ def ledger_breaches() -> list[str]:
                 f"{account.debits_posted} but its entries say {account.entry_credits}/"
                 f"{-account.entry_debits}"
             )
-        if account.min_balance is not None and account.balance < account.min_balance:
+        if account.falls_under_minimum():
             breaches.append(
                 f"account {account.name}: balance {account.balance} is under its minimum "
                 f"{account.min_balance}"

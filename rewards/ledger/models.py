@@ -86,6 +86,11 @@ class LedgerAccount(models.Model):
         """What a source account (an offer's pool, a stock) has given out, net."""
         return self.debits_posted - self.credits_posted
 
+    def falls_under_minimum(self, change: int = 0) -> bool:
+        """Whether its balance moved by ``change`` is under ``min_balance`` (the rule the
+        check constraint holds; the services ask first, to refuse with `InsufficientBalance`)."""
+        return self.min_balance is not None and self.balance + change < self.min_balance
+
     @property
     def left_under_minimum(self) -> int | None:
         """What it may still pay out before its minimum (None: unbounded)."""

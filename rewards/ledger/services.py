@@ -1,4 +1,6 @@
-"""Posting to the ledger: `ledger_post` is the only way balances change."""
+"""Posting to the ledger: balances change only here, by `ledger_post` (one transaction, with
+idempotency and replay), `ledger_post_fresh` (many transactions under new keys, on accounts the
+caller has locked) and `ledger_reverse` (the mirror of a posted transaction, by `ledger_post`)."""
 
 import hashlib
 import json
@@ -145,7 +147,7 @@ def ledger_post(
         }
         for account_id, amount in net.items():
             account = locked[account_id]
-            if account.min_balance is not None and account.balance + amount < account.min_balance:
+            if account.falls_under_minimum(amount):
                 # A retry of a posting that committed while we waited for the locks finds the
                 # balance already spent by itself: replay it rather than refuse it.
                 committed = LedgerTransaction.objects.filter(
@@ -258,7 +260,7 @@ def ledger_post_fresh(
     for account_id in credits.keys() | debits.keys():
         account = locked[account_id]
         change = credits[account_id] - debits[account_id]
-        if account.min_balance is not None and account.balance + change < account.min_balance:
+        if account.falls_under_minimum(change):
             raise InsufficientBalance(account, -change)
     now = timezone.now()
     transactions = [

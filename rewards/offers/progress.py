@@ -1,5 +1,5 @@
 """How far a resident is from an offer's next reward at one venue, read the way the check-in
-decides it (`rewards.offers.earning._earns`), so that "2 more visits" is what the check-in will
+decides it (`rewards.offers.earning._rule_pays`), so that "2 more visits" is what the check-in will
 find.
 
 Visits are check-ins, which rewards knows nothing of: the checkins app registers the counter

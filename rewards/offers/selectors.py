@@ -7,8 +7,10 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
+from backend import sql
 from rewards.evidence import evidence_kinds
-from rewards.models import Offer, RewardGrant, SchemeMember, Wallet
+from rewards.models import Offer, RewardGrant
+from rewards.schemes.models import SchemeMember, Wallet
 from venues.models import Venue
 
 
@@ -129,12 +131,13 @@ def offers_live_for_checkin(*, venue: Venue, resident_id, at: datetime) -> list[
     query (joins, two subqueries) cost a check-in more CPU than the database spends on it.
     """
     field = Offer._meta.get_field
-    uuid_field = field("id")
+    uuid_field = Offer._meta.pk
+    assert uuid_field is not None
 
     def prep(name, value):
-        return field(name).get_db_prep_value(value, connection)
+        return sql.to_db(field(name), value)
 
-    resident = RewardGrant._meta.get_field("resident").get_db_prep_value(resident_id, connection)
+    resident = sql.to_db(RewardGrant._meta.get_field("resident"), resident_id)
     params = [
         resident,
         resident,
@@ -149,14 +152,15 @@ def offers_live_for_checkin(*, venue: Venue, resident_id, at: datetime) -> list[
         rows = cursor.fetchall()
     return [
         LiveOffer(
-            uuid_field.to_python(row[0]),
-            *row[1:11],
-            uuid_field.to_python(row[11]),
-            uuid_field.to_python(row[12]) if row[12] is not None else None,
-            *row[13:17],
-            audience=row[17],
-            title_cy=row[18],
-            voucher_title_cy=row[19],
+            *[
+                uuid_field.to_python(row[0]),
+                *row[1:11],
+                uuid_field.to_python(row[11]),
+                uuid_field.to_python(row[12]) if row[12] is not None else None,
+                *row[13:17],
+                None,  # held_id: known once the reward posts
+                *row[17:20],  # audience, title_cy, voucher_title_cy
+            ],
         )
         for row in rows
     ]

@@ -25,7 +25,8 @@ from django.db.models import F, Q
 from rewards import account_names
 from rewards.ledger.models import LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, ledger_post
-from rewards.models import PointsLot, RewardGrant, Voucher, VoucherStatus
+from rewards.models import RewardGrant, Voucher, VoucherStatus
+from rewards.schemes.models import PointsLot
 from rewards.vouchers.services import voucher_settle
 
 

@@ -23,14 +23,6 @@ def scheme_public_id_of_loaded(council):
     return member.scheme.public_id if member is not None else None
 
 
-def scheme_id_of_council(council_id) -> int | None:
-    return (
-        SchemeMember.objects.filter(council_id=council_id)
-        .values_list("scheme_id", flat=True)
-        .first()
-    )
-
-
 def schemes_with_figures(schemes: QuerySet[Scheme]) -> QuerySet[Scheme]:
     """``schemes`` with ``wallet_count`` and ``points_outstanding`` (the sum of their wallets'
     balances) computed in the same query, what each was merged into joined, and their councils

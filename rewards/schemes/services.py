@@ -9,8 +9,6 @@ shared scheme starts a scheme of its own; the points already earned stay where t
 spendable at the councils still in it.
 """
 
-from collections.abc import Callable
-
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,17 +18,12 @@ from rewards import account_names
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, ledger_post
 from rewards.schemes.models import PointsLot, Scheme, SchemeMember, Wallet
+from rewards.schemes.tasks import settle_points_schemes
 from venues.models import Council
 
 # Called after a grouping commits, to move the merged schemes' wallets. The rewards app
 # registers its Celery task here (rewards.apps): the task module imports the wallet services,
 # which import this one, so importing the task here would make a cycle.
-AFTER_MERGE_HOOKS: list[Callable[[], object]] = []
-
-
-def on_schemes_merged(hook: Callable[[], object]) -> None:
-    if hook not in AFTER_MERGE_HOOKS:
-        AFTER_MERGE_HOOKS.append(hook)
 
 
 def council_scheme_ensure(*, council: Council) -> Scheme:
@@ -70,10 +63,10 @@ def wallet_account(*, resident_id, scheme_id) -> LedgerAccount:
     return account
 
 
-def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str, list[str]]:
+def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str | None, list[str]]:
     """What `scheme_create` and `scheme_update` refuse (the back office's form asks first):
     a merged scheme (it is history), or no council (its points could be spent nowhere)."""
-    problems = {}
+    problems: dict[str | None, list[str]] = {}
     if scheme is not None and scheme.merged_into_id is not None:
         problems[None] = [f"This scheme was merged into {scheme.merged_into}: it cannot change."]
     if not councils:
@@ -83,7 +76,7 @@ def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str
     return problems
 
 
-def _refuse(problems: dict[str, list[str]]) -> None:
+def _refuse(problems: dict[str | None, list[str]]) -> None:
     if problems:
         raise ApplicationError(INVALID, "The scheme was not saved.", fields=problems)
 
@@ -151,16 +144,15 @@ def scheme_councils_set(*, scheme: Scheme, councils) -> Scheme:
         )
         if left_empty.update(merged_into=scheme):
             # robust: the change stands if the queue is down; the hourly run moves them then.
-            for hook in AFTER_MERGE_HOOKS:
-                transaction.on_commit(hook, robust=True)
+            transaction.on_commit(settle_points_schemes.delay, robust=True)
     return scheme
 
 
 def _final_scheme(scheme_id: int, merged_into: dict[int, int | None]) -> int:
     seen = set()
-    while merged_into.get(scheme_id) is not None and scheme_id not in seen:
+    while (into := merged_into.get(scheme_id)) is not None and scheme_id not in seen:
         seen.add(scheme_id)
-        scheme_id = merged_into[scheme_id]
+        scheme_id = into
     return scheme_id
 
 
@@ -174,7 +166,9 @@ def schemes_settle(*, passes: int = 3) -> int:
     """
     moved = 0
     for _ in range(passes):
-        merged_into = dict(Scheme.objects.values_list("pk", "merged_into_id"))
+        merged_into: dict[int, int | None] = dict(
+            Scheme.objects.values_list("pk", "merged_into_id")
+        )
         stranded = list(
             Wallet.objects.filter(scheme__merged_into__isnull=False)
             .filter(account__credits_posted__gt=F("account__debits_posted"))

@@ -6,7 +6,7 @@ Issuing such a voucher writes a ``StripePromotionCode`` row in the same transact
 live has the code turned off (``promotion_code_retire`` from ``voucher_settle``, then
 ``voucher_promotion_code_deactivate``), so a voucher cannot be spent twice; an expiring one needs
 nothing, as its code expires with it. Failures Stripe may recover from are tried again with
-exponential backoff by the minute-by-minute drain (rewards.tasks.stripe_outbox_drain), up to
+exponential backoff by the minute-by-minute drain (rewards.stripe.tasks.stripe_outbox_drain), up to
 STRIPE_OUTBOX_MAX_ATTEMPTS (after a 5xx, which Stripe replays to the same idempotency key,
 the code is looked up and, if Stripe has none, the next attempt uses a new key); refusals fail
 at once; ``promotion_codes_retry_failed`` (manage.py
@@ -27,10 +27,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from backend.transitions import TransitionError, check_move
 from rewards.models import StripePromotionCode, Voucher, VoucherStatus
 from rewards.stripe import client as stripe_client
 from rewards.stripe.client import StripeCallFailed, StripeNotConfigured
-from rewards.tasks import stripe_promotion_code_create, stripe_promotion_code_deactivate
+from rewards.stripe.tasks import stripe_promotion_code_create, stripe_promotion_code_deactivate
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +45,18 @@ NOT_CONFIGURED_WAIT = timedelta(minutes=10)
 DRAIN_BATCH = 100
 
 
-class OutboxTransitionError(ValueError):
+class OutboxTransitionError(TransitionError):
     """A state change StripePromotionCode.TRANSITIONS does not allow: a bug in the caller."""
 
 
 def _move(row: StripePromotionCode, state: str, **fields) -> None:
-    if state not in StripePromotionCode.TRANSITIONS[row.state]:
-        raise OutboxTransitionError(f"A {row.state} promotion code cannot become {state}.")
+    check_move(
+        StripePromotionCode.TRANSITIONS,
+        row.state,
+        state,
+        what="promotion code",
+        error=OutboxTransitionError,
+    )
     row.state = state
     for name, value in fields.items():
         setattr(row, name, value)

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.errors import INVALID, NOT_FOUND, PERMISSION_DENIED, ApplicationError
+from backend.transitions import may_move
 from rewards import account_names, error_codes
 from rewards.ledger.models import LedgerTransaction
 from rewards.ledger.services import ledger_reverse
@@ -173,7 +174,7 @@ def voucher_redeem_undo(*, voucher: Voucher, by) -> Voucher:
             .select_related("redeemed_venue__council", "council")
             .get(pk=voucher.pk)
         )
-        if VoucherStatus.ISSUED not in TRANSITIONS[voucher.status]:
+        if not may_move(TRANSITIONS, voucher.status, VoucherStatus.ISSUED):
             raise ApplicationError(error_codes.NOT_REDEEMED, "This voucher is not redeemed.")
         if not may_undo_redeem(voucher, by):
             raise _deny("Only the person who redeemed it, or a manager, can undo it.")

@@ -7,29 +7,19 @@ sink. So `ledger_audit` can check that every issued voucher is held exactly once
 """
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.transitions import TransitionError, check_move
 from rewards import account_names
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, account_get_or_create, ledger_post, ledger_reverse
 from rewards.models import CatalogItem, Offer, Voucher, VoucherStatus
+from rewards.stripe.outbox import promotion_code_retire
 from rewards.vouchers.selectors import voucher_ids_lapsed
-
-# Called with each voucher redeemed or voided, inside the settling transaction and under the
-# voucher's lock. The Stripe outbox registers itself here (rewards.apps) to turn the voucher's
-# promotion code off, so vouchers need not import the Stripe package, which imports vouchers.
-SPENT_OR_VOIDED_HOOKS: list[Callable[..., None]] = []
-
-
-def on_voucher_spent_or_voided(hook: Callable[..., None]) -> None:
-    if hook not in SPENT_OR_VOIDED_HOOKS:
-        SPENT_OR_VOIDED_HOOKS.append(hook)
-
 
 # Crockford's base 32 without the letters people misread (I, L, O, U) and without 0/1.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -45,19 +35,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     VoucherStatus.EXPIRED: frozenset(),
     VoucherStatus.VOID: frozenset(),
 }
-SINK_BY_STATUS = {
+SINK_BY_STATUS: dict[str, str] = {
     VoucherStatus.REDEEMED: account_names.REDEEMED_VOUCHERS,
     VoucherStatus.EXPIRED: account_names.EXPIRED_VOUCHERS,
     VoucherStatus.VOID: account_names.VOID_VOUCHERS,
 }
-KIND_BY_STATUS = {
+KIND_BY_STATUS: dict[str, str] = {
     VoucherStatus.REDEEMED: TransactionKind.REDEEM,
     VoucherStatus.EXPIRED: TransactionKind.EXPIRE,
     VoucherStatus.VOID: TransactionKind.REVERSE,
 }
 
 
-class VoucherTransitionError(ValueError):
+class VoucherTransitionError(TransitionError):
     """A status change `TRANSITIONS` does not allow: a bug in the caller."""
 
 
@@ -162,8 +152,9 @@ def voucher_settle(
     ``back_to_source`` (a voucher voided with the check-in that earned it) back where it came
     from, by reversing its issue: the offer's budget gets it back. Must run under the caller's
     row lock on the voucher (``select_for_update``)."""
-    if status not in TRANSITIONS[voucher.status] or status == VoucherStatus.ISSUED:
-        raise VoucherTransitionError(f"A {voucher.status} voucher cannot become {status}.")
+    if status == VoucherStatus.ISSUED:  # only an undone redemption goes back (redemption.py)
+        raise VoucherTransitionError(f"A voucher cannot go from {voucher.status} to {status} here.")
+    check_move(TRANSITIONS, voucher.status, status, what="voucher", error=VoucherTransitionError)
     if back_to_source:
         ledger_reverse(
             original=voucher.issue_transaction,
@@ -187,10 +178,10 @@ def voucher_settle(
         setattr(voucher, field, value)
     voucher.save(update_fields=["status", *changes])
     if status in (VoucherStatus.REDEEMED, VoucherStatus.VOID):
-        # Spent or voided here: e.g. its Stripe promotion code must not work online any more.
-        # (An expiring one needs nothing: the code expires with it.)
-        for hook in SPENT_OR_VOIDED_HOOKS:
-            hook(voucher=voucher)
+        # Spent or voided here: its Stripe promotion code must not work online any more (in
+        # this transaction, under the voucher's lock). An expiring one needs nothing: the code
+        # expires with it.
+        promotion_code_retire(voucher=voucher)
     return voucher
 
 

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import profile
+from accounts.apis import SchemeBalanceSerializer
 from accounts.children.selectors import child_of
-from accounts.views import SchemeBalanceSerializer
 from backend import errors
 from backend.openapi import error_responses
 from backend.pagination import PaginatedListApi

@@ -48,9 +48,9 @@ def wallet_statement_export(resident) -> list[dict]:
             "id": str(entry.transaction_id),
             "created_at": entry.transaction.created_at,
             "kind": entry.transaction.kind,
-            "scheme": entry.scheme_public_id,
+            "scheme": entry.scheme_public_id,  # type: ignore[attr-defined]  # annotated
             "amount": entry.amount,
-            "balance_after": entry.balance_after,
+            "balance_after": entry.balance_after,  # type: ignore[attr-defined]  # annotated
             "memo": entry.transaction.memo,
         }
         for entry in reversed(wallet_statement(resident=resident))

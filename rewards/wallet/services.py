@@ -84,6 +84,17 @@ def points_debit(
     points cannot both draw them."""
     now = now or timezone.now()
     wallet = wallet_account(resident_id=resident.pk, scheme_id=scheme_id)
+
+    def post_from(account: LedgerAccount) -> LedgerTransaction:
+        # The one posting of a spend, first time or replayed: ``amount`` from ``account``.
+        return ledger_post(
+            kind=kind,
+            legs=[Leg(account, -amount), Leg(sink, amount)],
+            idempotency_key=idempotency_key,
+            memo=memo,
+            reference=reference,
+        )
+
     with transaction.atomic():
         existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -92,13 +103,7 @@ def points_debit(
             spent_from = existing.entries.filter(amount__lt=0).select_related("account").first()
             if spent_from is not None:
                 wallet = spent_from.account
-            return ledger_post(
-                kind=kind,
-                legs=[Leg(wallet, -amount), Leg(sink, amount)],
-                idempotency_key=idempotency_key,
-                memo=memo,
-                reference=reference,
-            )
+            return post_from(wallet)
         lots = list(
             PointsLot.objects.select_for_update()
             .filter(wallet_id=wallet.pk, remaining__gt=0, expires_at__gt=now)
@@ -108,23 +113,11 @@ def points_debit(
             # A retry of a spend that committed while we waited for the lots' locks (a double
             # tap): the lots were drawn by the first. Replay its posting and draw nothing, or
             # the points would go twice while the ledger moved them once.
-            return ledger_post(
-                kind=kind,
-                legs=[Leg(wallet, -amount), Leg(sink, amount)],
-                idempotency_key=idempotency_key,
-                memo=memo,
-                reference=reference,
-            )
+            return post_from(wallet)
         if sum(lot.remaining for lot in lots) < amount:
             wallet.refresh_from_db()
             raise InsufficientBalance(wallet, amount)
-        posted = ledger_post(
-            kind=kind,
-            legs=[Leg(wallet, -amount), Leg(sink, amount)],
-            idempotency_key=idempotency_key,
-            memo=memo,
-            reference=reference,
-        )
+        posted = post_from(wallet)
         owed = amount
         for lot in lots:
             drawn = min(lot.remaining, owed)

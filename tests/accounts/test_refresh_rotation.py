@@ -11,9 +11,9 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from accounts.apis import TokenRefreshApi
 from accounts.models import RefreshTokenRotation, RevokedTokenFamily
 from accounts.tokens import FAMILY_CLAIM, token_records_purge
-from accounts.views import TokenRefreshApi
 from tests.api import error, success
 from tests.concurrency import run_in_parallel
 from tests.conftest import postgres_only

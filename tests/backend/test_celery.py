@@ -2,6 +2,7 @@
 task carried out by a real worker process (PostgreSQL and Redis)."""
 
 import io
+import json
 import runpy
 import socket
 import time
@@ -17,15 +18,17 @@ from django.utils import timezone
 
 from backend import celery_app
 from backend.models import IdempotencyRecord
+from backend.observability import request_id_var
 from backend.tasks import purge_idempotency_keys
 from checkins.models import CheckIn
 from checkins.tasks import drop_old_locations
 from rewards.catalog.services import catalog_item_create
 from rewards.ledger.models import LedgerTransaction
 from rewards.schemes.services import council_scheme_ensure
-from rewards.tasks import expire_points, expire_vouchers
+from rewards.vouchers.tasks import expire_vouchers
 from rewards.wallet.selectors import points_balance
 from rewards.wallet.services import points_credit, sink_account
+from rewards.wallet.tasks import expire_points
 from tests.celery_worker import running_worker, wait_until
 from tests.conftest import is_postgresql
 from tests.factories import CouncilFactory, UserFactory, VenueFactory
@@ -299,3 +302,24 @@ def test_a_worker_process_runs_a_task_sent_through_the_broker():
 
     assert IdempotencyRecord.objects.filter(pk=recent.pk).exists()
     assert celery_app.conf.task_always_eager is True  # restored for the tests that follow
+
+
+@pytest.mark.skipif(
+    not (is_postgresql and django_settings.CELERY_BROKER_URL),
+    reason="needs PostgreSQL and Redis (REDIS_URL): a worker process cannot see a SQLite test "
+    "database, nor data not yet committed; CI runs it",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_lines_for_a_job_carry_the_id_of_the_request_that_queued_it():
+    queued_by = request_id_var.set("trace-job-0123456789")
+    try:
+        with running_worker() as worker:
+            purge_idempotency_keys.delay().get(timeout=30)
+            lines = [json.loads(line) for line in worker.read_log().splitlines() if line[:1] == "{"]
+    finally:
+        request_id_var.reset(queued_by)
+
+    [purged] = [line for line in lines if line["message"].startswith("Purged idempotency")]
+    assert purged["request_id"] == "trace-job-0123456789"
+    ready = [line for line in lines if line["message"].endswith(" ready.")]
+    assert ready and ready[0]["request_id"] == "-"  # its lines outside the job carry none

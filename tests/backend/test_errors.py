@@ -89,7 +89,7 @@ def test_an_unexpected_exception_is_a_500_envelope_without_a_stack_trace(monkeyp
     def explode():
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("venues.views.council_list", explode)
+    monkeypatch.setattr("venues.apis.council_list", explode)
     client = APIClient(raise_request_exception=False)
     response = client.get("/api/v1/councils/")
     assert response.status_code == 500

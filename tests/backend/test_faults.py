@@ -17,10 +17,11 @@ from werkzeug import Response
 
 from checkins.models import CheckIn
 from rewards.ledger.models import Entry, LedgerTransaction
-from rewards.models import PointsLot, StripePromotionCode, Voucher
+from rewards.models import StripePromotionCode, Voucher
 from rewards.offers import earning
 from rewards.offers.services import offer_create
-from rewards.tasks import stripe_outbox_drain
+from rewards.schemes.models import PointsLot
+from rewards.stripe.tasks import stripe_outbox_drain
 from rewards.wallet.selectors import points_balance
 from tests.api import success
 from tests.conftest import client_for

@@ -76,7 +76,7 @@ def test_a_database_outage_is_503_service_unavailable_with_retry_after(monkeypat
     def unreachable(*args, **kwargs):
         raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
 
-    monkeypatch.setattr("venues.views.venue_list", unreachable)
+    monkeypatch.setattr("venues.apis.venue_list", unreachable)
 
     body = error(APIClient(), "get", "/api/v1/venues/", status=503, code="service_unavailable")
     assert "database" not in body["detail"].lower() or "try again" in body["detail"].lower()

@@ -9,9 +9,17 @@ import uuid
 
 import pytest
 import sentry_sdk
+from celery.signals import before_task_publish
 from django.conf import settings as django_settings
 
-from backend.observability import JsonFormatter, RequestIdFilter, request_id_from
+from backend import celery_app
+from backend.observability import (
+    TASK_HEADER,
+    JsonFormatter,
+    RequestIdFilter,
+    request_id_from,
+    request_id_var,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +155,62 @@ def test_metrics_from_an_allowed_network_but_not_through_a_proxy(client, setting
     assert (
         client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="203.0.113.9")
     ).status_code == 404
+
+
+# --- Request ids in jobs ---
+
+
+def test_a_job_queued_while_a_request_is_handled_carries_its_id_in_the_message():
+    """The publish signal as connected at start-up: the message's headers take the id."""
+    handled = request_id_var.set("trace-0123456789")
+    try:
+        headers = {}
+        before_task_publish.send(
+            sender="any.task", body=(), headers=headers, exchange="", routing_key=""
+        )
+    finally:
+        request_id_var.reset(handled)
+    assert headers[TASK_HEADER] == "trace-0123456789"
+
+
+def test_a_job_queued_outside_any_request_carries_no_id():
+    headers = {}
+    before_task_publish.send(
+        sender="any.task", body=(), headers=headers, exchange="", routing_key=""
+    )
+    assert TASK_HEADER not in headers
+
+
+@pytest.fixture
+def job_log():
+    """A task that logs a line, and the JSON lines written while it runs."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("tests.jobs")
+    logger.addHandler(handler)
+
+    @celery_app.task(name="tests.backend.log_a_line")
+    def log_a_line():
+        logger.warning("in the job")
+
+    yield log_a_line, lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    logger.removeHandler(handler)
+    celery_app.tasks.pop("tests.backend.log_a_line", None)
+
+
+def test_a_jobs_lines_carry_the_id_it_was_queued_with_and_lines_after_it_do_not(job_log):
+    task, lines = job_log
+    task.apply(headers={TASK_HEADER: "lb-7f3a9c1e.0001"})  # as a worker receives it
+    logging.getLogger("tests.jobs").warning("after the job")
+    assert [(line["message"], line["request_id"]) for line in lines()] == [
+        ("in the job", "lb-7f3a9c1e.0001"),
+        ("after the job", "-"),
+    ]
+
+
+def test_an_id_in_a_message_that_is_not_sane_is_not_logged(job_log):
+    task, lines = job_log
+    task.apply(headers={TASK_HEADER: 'forged"\nline'})
+    assert lines()[0]["request_id"] == "-"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from rewards.models import StripePromotionCode, Voucher
 from rewards.offers.services import offer_create
-from rewards.tasks import stripe_promotion_code_create
+from rewards.stripe.tasks import stripe_promotion_code_create
 from tests.api import success
 from tests.celery_worker import running_worker, wait_until
 from tests.conftest import client_for

@@ -103,11 +103,11 @@ class Pages:
         )
         return page
 
-    def screenshot(self, page, label: str) -> Path:
+    def screenshot(self, page, label: str, *, full_page: bool = True) -> Path:
         self.shots += 1
         SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{self.test_name}-{self.shots:02d}-{label}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def close(self) -> None:

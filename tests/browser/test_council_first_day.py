@@ -13,7 +13,9 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.browser.axe import assert_accessible
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from venues.models import ActivityEntry, Council, Invitation, Role, Venue
+from venues.activity.models import ActivityEntry
+from venues.invitations.models import Invitation
+from venues.models import Council, Role, Venue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

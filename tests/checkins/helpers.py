@@ -4,6 +4,7 @@ or QR check-in, an offer of each kind of reward."""
 from geographiclib.geodesic import Geodesic
 
 from rewards.offers.services import offer_create
+from tests.factories import OfferFactory
 
 CHECKINS = "/api/v1/checkins/"
 LEEDS = (53.800156, -1.548691)
@@ -41,5 +42,5 @@ def hot_drink_offer(venue, *, accepts=None, **fields):
 
 
 def points_offer(venue, points=10, **fields):
-    fields = {"title": f"{points} points a visit", "rule": "every_checkin", "points": points}
-    return offer_create(council=None, venue=venue, created_by=None, **fields)
+    fields.setdefault("title", f"{points} points a visit")
+    return OfferFactory(venue=venue, points=points, **fields)

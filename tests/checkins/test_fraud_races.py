@@ -10,7 +10,7 @@ from checkins.models import Alert
 from checkins.services import checkin_record
 from checkins.voiding import checkin_void
 from rewards.catalog.services import catalog_claim, catalog_item_create
-from rewards.models import PointsLot
+from rewards.schemes.models import PointsLot
 from rewards.vouchers.redemption import voucher_redeem, voucher_redeem_undo
 from rewards.wallet.selectors import points_balance
 from tests.checkins.helpers import hot_drink_offer, points_offer

@@ -19,14 +19,13 @@ from hypothesis.extra.django import TestCase
 from accounts.services import user_erase
 from checkins.models import CheckIn, VisitDay
 from checkins.services import Fix, checkin_record
-from checkins.stats.selectors import DateRange, new_visitors
 from checkins.visit_days import (
     checkin_insert_counted,
     local_day,
-    visit_day_add,
     visit_days_rebuild,
 )
-from tests.factories import CouncilFactory, UserFactory, VenueFactory
+from insight.stats.selectors import DateRange, new_visitors
+from tests.factories import CheckInFactory, CouncilFactory, UserFactory, VenueFactory
 
 LONDON = ZoneInfo("Europe/London")
 # Local midnights on each side of the 2025 clock changes (30 March, 26 October).
@@ -136,16 +135,7 @@ def test_new_visitors_ignore_a_first_day_flag_set_out_of_order():
     venue, resident = VenueFactory(), UserFactory()
     for day in (12, 10):
         at = datetime(2025, 6, day, 12, tzinfo=LONDON)
-        visit_day_add(
-            checkin=CheckIn.objects.create(
-                resident=resident,
-                venue=venue,
-                method="gps",
-                evidence="location",
-                distance_m=5,
-                created_at=at,
-            )
-        )
+        CheckInFactory(resident=resident, venue=venue, created_at=at)
     assert VisitDay.objects.filter(is_first_at_venue=True).count() == 2
     june = DateRange(datetime(2025, 6, 11).date(), datetime(2025, 6, 30).date())
     assert new_visitors(venue_scope=Q(venue=venue), period=june) == 0

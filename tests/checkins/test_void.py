@@ -10,7 +10,7 @@ from django.core.management import call_command
 from checkins.models import CheckIn, VisitDay
 from checkins.presence import Fix
 from checkins.services import checkin_record
-from checkins.stats.selectors import DateRange, venue_stats
+from insight.stats.selectors import DateRange, venue_stats
 from rewards.catalog.services import catalog_claim, catalog_item_create
 from rewards.ledger.models import LedgerTransaction
 from rewards.models import RewardGrant, Voucher

@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from checkins.models import CheckIn, Comment, CommentReport
-from checkins.visit_days import visit_day_add
-from tests.factories import CouncilFactory, UserFactory, VenueFactory
+from tests.factories import CheckInFactory, CouncilFactory, UserFactory, VenueFactory
 from venues.models import FoursquareTip, Venue
 
 LONDON = ZoneInfo("Europe/London")
@@ -19,16 +18,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 def checkin(resident, venue, when: datetime) -> CheckIn:
     """A check-in at ``when``, recorded as the service records it: the row and its day."""
-    row = CheckIn.objects.create(
-        resident=resident,
-        venue=venue,
-        method="gps",
-        evidence="location",
-        distance_m=5,
-        created_at=when,
-    )
-    visit_day_add(checkin=row)
-    return row
+    return CheckInFactory(resident=resident, venue=venue, created_at=when)
 
 
 def comment(venue, when: datetime, **fields) -> Comment:

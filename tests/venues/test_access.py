@@ -14,7 +14,8 @@ from tests.factories import (
     VenueFactory,
 )
 from venues.access import RULES, Level, Scope, access_for, may
-from venues.models import Invitation, Poster, Role
+from venues.invitations.models import Invitation
+from venues.models import Poster, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.test import Client
 
 from tests.factories import VenueFactory, council_admin_of, venue_manager_of
 from venues.geocoding import Coordinates
-from venues.import_page import MAX_GEOCODED_ROWS
+from venues.importing.page import MAX_GEOCODED_ROWS
 from venues.models import Venue
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_rows_to_geocode_past_the_budget_are_rejected_with_the_reason(monkeypatc
     venue = VenueFactory()
     asked = []
     monkeypatch.setattr(
-        "venues.import_page.geocode_address",
+        "venues.importing.page.geocode_address",
         lambda **kw: asked.append(kw) or Coordinates(53.8, -1.55),
     )
     rows = "".join(f"Hub {n},library,{n} High St,LS1 1AA,,\n" for n in range(MAX_GEOCODED_ROWS + 3))

@@ -64,6 +64,8 @@ def activity_record(*, actor, action: str, obj, summary: str, venue=None) -> Act
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("activity_record runs inside the transaction of the change")
     scope = scope_of(obj)
+    if scope.council_id is None:
+        raise ValueError(f"{obj!r} lives in no council: the activity log is a council's")
     return ActivityEntry.objects.create(
         council_id=scope.council_id,
         venue_id=venue.pk if venue is not None else scope.venue_id,

@@ -1,16 +1,16 @@
 from django.urls import path
 
-from venues.foursquare import views
+from venues.foursquare import apis
 
 urlpatterns = [
     path(
         "venues/<uuid:venue_id>/foursquare-sync/",
-        views.VenueFoursquareSyncApi.as_view(),
+        apis.VenueFoursquareSyncApi.as_view(),
         name="venue-foursquare-sync",
     ),
     path(
         "councils/<slug:slug>/foursquare/",
-        views.CouncilFoursquareReportApi.as_view(),
+        apis.CouncilFoursquareReportApi.as_view(),
         name="council-foursquare-report",
     ),
 ]

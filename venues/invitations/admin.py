@@ -21,8 +21,9 @@ from venues.back_office import (
     back_office_access,
     confirmed_action,
 )
+from venues.invitations.models import Invitation
 from venues.invitations.services import invitation_cancel, invitation_create, invitation_resend
-from venues.models import Invitation, Role
+from venues.models import Role
 
 
 class RoleTargetForm(forms.ModelForm):

@@ -16,9 +16,10 @@ from backend.openapi import IDEMPOTENCY_KEY_PARAMETER, error_responses
 from backend.pagination import PaginatedListApi
 from venues import error_codes
 from venues.access import Level, request_access
+from venues.invitations.models import Invitation
 from venues.invitations.selectors import invitations_pending
 from venues.invitations.services import invitation_cancel, invitation_create, invitation_resend
-from venues.models import Council, Invitation, Role, Venue
+from venues.models import Council, Role, Venue
 from venues.scoping import CouncilScopedApi
 
 ACCESS_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_FOUND)

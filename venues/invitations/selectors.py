@@ -4,8 +4,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from venues.access import Access, Level
+from venues.invitations.models import Invitation
 from venues.invitations.tokens import invitation_token_read
-from venues.models import Council, Invitation
+from venues.models import Council
 
 
 def invitations_pending(*, council: Council, access: Access) -> QuerySet[Invitation]:

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,8 +37,9 @@ from backend.errors import NOT_FOUND, PERMISSION_DENIED, ApplicationError
 from venues import error_codes
 from venues.access import may
 from venues.activity.services import activity_record
+from venues.invitations.models import Invitation
 from venues.invitations.tokens import invitation_token
-from venues.models import Council, Invitation, Role, Venue
+from venues.models import Council, Role, Venue
 from venues.services import council_create, role_grant, role_target_check
 
 logger = logging.getLogger(__name__)
@@ -59,7 +61,7 @@ def invitation_url(invitation: Invitation) -> str:
     return settings.PUBLIC_BASE_URL + path
 
 
-ROLE_NAMES = {
+ROLE_NAMES: dict[str, Promise] = {
     Role.Kind.COUNCIL_ADMIN: gettext_lazy("council admin"),
     Role.Kind.VENUE_MANAGER: gettext_lazy("venue manager"),
     Role.Kind.VENUE_STAFF: gettext_lazy("venue staff"),

@@ -119,9 +119,10 @@ def poster_resolve(*, token: str, invalid: ErrorCode = error_codes.INVALID_QR) -
     except InvalidPosterToken as exc:
         raise ApplicationError(invalid, _("This QR code is not one of our posters.")) from exc
     posters = Poster.objects.select_related("venue__council")
+    poster = None
     if claims.code is not None:
         poster = posters.filter(code=claims.code).first()
-    else:
+    elif claims.poster_id is not None and claims.venue_id is not None:
         poster = posters.filter(pk=claims.poster_id, venue_id=claims.venue_id).first()
     if poster is None:
         raise ApplicationError(invalid, _("This QR code is not one of our posters."))

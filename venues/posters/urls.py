@@ -1,16 +1,16 @@
 from django.urls import path
 
-from venues.posters import printing, views
+from venues.posters import apis, printing
 
 urlpatterns = [
     path(
         "venues/<uuid:venue_id>/posters/",
-        views.VenuePosterListApi.as_view(),
+        apis.VenuePosterListApi.as_view(),
         name="venue-poster-list",
     ),
-    path("posters/<uuid:poster_id>/revoke/", views.PosterRevokeApi.as_view(), name="poster-revoke"),
+    path("posters/<uuid:poster_id>/revoke/", apis.PosterRevokeApi.as_view(), name="poster-revoke"),
     path("posters/<uuid:poster_id>/poster.png", printing.PosterPngApi.as_view(), name="poster-png"),
     path("posters/<uuid:poster_id>/poster.pdf", printing.PosterPdfApi.as_view(), name="poster-pdf"),
-    path("qr/keys/", views.QrKeySetApi.as_view(), name="qr-keys"),
-    path("qr/<str:token>/", views.QrResolveApi.as_view(), name="qr-resolve"),
+    path("qr/keys/", apis.QrKeySetApi.as_view(), name="qr-keys"),
+    path("qr/<str:token>/", apis.QrResolveApi.as_view(), name="qr-resolve"),
 ]

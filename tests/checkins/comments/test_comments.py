@@ -11,7 +11,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from checkins.comments.services import (
     HIDDEN_BY_REPORTS,
     CommentTransitionError,
-    comment_create,
     comment_hide,
     comment_report,
     comment_restore,
@@ -22,6 +21,8 @@ from tests.api import error, success
 from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, postgres_only
 from tests.factories import (
+    CheckInFactory,
+    CommentFactory,
     CouncilFactory,
     UserFactory,
     VenueFactory,
@@ -35,17 +36,11 @@ pytestmark = pytest.mark.django_db
 
 
 def checked_in(resident, venue, *, ago=timedelta(0)) -> CheckIn:
-    checkin = CheckIn.objects.create(
-        resident=resident, venue=venue, method="gps", evidence="location", distance_m=5
-    )
-    CheckIn.objects.filter(pk=checkin.pk).update(created_at=timezone.now() - ago)
-    return checkin
+    return CheckInFactory(resident=resident, venue=venue, created_at=timezone.now() - ago)
 
 
 def written(venue, body="Lovely reading room.") -> Comment:
-    author = UserFactory()
-    checked_in(author, venue)
-    return comment_create(author=author, venue=venue, body=body)
+    return CommentFactory(venue=venue, body=body)
 
 
 def comments_url(venue) -> str:

@@ -9,14 +9,19 @@ from django.utils import timezone
 from checkins.comments.services import (
     HIDDEN_BY_REPORTS,
     HIDE_REASONS,
-    comment_create,
     comment_hide,
     comment_report,
 )
-from checkins.models import CheckIn, Comment, CommentReport
+from checkins.models import Comment, CommentReport
 from tests.api import error, success
 from tests.conftest import client_for
-from tests.factories import UserFactory, VenueFactory, venue_manager_of
+from tests.factories import (
+    CheckInFactory,
+    CommentFactory,
+    UserFactory,
+    VenueFactory,
+    venue_manager_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +29,11 @@ MINE = "/api/v1/me/comments/"
 
 
 def checked_in(resident, venue, *, ago=timedelta(0)):
-    checkin = CheckIn.objects.create(
-        resident=resident, venue=venue, method="gps", evidence="location", distance_m=5
-    )
-    CheckIn.objects.filter(pk=checkin.pk).update(created_at=timezone.now() - ago)
+    CheckInFactory(resident=resident, venue=venue, created_at=timezone.now() - ago)
 
 
 def written(venue, author=None, body="Lovely reading room.", **fields) -> Comment:
-    author = author or UserFactory()
-    checked_in(author, venue)
-    return comment_create(author=author, venue=venue, body=body, **fields)
+    return CommentFactory(venue=venue, author=author or UserFactory(), body=body, **fields)
 
 
 def report_url(comment) -> str:

@@ -9,7 +9,8 @@ from django.test import Client
 
 from checkins.services import checkin_record
 from rewards.catalog.services import catalog_claim, catalog_item_create
-from rewards.models import PointsLot, Voucher
+from rewards.models import Voucher
+from rewards.schemes.models import PointsLot
 from rewards.wallet.selectors import points_balance
 from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, postgres_only

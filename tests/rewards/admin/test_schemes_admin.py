@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rewards.models import Scheme, SchemeMember
+from rewards.schemes.models import Scheme, SchemeMember
 from rewards.schemes.selectors import points_balances
 from rewards.schemes.services import council_scheme_ensure, scheme_create
 from tests.factories import CouncilFactory, UserFactory

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rewards.offers.selectors import offers_live_for, offers_live_for_checkin
 from rewards.offers.services import offer_create
-from rewards.schemes.selectors import scheme_id_of_council
+from rewards.schemes.models import SchemeMember
 from tests.api import success
 from tests.conftest import client_for
 from tests.factories import UserFactory, VenueFactory
@@ -65,7 +65,7 @@ def test_it_reads_the_scheme_the_wallet_and_the_residents_grants():
     limited = offer(venue, title="Twice", per_user_limit=2)
     resident = UserFactory()
     (before,) = offers_live_for_checkin(venue=venue, resident_id=resident.pk, at=timezone.now())
-    assert before.scheme_id == scheme_id_of_council(venue.council_id)
+    assert before.scheme_id == SchemeMember.objects.get(council=venue.council).scheme_id
     assert (before.wallet_id, before.resident_grants, before.pool_id) == (None, 0, limited.pool_id)
     fix = {"latitude": venue.latitude, "longitude": venue.longitude, "accuracy_m": 10}
     success(client_for(resident), "post", CHECKINS, {"venue": str(venue.pk), **fix}, status=201)

@@ -16,8 +16,9 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from checkins.models import CheckIn
-from rewards.models import PointsLot, RewardGrant, Voucher
+from rewards.models import RewardGrant, Voucher
 from rewards.offers.services import offer_create, offer_update
+from rewards.schemes.models import PointsLot
 from tests.api import success
 from tests.concurrency import run_in_parallel
 from tests.conftest import client_for, is_postgresql, postgres_only

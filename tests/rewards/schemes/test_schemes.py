@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from backend.errors import ApplicationError
 from rewards.catalog.services import catalog_claim, catalog_item_create
-from rewards.models import PointsLot, Voucher, Wallet
+from rewards.models import Voucher
 from rewards.offers.services import offer_create
+from rewards.schemes.models import PointsLot, Wallet
 from rewards.schemes.selectors import points_balances
 from rewards.schemes.services import council_scheme_ensure, scheme_councils_set, scheme_create
-from rewards.tasks import settle_points_schemes
+from rewards.schemes.tasks import settle_points_schemes
 from rewards.wallet.selectors import points_balance
 from rewards.wallet.services import points_credit, sink_account
 from tests.api import error, success

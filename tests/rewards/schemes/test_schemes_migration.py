@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from rewards.audit import rewards_breaches
 from rewards.ledger.audit import ledger_breaches
-from rewards.models import LedgerAccount, LedgerTransaction, Offer, PointsLot, SchemeMember, Wallet
+from rewards.ledger.models import LedgerAccount, LedgerTransaction
+from rewards.models import Offer
+from rewards.schemes.models import PointsLot, SchemeMember, Wallet
 from rewards.wallet.selectors import wallet_statement
 
 REWARDS_BEFORE = ("rewards", "0005_offer_and_catalog_maxima")

@@ -15,8 +15,8 @@ from rewards.models import StripeEvent, StripePromotionCode, Voucher
 from rewards.offers.services import offer_create
 from rewards.stripe import client as stripe_client
 from rewards.stripe.outbox import voucher_promotion_code_create
+from rewards.stripe.tasks import stripe_outbox_drain
 from rewards.stripe.webhooks import stripe_event_record
-from rewards.tasks import stripe_outbox_drain
 from rewards.vouchers.redemption import voucher_redeem
 from tests.api import error, success
 from tests.concurrency import run_in_parallel

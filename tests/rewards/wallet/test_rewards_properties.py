@@ -24,7 +24,8 @@ from rewards.ledger.services import (
     ledger_post,
     ledger_reverse,
 )
-from rewards.models import CatalogItem, PointsLot, Voucher, VoucherStatus
+from rewards.models import CatalogItem, Voucher, VoucherStatus
+from rewards.schemes.models import PointsLot
 from rewards.schemes.services import council_scheme_ensure
 from rewards.vouchers.services import voucher_issue, voucher_settle
 from rewards.wallet.selectors import points_balance

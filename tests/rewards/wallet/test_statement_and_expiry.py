@@ -12,8 +12,8 @@ from rewards.audit import rewards_breaches
 from rewards.ledger.audit import ledger_breaches
 from rewards.ledger.models import Asset, LedgerTransaction
 from rewards.ledger.services import InsufficientBalance, account_get_or_create
-from rewards.models import CatalogItem, PointsLot, Voucher, Wallet
-from rewards.schemes.models import Scheme
+from rewards.models import CatalogItem, Voucher
+from rewards.schemes.models import PointsLot, Scheme, Wallet
 from rewards.schemes.services import council_scheme_ensure
 from rewards.vouchers.services import voucher_issue
 from rewards.wallet.selectors import points_balance

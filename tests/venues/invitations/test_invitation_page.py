@@ -8,8 +8,9 @@ from accounts.models import User
 from tests.factories import UserFactory
 from tests.venues.invitations.helpers import last_invitation_link
 from venues.activity.models import ActivityEntry
+from venues.invitations.models import Invitation
 from venues.invitations.services import invitation_cancel, invitation_create, invitation_resend
-from venues.models import Invitation, Role
+from venues.models import Role
 from venues.services import role_grant
 
 pytestmark = pytest.mark.django_db

@@ -7,13 +7,15 @@ from accounts.models import User
 from tests.concurrency import run_in_parallel
 from tests.conftest import postgres_only
 from tests.factories import UserFactory, VenueFactory, council_admin_of
+from venues.activity.models import ActivityEntry
+from venues.invitations.models import Invitation
 from venues.invitations.services import (
     InvitationNotUsable,
     invitation_accept,
     invitation_accept_new_account,
     invitation_create,
 )
-from venues.models import ActivityEntry, Invitation, Role
+from venues.models import Role
 
 
 def invited(email: str) -> Invitation:

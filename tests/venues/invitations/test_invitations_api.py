@@ -8,7 +8,7 @@ from tests.conftest import client_for
 from tests.factories import UserFactory, venue_staff_of
 from tests.venues.invitations.helpers import invitation_links_to
 from venues.activity.models import ActivityEntry
-from venues.models import Invitation
+from venues.invitations.models import Invitation
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from backend.errors import ApplicationError
 from backend.page_limits import page_rate_limit
+from venues.invitations.models import Invitation
 from venues.invitations.selectors import invitation_from_link
 from venues.invitations.services import (
     InvitationNotUsable,
@@ -25,7 +26,7 @@ from venues.invitations.services import (
     role_words,
 )
 from venues.invitations.web.forms import NewAccountForm
-from venues.models import Invitation, Role
+from venues.models import Role
 
 WHY_CLOSED = {
     Invitation.Status.ACCEPTED: gettext_lazy("This invitation has been accepted already."),

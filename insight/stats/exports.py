@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from rest_framework.renderers import BaseRenderer
 
 from checkins.comments.selectors import comments_written
-from checkins.stats.selectors import DateRange
+from insight.stats.selectors import DateRange
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from checkins.models import CheckIn, Comment
-from checkins.stats.exports import csv_text, neutralised
-from checkins.visit_days import visit_day_add
+from checkins.models import Comment
+from insight.stats.exports import csv_text, neutralised
 from tests.api import error
 from tests.conftest import client_for
 from tests.factories import (
+    CheckInFactory,
     CouncilFactory,
     UserFactory,
     VenueFactory,
@@ -48,15 +48,7 @@ def venue(council):
     venue = VenueFactory(council=council, name='=HYPERLINK("http://evil")')
     rosa, sam = UserFactory(display_name="@Rosa"), UserFactory(display_name="Sam")
     for resident, when in ((rosa, at(25, 10)), (rosa, at(26, 23)), (sam, at(27, 0))):
-        row = CheckIn.objects.create(
-            resident=resident,
-            venue=venue,
-            method="gps",
-            evidence="location",
-            distance_m=5,
-            created_at=when,
-        )
-        visit_day_add(checkin=row)  # as the service records it
+        CheckInFactory(resident=resident, venue=venue, created_at=when)
     comment = Comment.objects.create(
         venue=venue, author=rosa, body="-1 stars, café closed", rating=2
     )

@@ -8,13 +8,13 @@ import pytest
 from django.utils import timezone
 
 from checkins.models import CheckIn, Comment
-from checkins.visit_days import visit_day_add
 from rewards.models import RewardGrant, Voucher
 from rewards.offers.earning import rewards_for_checkin
 from rewards.offers.services import offer_create
 from tests.api import error, success
 from tests.conftest import client_for
 from tests.factories import (
+    CheckInFactory,
     CouncilFactory,
     UserFactory,
     VenueFactory,
@@ -36,16 +36,7 @@ def local(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
 
 def checkin(resident, venue, at: datetime) -> CheckIn:
     """A check-in at ``at``, recorded as the service records it: the row and its day."""
-    row = CheckIn.objects.create(
-        resident=resident,
-        venue=venue,
-        method="gps",
-        evidence="location",
-        distance_m=5,
-        created_at=at,
-    )
-    visit_day_add(checkin=row)
-    return row
+    return CheckInFactory(resident=resident, venue=venue, created_at=at)
 
 
 def rewarded(checkin_row: CheckIn) -> list[dict]:

@@ -45,7 +45,6 @@ class SuperuserToWrite(BasePermission):
 
 class CouncilListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly, SuperuserToWrite]
-    # Declared so the schema shows the paginated envelope of the list.
 
     class InputSerializer(serializers.Serializer):
         slug = serializers.SlugField(max_length=80)
@@ -105,7 +104,6 @@ MEMBER_ERRORS = (errors.NOT_AUTHENTICATED, errors.PERMISSION_DENIED, errors.NOT_
 
 
 class CouncilMemberListApi(CouncilScopedApi, PaginatedListApi):
-    # Declared so the schema shows the paginated envelope of the list.
     permission_by_method = {"GET": "council.view_members", "POST": "council.view_members"}
 
     class InputSerializer(serializers.Serializer):
@@ -215,7 +213,6 @@ NEAR_PATTERN = (
 
 class VenueListApi(PaginatedListApi):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    # Declared so the schema shows the paginated envelope of the list.
 
     class CreateSerializer(VenueInputSerializer):
         council = serializers.SlugField()

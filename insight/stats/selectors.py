@@ -4,7 +4,7 @@ Every figure is computed by a fixed set of grouped queries whatever the number o
 days or visitors (five for a venue, six for a council including its venue list): nothing
 is queried per venue or per day.
 
-The check-in figures read the daily rollup (``checkins.VisitDay``: a resident's check-ins
+The check-in figures read the daily rollup (``checkins.models.VisitDay``: a resident's check-ins
 at a venue on a local day), never the check-in rows: sums for the counts, distinct residents
 and ``HAVING``-style counts for visitors, the rows flagged as a first day for new visitors,
 all in SQL.
@@ -36,6 +36,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -141,10 +142,10 @@ def _stats(
         .values("checkin_venue")
         .annotate(n=Count("id"))
     )
-    for group in grants:
-        totals["rewards_issued"] += group["n"]
+    for granted in grants:
+        totals["rewards_issued"] += granted["n"]
         if by_venue:
-            rows[group["checkin_venue"]]["rewards_issued"] += group["n"]
+            rows[granted["checkin_venue"]]["rewards_issued"] += granted["n"]
 
     # 4. Vouchers redeemed at the venues.
     redeemed = (
@@ -158,10 +159,10 @@ def _stats(
         .values("redeemed_venue_id")
         .annotate(n=Count("id"))
     )
-    for group in redeemed:
-        totals["vouchers_redeemed"] += group["n"]
+    for spent in redeemed:
+        totals["vouchers_redeemed"] += spent["n"]
         if by_venue:
-            rows[group["redeemed_venue_id"]]["vouchers_redeemed"] += group["n"]
+            rows[spent["redeemed_venue_id"]]["vouchers_redeemed"] += spent["n"]
 
     # 5. Comments, and the ratings of the visible ones.
     rated = Q(status=CommentStatus.VISIBLE, rating__isnull=False)
@@ -176,14 +177,14 @@ def _stats(
         )
     )
     rating_sum = rating_n = 0
-    for group in comments:
-        totals["comments"] += group["n"]
-        rating_sum += group["rating_sum"] or 0
-        rating_n += group["rating_n"]
+    for written in comments:
+        totals["comments"] += written["n"]
+        rating_sum += written["rating_sum"] or 0
+        rating_n += written["rating_n"]
         if by_venue:
-            row = rows[group["venue_id"]]
-            row["comments"] += group["n"]
-            row["average_rating"] = rounded_mean(group["rating_sum"] or 0, group["rating_n"])
+            row = rows[written["venue_id"]]
+            row["comments"] += written["n"]
+            row["average_rating"] = rounded_mean(written["rating_sum"] or 0, written["rating_n"])
     totals["average_rating"] = rounded_mean(rating_sum, rating_n)
     return totals, rows
 
@@ -223,7 +224,7 @@ def _on_relation(scope: Q, relation: str) -> Q:
     """``scope`` (written against ``venue``) rewritten against another venue relation."""
     children = []
     for child in scope.children:
-        key, value = child
+        key, value = cast(tuple[str, Any], child)
         children.append((relation + key.removeprefix("venue"), value))
     return Q(*children, _connector=scope.connector, _negated=scope.negated)
 
@@ -266,7 +267,10 @@ def new_visitors(*, venue_scope: Q, period: DateRange) -> int:
     """Residents whose first ever check-in in ``venue_scope`` (``Q(venue=...)`` or
     ``Q(venue__council=...)``) falls in ``period`` (one query over the rollup's rows flagged
     as a first day, probing each resident's earlier flagged rows)."""
-    is_council = any(key.startswith("venue__council") for key, _ in venue_scope.children)
+    is_council = any(
+        cast(tuple[str, Any], child)[0].startswith("venue__council")
+        for child in venue_scope.children
+    )
     flag = "is_first_in_council" if is_council else "is_first_at_venue"
     firsts = VisitDay.objects.filter(venue_scope, **{flag: True})
     earlier = firsts.filter(resident=OuterRef("resident"), day__lt=period.start)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checkins.stats import apis
+from insight.stats import apis
 
 urlpatterns = [
     path("venues/<uuid:venue_id>/stats/", apis.VenueStatsApi.as_view(), name="venue-stats"),

@@ -12,14 +12,14 @@ from backend import errors
 from backend.openapi import error_responses
 from backend.pagination import PageNumberPagination
 from checkins.comments.apis import ReplyOutputSerializer
-from checkins.reputation.selectors import (
+from insight.reputation.selectors import (
     SOURCE_COMMENT,
     SOURCE_FOURSQUARE,
     rating_trends,
     reputation_feed,
     reputation_items,
 )
-from checkins.stats.apis import RANGE_PARAMETERS, period_from
+from insight.stats.apis import RANGE_PARAMETERS, period_from
 from venues.models import Council, Venue
 from venues.scoping import CouncilScopedApi
 

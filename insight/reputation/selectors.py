@@ -1,5 +1,7 @@
 """Reputation reads: a fixed number of queries whatever the number of venues or comments."""
 
+from typing import Any
+
 from django.db.models import (
     CharField,
     Count,
@@ -14,7 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from checkins.models import Comment, CommentReport, CommentStatus
-from checkins.stats.selectors import DateRange, rounded_mean
+from insight.stats.selectors import DateRange, rounded_mean
 from venues.foursquare.tips import tips_current
 from venues.models import FoursquareTip, Venue
 
@@ -71,7 +73,7 @@ def reputation_items(rows) -> list:
         source: [row["id"] for row in rows if row["source"] == source]
         for source in (SOURCE_COMMENT, SOURCE_FOURSQUARE)
     }
-    found = {}
+    found: dict[tuple[str, object], Any] = {}
     if wanted[SOURCE_COMMENT]:
         comments = _comments_with_reports().filter(pk__in=wanted[SOURCE_COMMENT])
         found |= {(SOURCE_COMMENT, comment.pk): comment for comment in comments}
@@ -99,7 +101,7 @@ def rating_trends(*, venues: QuerySet[Venue], period: DateRange) -> list[dict]:
     previous_lower, _ = previous.bounds()
     now = Q(created_at__gte=lower)
     before = Q(created_at__lt=lower)
-    sums = {
+    sums: dict[Any, Any] = {
         group["venue_id"]: group
         for group in Comment.objects.filter(
             venue__in=venues,

@@ -46,7 +46,6 @@ class PosterOutputSerializer(serializers.ModelSerializer):
 
 
 class VenuePosterListApi(VenueScopedApi, PaginatedListApi):
-    # Declared so the schema shows the paginated envelope of the list.
     permission_by_method = {"GET": "poster.view", "POST": "poster.create"}
 
     class InputSerializer(serializers.Serializer):

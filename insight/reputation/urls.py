@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checkins.reputation import apis
+from insight.reputation import apis
 
 urlpatterns = [
     path(

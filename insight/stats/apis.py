@@ -1,4 +1,4 @@
-"""Statistics for a venue's managers and a council's admins (see ``checkins.stats.selectors``)."""
+"""Statistics for a venue's managers and a council's admins (see ``insight.stats.selectors``)."""
 
 from datetime import timedelta
 
@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from backend import errors
 from backend.openapi import error_responses
 from backend.timestamps import ApiJSONRenderer as JSONRenderer
-from checkins.stats.exports import CsvRenderer, stats_export
-from checkins.stats.selectors import (
+from insight.stats.exports import CsvRenderer, stats_export
+from insight.stats.selectors import (
     DEFAULT_DAYS,
     FIRST_DATE,
     LAST_DATE,
