@@ -34,10 +34,10 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
     search_fields = ["email", "display_name"]
-    readonly_fields = ["date_joined", "last_login", "erased_at"]
+    readonly_fields = ["date_joined", "last_login", "erased_at", "guardian"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("display_name",)}),
+        (_("Profile"), {"fields": ("display_name", "birth_year", "guardian")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -58,6 +58,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     erased_at = models.DateTimeField(
         null=True, blank=True, help_text="When the account's personal data was erased."
     )
+    birth_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Asked at sign-up (accounts.ages); empty for accounts made before ages were "
+        "asked, until they give it.",
+    )
+    guardian = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="A child added by a parent or carer: never signs in (accounts.children).",
+    )
 
     objects = UserManager()
 
@@ -71,10 +85,28 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=models.Q(email=Lower("email")), name="user_email_is_lower_case"
             ),
+            models.CheckConstraint(
+                condition=models.Q(birth_year__isnull=True)
+                | models.Q(birth_year__gte=1900, birth_year__lte=2200),
+                name="user_birth_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(guardian__isnull=True) | models.Q(birth_year__isnull=False),
+                name="user_child_has_birth_year",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(guardian=models.F("id")),
+                name="user_not_own_guardian",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def is_child(self) -> bool:
+        """A child added by a parent or carer (no sign-in of their own)."""
+        return self.guardian_id is not None
 
     def clean(self):
         super().clean()
@@ -133,9 +165,9 @@ class MemberCode(models.Model):
     without a smartphone, printed on the holder's card (``accounts.member_codes``).
 
     Its own table, not a column of ``User``, so every kind of holder of check-ins and wallets
-    draws from one space of unique codes: an account now, a child added by a parent later (issue
-    25 adds a ``child`` beside ``user``; the constraint then asks for exactly one of them).
-    Stored without the dash.
+    draws from one space of unique codes. A child added by a parent (issue 25) is an account of
+    its own (``User.guardian``), so its code is a ``user``'s like any other. Stored without the
+    dash.
     """
 
     code = models.CharField(max_length=MEMBER_CODE_LENGTH, unique=True)

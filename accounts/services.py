@@ -8,17 +8,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts import error_codes, personal_data
+from accounts import ages, error_codes, personal_data
 from accounts.member_codes import member_code_of
 from accounts.models import MemberCode, RefreshTokenRotation, User, normalize_email
 from backend.errors import INVALID, ApplicationError
 from backend.models import IdempotencyRecord
 
 
-def user_register(*, email: str, password: str, display_name: str) -> User:
-    """Create a resident's account. Refuses a taken email and a weak password."""
+def birth_year_check(birth_year: int) -> None:
+    """Refuses a year no living person was born in, and anyone who might be under 13
+    (``too_young``: a parent or carer adds them to their family instead)."""
+    earliest, latest = ages.birth_year_bounds()
+    if not earliest <= birth_year <= latest:
+        message = _("Enter the year you were born, like 1990.")
+        raise ApplicationError(INVALID, message, fields={"birth_year": [message]})
+    if ages.is_too_young_to_register(birth_year):
+        message = _(
+            "You need to be 13 or older to have your own account. Ask a parent or carer: "
+            "they can add you to their account."
+        )
+        raise ApplicationError(error_codes.TOO_YOUNG, message, fields={"birth_year": [message]})
+
+
+def user_register(*, email: str, password: str, display_name: str, birth_year: int) -> User:
+    """Create a resident's account. Refuses anyone who might be under 13, a taken email and a
+    weak password."""
+    birth_year_check(birth_year)
     email = normalize_email(email)
-    candidate = User(email=email, display_name=display_name)
+    candidate = User(email=email, display_name=display_name, birth_year=birth_year)
     try:
         password_validation.validate_password(password, user=candidate)
     except DjangoValidationError as exc:
@@ -35,7 +52,7 @@ def user_register(*, email: str, password: str, display_name: str) -> User:
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                email=email, password=password, display_name=display_name
+                email=email, password=password, display_name=display_name, birth_year=birth_year
             )
             member_code_of(user=user)
     except IntegrityError as exc:  # a concurrent registration won the race
@@ -56,18 +73,34 @@ def user_profile_update(*, user: User, display_name: str) -> User:
     return user
 
 
+def user_birth_year_set(*, user: User, birth_year: int) -> User:
+    """Record the birth year of an account made before ages were asked (asked once, on its
+    next page sign-in). Refused as registration would refuse it."""
+    birth_year_check(birth_year)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(birth_year=birth_year)
+    user.birth_year = birth_year
+    return user
+
+
 def user_erase(*, user: User) -> None:
     """Erase the caller's personal data (UK GDPR art. 17), keeping what must be kept.
 
     The row stays, pseudonymised, so that ledger entries and check-in counts that point at it
     keep adding up; every app's registered eraser runs first, in the same transaction. The
-    account can never log in again and its refresh tokens are blacklisted.
+    account can never log in again and its refresh tokens are blacklisted. A parent's children
+    are erased with them; an erased child is no longer linked to its parent.
     """
     with transaction.atomic():
+        # A parent's children go with them: nobody else may act for them.
+        for child in User.objects.filter(guardian=user, erased_at__isnull=True):
+            user_erase(user=child)
         user = User.objects.select_for_update().get(pk=user.pk)
         personal_data.erase_sections(user)
         user.email = f"erased-{user.pk}@erased.invalid"
         user.display_name = "Former resident"
+        user.birth_year = None
+        user.guardian = None
         user.set_unusable_password()
         user.is_active = False
         user.is_staff = False

@@ -33,18 +33,27 @@ class RegisterApi(AuthThrottleMixin, APIView):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, write_only=True)
         display_name = serializers.CharField(max_length=60)
+        birth_year = serializers.IntegerField(
+            min_value=1800,
+            max_value=2200,
+            help_text="The year the person was born. Anyone who might be under 13 is refused "
+            "with `too_young`: a parent or carer adds them as a child instead.",
+        )
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField()
         email = serializers.EmailField()
         display_name = serializers.CharField()
+        birth_year = serializers.IntegerField()
 
     @extend_schema(
         operation_id="auth_register",
         request=InputSerializer,
         responses={
             201: OutputSerializer,
-            **error_responses(errors.INVALID, error_codes.EMAIL_TAKEN, errors.THROTTLED),
+            **error_responses(
+                errors.INVALID, error_codes.EMAIL_TAKEN, error_codes.TOO_YOUNG, errors.THROTTLED
+            ),
         },
     )
     def post(self, request):
@@ -144,6 +153,10 @@ class MeApi(APIView):
         id = serializers.UUIDField()
         email = serializers.EmailField()
         display_name = serializers.CharField()
+        birth_year = serializers.IntegerField(
+            allow_null=True,
+            help_text="Null for accounts made before ages were asked, until they give one.",
+        )
         points_balance = serializers.IntegerField(
             read_only=True,
             help_text="The sum of `balances`: points of different schemes are not interchangeable.",
@@ -190,7 +203,8 @@ PERSONAL_DATA_EXPORT_SCHEMA = {
     "description": (
         "Everything held about the caller (UK GDPR subject access): `account`, then one section "
         "per kind of record each app keeps (`checkins`, `refused_checkins`, `comments`, "
-        "`comment_reports`, `points_statement`, `roles`...), each a list of records."
+        "`comment_reports`, `points_statement`, `roles`...), each a list of records, and "
+        "`children`: the same about each of the caller's children (`account` then the sections)."
     ),
     "properties": {
         "account": {
@@ -199,6 +213,7 @@ PERSONAL_DATA_EXPORT_SCHEMA = {
                 "id": {"type": "string", "format": "uuid"},
                 "email": {"type": "string", "format": "email"},
                 "display_name": {"type": "string"},
+                "birth_year": {"type": ["integer", "null"]},
                 "date_joined": {"type": "string", "format": "date-time"},
                 "last_login": {"type": ["string", "null"], "format": "date-time"},
                 "member_code": {

@@ -16,6 +16,11 @@ SUMMARIES: dict[str, str] = {
     "me_export": "Everything held about the caller (UK GDPR)",
     "me_ledger_list": "The caller's points statement",
     "me_vouchers_list": "The caller's vouchers",
+    "me_children_list": "The caller's children",
+    "me_children_create": "Add a child to the caller's family",
+    "me_children_retrieve": "One of the caller's children",
+    "me_children_erase": "Remove a child and erase the child's data",
+    "me_children_wallet": "A child's points, vouchers and statement",
     # Councils and venues
     "councils_list": "List councils",
     "councils_create": "Create a council",
@@ -113,6 +118,20 @@ DESCRIPTIONS: dict[str, str] = {
         "totals are unchanged. The account can no longer sign in."
     ),
     "me_export": "Everything held about the caller, as JSON (UK GDPR subject access).",
+    "me_children_list": (
+        "The caller's children (added by them: accounts that never sign in), oldest first, "
+        "each with the member code staff type at the desk."
+    ),
+    "me_children_create": (
+        "Adds a child (`first_name`, `birth_year`: under 18) to the caller's family: the child "
+        "gets an account of their own that never signs in, and a member code. Only a resident "
+        "certainly 18 or over may (`not_an_adult`)."
+    ),
+    "me_children_retrieve": "One of the caller's children; another's is `not_found`.",
+    "me_children_erase": (
+        "Removes the child from the family and erases the child's data as account erasure "
+        "does; the ledger's totals are unchanged."
+    ),
     "checkins_list": "The caller's own check-ins, newest first.",
     "checkins_create": (
         "A GPS check-in sends `venue` with the fix (`latitude`, `longitude`, `accuracy_m`); a "

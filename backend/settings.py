@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Accounts made before ages were asked give their birth year once, before any other page.
+    "accounts.web.birth_year.BirthYearAskedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.security.ContentSecurityPolicyMiddleware",
     "backend.errors.ApiEnvelopeMiddleware",

@@ -6,7 +6,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import ages
 from accounts.authentication import AccountReadLaterMixin
+from accounts.children.selectors import child_may_act_for
 from accounts.member_codes import member_find
 from backend import errors
 from backend.errors import ApplicationError
@@ -86,6 +88,12 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
         accuracy_m = serializers.FloatField(
             required=False, help_text="The phone's reported accuracy radius in metres."
         )
+        for_child = serializers.UUIDField(
+            required=False,
+            help_text="One of the caller's children (`/me/children/`): the check-in is the "
+            "child's, its offers and wallet the child's, and no coordinates are kept for it "
+            "(a fix sent is only checked against the geofence).",
+        )
 
         def validate(self, attrs):
             gps_fields = {"latitude", "longitude", "accuracy_m"}
@@ -154,8 +162,13 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
         fix = None
         if "latitude" in data:
             fix = Fix(data["latitude"], data["longitude"], data["accuracy_m"])
+        resident = request.user
+        if "for_child" in data:
+            resident = child_may_act_for(parent=request.user, child_id=data["for_child"])
+            if resident is None:
+                raise ValidationError({"for_child": [_("No child of yours has this id.")]})
         outcome = checkin_record(
-            resident=request.user, venue=venue, qr_token=data.get("qr_token"), fix=fix
+            resident=resident, venue=venue, qr_token=data.get("qr_token"), fix=fix
         )
         return Response(_outcome_body(outcome), status=status.HTTP_201_CREATED)
 
@@ -174,7 +187,9 @@ class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
     permission_by_method = {"GET": "checkin.view"}
 
     class OutputSerializer(serializers.ModelSerializer):
-        visitor = serializers.CharField(source="resident.display_name")
+        visitor = serializers.SerializerMethodField(
+            help_text="The visitor's display name; `A young visitor` for anyone under 18."
+        )
         resident = serializers.UUIDField(
             source="resident_id",
             help_text="An opaque id of the visitor: `?resident=` lists their check-ins here.",
@@ -200,6 +215,12 @@ class VenueCheckinListApi(VenueScopedApi, PaginatedListApi):
                 "voided_at",
                 "void_reason",
             ]
+
+        def get_visitor(self, checkin) -> str:
+            # ICO Children's code: a child's name is not staff's to read in a list of visits.
+            if ages.is_minor(checkin.resident):
+                return _("A young visitor")
+            return checkin.resident.display_name
 
     class FilterSerializer(serializers.Serializer):
         resident = serializers.UUIDField(required=False)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rewards.evidence import Evidence
 from venues.models import Poster, Venue
@@ -343,6 +344,11 @@ class Comment(models.Model):
     # The language of the page it was written on ("cy", "en-gb"; empty before it was kept): the
     # reply's email to its author is written in it.
     language = models.CharField(max_length=8, blank=True)
+    written_by_minor = models.BooleanField(
+        default=False,
+        help_text="Written by someone under 18: shown without their name, after a manager "
+        "approved it (the ICO Children's code), for good.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -367,7 +373,10 @@ class Comment(models.Model):
     @property
     def author_shown_as(self) -> str:
         """How the author is shown to everyone but themselves (other residents, managers, the
-        API, emails): the one place that decides it."""
+        API, emails): the one place that decides it. Someone under 18 when they wrote it is
+        never named."""
+        if self.written_by_minor:
+            return gettext("A young visitor")
         return self.author.display_name
 
 

@@ -21,6 +21,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import ages
 from accounts.models import User
 from backend import errors, sql
 from backend.errors import ApplicationError
@@ -216,6 +217,11 @@ def _record(attempt: _Attempt, give_rewards) -> CheckinOutcome:
         _lock_resident(attempt.resident)
         now = timezone.now()
         _check_cooldown_and_travel(attempt.resident, venue, now)
+        # Anyone under 18 (ICO Children's code, geolocation): the fix verified presence above
+        # and is forgotten now; the venue, the evidence and the distance found (which the
+        # evidence's constraint asks for, and which places nobody) are all that is kept.
+        if ages.is_minor(attempt.resident):
+            fix = None
         checkin = CheckIn(
             resident=attempt.resident,
             venue=venue,
@@ -279,7 +285,10 @@ def _lock_resident(resident: User) -> None:
     the account's state for the rest of the request: it is written on ``resident``, whose row a
     token alone may have authenticated (accounts/authentication.py).
     """
-    statement = f"SELECT is_active FROM {User._meta.db_table} WHERE id = %s"
+    # The age fields too: whether the check-in may keep its fix (accounts.ages.is_minor).
+    statement = (
+        f"SELECT is_active, birth_year, guardian_id FROM {User._meta.db_table} WHERE id = %s"
+    )
     if connection.vendor == "postgresql":
         # NO KEY UPDATE: it serialises the resident's check-ins (and voids) all the same, and
         # lets the rows that merely point at the resident (a claim's voucher, at this instant)
@@ -293,6 +302,8 @@ def _lock_resident(resident: User) -> None:
         row = cursor.fetchone()
     if row is not None:
         resident.is_active = bool(row[0])
+        resident.birth_year = row[1]
+        resident.guardian_id = sql.from_db(User._meta.get_field("guardian"), row[2])
     if row is None or not resident.is_active:
         raise ApplicationError(errors.NOT_AUTHENTICATED, _("This account has been closed."))
 
@@ -370,6 +381,9 @@ def _check_travel(previous: list, venue: Venue, now: datetime) -> None:
 
 def _log_refusal(attempt: _Attempt, refusal: ApplicationError) -> CheckinAttempt:
     fix = attempt.fix
+    distance_m = refusal.extra.get("distance_m", attempt.distance_m)
+    if ages.is_minor(attempt.resident):  # as for their check-ins: no coordinates kept
+        fix = None
     return CheckinAttempt.objects.create(
         resident=attempt.resident,
         venue=attempt.venue,
@@ -378,7 +392,7 @@ def _log_refusal(attempt: _Attempt, refusal: ApplicationError) -> CheckinAttempt
         assisted_by=attempt.assisted_by,
         reason=refusal.code,
         detail=refusal.detail[:300],
-        distance_m=refusal.extra.get("distance_m", attempt.distance_m),
+        distance_m=distance_m,
         latitude=fix.latitude if fix else None,
         longitude=fix.longitude if fix else None,
         accuracy_m=fix.accuracy_m if fix else None,

@@ -48,7 +48,7 @@ def comments_rows(*, venues, period: DateRange) -> list[list]:
             [
                 comment.created_at.isoformat(),
                 comment.venue.name,
-                comment.author.display_name,
+                comment.author_shown_as,
                 comment.rating,
                 comment.status,
                 comment.body,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from residents import well_known
 from residents.comments import views as comments
+from residents.family import views as family
 from residents.posters import views as posters
 from residents.venues import views as venues
 from residents.wallet import views as wallet
@@ -17,6 +18,17 @@ urlpatterns = [
         "v/<uuid:venue_id>/comments/<uuid:comment_id>/report",
         venues.comment_report_page,
         name="venue-comment-report",
+    ),
+    path("children/privacy/", family.children_privacy_page, name="children-privacy"),
+    path("family/", family.family_page, name="family"),
+    path("family/<uuid:child_id>/", family.child_page, name="family-child"),
+    path("family/<uuid:child_id>/card/", family.child_card_page, name="family-child-card"),
+    path("family/<uuid:child_id>/download/", family.child_download, name="family-child-download"),
+    path("family/<uuid:child_id>/remove/", family.child_remove_page, name="family-child-remove"),
+    path(
+        "family/<uuid:child_id>/claim/<uuid:item_id>/",
+        family.child_claim_page,
+        name="family-child-claim",
     ),
     path("me/comments/", comments.my_comments_page, name="my-comments"),
     path(

@@ -125,3 +125,13 @@ def claim_refusal(error) -> str:
     if error.code == reward_errors.OUT_OF_STOCK.code:
         return _("Sorry, this has all been claimed.")
     return error.detail
+
+
+def comment_thanks(comment) -> str:
+    """What the author reads after sending a comment: published, or (under 18) waiting for
+    the venue's approval."""
+    if comment.written_by_minor and comment.status == "hidden":
+        return _(
+            "Thank you. Your comment will appear, without your name, once the venue has read it."
+        )
+    return _("Thank you. Your comment is published.")

@@ -46,6 +46,14 @@ class OfferRule(models.TextChoices):
     FREQUENCY = "frequency"  # the every_n-th check-in within window_days
 
 
+class OfferAudience(models.TextChoices):
+    """Who an offer is for (issue 25): a library's holiday reading challenge is for children."""
+
+    EVERYONE = "everyone", "Everyone"
+    CHILDREN = "children", "Children and young people (under 18)"
+    ADULTS = "adults", "Adults (18 and over)"
+
+
 class Offer(models.Model):
     """An earning rule of a venue (``venue`` set) or of every venue of a council.
 
@@ -87,6 +95,14 @@ class Offer(models.Model):
     is_active = models.BooleanField(default=True)
     # Which evidence of presence earns it (rewards.evidence): a bit set, read as `accepts`.
     accepted_evidence = models.PositiveSmallIntegerField(default=ALL_EVIDENCE)
+    # Who may earn it: anyone under 18 (accounts.ages.is_minor) is a child here.
+    audience = models.CharField(
+        max_length=10,
+        choices=OfferAudience.choices,
+        default=OfferAudience.EVERYONE,
+        help_text="Who may earn it. An offer for children accepts the poster, the desk "
+        "screen and staff: a child never needs to share a location.",
+    )
     # The ledger account it pays from, made with the offer: a check-in reads it with the offer.
     pool = models.OneToOneField(
         LedgerAccount, on_delete=models.PROTECT, related_name="+", editable=False
@@ -135,6 +151,9 @@ class Offer(models.Model):
             models.CheckConstraint(
                 condition=Q(accepted_evidence__gte=1, accepted_evidence__lte=ALL_EVIDENCE),
                 name="offer_accepts_some_known_evidence",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=OfferAudience.values), name="offer_audience_known"
             ),
         ]
         indexes = [

@@ -24,6 +24,40 @@ class SignInForm(auth_forms.AuthenticationForm):
     }
 
 
+class BirthYearField(forms.IntegerField):
+    """The year someone was born, in words a child understands (``accounts.ages``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("What year were you born?"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "For example, 2001. We ask so we can keep children safe. We only keep the year, "
+                "not your birthday."
+            ),
+        )
+        kwargs.setdefault("min_value", 1800)
+        kwargs.setdefault("max_value", 2200)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Enter the year you were born, like 1990."),
+                "invalid": _("Enter the year you were born, like 1990."),
+                "min_value": _("Enter the year you were born, like 1990."),
+                "max_value": _("Enter the year you were born, like 1990."),
+            },
+        )
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
+        )
+        super().__init__(**kwargs)
+
+
+class BirthYearForm(forms.Form):
+    birth_year = BirthYearField()
+
+
 class RegisterForm(forms.Form):
     """What ``accounts.services.user_register`` needs; it does the checking (taken email, weak
     password), and its refusals come back as errors on these fields."""
@@ -46,6 +80,7 @@ class RegisterForm(forms.Form):
         help_text=_("At least 8 characters. Not only numbers, and not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    birth_year = BirthYearField()
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts import error_codes
 from accounts.services import user_register
 from accounts.web.forms import PasswordResetForm, RegisterForm, SetPasswordForm, SignInForm
 from backend.errors import ApplicationError
@@ -68,6 +69,8 @@ def register_page(request):
         try:
             user = user_register(**form.cleaned_data)
         except ApplicationError as exc:
+            if exc.error == error_codes.TOO_YOUNG:
+                return too_young_page(request)
             for field, errors in (exc.extra.get("fields") or {"__all__": [exc.detail]}).items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
@@ -83,6 +86,11 @@ def register_page(request):
         "accounts/register.html",
         {"title": _("Create an account"), "form": form, "next": next_url},
     )
+
+
+def too_young_page(request):
+    """What someone who might be under 13 sees instead of an account: who can help."""
+    return render(request, "accounts/too_young.html", {"title": _("Ask a parent or carer to help")})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

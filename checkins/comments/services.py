@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from accounts import ages
 from accounts.models import User
 from backend import errors
 from backend.errors import ApplicationError
@@ -39,6 +40,10 @@ HIDDEN_REASON_MAX_LENGTH = 200
 # Stored as written here (English) and shown translated: see `hidden_reason_shown`.
 HIDDEN_BY_REPORTS = gettext_noop("Hidden while the venue reviews reports from other visitors.")
 HIDDEN_BY_MANAGERS = gettext_noop("Hidden by the venue's managers.")
+# Comments by anyone under 18 wait, hidden, for a manager to restore (approve) them.
+AWAITING_APPROVAL = gettext_noop(
+    "Waiting for the venue to approve it: comments by people under 18 are read first."
+)
 HIDE_REASONS = (
     gettext_noop("It is offensive or abusive."),
     gettext_noop("It shares someone's personal details."),
@@ -94,7 +99,9 @@ def comment_create(*, author: User, venue: Venue, body: str, rating: int | None 
     so that the word filter cannot be probed by people who were never there.
 
     A rating of ``COMMENT_ALERT_RATING_AT_MOST`` or less raises an alert to the venue's
-    managers with it. The comment remembers the language it was written in.
+    managers with it. The comment remembers the language it was written in. Someone under 18
+    (``accounts.ages.is_minor``) is never named beside it, and it waits, hidden with
+    ``AWAITING_APPROVAL``, in the moderation queue until a manager restores it.
     """
     body = body.strip()
     _check_body_and_rating(body, rating)
@@ -111,9 +118,25 @@ def comment_create(*, author: User, venue: Venue, body: str, rating: int | None 
             error_codes.INAPPROPRIATE_CONTENT,
             _("The comment contains words we do not publish; please rephrase it."),
         )
+    held = ages.is_minor(author)
     with transaction.atomic():
         comment = Comment.objects.create(
-            venue=venue, author=author, body=body, rating=rating, language=get_language() or ""
+            venue=venue,
+            author=author,
+            body=body,
+            rating=rating,
+            language=get_language() or "",
+            written_by_minor=held,
+            # Under 18: held in the moderation queue until a manager restores it.
+            **(
+                {
+                    "status": CommentStatus.HIDDEN,
+                    "hidden_reason": AWAITING_APPROVAL,
+                    "hidden_at": timezone.now(),
+                }
+                if held
+                else {}
+            ),
         )
         if rating is not None and rating <= settings.COMMENT_ALERT_RATING_AT_MOST:
             comment_alert_raise(comment=comment, reason=CommentAlert.Reason.LOW_RATING)

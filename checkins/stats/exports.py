@@ -67,7 +67,7 @@ def stats_rows(stats: dict, *, scope: str, scope_name: str, comments: Iterable) 
             [
                 comment.created_at.isoformat(),
                 comment.venue.name,
-                comment.author.display_name,
+                comment.author_shown_as,
                 comment.rating,
                 comment.status,
                 comment.body,

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import ages
 from checkins.comments.selectors import comments_written
 from checkins.stats.selectors import DateRange, council_stats, venue_stats
 from insight.models import DigestOptOut
@@ -40,9 +41,10 @@ def digest_week(today: date) -> DateRange:
 
 
 def digest_recipients() -> list[Recipient]:
-    """Active users with a council admin or venue manager role (of an active venue) who have
-    not opted out, each with the councils and venues their digest covers (one query). A venue
-    of a council the user administers is covered by the council's section already."""
+    """Active users aged 18 or over with a council admin or venue manager role (of an active
+    venue) who have not opted out, each with the councils and venues their digest covers (one
+    query). A venue of a council the user administers is covered by the council's section
+    already."""
     roles = (
         Role.objects.filter(
             Q(role=Role.Kind.COUNCIL_ADMIN, venue__isnull=True)
@@ -50,6 +52,8 @@ def digest_recipients() -> list[Recipient]:
             user__is_active=True,
         )
         .exclude(user__in=DigestOptOut.objects.values("user"))
+        # Nobody under 18 is sent a digest (the ICO Children's code: no marketing-like email).
+        .exclude(ages.minors_q("user__"))
         .select_related("user", "council", "venue")
         .order_by("user_id", "council__name", "venue__name")
     )

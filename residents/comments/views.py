@@ -74,4 +74,5 @@ def my_reply_emails_page(request):
             if wanted
             else _("We will not email you when a venue replies to your comment."),
         )
-    return redirect("my-comments")
+    # The same choice is offered on /account/, which the person returns to.
+    return redirect("account" if request.POST.get("from") == "account" else "my-comments")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import ages
 from checkins.comments.services import BODY_MAX_LENGTH
 
 
@@ -11,6 +12,8 @@ class CheckinForm(forms.Form):
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
     accuracy_m = forms.FloatField(required=False)
+    # A parent's choice of who checks in ("me", or one of their children's ids).
+    for_child = forms.UUIDField(required=False)
 
     def fix_fields(self) -> tuple[float, float, float] | None:
         """The whole fix, or None when any part is missing or malformed."""
@@ -19,6 +22,10 @@ class CheckinForm(forms.Form):
         data = self.cleaned_data
         values = (data.get("latitude"), data.get("longitude"), data.get("accuracy_m"))
         return None if None in values else values
+
+    def child_id(self):
+        """The child the parent chose, or None for themselves (or a malformed choice)."""
+        return self.cleaned_data.get("for_child") if self.is_valid() else None
 
 
 class CommentForm(forms.Form):
@@ -43,6 +50,13 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write your comment.")},
     )
+
+    def __init__(self, *args, author=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if author is not None and author.is_authenticated and ages.is_minor(author):
+            self.fields["body"].help_text = _(
+                "Other visitors will see it without your name, once the venue has read it."
+            )
 
 
 class PosterCodeForm(forms.Form):

@@ -31,6 +31,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import ages
+from accounts.children.selectors import child_may_act_for, children_of
 from backend import errors
 from backend.errors import ApplicationError
 from checkins.comments.services import comment_create
@@ -39,7 +41,7 @@ from checkins.services import Fix, checkin_record
 from residents.language import council_language_activate
 from residents.posters.forms import CheckinForm, CommentForm, PosterCodeForm
 from residents.selectors import offers_in_words
-from residents.words import checkin_refusal, how_to_earn_offer, points_in_words
+from residents.words import checkin_refusal, comment_thanks, how_to_earn_offer, points_in_words
 from rewards.evidence import Evidence
 from rewards.vouchers.selectors import voucher_list_of
 from venues import error_codes
@@ -97,18 +99,31 @@ def poster_page(request, token: str):
         return _check_in(request, code)
     context = _context(request, code)
     context["result"] = _remembered_result(request, code, request.GET.get("checked_in"))
-    if context["result"]:
-        context["comment_form"] = CommentForm()
+    # A child's visit is not the parent's to rate under their name (nor the child's to publish).
+    if context["result"] and not context["result"]["child"]:
+        context["comment_form"] = CommentForm(author=request.user)
     return render(request, TEMPLATE, context)
 
 
 def _check_in(request, code: PageCode):
     if not request.user.is_authenticated:  # signed out, or the session ended meanwhile
         return _to_sign_in(request, code)
-    fix = CheckinForm(request.POST).fix_fields()
+    form = CheckinForm(request.POST)
+    fix = form.fix_fields()
+    resident = request.user
+    if (child_id := form.child_id()) is not None:
+        resident = child_may_act_for(parent=request.user, child_id=child_id)
+        if resident is None:  # not (or no longer) their child: refused in words, nothing kept
+            context = _context(request, code)
+            context["refusal"] = {
+                "heading": _("Not checked in"),
+                "sentence": _("Choose who is checking in again."),
+                "code": "invalid",
+            }
+            return render(request, TEMPLATE, context, status=400)
     try:
         outcome = checkin_record(
-            resident=request.user,
+            resident=resident,
             qr_token=code.token,
             fix=Fix(*fix) if fix else None,
             screen_read_at=code.read_at,
@@ -122,6 +137,7 @@ def _check_in(request, code: PageCode):
         return render(request, TEMPLATE, context, status=exc.status)
     results = request.session.get(RESULTS_KEY, {})
     results[str(outcome.checkin.pk)] = {
+        "child": resident.display_name if resident.pk != request.user.pk else None,
         "points": outcome.points_earned,
         "vouchers": [reward["voucher"] for reward in outcome.rewards if "voucher" in reward],
         "used_location": fix is not None,
@@ -140,18 +156,20 @@ def _remembered_result(request, code: PageCode, checkin_id: str | None) -> dict 
     remembered = request.session.get(RESULTS_KEY, {}).get(checkin_id or "")
     if not remembered or not request.user.is_authenticated:
         return None
+    family = [request.user.pk, *children_of(parent=request.user).values_list("pk", flat=True)]
     checkin = CheckIn.objects.filter(
-        pk=checkin_id, resident=request.user, venue_id=code.venue.pk
+        pk=checkin_id, resident_id__in=family, venue_id=code.venue.pk
     ).first()
     if checkin is None:
         return None
     return {
         "checkin": checkin,
+        "child": remembered.get("child"),
         "points": remembered["points"],
         "points_words": points_in_words(remembered["points"]),
         "used_location": remembered.get("used_location", False),
         "vouchers": list(
-            voucher_list_of(resident=request.user)
+            voucher_list_of(resident=checkin.resident_id)
             .filter(pk__in=remembered["vouchers"])
             .select_related("venue", "council")
         ),
@@ -174,10 +192,10 @@ def comment_page(request, token: str):
     council_language_activate(request=request, council=code.venue.council)
     if not request.user.is_authenticated:
         return _to_sign_in(request, code)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, author=request.user)
     if form.is_valid():
         try:
-            comment_create(
+            comment = comment_create(
                 author=request.user,
                 venue=code.venue,
                 body=form.cleaned_data["body"],
@@ -189,7 +207,7 @@ def comment_page(request, token: str):
                 for message in field_errors:
                     form.add_error(name if name in form.fields else None, message)
         else:
-            messages.success(request, _("Thank you. Your comment is published."))
+            messages.success(request, comment_thanks(comment))
             return redirect("poster-landing", token=token)
     context = _context(request, code)
     context["comment_form"] = form
@@ -225,7 +243,16 @@ def _context(request, code: PageCode) -> dict:
     venue = code.venue
     page = reverse("poster-landing", args=[code.token])
     offers = offers_in_words(venue=venue, resident=request.user)
+    signed_in = request.user.is_authenticated
+    children = list(children_of(parent=request.user)) if signed_in else []
+    # Anyone under 18, and a parent who may check a child in: the page asks for the phone's
+    # location only when they tick the box (ICO Children's code: geolocation off by default,
+    # no nudges to share more), and says nothing of rewards that more evidence would earn.
+    high_privacy = signed_in and ages.is_minor(request.user)
     return {
+        "children": children,
+        "location_opt_in": high_privacy or bool(children),
+        "high_privacy": high_privacy,
         "title": _("Check in at %(venue)s") % {"venue": venue.shown_name},
         "poster": code.poster,
         "token": code.token,
@@ -235,7 +262,9 @@ def _context(request, code: PageCode) -> dict:
         # In words, with a signed-in resident's progress (after a check-in: the next reward).
         "offers": offers,
         # What this code alone does not earn, and what would (the check-in's evidence).
-        "earn_more": [
+        "earn_more": []
+        if high_privacy
+        else [
             how_to_earn_offer(offer.shown_title, offer.accepts)
             for offer in (shown["offer"] for shown in offers)
             if (Evidence.DESK_SCREEN if code.is_screen else Evidence.POSTER) not in offer.accepts

@@ -45,6 +45,7 @@ from residents.venues.sharing import (
     place_data,
     share_description,
 )
+from residents.words import comment_thanks
 
 TEMPLATE = "residents/venue.html"
 
@@ -94,7 +95,9 @@ def _context(request, venue, *, comment_form=None, report_form=None, reporting=N
         **standing,
     }
     # A form sent back with its errors is shown whoever sent it; a fresh one only to visitors.
-    context["comment_form"] = comment_form or (CommentForm() if standing["may_comment"] else None)
+    context["comment_form"] = comment_form or (
+        CommentForm(author=request.user) if standing["may_comment"] else None
+    )
     context["report_form"] = report_form
     context["reporting"] = reporting
     return context
@@ -108,7 +111,7 @@ def venue_comment_page(request, venue_id):
     venue = _venue(request, venue_id)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('sign-in')}?{urlencode({'next': request.path})}")
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, author=request.user)
     if form.is_valid():
         try:
             comment = comment_create(
@@ -123,7 +126,7 @@ def venue_comment_page(request, venue_id):
                 for message in field_errors:
                     form.add_error(name if name in form.fields else None, message)
         else:
-            messages.success(request, _("Thank you. Your comment is published."))
+            messages.success(request, comment_thanks(comment))
             page = reverse("venue-page", args=[venue.pk])
             return HttpResponseRedirect(f"{page}#comment-{comment.pk}")
     context = _context(request, venue, comment_form=form)

@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import ages
+from accounts.children.selectors import children_of
 from accounts.member_codes import member_code_of, member_code_replace
 from backend.errors import ApplicationError
 from backend.idempotency import idempotent_page_action
@@ -28,6 +30,7 @@ from residents.words import claim_refusal
 from rewards import account_names
 from rewards.catalog.selectors import catalog_item_claimable
 from rewards.catalog.services import catalog_claim
+from rewards.schemes.selectors import points_balances
 from venues.qr import qr_svg
 
 
@@ -35,11 +38,17 @@ from venues.qr import qr_svg
 @csrf_protect
 @login_required
 def wallet_page(request):
+    children = list(children_of(parent=request.user))
+    for child in children:  # each child's points are their own, shown beside the parent's
+        child.points = sum(balance["points"] for balance in points_balances(child))
     context = {
         "title": _("Your wallet"),
         "member_code": member_code_of(user=request.user),
+        "children": children,
         **resident_wallet(resident=request.user),
     }
+    if ages.is_minor(request.user):  # ICO Children's code: no "N more visits" nudges
+        context["progress"] = []
     for item in context["catalog"]:
         item.claim_key = uuid.uuid4().hex
     return render(request, "residents/wallet.html", context)

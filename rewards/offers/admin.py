@@ -15,7 +15,7 @@ from rewards.evidence import (
     evidence_kinds,
     evidence_mask,
 )
-from rewards.models import Offer
+from rewards.models import Offer, OfferAudience
 from rewards.offers.services import (
     EDITABLE_FIELDS,
     offer_create,
@@ -100,6 +100,11 @@ class OfferForm(ServiceForm):
             self.fields["council"].required = False
         if not self.instance._state.adding:
             self.initial["accepts"] = self.fields["accepts"].offer(self.instance.accepted_evidence)
+        if "audience" in self.fields:  # left out: everyone, as through the API
+            self.fields["audience"].required = False
+
+    def clean_audience(self):
+        return self.cleaned_data.get("audience") or OfferAudience.EVERYONE
 
     def service_errors(self):
         if self.instance._state.adding:

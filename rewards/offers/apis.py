@@ -18,7 +18,7 @@ from rewards import error_codes
 from rewards.bounds import OFFER_MAXIMA
 from rewards.evidence import Evidence
 from rewards.fields import CouncilField, VenueField
-from rewards.models import Offer, OfferRule
+from rewards.models import Offer, OfferAudience, OfferRule
 from rewards.offers.progress import offers_progress
 from rewards.offers.selectors import (
     offer_budget_left,
@@ -137,6 +137,12 @@ class OfferFieldsSerializer(serializers.Serializer):
             "out of an offer worth money: a photo of a poster works from anywhere. A check-in "
             "shown otherwise still counts as a visit and lists the offer in `not_earned`."
         ),
+    )
+    audience = serializers.ChoiceField(
+        choices=OfferAudience.choices,
+        required=False,
+        help_text="Who may earn it: `everyone` (default), `children` (anyone under 18; the "
+        "offer must then accept `poster`, `desk_screen` and `staff`) or `adults`.",
     )
 
 

@@ -34,11 +34,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
+from accounts import ages
 from rewards import account_names
 from rewards.evidence import offer_accepts_evidence
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, Posting, accounts_lock, ledger_post_fresh
-from rewards.models import OfferRule, RewardGrant, Voucher
+from rewards.models import OfferAudience, OfferRule, RewardGrant, Voucher
 from rewards.offers.selectors import LiveOffer, offer_last_grant_at, offers_live_for_checkin
 from rewards.schemes.models import PointsLot, Wallet
 from rewards.schemes.services import council_scheme_ensure
@@ -112,6 +113,8 @@ def _decide(offer: LiveOffer, resident, checked_in_at, evidence: str, visits_sin
     """Whether ``offer`` pays this check-in: `_PAYS`; `_NOT_ACCEPTED` when its rule would but
     the check-in's evidence does not earn it; `_NOTHING` otherwise. The rule is asked before
     the evidence, so ``not_earned`` never names an offer the visit could not have earned."""
+    if not offer_is_for(offer, resident):
+        return _NOTHING
     if offer.per_user_limit is not None and offer.resident_grants >= offer.per_user_limit:
         return _NOTHING
     if not _rule_pays(offer, resident, checked_in_at, visits_since):
@@ -119,6 +122,15 @@ def _decide(offer: LiveOffer, resident, checked_in_at, evidence: str, visits_sin
     if not offer_accepts_evidence(offer, evidence):
         return _NOT_ACCEPTED
     return _PAYS
+
+
+def offer_is_for(offer, resident) -> bool:
+    """Whether ``resident`` is in the offer's audience: children (anyone under 18,
+    ``accounts.ages.is_minor``), adults, or everyone. Someone outside it is not told of it in
+    ``not_earned``: nothing they could show would earn it."""
+    if offer.audience == OfferAudience.EVERYONE:
+        return True
+    return ages.is_minor(resident) == (offer.audience == OfferAudience.CHILDREN)
 
 
 def _counted_visits(visits_since: VisitsSince) -> VisitsSince:

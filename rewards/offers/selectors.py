@@ -82,6 +82,7 @@ class LiveOffer:
     wallet_id: int | None
     resident_grants: int
     held_id: int | None = None  # the resident's voucher account of it, once known
+    audience: str = "everyone"  # rewards.models.OfferAudience
     title_cy: str = ""
     voucher_title_cy: str = ""
 
@@ -109,7 +110,7 @@ def _live_offers_sql() -> str:
                 (SELECT COUNT(*) FROM {grant} g
                     WHERE g.offer_id = o.id AND g.resident_id = %s AND g.voided_at IS NULL)
             END,
-            o.title_cy, o.voucher_title_cy
+            o.audience, o.title_cy, o.voucher_title_cy
         FROM {offer} o LEFT JOIN {member} m ON m.council_id = o.council_id
         WHERE o.is_active = %s
             AND (o.venue_id = %s OR (o.venue_id IS NULL AND o.council_id = %s))
@@ -153,8 +154,9 @@ def offers_live_for_checkin(*, venue: Venue, resident_id, at: datetime) -> list[
             uuid_field.to_python(row[11]),
             uuid_field.to_python(row[12]) if row[12] is not None else None,
             *row[13:17],
-            title_cy=row[17],
-            voucher_title_cy=row[18],
+            audience=row[17],
+            title_cy=row[18],
+            voucher_title_cy=row[19],
         )
         for row in rows
     ]

@@ -17,13 +17,14 @@ from backend.errors import ApplicationError
 from backend.updates import refuse_unknown_fields
 from rewards import account_names, error_codes
 from rewards.bounds import OFFER_MAXIMA, over_maxima_errors
+from rewards.evidence import Evidence
 from rewards.ledger.models import Asset, LedgerAccount
 from rewards.ledger.services import (
     account_cap_set,
     account_lock,
     cap_minimum,
 )
-from rewards.models import Offer, OfferRule
+from rewards.models import Offer, OfferAudience, OfferRule
 from rewards.offers.selectors import (
     offer_grants_count,
 )
@@ -53,10 +54,13 @@ EDITABLE_FIELDS = (
     "per_user_limit",
     "is_active",
     "accepts",
+    "audience",
 )
 # A change to any of these asks Stripe about the offer's coupon again.
 COUPON_FIELDS = frozenset({"stripe_coupon_id", "voucher_title", "voucher_valid_days", "ends_at"})
 COUNTING_RULES = frozenset({OfferRule.NTH_CHECKIN, OfferRule.FREQUENCY})
+# What an offer for children must accept: what a child (or their parent) shows without a fix.
+CHILDREN_EARN_WITH = (Evidence.POSTER, Evidence.DESK_SCREEN, Evidence.STAFF)
 
 
 def pool_asset(offer: Offer) -> str:
@@ -122,6 +126,17 @@ def offer_field_errors(offer: Offer) -> dict[str, list[str]]:
         refuse(field, messages[0])
     if not offer.accepted_evidence:
         refuse("accepts", "An offer must accept at least one kind of evidence of presence.")
+    if offer.audience not in OfferAudience.values:
+        refuse("audience", f"Must be one of {', '.join(OfferAudience.values)}.")
+    elif offer.audience == OfferAudience.CHILDREN and not set(CHILDREN_EARN_WITH) <= set(
+        offer.accepts
+    ):
+        # ICO Children's code: no nudge to share a location to earn more.
+        refuse(
+            "accepts",
+            "An offer for children must accept the poster, the desk screen and staff: "
+            "a child never needs to share a location to earn it.",
+        )
     return problems
 
 

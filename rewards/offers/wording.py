@@ -126,6 +126,11 @@ def _date(moment: datetime) -> str:
 
 def _terms(offer: Offer) -> list[str]:
     terms = []
+    audience = getattr(offer, "audience", "everyone")
+    if audience == "children":
+        terms.append(_("For children and young people under 18."))
+    elif audience == "adults":
+        terms.append(_("For adults (18 and over)."))
     now = timezone.now()
     if offer.starts_at and offer.starts_at > now:
         if offer.ends_at:

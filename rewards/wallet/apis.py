@@ -1,15 +1,27 @@
-"""The caller's points statement over HTTP (``/me/ledger/``)."""
+"""The caller's points statement over HTTP (``/me/ledger/``), and a child's whole wallet for
+their parent (``/me/children/{id}/wallet/``)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from accounts import profile
+from accounts.children.selectors import child_of
+from accounts.views import SchemeBalanceSerializer
 from backend import errors
 from backend.openapi import error_responses
 from backend.pagination import PaginatedListApi
 from rewards.ledger.models import TransactionKind
+from rewards.vouchers.selectors import voucher_list_of
+from rewards.vouchers.serializers import VoucherOutputSerializer
 from rewards.wallet.selectors import wallet_statement
+
+# A child's wallet answers in one piece; its lists are the newest this many.
+CHILD_WALLET_LATEST = 50
 
 
 class LedgerStatementApi(PaginatedListApi):
@@ -50,3 +62,39 @@ class LedgerStatementApi(PaginatedListApi):
             resident=request.user, scheme_public_id=filters.validated_data.get("scheme")
         )
         return self.paginated(statement, self.OutputSerializer)
+
+
+class ChildWalletApi(APIView):
+    """One of the caller's children's own wallet: the child's points in each scheme, the
+    child's vouchers and the latest of the child's statement (newest first, up to 50 of each;
+    they are the child's, never the parent's)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        child = serializers.UUIDField(source="child_id")
+        first_name = serializers.CharField()
+        points_balance = serializers.IntegerField(help_text="The sum of `balances`.")
+        balances = SchemeBalanceSerializer(many=True)
+        vouchers = VoucherOutputSerializer(many=True)
+        statement = LedgerStatementApi.OutputSerializer(many=True)
+
+    @extend_schema(
+        operation_id="me_children_wallet",
+        responses={
+            200: OutputSerializer,
+            **error_responses(errors.NOT_AUTHENTICATED, errors.NOT_FOUND),
+        },
+    )
+    def get(self, request, child_id):
+        child = child_of(parent=request.user, child_id=child_id)
+        balances = profile.points_balances(child)
+        wallet = {
+            "child_id": child.pk,
+            "first_name": child.display_name,
+            "points_balance": sum(balance["points"] for balance in balances),
+            "balances": balances,
+            "vouchers": voucher_list_of(resident=child)[:CHILD_WALLET_LATEST],
+            "statement": wallet_statement(resident=child)[:CHILD_WALLET_LATEST],
+        }
+        return Response(self.OutputSerializer(wallet).data)

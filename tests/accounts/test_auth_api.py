@@ -12,7 +12,12 @@ STRONG = "correct-horse-battery-staple"
 
 
 def register(client, **overrides):
-    data = {"email": "Ann@Example.org", "password": STRONG, "display_name": "Ann"} | overrides
+    data = {
+        "email": "Ann@Example.org",
+        "password": STRONG,
+        "display_name": "Ann",
+        "birth_year": 1990,
+    } | overrides
     return client.post("/api/v1/auth/register/", data, format="json")
 
 
@@ -20,7 +25,7 @@ def test_register_creates_an_account_with_a_normalised_email(api_client):
     response = register(api_client)
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "email", "display_name"}
+    assert set(body) == {"id", "email", "display_name", "birth_year"}
     assert body["email"] == "ann@example.org"
     user = User.objects.get(id=body["id"])
     assert user.check_password(STRONG)
@@ -33,7 +38,7 @@ def test_register_refuses_a_taken_email_whatever_its_case(api_client):
         api_client,
         "post",
         "/api/v1/auth/register/",
-        {"email": "ANN@example.org", "password": STRONG, "display_name": "Ann"},
+        {"email": "ANN@example.org", "password": STRONG, "display_name": "Ann", "birth_year": 1990},
         status=400,
         code="email_taken",
     )

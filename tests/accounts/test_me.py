@@ -29,6 +29,7 @@ def test_me_shows_the_profile_balance_and_roles(resident, resident_client):
         "id": str(resident.id),
         "email": resident.email,
         "display_name": "Rosa Resident",
+        "birth_year": 1980,
         "points_balance": 0,
         "balances": [],
         "roles": [{"council": venue.council.slug, "venue": str(venue.id), "role": "venue_staff"}],
@@ -112,7 +113,12 @@ def test_an_erased_email_can_register_again(resident, resident_client):
     resident_client.delete("/api/v1/me/")
     response = APIClient().post(
         "/api/v1/auth/register/",
-        {"email": email, "password": "correct-horse-battery-staple", "display_name": "Back"},
+        {
+            "email": email,
+            "password": "correct-horse-battery-staple",
+            "display_name": "Back",
+            "birth_year": 1990,
+        },
         format="json",
     )
     assert response.status_code == 201

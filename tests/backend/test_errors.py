@@ -20,7 +20,7 @@ def test_validation_error_lists_each_field(api_client):
     body = error(
         api_client, "post", "/api/v1/auth/register/", {"email": "nope"}, status=400, code="invalid"
     )
-    assert set(body["fields"]) == {"email", "password", "display_name"}
+    assert set(body["fields"]) == {"email", "password", "display_name", "birth_year"}
     assert all(isinstance(messages, list) and messages for messages in body["fields"].values())
 
 

@@ -19,6 +19,7 @@ body's code must then be one the schema declares for that status (the conformanc
 - POST checkins/assisted/: the venue must exist and be open, the resident's travel possible
   (`cooldown`, `impossible_travel`).
 - POST vouchers/redeem/: a staff member of several venues must name one; `already_redeemed`...
+- POST me/children/: a child is under 18 this year, and has a first name that is not blank.
 Throttles are lifted (their own tests cover them): they make answers depend on the order of
 examples, not on the request.
 """
@@ -53,6 +54,7 @@ RULE_BOUND_400 = {
     ("POST", "/api/v1/checkins/"),
     ("POST", "/api/v1/checkins/assisted/"),
     ("POST", "/api/v1/vouchers/redeem/"),
+    ("POST", "/api/v1/me/children/"),
 }
 
 # The schema /api/schema/ serves, generated in-process (no request: ALLOWED_HOSTS may be empty

@@ -28,7 +28,12 @@ def test_a_post_without_its_trailing_slash_is_served_not_redirected():
 def test_a_create_without_the_slash_creates_once():
     response = APIClient().post(
         "/api/v1/auth/register",
-        {"email": "bo@example.org", "password": "a-long-enough-passphrase", "display_name": "Bo"},
+        {
+            "email": "bo@example.org",
+            "password": "a-long-enough-passphrase",
+            "display_name": "Bo",
+            "birth_year": 1990,
+        },
         format="json",
     )
     assert response.status_code == 201 and response.json()["email"] == "bo@example.org"

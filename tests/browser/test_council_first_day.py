@@ -47,6 +47,7 @@ def accept_as_newcomer(pages, email: str, name: str, *, phone: bool = False):
     checked(pages, page, f"invitation-{name.split()[0].lower()}")
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_label("What year were you born?").fill("1985")
     page.get_by_role("button", name="Create account and accept").click()
     return page
 
@@ -62,6 +63,7 @@ def test_a_council_goes_live_on_its_own(pages, tmp_path):
     it.get_by_role("button", name="Log in").click()
     expect(it.get_by_role("heading", name="What you manage")).to_be_visible()
     it.get_by_role("link", name="Councils", exact=True).click()
+    checked(pages, it, "councils")
     it.get_by_role("link", name="Add council").click()
     it.get_by_label("Name:").fill("Kirklees Council")
     it.get_by_label("Name:").press("Tab")
@@ -83,7 +85,9 @@ def test_a_council_goes_live_on_its_own(pages, tmp_path):
 
     # ... imports the council's venues from CSV ...
     admin_page.get_by_role("link", name="Venues", exact=True).first.click()
+    checked(pages, admin_page, "venues-before-import")
     admin_page.get_by_role("link", name="Import from CSV").click()
+    checked(pages, admin_page, "import-form")
     csv_file = tmp_path / "kirklees-venues.csv"
     csv_file.write_text(CSV, encoding="utf-8")
     admin_page.get_by_label("CSV file").set_input_files(str(csv_file))

@@ -61,6 +61,7 @@ def test_scan_create_account_check_in_see_the_voucher_then_spend_in_the_wallet(
     page.get_by_label("Your name").fill("Rosa")
     page.get_by_label("Email").fill("rosa@example.org")
     page.get_by_label("Password").fill("a-long-enough-passphrase-2026")
+    page.get_by_label("What year were you born?").fill("1988")
     assert_accessible(page)
     page.get_by_role("button", name="Create account").click()
 

@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.children.services import child_add
 from checkins.models import Comment
+from tests.factories import UserFactory
 from tests.integration.back_office_world import back_office_world
 from tests.integration.welsh_pages import data_strings, english_on_welsh_page
 from venues.models import Poster
@@ -37,6 +39,8 @@ NOT_PAGES = {
     "my-reply-emails": "a POST from the comments page: redirects back",
     "member-card-replace": "a POST from the card page: redirects back",
     "wallet-claim": "a POST from the wallet: redirects back",
+    "family-child-claim": "a POST from the child's wallet: redirects back",
+    "family-child-download": "a JSON file of the child's data",
     "apple-app-site-association": "JSON for iOS",
     "assetlinks": "JSON for Android",
 }
@@ -51,6 +55,9 @@ def pages(world) -> list[tuple[str, str, str]]:
     """(URL name, role, path) of every page people read."""
     venue, council = world.venue, world.venue.council
     poster = Poster.objects.filter(venue=venue).first()
+    child = child_add(parent=world.resident, first_name="Sam", birth_year=2016)
+    # An account from before ages were asked is asked its birth year.
+    world.resident_without_birth_year = UserFactory(birth_year=None)
     comment = Comment.objects.filter(venue=venue, author=world.resident).first()
     return [
         ("home", "anonymous", "/"),
@@ -79,6 +86,12 @@ def pages(world) -> list[tuple[str, str, str]]:
         ("my-comment-delete", "resident", f"/me/comments/{comment.id}/delete"),
         ("wallet", "resident", "/wallet/"),
         ("member-card", "resident", "/wallet/card/"),
+        ("account-birth-year", "resident_without_birth_year", "/account/birth-year/"),
+        ("children-privacy", "anonymous", "/children/privacy/"),
+        ("family", "resident", "/family/"),
+        ("family-child", "resident", f"/family/{child.id}/"),
+        ("family-child-card", "resident", f"/family/{child.id}/card/"),
+        ("family-child-remove", "resident", f"/family/{child.id}/remove/"),
         ("desk", "resident", "/desk/"),
         ("desk", "staff", "/desk/"),
         ("desk-checkin", "staff", "/desk/check-in/"),
@@ -121,9 +134,10 @@ def test_every_page_url_is_walked_or_set_aside_with_its_reason(world):
 
 
 def test_no_page_shows_english_on_its_welsh_version(world):
-    data = data_strings()
+    walk = pages(world)
+    data = data_strings()  # after the pages' own data is made
     found, statuses = {}, {}
-    for _name, role, path in pages(world):
+    for _name, role, path in walk:
         client = client_as(world, role)
         english = client.get(path, **ENGLISH)
         welsh = client.get(path, **WELSH)

@@ -714,7 +714,14 @@ def demo_state() -> dict[str, object]:
     return {
         "councils": Council.objects.count(),
         "venues": Venue.objects.count(),
-        "users": sorted(User.objects.values_list("email", "is_superuser")),
+        "users": sorted(
+            User.objects.filter(guardian__isnull=True).values_list("email", "is_superuser")
+        ),
+        "children": sorted(
+            User.objects.filter(guardian__isnull=False).values_list(
+                "guardian__email", "display_name"
+            )
+        ),
         "roles": sorted(
             Role.objects.values_list("user__email", "council__slug", "venue__name", "role")
         ),
@@ -735,6 +742,7 @@ def test_seed_demo_creates_councils_venues_and_one_account_per_role():
             ("resident@demo.test", False),
             ("staff@demo.test", False),
         ],
+        "children": [("resident@demo.test", "Sam")],  # issue 25: a family to try
         "roles": [
             ("council-admin@demo.test", "leeds", None, "council_admin"),
             ("manager@demo.test", "leeds", "Leeds Central library", "venue_manager"),
@@ -746,6 +754,7 @@ def test_seed_demo_creates_councils_venues_and_one_account_per_role():
     assert stored_venues(leeds) == {as_stored(row) for row in library_rows("Leeds")}
     manager = User.objects.get(email="manager@demo.test")
     assert manager.is_staff and manager.check_password("council-demo-2026")
+    assert manager.birth_year is not None  # the pages do not stop the demo to ask
 
 
 def test_seed_demo_run_twice_creates_nothing_new():

@@ -96,3 +96,14 @@ def test_the_header_costs_no_query_beyond_the_roles(venue, django_assert_max_num
     # session, user, roles (with names), digest opt-out, the comment alerts' choice
     with django_assert_max_num_queries(5):
         client.get("/digest/")
+
+
+def test_the_desks_check_in_and_screen_pages_carry_the_header_too(venue):
+    client = Client()
+    client.force_login(venue_staff_of(venue))
+    for path in ["/desk/check-in/", "/desk/screen/", f"/desk/screen/?venue={venue.pk}"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        nav = re.search(r'<nav class="staff-nav".*?</nav>', response.content.decode(), re.S)
+        assert nav is not None, path
+        assert "Redemption desk" in nav[0], path

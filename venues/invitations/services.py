@@ -266,14 +266,19 @@ def invitation_accept(*, invitation: Invitation, nonce: str, user: User) -> Role
 
 
 def invitation_accept_new_account(
-    *, invitation: Invitation, nonce: str, display_name: str, password: str
+    *, invitation: Invitation, nonce: str, display_name: str, password: str, birth_year: int
 ) -> tuple[User, Role | None]:
     """Make the account of the invitation's email (its owner followed the link, which proves
     the address) and accept with it, in one transaction: a weak password or a taken email
     (``user_register``'s refusals) leaves nothing behind."""
     with transaction.atomic():
         locked = _lock_usable(invitation.pk, nonce)
-        user = user_register(email=locked.email, password=password, display_name=display_name)
+        user = user_register(
+            email=locked.email,
+            password=password,
+            display_name=display_name,
+            birth_year=birth_year,
+        )
         return user, _accept(locked, user)
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from accounts.web import birth_year
 from accounts.web.account import views
 
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="account-password"),
     path("download/", views.download_data, name="account-download"),
     path("delete/", views.delete_page, name="account-delete"),
+    path("birth-year/", birth_year.birth_year_page, name="account-birth-year"),
 ]

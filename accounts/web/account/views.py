@@ -34,6 +34,7 @@ from accounts.email_change import (
     user_email_change_confirm,
     user_email_change_request,
 )
+from accounts.preferences import email_preferences_of
 from accounts.selectors import user_export
 from accounts.services import user_erase, user_profile_update
 from accounts.web.account.forms import (
@@ -67,9 +68,12 @@ def account_page(request):
             messages.success(request, _("Your name has been changed."))
             return redirect("account")
     status = 400 if form.errors else 200
-    return render(
-        request, "accounts/account.html", {"title": _("Your account"), "form": form}, status=status
-    )
+    context = {
+        "title": _("Your account"),
+        "form": form,
+        "wants_reply_emails": email_preferences_of(request.user).wants_reply_emails,
+    }
+    return render(request, "accounts/account.html", context, status=status)
 
 
 @never_cache

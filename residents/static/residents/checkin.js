@@ -21,7 +21,13 @@
     form.submit();  // does not fire "submit" again
   }
 
+  // Children and families (the ICO Children's code): the location is asked for only when the
+  // person ticked the box; otherwise the form goes as it is, with the poster's code alone.
+  var optIn = form.hasAttribute("data-location-opt-in");
+  var useLocation = document.getElementById("use-location");
+
   form.addEventListener("submit", function (event) {
+    if (optIn && !(useLocation && useLocation.checked)) { return; }
     event.preventDefault();
     if (button.disabled) { return; }
     button.disabled = true;

@@ -45,9 +45,25 @@ def test_the_account_page_links_each_thing_a_person_may_do(rosa):
         "/account/download/",
         "/account/delete/",
         "/privacy/",
+        "/me/comments/",
     ):
         assert f'href="{href}"' in html, href
     assert "rosa@example.org" in html and 'value="Rosa"' in html
+
+
+def test_the_reply_emails_choice_is_made_on_the_account_page_too(rosa):
+    client = signed_in(rosa)
+    assert 'name="wants_reply_emails" id="id_wants_reply_emails" checked' in (
+        client.get("/account/").content.decode()
+    )
+    answer = client.post("/me/comments/emails", {"from": "account"})
+    assert answer.status_code == 302 and answer["Location"] == "/account/"
+    html = client.get("/account/").content.decode()
+    assert "We will not email you when a venue replies to your comment." in html
+    assert (
+        'id="id_wants_reply_emails">' in html
+        and "checked" not in html.split('name="wants_reply_emails"')[1].split(">")[0]
+    )
 
 
 def test_changing_the_name(rosa):
@@ -145,6 +161,12 @@ def test_a_wrong_current_password_changes_nothing(rosa):
 
 def test_a_password_reset_by_email_ends_every_session(rosa):
     phone, laptop = signed_in(rosa), signed_in(rosa)
+    app = Client().post(
+        "/api/v1/auth/token/",
+        {"email": rosa.email, "password": DEFAULT_PASSWORD},
+        content_type="application/json",
+    )
+    assert app.status_code == 200
     Client().post("/accounts/password-reset/", {"email": rosa.email})
     link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[-1].body)[1]
     browser = Client()
@@ -155,6 +177,13 @@ def test_a_password_reset_by_email_ends_every_session(rosa):
     )
     assert not is_signed_in(phone) and not is_signed_in(laptop)
     assert not is_signed_in(browser)  # a reset signs nobody in; the person signs in again
+    # ... and the app's sign-in ends too: its refresh token is refused.
+    refresh = Client().post(
+        "/api/v1/auth/token/refresh/",
+        {"refresh": app.json()["refresh"]},
+        content_type="application/json",
+    )
+    assert refresh.status_code == 401
 
 
 def test_the_download_is_everything_held_as_json(rosa):

@@ -90,7 +90,12 @@ def test_registration_is_limited():
         from_address("203.0.113.12")
         .post(
             "/accounts/register/",
-            {"display_name": "N", "email": f"n{n}@example.org", "password": "a-long-pass-9"},
+            {
+                "display_name": "N",
+                "email": f"n{n}@example.org",
+                "password": "a-long-pass-9",
+                "birth_year": "1990",
+            },
         )
         .status_code
         for n in range(AUTH_PER_MINUTE + 1)

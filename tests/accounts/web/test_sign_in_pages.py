@@ -60,6 +60,7 @@ def test_registration_signs_the_new_resident_in(client):
             "display_name": "Sam",
             "email": "Sam@Example.org",
             "password": PASSWORD,
+            "birth_year": "1990",
             "next": "/q/abc",
         },
     )
@@ -79,7 +80,8 @@ def test_registration_refusals_appear_beside_their_field(
     client, member, email, password, field, message
 ):
     page = client.post(
-        "/accounts/register/", {"display_name": "X", "email": email, "password": password}
+        "/accounts/register/",
+        {"display_name": "X", "email": email, "password": password, "birth_year": "1990"},
     )
     assert page.status_code == 200
     html = page.content.decode()

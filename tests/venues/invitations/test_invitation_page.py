@@ -48,7 +48,9 @@ def test_someone_new_makes_their_account_and_lands_in_the_back_office(link, invi
     assert "venue manager at Leeds Central Library" in html
     assert 'name="display_name"' in html and 'name="password"' in html
 
-    answer = client.post(link, {"display_name": "Sam", "password": "a-long-new-password-7"})
+    answer = client.post(
+        link, {"display_name": "Sam", "password": "a-long-new-password-7", "birth_year": "1985"}
+    )
     assert answer.status_code == 302 and answer["Location"] == "/admin/"
     sam = User.objects.get(email=NEW_PERSON)
     assert sam.is_staff and sam.check_password("a-long-new-password-7")
@@ -75,13 +77,15 @@ def test_staff_land_at_the_desk(admin, venue, committed):
         )
     answer = Client().post(
         last_invitation_link(NEW_PERSON),
-        {"display_name": "Sam", "password": "a-long-new-password-7"},
+        {"display_name": "Sam", "password": "a-long-new-password-7", "birth_year": "1985"},
     )
     assert answer["Location"] == "/desk/"
 
 
 def test_a_weak_password_is_refused_beside_the_field_and_nothing_is_made(link, invitation):
-    page = Client().post(link, {"display_name": "Sam", "password": "12345678"})
+    page = Client().post(
+        link, {"display_name": "Sam", "password": "12345678", "birth_year": "1985"}
+    )
     assert page.status_code == 400
     assert "There is a problem" in page.content.decode()
     assert not User.objects.filter(email=NEW_PERSON).exists()
@@ -143,7 +147,9 @@ def test_signed_in_with_another_email_is_refused_and_offered_to_sign_out(link, i
 
 def test_a_used_link_is_gone(link):
     client = Client()
-    client.post(link, {"display_name": "Sam", "password": "a-long-new-password-7"})
+    client.post(
+        link, {"display_name": "Sam", "password": "a-long-new-password-7", "birth_year": "1985"}
+    )
     again = Client().get(link)
     assert again.status_code == 410
     assert "accepted already" in again.content.decode()
@@ -154,7 +160,12 @@ def test_an_expired_link_is_gone(link, clock):
     clock.advance(days=7, seconds=1)
     page = Client().get(link)
     assert page.status_code == 410 and "expired" in page.content.decode()
-    assert Client().post(link, {"display_name": "Sam", "password": "x" * 12}).status_code == 410
+    assert (
+        Client()
+        .post(link, {"display_name": "Sam", "password": "x" * 12, "birth_year": "1985"})
+        .status_code
+        == 410
+    )
     assert not User.objects.filter(email=NEW_PERSON).exists()
 
 
@@ -185,7 +196,9 @@ def test_a_forged_or_mangled_link_is_404(link):
 
 
 def test_a_race_lost_to_another_acceptance_is_the_used_page(link, invitation, venue):
-    Client().post(link, {"display_name": "Sam", "password": "a-long-new-password-7"})
+    Client().post(
+        link, {"display_name": "Sam", "password": "a-long-new-password-7", "birth_year": "1985"}
+    )
     existing = User.objects.get(email=NEW_PERSON)
     page = signed_in(existing).post(link)
     assert page.status_code == 410
@@ -218,7 +231,9 @@ def test_the_new_account_form_links_the_privacy_notice(link):
 def test_an_erased_persons_invitations_go_with_their_address(link, invitation):
     from accounts.services import user_erase
 
-    Client().post(link, {"display_name": "Sam", "password": "a-long-new-password-7"})
+    Client().post(
+        link, {"display_name": "Sam", "password": "a-long-new-password-7", "birth_year": "1985"}
+    )
     sam = User.objects.get(email=NEW_PERSON)
     user_erase(user=sam)
     assert not Invitation.objects.filter(email=NEW_PERSON).exists()
@@ -228,7 +243,9 @@ def test_an_erased_persons_invitations_go_with_their_address(link, invitation):
 def test_the_export_holds_the_invitations_and_the_activity(link):
     from accounts.selectors import user_export
 
-    Client().post(link, {"display_name": "Sam", "password": "a-long-new-password-7"})
+    Client().post(
+        link, {"display_name": "Sam", "password": "a-long-new-password-7", "birth_year": "1985"}
+    )
     data = user_export(user=User.objects.get(email=NEW_PERSON))
     assert [row["status"] for row in data["invitations"]] == ["accepted"]
     assert [row["action"] for row in data["activity"]] == ["invitation.accepted"]

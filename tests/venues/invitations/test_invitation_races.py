@@ -63,6 +63,7 @@ def test_two_tabs_making_the_account_at_once_make_one_account():
                 nonce=invitation.nonce,
                 display_name=f"Sam {n}",
                 password="a-long-new-password-7",
+                birth_year=1985,
             )
         ),
     )

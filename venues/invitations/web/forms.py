@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.web.forms import BirthYearField
+
 
 class NewAccountForm(forms.Form):
     """What an invited person without an account gives: their name and a password (the email
@@ -19,3 +21,4 @@ class NewAccountForm(forms.Form):
         help_text=_("At least 8 characters. Not only numbers, and not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    birth_year = BirthYearField()

@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
+from accounts import ages
+from accounts.children.services import child_add
 from accounts.models import User
 from venues.importing import venues_import
 from venues.models import Council, Poster, Role, Venue
@@ -35,6 +37,8 @@ DEMO_ACCOUNTS = (
     ("staff@demo.test", "Venue Staff", Role.Kind.VENUE_STAFF, True),
     ("resident@demo.test", "Rosa Resident", None, False),
 )
+DEMO_BIRTH_YEAR = 1985  # adults: the pages would otherwise ask each their year first
+DEMO_PARENT = "resident@demo.test"  # with a child, Sam (issue 25)
 
 
 def council_name(authority: str) -> str:
@@ -95,7 +99,15 @@ class Command(BaseCommand):
                     if role == "superuser"
                     else User.objects.create_user
                 )
-                user = make(email=email, password=DEMO_PASSWORD, display_name=display_name)
+                user = make(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    display_name=display_name,
+                    birth_year=DEMO_BIRTH_YEAR,
+                )
+            if email == DEMO_PARENT and not user.children.exists():
+                child = child_add(parent=user, first_name="Sam", birth_year=ages.this_year() - 8)
+                self.stdout.write(f"  a child of {email}: Sam, member code {child.member_code}")
             scoped_venue = venue if on_venue else None
             if (
                 role not in (None, "superuser")

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rewards", "0011_scheme_public_id"),
+        ("rewards", "0012_offer_audience"),
     ]
 
     operations = [
