@@ -22,15 +22,10 @@ from accounts.children.services import child_add, child_remove
 from accounts.member_codes import member_code_of
 from accounts.selectors import child_export
 from backend.errors import ApplicationError
-from backend.idempotency import idempotent_page_action
 from backend.timestamps import ApiJSONEncoder
 from residents.family.forms import ChildForm, ChildRemoveForm
 from residents.selectors import resident_wallet
-from residents.wallet.forms import ClaimForm
-from residents.words import claim_refusal
-from rewards import account_names
-from rewards.catalog.selectors import catalog_item_claimable
-from rewards.catalog.services import catalog_claim
+from residents.wallet.claiming import claim_from_page
 from rewards.schemes.selectors import points_balances
 from venues.qr import qr_svg
 
@@ -96,38 +91,16 @@ def child_page(request, child_id):
 @require_POST
 def child_claim_page(request, child_id, item_id):
     """The parent spends a child's points on a catalog item: the voucher is the child's. Once
-    per form, as the wallet's "Claim" (``residents.wallet.views.claim_page``)."""
+    per form, as the wallet's "Claim"."""
     child = child_of(parent=request.user, child_id=child_id)
-    form = ClaimForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("That claim could not be read. Press Claim again."))
-        return redirect("family-child", child_id=child.pk)
-    request_key = form.cleaned_data["claim_key"]
-
-    def claim() -> dict:
-        voucher = catalog_claim(
-            resident=child,
-            item=catalog_item_claimable(item_id=item_id),
-            idempotency_key=account_names.claim_key(resident_id=child.pk, request_key=request_key),
-        )
-        return {"title": voucher.title, "code": voucher.code}
-
-    try:
-        outcome = idempotent_page_action(
-            user=request.user,
-            key=f"child-claim:{child.pk}:{request_key}",
-            fingerprint=f"child-claim:{child.pk}:{item_id}",
-            action=claim,
-        )
-    except ApplicationError as exc:  # the key was sent with another item
-        outcome = exc.as_outcome()
-    if "error" in outcome:
-        messages.error(request, claim_refusal(ApplicationError.from_outcome(outcome)))
-    else:
+    claimed = claim_from_page(
+        request, holder=child, item_id=item_id, action=f"child-claim:{child.pk}"
+    )
+    if claimed is not None:
         messages.success(
             request,
             _("%(name)s claimed %(title)s. The voucher code is %(code)s.")
-            % {"name": child.display_name, **outcome},
+            % {"name": child.display_name, **claimed},
         )
     return redirect("family-child", child_id=child.pk)
 

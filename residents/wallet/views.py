@@ -22,14 +22,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import ages
 from accounts.children.selectors import children_of
 from accounts.member_codes import member_code_of, member_code_replace
-from backend.errors import ApplicationError
-from backend.idempotency import idempotent_page_action
 from residents.selectors import resident_wallet
-from residents.wallet.forms import ClaimForm
-from residents.words import claim_refusal
-from rewards import account_names
-from rewards.catalog.selectors import catalog_item_claimable
-from rewards.catalog.services import catalog_claim
+from residents.wallet.claiming import claim_from_page
 from rewards.schemes.selectors import points_balances
 from venues.qr import qr_svg
 
@@ -59,37 +53,10 @@ def wallet_page(request):
 @login_required
 @require_POST
 def claim_page(request, item_id):
-    form = ClaimForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("That claim could not be read. Press Claim again."))
-        return redirect("wallet")
-    request_key = form.cleaned_data["claim_key"]
-
-    def claim() -> dict:
-        voucher = catalog_claim(
-            resident=request.user,
-            item=catalog_item_claimable(item_id=item_id),
-            idempotency_key=account_names.claim_key(
-                resident_id=request.user.pk, request_key=request_key
-            ),
-        )
-        return {"title": voucher.title, "code": voucher.code}
-
-    try:
-        outcome = idempotent_page_action(
-            user=request.user,
-            key=f"wallet-claim:{request_key}",
-            fingerprint=f"wallet-claim:{item_id}",
-            action=claim,
-        )
-    except ApplicationError as exc:  # the key was sent with another item
-        outcome = exc.as_outcome()
-    if "error" in outcome:
-        messages.error(request, claim_refusal(ApplicationError.from_outcome(outcome)))
-    else:
+    claimed = claim_from_page(request, holder=request.user, item_id=item_id, action="wallet-claim")
+    if claimed is not None:
         messages.success(
-            request,
-            _("You claimed %(title)s. Your voucher code is %(code)s.") % outcome,
+            request, _("You claimed %(title)s. Your voucher code is %(code)s.") % claimed
         )
     return redirect("wallet")
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from accounts.children.services import child_add
 from checkins.services import checkin_record
 from rewards.catalog.services import catalog_item_create
 from rewards.models import CatalogItem, Offer, Voucher
@@ -163,6 +164,17 @@ def test_the_welsh_wallet_shows_the_welsh_names_of_council_offer_voucher_and_ite
     english = text(browser.get("/wallet/"))
     assert "Free coffee" in english and "Swim session" in english
     assert "Gwynedd Council" in english and "Cyngor Gwynedd" not in english
+
+
+def test_a_childs_wallet_page_shows_the_welsh_names_too(offer, item, venue):
+    parent = UserFactory(birth_year=1980)
+    sam = child_add(parent=parent, first_name="Sam", birth_year=2018)
+    poster = poster_create(venue=venue, label="Door", created_by=None)
+    checkin_record(resident=sam, qr_token=poster.token)
+    give_points(sam, 5, council=venue.council)
+    welsh = text(signed_in(parent).get(f"/family/{sam.pk}/", **WELSH))
+    assert "Coffi am ddim" in welsh and "Sesiwn nofio" in welsh and "Cyngor Gwynedd" in welsh
+    assert "Free coffee" not in welsh and "Swim session" not in welsh
 
 
 def test_a_bilingual_councils_poster_page_opens_in_welsh_with_the_welsh_names(offer, venue):
