@@ -21,18 +21,14 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openapi_core import Config, OpenAPI
-from openapi_core.datatypes import RequestParameters
-from openapi_core.deserializing.media_types.util import plain_loads
-from openapi_core.templating.paths.exceptions import (
-    OperationNotFound,
-    PathNotFound,
-    PathsNotFound,
-    ServerNotFound,
-)
 from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+# openapi-core is imported where it is first used: importing it costs ~0.6 s, which every test
+# run paid at start-up (tests/conftest.py imports this module), API tests or not.
+if TYPE_CHECKING:
+    from openapi_core import OpenAPI
 
 API_PREFIX = "/api/v1/"
 
@@ -76,7 +72,10 @@ def served_schema() -> dict[str, Any]:
 
 
 @cache
-def _openapi() -> OpenAPI:
+def _openapi() -> "OpenAPI":
+    from openapi_core import Config, OpenAPI
+    from openapi_core.deserializing.media_types.util import plain_loads
+
     # CSV answers are text (the schema says ``type: string``), read as openapi-core reads text/plain
     config = Config(extra_media_type_deserializers={"text/csv": plain_loads})
     return OpenAPI.from_dict(served_schema(), config=config)
@@ -87,6 +86,8 @@ class _Request:
     operation is found by the path alone (the test client's host is ``testserver``)."""
 
     def __init__(self, django_request, path: str) -> None:
+        from openapi_core.datatypes import RequestParameters
+
         self.host_url = served_schema()["servers"][0]["url"].rstrip("/")
         self.path = path
         self.path_pattern = None
@@ -116,6 +117,12 @@ class _Response:
 
 def _operation(method: str, path: str) -> tuple[str, dict] | None:
     """The schema's template path and operation for a concrete path, or None."""
+    from openapi_core.templating.paths.exceptions import (
+        OperationNotFound,
+        PathNotFound,
+        PathsNotFound,
+        ServerNotFound,
+    )
     from openapi_core.templating.paths.finders import APICallPathFinder
 
     spec = _openapi().spec
