@@ -108,3 +108,62 @@ def test_the_compiled_catalogue_matches_its_source():
             if e.msgid  # the header
         }
         assert wanted == shipped, f"{po_path.with_suffix('.mo')} is stale: compilemessages"
+
+
+def test_welsh_counts_take_the_mutation_their_number_causes():
+    """The catalogue's plural rule is CLDR's for Welsh (zero, one, two, few = 3, many = 6,
+    other): the forms the mutations need. After 2 the noun takes the soft mutation, after 3
+    (masculine *tri*) and 6 (*chwe*) the aspirate one; other numbers leave it alone."""
+    from django.utils import translation
+
+    with translation.override("cy"):
+        said = {
+            n: translation.ngettext("%(count)s point", "%(count)s points", n) % {"count": n}
+            for n in (0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 20)
+        }
+    assert said == {
+        0: "0 pwynt",
+        1: "1 pwynt",
+        2: "2 bwynt",
+        3: "3 phwynt",
+        4: "4 pwynt",
+        5: "5 pwynt",
+        6: "6 phwynt",
+        7: "7 pwynt",
+        8: "8 pwynt",
+        11: "11 pwynt",
+        20: "20 pwynt",
+    }
+
+
+# Nouns after a number in the catalogue and their forms after 2, 3 and 6 (masculine nouns take
+# *tri*, which causes the aspirate mutation; feminine ones *tair*, which causes none).
+MUTATED_AFTER = {
+    "pwynt": {2: "bwynt", 3: "phwynt", 6: "phwynt"},
+    "preswylydd": {2: "breswylydd", 3: "phreswylydd", 6: "phreswylydd"},
+    "taleb": {2: "daleb", 3: "taleb", 6: "thaleb"},
+    "cynnig": {2: "gynnig", 3: "chynnig", 6: "chynnig"},
+    "diwrnod": {2: "ddiwrnod", 3: "diwrnod", 6: "diwrnod"},
+    "munud": {2: "funud", 3: "munud", 6: "munud"},
+    "gwobr": {2: "wobr", 3: "gwobr", 6: "gwobr"},
+}
+
+
+def test_every_welsh_count_in_the_catalogue_mutates_its_noun():
+    import re
+
+    catalogue = polib.pofile(str(settings.BASE_DIR / "locale/cy/LC_MESSAGES/django.po"))
+    assert catalogue.metadata["Plural-Forms"].startswith("nplurals=6;")
+    wrong = []
+    for entry in catalogue:
+        if not entry.msgid_plural:
+            continue
+        forms = entry.msgstr_plural
+        assert len(forms) == 6, entry.msgid
+        for noun, after in MUTATED_AFTER.items():
+            if not re.search(rf"%\(\w+\)[sd](</strong>)?\s+{noun}\b", forms[5]):
+                continue
+            for form, number in ((2, 2), (3, 3), (4, 6)):
+                if not re.search(rf"%\(\w+\)[sd](</strong>)?\s+{after[number]}\b", forms[form]):
+                    wrong.append((entry.msgid, number, forms[form]))
+    assert not wrong, wrong
