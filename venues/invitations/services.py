@@ -39,7 +39,7 @@ from venues.access import may
 from venues.activity.services import activity_record
 from venues.invitations.models import Invitation
 from venues.invitations.tokens import invitation_token
-from venues.models import Council, Role, Venue
+from venues.models import Council, Role, Venue, staff_email_language
 from venues.services import council_create, role_grant, role_target_check
 
 logger = logging.getLogger(__name__)
@@ -328,17 +328,23 @@ def _email_on_commit(invitation: Invitation) -> None:
 
 
 def invitation_message(*, invitation: Invitation, url: str) -> EmailMultiAlternatives:
-    context = {
-        "invitation": invitation,
-        "url": url,
-        "role": role_words(invitation.role, council=invitation.council, venue=invitation.venue),
-        "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
-        "days": settings.INVITATION_VALID_DAYS,
-    }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("invitations/email_subject.txt", context).strip(),
-        body=render_to_string("invitations/email.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(render_to_string("invitations/email.html", context), "text/html")
+    """The invitation email, in the council's staff language (`staff_email_language`: Welsh
+    for a Welsh or bilingual council, as its other emails to staff), whoever sends it and in
+    whichever language their own page was."""
+    with translation.override(staff_email_language([invitation.council])):
+        context = {
+            "invitation": invitation,
+            "url": url,
+            "role": role_words(invitation.role, council=invitation.council, venue=invitation.venue),
+            "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+            "days": settings.INVITATION_VALID_DAYS,
+        }
+        message = EmailMultiAlternatives(
+            subject=render_to_string("invitations/email_subject.txt", context).strip(),
+            body=render_to_string("invitations/email.txt", context),
+            to=[invitation.email],
+        )
+        message.attach_alternative(
+            render_to_string("invitations/email.html", context), "text/html"
+        )
     return message
