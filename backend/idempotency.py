@@ -17,6 +17,7 @@ from functools import wraps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
@@ -39,7 +40,7 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     if record.fingerprint != fingerprint:
         raise ApplicationError(
             IDEMPOTENCY_KEY_REUSED,
-            "This Idempotency-Key was already used for a different request.",
+            gettext("This Idempotency-Key was already used for a different request."),
         )
     response = Response(record.response_body, status=record.status_code)
     response["Idempotent-Replayed"] = "true"
@@ -61,7 +62,7 @@ def idempotent(handler):
         if not 1 <= len(key) <= 255:
             raise ApplicationError(
                 _INVALID_KEY,
-                "The Idempotency-Key header must be 1 to 255 characters.",
+                gettext("The Idempotency-Key header must be 1 to 255 characters."),
                 fields={HEADER: ["Must be 1 to 255 characters."]},
             )
         fingerprint = request_fingerprint(request)
@@ -131,7 +132,7 @@ def idempotent_page_action(*, user, key: str, fingerprint: str, action) -> dict:
                 return outcome
     if existing.fingerprint != fingerprint:
         raise ApplicationError(
-            IDEMPOTENCY_KEY_REUSED, "This form was already sent for something else."
+            IDEMPOTENCY_KEY_REUSED, gettext("This form was already sent for something else.")
         )
     return existing.response_body
 

@@ -37,7 +37,7 @@ class DepthLimitedJSONParser(JSONParser):
         try:
             text = codecs.decode(stream.read() if stream is not None else b"", encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise ParseError(f"JSON parse error - {exc}") from exc
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from exc
         limit = settings.JSON_MAX_DEPTH
         if json_depth(text) > limit:
             raise ParseError(
@@ -47,7 +47,7 @@ class DepthLimitedJSONParser(JSONParser):
         try:
             data = json.loads(text, parse_constant=parse_constant)
         except ValueError as exc:
-            raise ParseError(f"JSON parse error - {exc}") from exc
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from exc
         if "\\u" in text:  # only an escape can make a lone surrogate (the text was decoded)
             try:
                 json.dumps(data, ensure_ascii=False).encode("utf-8")

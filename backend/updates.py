@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext
 
 from backend.errors import INVALID, ApplicationError
 
@@ -21,7 +22,7 @@ def refuse_unknown_fields(*, data: Mapping[str, Any], allowed: Iterable[str]) ->
     if unknown:
         raise ApplicationError(
             INVALID,
-            "Some fields cannot be changed.",
+            gettext("Some fields cannot be changed."),
             fields={field: ["This field cannot be changed."] for field in unknown},
         )
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -288,7 +289,7 @@ class VenueListApi(PaginatedListApi):
         if council is None:
             raise ValidationError({"council": ["No council has this slug."]})
         if not request_access(request).may("venue.create", council):
-            raise PermissionDenied("Only the council's admins can register its venues.")
+            raise PermissionDenied(gettext("Only the council's admins can register its venues."))
         venue = venue_create(council=council, actor=request.user, **data)
         return Response(VenueOutputSerializer(venue).data, status=status.HTTP_201_CREATED)
 
@@ -335,7 +336,7 @@ class VenueDetailApi(VenueScopedApi):
         if "is_active" in serializer.validated_data and not request_access(request).may(
             "venue.activate", venue
         ):
-            raise PermissionDenied("Only the council's admins can (re)activate a venue.")
+            raise PermissionDenied(gettext("Only the council's admins can (re)activate a venue."))
         venue = venue_update(
             venue=venue, changes=dict(serializer.validated_data), actor=request.user
         )

@@ -10,6 +10,7 @@ Each view says, per method, which permission of `venues.access` it needs
 from collections.abc import Mapping
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -43,7 +44,7 @@ class ScopedApi(APIView):
     def _deny(self, request) -> None:
         if not request.user.is_authenticated:
             self.permission_denied(request)  # raises NotAuthenticated for anonymous callers
-        raise PermissionDenied("You do not have a role that allows this here.")
+        raise PermissionDenied(gettext("You do not have a role that allows this here."))
 
     @staticmethod
     def access_method(request) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts.models import User, normalize_email
 from backend.errors import INVALID, ApplicationError
@@ -72,7 +73,7 @@ def council_create(
     except IntegrityError as exc:
         raise ApplicationError(
             error_codes.COUNCIL_EXISTS,
-            f"A council with the slug '{slug}' already exists.",
+            gettext("A council with the slug '%(slug)s' already exists.") % {"slug": slug},
         ) from exc
 
 
@@ -83,7 +84,11 @@ def venue_coordinates_locate(*, address: str, postcode: str) -> tuple[float, flo
     except GeocodingFailed as exc:
         raise ApplicationError(
             error_codes.GEOCODING_FAILED,
-            f"The address could not be located ({exc}); send latitude and longitude instead.",
+            gettext(
+                "The address could not be located (%(reason)s); send latitude and longitude "
+                "instead."
+            )
+            % {"reason": exc},
         ) from exc
     return found.latitude, found.longitude
 
@@ -91,7 +96,8 @@ def venue_coordinates_locate(*, address: str, postcode: str) -> tuple[float, flo
 def _venue_exists_error(name: str, postcode: str) -> ApplicationError:
     return ApplicationError(
         error_codes.VENUE_EXISTS,
-        f"The council already has a venue called '{name}' at {postcode}.",
+        gettext("The council already has a venue called '%(name)s' (postcode %(postcode)s).")
+        % {"name": name, "postcode": postcode},
     )
 
 
@@ -302,20 +308,20 @@ def role_target_check(*, council: Council, role: str, venue: Venue | None) -> No
     if role == Role.Kind.COUNCIL_ADMIN and venue is not None:
         raise ApplicationError(
             INVALID,
-            "A council admin role covers the whole council; send no venue.",
+            gettext("A council admin role covers the whole council; send no venue."),
             fields={"venue": ["Must be empty for council_admin."]},
         )
     if role in Role.VENUE_KINDS:
         if venue is None:
             raise ApplicationError(
                 INVALID,
-                "A venue role needs a venue.",
+                gettext("A venue role needs a venue."),
                 fields={"venue": ["This field is required."]},
             )
         if venue.council_id != council.id:
             raise ApplicationError(
                 INVALID,
-                "The venue belongs to another council.",
+                gettext("The venue belongs to another council."),
                 fields={"venue": ["Not a venue of this council."]},
             )
 
@@ -328,7 +334,7 @@ def role_grant(
     if user is None:
         raise ApplicationError(
             error_codes.UNKNOWN_USER,
-            "No account has this email; the person must register first.",
+            gettext("No account has this email; the person must register first."),
             fields={"email": ["No account has this email."]},
         )
     role_target_check(council=council, role=role, venue=venue)
@@ -346,7 +352,7 @@ def role_grant(
             )
     except IntegrityError as exc:
         raise ApplicationError(
-            error_codes.ROLE_EXISTS, "The account already has this role."
+            error_codes.ROLE_EXISTS, gettext("The account already has this role.")
         ) from exc
     return granted
 

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TIME = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
@@ -23,7 +24,7 @@ def normalise_postcode(value: str) -> str:
 def validate_postcode(value: str) -> None:
     if not _POSTCODE.match(value or ""):
         raise ValidationError(
-            "Enter a UK postcode such as IG11 7NB.",
+            _("Enter a UK postcode such as IG11 7NB."),
             code="invalid_postcode",
             params={"value": value},
         )
@@ -37,7 +38,7 @@ def validate_opening_hours(value) -> None:
     closes, in order and not overlapping.
     """
     if not isinstance(value, dict):
-        raise ValidationError("Opening hours must be an object keyed by weekday.")
+        raise ValidationError(_("Opening hours must be an object keyed by weekday."))
     errors = []
     for day, intervals in value.items():
         if day not in WEEKDAYS:

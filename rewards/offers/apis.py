@@ -2,6 +2,7 @@
 venue's managers for a venue offer, the council's admins for either)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -209,7 +210,7 @@ class OfferCreateApi(APIView):
         if venue is None and council is None:
             raise ValidationError({"venue": ["Name a venue or a council."]})
         if not request_access(request).may("offer.create", venue or council):
-            raise PermissionDenied("You do not have a role that allows this here.")
+            raise PermissionDenied(gettext("You do not have a role that allows this here."))
         offer = offer_create(council=council, venue=venue, created_by=request.user, **data)
         return Response(_offer_body(offer), status=status.HTTP_201_CREATED)
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from backend import errors
 from backend.errors import ApplicationError
@@ -143,7 +144,7 @@ def offer_field_errors(offer: Offer) -> dict[str, list[str]]:
 def _validate(offer: Offer) -> None:
     problems = offer_field_errors(offer)
     if problems:
-        raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=problems)
+        raise ApplicationError(errors.INVALID, gettext("Some fields are invalid."), fields=problems)
 
 
 def offer_coupon_errors(offer: Offer) -> dict[str, list[str]]:
@@ -225,7 +226,7 @@ def offer_create(
     refuse_unknown_fields(data=fields, allowed=EDITABLE_FIELDS)
     problems = _owner_errors(council, venue)
     if problems:
-        raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=problems)
+        raise ApplicationError(errors.INVALID, gettext("Some fields are invalid."), fields=problems)
     if venue is not None:
         council = venue.council
     offer = Offer(council=council, venue=venue, created_by=created_by, **fields)
@@ -295,7 +296,9 @@ def offer_update(*, offer: Offer, changes: dict, actor=None) -> Offer:
         pool = account_lock(pool_account(offer))
         problems = _rewarded_offer_errors(offer, old_asset, offer_grants_count(offer=offer))
         if problems:
-            raise ApplicationError(errors.INVALID, "Some fields are invalid.", fields=problems)
+            raise ApplicationError(
+                errors.INVALID, gettext("Some fields are invalid."), fields=problems
+            )
         if pool_asset(offer) != old_asset:
             # Points for a voucher or the other way round, before any reward (the check above):
             # the pool holds the other asset now, so the offer pays from a pool of its own kind.

@@ -12,6 +12,7 @@ spendable at the councils still in it.
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from backend.errors import INVALID, ApplicationError
 from rewards import account_names
@@ -78,7 +79,7 @@ def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str
 
 def _refuse(problems: dict[str | None, list[str]]) -> None:
     if problems:
-        raise ApplicationError(INVALID, "The scheme was not saved.", fields=problems)
+        raise ApplicationError(INVALID, gettext("The scheme was not saved."), fields=problems)
 
 
 def scheme_create(*, name: str, councils) -> Scheme:

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -61,7 +62,7 @@ class StripeWebhookApi(APIView):
             raise ApplicationError(errors.SERVICE_UNAVAILABLE, str(exc)) from exc
         except InvalidWebhook as exc:
             raise ApplicationError(
-                error_codes.INVALID_SIGNATURE, "The Stripe-Signature does not verify."
+                error_codes.INVALID_SIGNATURE, gettext("The Stripe-Signature does not verify.")
             ) from exc
         outcome = stripe_event_record(event=event)
         described = event if isinstance(event, dict) else {}

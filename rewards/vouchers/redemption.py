@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from backend.errors import INVALID, NOT_FOUND, PERMISSION_DENIED, ApplicationError
 from backend.transitions import may_move
@@ -96,11 +97,11 @@ def check_voucher_redeemable(
         raise _deny("Only venue staff can redeem vouchers.")
     voucher = Voucher.objects.select_for_update().filter(code=normalise_code(code)).first()
     if voucher is None:
-        raise ApplicationError(NOT_FOUND, "No voucher has this code.")
+        raise ApplicationError(NOT_FOUND, gettext("No voucher has this code."))
     redeemed_venue = _redeeming_venue(voucher=voucher, access=access, venue=venue)
     if voucher.resident_id == staff.pk:
         raise ApplicationError(
-            error_codes.OWN_VOUCHER, "You cannot redeem your own voucher: ask a colleague."
+            error_codes.OWN_VOUCHER, gettext("You cannot redeem your own voucher: ask a colleague.")
         )
     refusal = REFUSAL_BY_STATUS.get(voucher.status)
     if refusal is not None:
@@ -175,15 +176,23 @@ def voucher_redeem_undo(*, voucher: Voucher, by) -> Voucher:
             .get(pk=voucher.pk)
         )
         if not may_move(TRANSITIONS, voucher.status, VoucherStatus.ISSUED):
-            raise ApplicationError(error_codes.NOT_REDEEMED, "This voucher is not redeemed.")
+            raise ApplicationError(
+                error_codes.NOT_REDEEMED, gettext("This voucher is not redeemed.")
+            )
         if not may_undo_redeem(voucher, by):
             raise _deny("Only the person who redeemed it, or a manager, can undo it.")
         deadline = redeem_undo_deadline(voucher)
         if deadline is None or now > deadline or settings.REDEEM_UNDO_MINUTES <= 0:
             raise ApplicationError(
                 error_codes.UNDO_TOO_LATE,
-                "It is too late to undo this redemption: a redemption can be undone within "
-                f"{settings.REDEEM_UNDO_MINUTES} minutes.",
+                ngettext(
+                    "It is too late to undo this redemption: a redemption can be undone "
+                    "within %(minutes)s minute.",
+                    "It is too late to undo this redemption: a redemption can be undone "
+                    "within %(minutes)s minutes.",
+                    settings.REDEEM_UNDO_MINUTES,
+                )
+                % {"minutes": settings.REDEEM_UNDO_MINUTES},
             )
         undone = voucher.redemptions_undone + 1
         redemption = LedgerTransaction.objects.get(

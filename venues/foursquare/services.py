@@ -5,6 +5,7 @@ calls for (after the commit), and a manager's rate-limited "sync now". The sync 
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from backend.errors import SERVICE_UNAVAILABLE, ApplicationError
@@ -61,6 +62,7 @@ def venue_foursquare_sync_request(*, venue: Venue) -> bool:
     except KombuOperationalError as exc:
         cache.delete(key)
         raise ApplicationError(
-            SERVICE_UNAVAILABLE, "The background job queue cannot be reached; try again shortly."
+            SERVICE_UNAVAILABLE,
+            gettext("The background job queue cannot be reached; try again shortly."),
         ) from exc
     return True

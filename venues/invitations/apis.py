@@ -4,6 +4,7 @@ ones, cancel, and (an addition) send again. Who may invite whom is the services'
 invitation and its managers those to their venues."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -53,7 +54,7 @@ class InvitationScopedApi(CouncilScopedApi):
             council=council,
         )
         if not request_access(self.request).may("invitation.view", invitation):
-            raise errors.ApplicationError(errors.NOT_FOUND, "No such invitation.")
+            raise errors.ApplicationError(errors.NOT_FOUND, gettext("No such invitation."))
         return invitation
 
 

@@ -88,7 +88,7 @@ def _role_logged(role: str, *, council: Council, venue: Venue | None) -> str:
 def _refuse_unless_may(person, permission: str, target) -> None:
     if not may(person, permission, target):
         raise ApplicationError(
-            PERMISSION_DENIED, "You do not have a role that allows inviting to this role here."
+            PERMISSION_DENIED, _("You do not have a role that allows inviting to this role here.")
         )
 
 
@@ -105,7 +105,7 @@ def invitation_create(
     )
     holder = Role.objects.filter(user__email=email, council=council, venue=venue, role=role)
     if holder.exists():
-        raise ApplicationError(error_codes.ROLE_EXISTS, "This person already has this role.")
+        raise ApplicationError(error_codes.ROLE_EXISTS, _("This person already has this role."))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -138,7 +138,7 @@ def invitation_create(
             return invitation
     except IntegrityError as exc:  # a parallel invitation of the same person won
         raise ApplicationError(
-            error_codes.INVITATION_CLOSED, "This person was invited a moment ago."
+            error_codes.INVITATION_CLOSED, _("This person was invited a moment ago.")
         ) from exc
 
 
@@ -152,7 +152,9 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
         if locked.accepted_at is not None or locked.cancelled_at is not None:
             raise ApplicationError(
                 error_codes.INVITATION_CLOSED,
-                f"This invitation was {locked.status}; invite the person again instead.",
+                _("This invitation was accepted; invite the person again instead.")
+                if locked.accepted_at is not None
+                else _("This invitation was cancelled; invite the person again instead."),
             )
         return _send_again(locked, by=by, now=timezone.now())
 
@@ -185,7 +187,7 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
         if locked.accepted_at is not None:
             raise ApplicationError(
                 error_codes.INVITATION_CLOSED,
-                "This invitation was accepted: end the person's role instead.",
+                _("This invitation was accepted: end the person's role instead."),
             )
         if locked.cancelled_at is None:
             locked.cancelled_at = timezone.now()
@@ -245,7 +247,7 @@ def _lock_usable(invitation_id, nonce: str) -> Invitation:
         .first()
     )
     if locked is None:
-        raise ApplicationError(NOT_FOUND, "This invitation does not exist.")
+        raise ApplicationError(NOT_FOUND, _("This invitation does not exist."))
     status = locked.status
     if status != Invitation.Status.PENDING:
         raise InvitationNotUsable(status)
@@ -262,7 +264,7 @@ def invitation_accept(*, invitation: Invitation, nonce: str, user: User) -> Role
         locked = _lock_usable(invitation.pk, nonce)
         if normalize_email(user.email) != locked.email:
             raise ApplicationError(
-                PERMISSION_DENIED, "This invitation was sent to another email address."
+                PERMISSION_DENIED, _("This invitation was sent to another email address.")
             )
         return _accept(locked, user)
 
@@ -344,7 +346,5 @@ def invitation_message(*, invitation: Invitation, url: str) -> EmailMultiAlterna
             body=render_to_string("invitations/email.txt", context),
             to=[invitation.email],
         )
-        message.attach_alternative(
-            render_to_string("invitations/email.html", context), "text/html"
-        )
+        message.attach_alternative(render_to_string("invitations/email.html", context), "text/html")
     return message
