@@ -163,7 +163,11 @@ def _screen_frame(venue) -> dict:
     now = timezone.now()
     return {
         "token": code.token,
-        "svg": str(qr_svg(code.url, label=f"QR code to check in at {venue.name}")),
+        "svg": str(
+            qr_svg(
+                code.url, label=_("QR code to check in: %(venue)s") % {"venue": venue.shown_name}
+            )
+        ),
         "changes_in_ms": max(int((code.changes_at - now).total_seconds() * 1000), 0),
         "expires_in_ms": max(int((code.expires_at - now).total_seconds() * 1000), 0),
     }
