@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -29,8 +30,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
         except ValueError:
             value = None
         if value is None or value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"of at least {low}"
-            raise ValidationError({name: [f"Must be an integer {span}."]})
+            if high is not None:
+                message = gettext("Must be an integer from %(low)s to %(high)s.")
+            else:
+                message = gettext("Must be an integer of at least %(low)s.")
+            raise ValidationError({name: [message % {"low": low, "high": high}]})
         return value
 
     def get_paginated_response_schema(self, schema):

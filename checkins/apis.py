@@ -99,12 +99,12 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
             given = gps_fields & set(attrs)
             if given and given != gps_fields:
                 missing = sorted(gps_fields - given)
-                raise ValidationError({name: ["Send the whole fix."] for name in missing})
+                raise ValidationError({name: [_("Send the whole fix.")] for name in missing})
             if "qr_token" not in attrs:
                 if "venue" not in attrs:
-                    raise ValidationError({"venue": ["Send a venue with a fix, or a qr_token."]})
+                    raise ValidationError({"venue": [_("Send a venue with a fix, or a qr_token.")]})
                 if not given:
-                    raise ValidationError({"latitude": ["A GPS check-in needs the fix."]})
+                    raise ValidationError({"latitude": [_("A GPS check-in needs the fix.")]})
             return attrs
 
     class OutputSerializer(CheckinOutputSerializer):
@@ -157,7 +157,7 @@ class CheckinListApi(AccountReadLaterMixin, PaginatedListApi):
         if "venue" in data:
             venue = row_by_pk(Venue, data["venue"])
             if venue is None:
-                raise ValidationError({"venue": ["No venue has this id."]})
+                raise ValidationError({"venue": [_("No venue has this id.")]})
         fix = None
         if "latitude" in data:
             fix = Fix(data["latitude"], data["longitude"], data["accuracy_m"])

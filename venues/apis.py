@@ -143,7 +143,7 @@ class CouncilMemberListApi(CouncilScopedApi, PaginatedListApi):
         if venue_id is not None:
             venue = Venue.objects.filter(pk=venue_id).first()
             if venue is None:
-                raise ValidationError({"venue": ["No venue has this id."]})
+                raise ValidationError({"venue": [gettext("No venue has this id.")]})
         role = role_grant(
             council=council, venue=venue, granted_by=request.user, **serializer.validated_data
         )
@@ -200,7 +200,7 @@ class VenueInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if ("latitude" in attrs) != ("longitude" in attrs):
             raise ValidationError(
-                {"latitude": ["Send latitude and longitude together, or neither."]}
+                {"latitude": [gettext("Send latitude and longitude together, or neither.")]}
             )
         return attrs
 
@@ -287,7 +287,7 @@ class VenueListApi(PaginatedListApi):
         data = serializer.validated_data
         council = Council.objects.filter(slug=data.pop("council")).first()
         if council is None:
-            raise ValidationError({"council": ["No council has this slug."]})
+            raise ValidationError({"council": [gettext("No council has this slug.")]})
         if not request_access(request).may("venue.create", council):
             raise PermissionDenied(gettext("Only the council's admins can register its venues."))
         venue = venue_create(council=council, actor=request.user, **data)

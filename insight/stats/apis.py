@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -78,10 +79,12 @@ def period_from(query_params) -> DateRange:
     end = serializer.validated_data.get("to") or timezone.localdate()
     start = serializer.validated_data.get("from") or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        raise ValidationError({"from": ["Must not be after `to`."]})
+        raise ValidationError({"from": [gettext("Must not be after `to`.")]})
     period = DateRange(start, end)
     if period.days > MAX_DAYS:
-        raise ValidationError({"from": [f"The range may span at most {MAX_DAYS} days."]})
+        raise ValidationError(
+            {"from": [gettext("The range may span at most %(days)s days.") % {"days": MAX_DAYS}]}
+        )
     return period
 
 

@@ -3,6 +3,7 @@ or the council's admins), and claiming an item for points (residents)."""
 
 from uuid import UUID
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -103,11 +104,15 @@ class CatalogListApi(PaginatedListApi):
             venue, council = data["venue"], data["council"]
             if venue is not None:
                 if council is not None and council.pk != venue.council_id:
-                    raise ValidationError({"council": ["Not the venue's council."]})
+                    raise ValidationError({"council": [gettext("Not the venue's council.")]})
                 data["council"] = venue.council
             elif council is None:
                 raise ValidationError(
-                    {"council": ["Give the venue or, for a council-wide item, the council."]}
+                    {
+                        "council": [
+                            gettext("Give the venue or, for a council-wide item, the council.")
+                        ]
+                    }
                 )
             return data
 

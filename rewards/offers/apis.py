@@ -208,7 +208,7 @@ class OfferCreateApi(APIView):
         data = dict(serializer.validated_data)
         venue, council = data.pop("venue", None), data.pop("council", None)
         if venue is None and council is None:
-            raise ValidationError({"venue": ["Name a venue or a council."]})
+            raise ValidationError({"venue": [gettext("Name a venue or a council.")]})
         if not request_access(request).may("offer.create", venue or council):
             raise PermissionDenied(gettext("You do not have a role that allows this here."))
         offer = offer_create(council=council, venue=venue, created_by=request.user, **data)

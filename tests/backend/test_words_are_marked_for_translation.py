@@ -39,7 +39,9 @@ NAME_KEYWORDS = {
     "short_description",
 }
 SKIPPED_PARTS = {".venv", "tests", "migrations", "bench", "tools", "management", "node_modules"}
-SKIPPED_NAMES = {"checks.py", "apis.py", "serializers.py", "settings.py", "openapi.py"}
+SKIPPED_NAMES = {"checks.py", "settings.py", "openapi.py"}
+# Files whose names (help texts, labels) document the API's schema: only their messages count.
+SCHEMA_FILES = {"apis.py", "serializers.py"}
 # The schema's own documentation (drf-spectacular), wherever a view declares it.
 SCHEMA_CALLS = ("OpenApi", "extend_schema", "inline_serializer")
 
@@ -65,21 +67,38 @@ def is_sentence(node) -> bool:
     )
 
 
-def unmarked(source: str) -> list[tuple[int, str]]:
+def literals(node) -> list:
+    """``node``, or the values inside it when it is a dict, list or tuple of messages."""
+    if isinstance(node, ast.Dict):
+        return [literal for value in node.values for literal in literals(value)]
+    if isinstance(node, ast.DictComp):
+        return literals(node.value)
+    if isinstance(node, ast.List | ast.Tuple):
+        return [literal for value in node.elts for literal in literals(value)]
+    return [node]
+
+
+def unmarked(source: str, *, names: bool = True) -> list[tuple[int, str]]:
+    """(line, source) of each unmarked sentence; ``names``: check names and help texts too."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call):
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             if (name or "").startswith(SCHEMA_CALLS):
                 continue
-            values = [k.value for k in node.keywords if k.arg in NAME_KEYWORDS]
+            values = [k.value for k in node.keywords if names and k.arg in NAME_KEYWORDS]
             on_messages = getattr(getattr(node.func, "value", None), "id", None) == "messages"
             if name in MESSAGE_CALLS or (on_messages and name in MESSAGES_LEVELS):
                 values += node.args + [
                     k.value for k in node.keywords if k.arg in ("message", "detail")
                 ]
-            found += [(value.lineno, ast.unparse(value)) for value in values if is_sentence(value)]
-        elif isinstance(node, ast.Assign) and is_sentence(node.value):
+            found += [
+                (literal.lineno, ast.unparse(literal))
+                for value in values
+                for literal in literals(value)
+                if is_sentence(literal)
+            ]
+        elif names and isinstance(node, ast.Assign) and is_sentence(node.value):
             targets = [getattr(target, "id", None) for target in node.targets]
             if NAME_KEYWORDS & set(targets):
                 found.append((node.lineno, ast.unparse(node.value)))
@@ -104,6 +123,6 @@ def test_every_sentence_people_read_is_marked_for_translation():
     found = [
         f"{path.relative_to(base)}:{line}: {text[:80]}"
         for path in project_files()
-        for line, text in unmarked(path.read_text())
+        for line, text in unmarked(path.read_text(), names=path.name not in SCHEMA_FILES)
     ]
     assert not found, "Not marked for translation:\n" + "\n".join(sorted(found))

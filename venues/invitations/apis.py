@@ -108,7 +108,7 @@ class InvitationListApi(InvitationScopedApi, PaginatedListApi):
         if data["venue"] is not None:
             venue = Venue.objects.filter(pk=data["venue"]).first()
             if venue is None:
-                raise ValidationError({"venue": ["No venue has this id."]})
+                raise ValidationError({"venue": [gettext("No venue has this id.")]})
         invitation = invitation_create(
             council=council,
             venue=venue,
