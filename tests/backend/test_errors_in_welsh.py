@@ -49,3 +49,24 @@ def test_a_required_field_is_named_in_welsh():
         HTTP_ACCEPT_LANGUAGE="cy",
     )
     assert response.json()["fields"]["password"] == ["Mae angen llenwi'r maes hwn."]
+
+
+def test_the_services_own_refusals_and_field_messages_are_welsh():
+    """The project's own messages (a service's refusal, a field's rule), not only the
+    libraries': what a Welsh reader of the API or the desk is told."""
+    from tests.factories import VenueFactory, venue_staff_of
+
+    staff = venue_staff_of(VenueFactory())
+    client = APIClient()
+    client.force_authenticate(staff)
+    welsh = {"HTTP_ACCEPT_LANGUAGE": "cy"}
+    unknown = client.post("/api/v1/vouchers/redeem/", {"code": "NOPE-NOPE"}, format="json", **welsh)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+    assert unknown.json()["detail"] == "Does dim taleb gyda'r cod hwn."
+
+    too_big = client.get("/api/v1/venues/?page_size=500", **welsh)
+    assert too_big.status_code == 400 and too_big.json()["code"] == "invalid"
+    assert too_big.json()["fields"]["page_size"] == ["Rhaid iddo fod yn gyfanrif rhwng 1 a 100."]
+
+    english = client.get("/api/v1/venues/?page_size=500")
+    assert english.json()["fields"]["page_size"] == ["Must be an integer from 1 to 100."]
