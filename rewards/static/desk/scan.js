@@ -18,6 +18,8 @@
   var form = document.getElementById("redeem-form");
   var field = document.getElementById("id_code");
   var stream = null;
+  // The words come from the page, in its language (the template's data-* attributes).
+  function words(name, fallback) { return scanner.getAttribute("data-" + name) || fallback; }
   window.BarcodeDetector.getSupportedFormats().then(function (formats) {
     if (formats.indexOf("qr_code") === -1) { return; }
     scanner.hidden = false;
@@ -26,14 +28,14 @@
       if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
       stream = null;
       video.hidden = true;
-      button.textContent = "Scan the QR code with the camera";
+      button.textContent = words("scan", "Scan the QR code with the camera");
     }
     function look() {
       if (!stream) { return; }
       detector.detect(video).then(function (codes) {
         if (codes.length) {
           field.value = codes[0].rawValue.trim();
-          status.textContent = "Code read: " + field.value;
+          status.textContent = words("read", "Code read:") + " " + field.value;
           stop();
           form.requestSubmit();
         } else {
@@ -47,11 +49,11 @@
         stream = s;
         video.srcObject = s;
         video.hidden = false;
-        button.textContent = "Stop the camera";
-        status.textContent = "Point the camera at the voucher's QR code.";
+        button.textContent = words("stop", "Stop the camera");
+        status.textContent = words("point", "Point the camera at the voucher's QR code.");
         return video.play().then(look);
       }).catch(function () {
-        status.textContent = "The camera is not available. Type the code instead.";
+        status.textContent = words("unavailable", "The camera is not available. Type the code instead.");
       });
     });
   });
