@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import ages
 from accounts.models import User
@@ -39,6 +40,7 @@ from rewards.offers.earning import (
     rewards_for_checkin_one_by_one,
 )
 from venues.access import may
+from venues.activity.sentences import said
 from venues.activity.services import activity_record
 from venues.geo import geodesic_m
 from venues.models import Poster, Venue
@@ -141,7 +143,10 @@ def checkin_record_assisted(*, staff: User, venue: Venue, resident: User) -> Che
                 actor=staff,
                 action="checkin.assisted",
                 obj=outcome.checkin,
-                summary=f"A resident was checked in at {venue.name} by staff.",
+                summary=said(
+                    gettext_noop("A resident was checked in at %(venue)s by staff."),
+                    venue=venue.name,
+                ),
             )
         return outcome
     except ApplicationError as refusal:

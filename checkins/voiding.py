@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from backend import errors
@@ -21,6 +22,7 @@ from checkins.models import CheckIn
 from checkins.visit_days import visit_day_remove
 from rewards.offers.voiding import TakenBack, checkin_rewards_take_back
 from venues.access import may
+from venues.activity.sentences import said
 from venues.activity.services import activity_record
 
 REASON_MAX_LENGTH = 500
@@ -62,6 +64,10 @@ def checkin_void(*, checkin: CheckIn, by: User, reason: str) -> CheckinVoided:
             actor=by,
             action="checkin.voided",
             obj=locked,
-            summary=f"A check-in at {locked.venue.name} was voided: {reason}",
+            summary=said(
+                gettext_noop("A check-in at %(venue)s was voided: %(reason)s"),
+                venue=locked.venue.name,
+                reason=reason,
+            ),
         )
     return CheckinVoided(checkin=locked, taken_back=taken)

@@ -2,7 +2,9 @@
 pages: the one write path, used by the back office."""
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
+from venues.activity.sentences import said
 from venues.activity.services import activity_record
 from venues.models import CouncilLink
 
@@ -17,7 +19,9 @@ def council_link_save(*, link: CouncilLink, by) -> CouncilLink:
             actor=by,
             action="council_link.saved",
             obj=link,
-            summary=f"Link {link.label!r} ({link.url}) saved.",
+            summary=said(
+                gettext_noop("Link '%(label)s' (%(url)s) saved."), label=link.label, url=link.url
+            ),
         )
     return link
 
@@ -29,6 +33,8 @@ def council_link_delete(*, link: CouncilLink, by) -> None:
             actor=by,
             action="council_link.deleted",
             obj=link,
-            summary=f"Link {link.label!r} ({link.url}) removed.",
+            summary=said(
+                gettext_noop("Link '%(label)s' (%(url)s) removed."), label=link.label, url=link.url
+            ),
         )
         link.delete()

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User, normalize_email
 from backend.errors import INVALID, ApplicationError
 from backend.updates import model_update, refuse_unknown_fields
 from venues import error_codes
+from venues.activity.sentences import Sentence, said
 from venues.activity.services import activity_record, changed_fields_text
 from venues.foursquare.services import venue_foursquare_follow_up, venue_foursquare_relink
 from venues.geocoding import GeocodingFailed, geocode_address
@@ -67,7 +68,10 @@ def council_create(
                 slug=slug, name=name, name_cy=name_cy, website=website, language=language
             )
             activity_record(
-                actor=actor, action="council.created", obj=council, summary=f"{name} was created."
+                actor=actor,
+                action="council.created",
+                obj=council,
+                summary=said(gettext_noop("%(name)s was created."), name=name),
             )
             return council
     except IntegrityError as exc:
@@ -156,7 +160,11 @@ def venue_create(
                 actor=actor,
                 action="venue.created",
                 obj=venue,
-                summary=f"{venue.name} ({venue.postcode}) was registered.",
+                summary=said(
+                    gettext_noop("%(name)s (%(postcode)s) was registered."),
+                    name=venue.name,
+                    postcode=venue.postcode,
+                ),
             )
     except IntegrityError as exc:
         raise _venue_exists_error(name, postcode) from exc
@@ -203,7 +211,11 @@ def venue_update(*, venue: Venue, changes: dict[str, Any], actor: User | None = 
                     actor=actor,
                     action="venue.changed",
                     obj=locked,
-                    summary=f"{locked.name}: changed {changed_fields_text(changed)}.",
+                    summary=said(
+                        gettext_noop("%(name)s: changed %(fields)s."),
+                        name=locked.name,
+                        fields=changed_fields_text(changed),
+                    ),
                 )
     except IntegrityError as exc:
         raise _venue_exists_error(
@@ -223,7 +235,7 @@ def venue_deactivate(*, venue: Venue, actor: User | None = None) -> Venue:
             actor=actor,
             action="venue.deactivated",
             obj=venue,
-            summary=f"{venue.name} was deactivated.",
+            summary=said(gettext_noop("%(name)s was deactivated."), name=venue.name),
         )
     return venue
 
@@ -348,7 +360,11 @@ def role_grant(
                 actor=granted_by,
                 action="role.granted",
                 obj=granted,
-                summary=f"{user.email} became {_role_words(granted)}.",
+                summary=said(
+                    gettext_noop("%(email)s became %(role)s."),
+                    email=user.email,
+                    role=_role_said(granted),
+                ),
             )
     except IntegrityError as exc:
         raise ApplicationError(
@@ -363,16 +379,31 @@ def role_revoke(*, role: Role, actor: User | None = None) -> None:
             actor=actor,
             action="role.revoked",
             obj=role,
-            summary=f"{role.user.email} is no longer {_role_words(role)}.",
+            summary=said(
+                gettext_noop("%(email)s is no longer %(role)s."),
+                email=role.user.email,
+                role=_role_said(role),
+            ),
         )
         role.delete()
         _sync_back_office_access(role.user)
 
 
-def _role_words(role: Role) -> str:
+# A role's kind in the activity log's sentences (the catalogue has their Welsh).
+ROLE_KIND_WORDS = {
+    Role.Kind.COUNCIL_ADMIN: gettext_noop("council admin"),
+    Role.Kind.VENUE_MANAGER: gettext_noop("venue manager"),
+    Role.Kind.VENUE_STAFF: gettext_noop("venue staff"),
+}
+
+
+def _role_said(role: Role) -> Sentence:
     """ "venue staff of Leeds Central Library", "council admin of Leeds"."""
-    kind = role.get_role_display().lower().replace("_", " ")
-    return f"{kind} of {role.venue.name if role.venue is not None else role.council.name}"
+    return said(
+        gettext_noop("%(role)s of %(place)s"),
+        role=said(ROLE_KIND_WORDS[role.role]),
+        place=role.venue.name if role.venue is not None else role.council.name,
+    )
 
 
 def _sync_back_office_access(user: User) -> None:

@@ -17,9 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from checkins.models import Alert
 from checkins.tasks import alert_notify_task
+from venues.activity.sentences import english, said
 from venues.activity.services import activity_record
 from venues.models import Role
 
@@ -85,7 +87,11 @@ def alert_resolve(*, alert: Alert, by, resolution: str = "") -> Alert:
                 actor=by,
                 action="alert.resolved",
                 obj=alert,
-                summary=f"Alert at {alert.venue.name} resolved: {alert.get_kind_display()}.",
+                summary=said(
+                    gettext_noop("Alert at %(venue)s resolved: %(kind)s."),
+                    venue=alert.venue.name,
+                    kind=said(english(alert.get_kind_display())),
+                ),
             )
     return alert
 

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.preferences import email_preferences_of
@@ -33,6 +34,7 @@ from checkins.comments.blocked_words import contains_blocked_word
 from checkins.comments.services import comment_lock
 from checkins.models import Comment, CommentReply
 from venues.access import Level, access_for, scope_of
+from venues.activity.sentences import said
 from venues.activity.services import activity_record
 from venues.models import CouncilLanguage
 
@@ -74,7 +76,9 @@ def comment_reply_create(*, comment: Comment, by: User, body: str) -> CommentRep
             actor=by,
             action="comment.replied",
             obj=comment,
-            summary=f"Reply to a comment at {comment.venue.name}.",
+            summary=said(
+                gettext_noop("Reply to a comment at %(venue)s."), venue=comment.venue.name
+            ),
         )
         transaction.on_commit(lambda: tasks.comment_reply_email.delay(str(reply.pk)), robust=True)
     return reply
@@ -95,7 +99,9 @@ def comment_reply_update(*, comment: Comment, by: User, body: str) -> CommentRep
             actor=by,
             action="comment.reply_changed",
             obj=comment,
-            summary=f"Reply to a comment at {comment.venue.name} changed.",
+            summary=said(
+                gettext_noop("Reply to a comment at %(venue)s changed."), venue=comment.venue.name
+            ),
         )
     return reply
 
@@ -110,7 +116,10 @@ def comment_reply_delete(*, comment: Comment, by: User) -> None:
             actor=by,
             action="comment.reply_deleted",
             obj=comment,
-            summary=f"Reply to a comment at {comment.venue.name} taken down.",
+            summary=said(
+                gettext_noop("Reply to a comment at %(venue)s taken down."),
+                venue=comment.venue.name,
+            ),
         )
 
 

@@ -32,6 +32,7 @@ from checkins import error_codes
 from checkins.comments.alerts import comment_alert_raise
 from checkins.comments.blocked_words import contains_blocked_word
 from checkins.models import CheckIn, Comment, CommentAlert, CommentReport, CommentStatus
+from venues.activity.sentences import said
 from venues.activity.services import activity_record
 from venues.models import Venue
 
@@ -235,7 +236,11 @@ def comment_hide(*, comment: Comment, by: User, reason: str = "") -> Comment:
             actor=by,
             action="comment.hidden",
             obj=comment,
-            summary=f"A comment at {comment.venue.name} was hidden: {comment.hidden_reason}",
+            summary=said(
+                gettext_noop("A comment at %(venue)s was hidden: %(reason)s"),
+                venue=comment.venue.name,
+                reason=said(comment.hidden_reason),
+            ),
         )
     return comment
 
@@ -252,7 +257,10 @@ def comment_restore(*, comment: Comment, by: User) -> Comment:
             actor=by,
             action="comment.restored",
             obj=comment,
-            summary=f"A comment at {comment.venue.name} is visible, its reports closed.",
+            summary=said(
+                gettext_noop("A comment at %(venue)s is visible, its reports closed."),
+                venue=comment.venue.name,
+            ),
         )
     return comment
 

@@ -8,7 +8,7 @@ issues the voucher in one transaction: either both happen or neither does.
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from backend.errors import INVALID, NOT_FOUND, ApplicationError
 from backend.idempotency import IDEMPOTENCY_KEY_REUSED
@@ -28,6 +28,7 @@ from rewards.models import CatalogItem, Voucher
 from rewards.schemes.services import council_scheme_ensure
 from rewards.vouchers.services import voucher_issue
 from rewards.wallet.services import points_debit, sink_account
+from venues.activity.sentences import said
 from venues.activity.services import activity_record, changed_fields_text
 
 UPDATABLE_FIELDS = frozenset(
@@ -117,7 +118,11 @@ def catalog_item_create(
             actor=actor,
             action="catalog_item.created",
             obj=item,
-            summary=f"Catalog item '{item.title}' ({item.cost_points} points) created.",
+            summary=said(
+                gettext_noop("Catalog item '%(title)s' (%(points)s points) created."),
+                title=item.title,
+                points=item.cost_points,
+            ),
         )
     return item
 
@@ -143,7 +148,11 @@ def catalog_item_update(*, item: CatalogItem, changes: dict, actor=None) -> Cata
                 actor=actor,
                 action="catalog_item.changed",
                 obj=item,
-                summary=f"Catalog item '{item.title}': changed {changed_fields_text(changed)}.",
+                summary=said(
+                    gettext_noop("Catalog item '%(title)s': changed %(fields)s."),
+                    title=item.title,
+                    fields=changed_fields_text(changed),
+                ),
             )
     return item
 

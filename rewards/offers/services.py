@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from backend import errors
 from backend.errors import ApplicationError
@@ -30,6 +30,7 @@ from rewards.offers.selectors import (
     offer_grants_count,
 )
 from rewards.stripe import client as stripe_client
+from venues.activity.sentences import said
 from venues.activity.services import activity_record, changed_fields_text
 from venues.models import Council, Venue
 
@@ -239,13 +240,20 @@ def offer_create(
             actor=created_by,
             action="offer.created",
             obj=offer,
-            summary=f"Offer '{offer.title}' created{_where(offer)}.",
+            summary=(
+                said(
+                    gettext_noop("Offer '%(title)s' created at %(venue)s."),
+                    title=offer.title,
+                    venue=offer.venue.name,
+                )
+                if offer.venue_id
+                else said(
+                    gettext_noop("Offer '%(title)s' created for the whole council."),
+                    title=offer.title,
+                )
+            ),
         )
     return offer
-
-
-def _where(offer) -> str:
-    return f" at {offer.venue.name}" if offer.venue_id else " for the whole council"
 
 
 def _rewarded_offer_errors(offer: Offer, old_asset: str, rewards_given: int) -> dict:
@@ -310,7 +318,18 @@ def offer_update(*, offer: Offer, changes: dict, actor=None) -> Offer:
             action="offer.changed",
             obj=offer,
             summary=(
-                f"Offer '{offer.title}'{_where(offer)}: changed {changed_fields_text(changes)}."
+                said(
+                    gettext_noop("Offer '%(title)s' at %(venue)s: changed %(fields)s."),
+                    title=offer.title,
+                    venue=offer.venue.name,
+                    fields=changed_fields_text(changes),
+                )
+                if offer.venue_id
+                else said(
+                    gettext_noop("Offer '%(title)s' for the whole council: changed %(fields)s."),
+                    title=offer.title,
+                    fields=changed_fields_text(changes),
+                )
             ),
         )
     return offer

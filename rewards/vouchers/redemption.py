@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from backend.errors import INVALID, NOT_FOUND, PERMISSION_DENIED, ApplicationError
 from backend.transitions import may_move
@@ -41,6 +41,7 @@ from rewards.ledger.services import ledger_reverse
 from rewards.models import Voucher, VoucherStatus
 from rewards.vouchers.services import TRANSITIONS, normalise_code, voucher_settle
 from venues.access import Access, access_for, may
+from venues.activity.sentences import said
 from venues.activity.services import activity_record
 from venues.models import Venue
 
@@ -121,12 +122,24 @@ def do_voucher_redeem(*, voucher: Voucher, staff, venue: Venue | None, now: date
         redeemed_by=staff,
         redeemed_venue=venue,
     )
-    where = f" at {venue.name}" if venue is not None else ""
     activity_record(
         actor=staff,
         action="voucher.redeemed",
         obj=settled,
-        summary=f"Voucher {settled.code} ({settled.title}) redeemed{where}.",
+        summary=(
+            said(
+                gettext_noop("Voucher %(code)s (%(title)s) redeemed at %(venue)s."),
+                code=settled.code,
+                title=settled.title,
+                venue=venue.name,
+            )
+            if venue is not None
+            else said(
+                gettext_noop("Voucher %(code)s (%(title)s) redeemed."),
+                code=settled.code,
+                title=settled.title,
+            )
+        ),
         venue=venue,
     )
     return settled
@@ -220,7 +233,11 @@ def voucher_redeem_undo(*, voucher: Voucher, by) -> Voucher:
             actor=by,
             action="voucher.redeem_undone",
             obj=voucher,
-            summary=f"Redemption of voucher {voucher.code} ({voucher.title}) undone.",
+            summary=said(
+                gettext_noop("Redemption of voucher %(code)s (%(title)s) undone."),
+                code=voucher.code,
+                title=voucher.title,
+            ),
             venue=venue,
         )
     return voucher

@@ -14,7 +14,7 @@ from django.utils.translation.template import templatize
 ROOT = Path(settings.BASE_DIR)
 APPS = ["accounts", "backend", "checkins", "residents", "rewards", "venues", "insight"]
 CATALOGUE = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
-SINGULAR = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
+SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
 
 

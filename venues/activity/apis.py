@@ -38,7 +38,10 @@ class CouncilActivityApi(CouncilScopedApi, PaginatedListApi):
         object_type = serializers.CharField()
         object_id = serializers.CharField()
         venue = serializers.UUIDField(source="venue_id", allow_null=True)
-        summary = serializers.CharField()
+        summary = serializers.CharField(
+            source="shown_summary",
+            help_text="What happened, in a sentence, in the reader's language (`Accept-Language`).",
+        )
 
     @extend_schema(
         operation_id="council_activity_list",

@@ -33,6 +33,9 @@ class ActivityEntry(models.Model):
     object_type = models.CharField(max_length=32)
     object_id = models.CharField(max_length=64)
     summary = models.CharField(max_length=500)
+    # The summary's words and values, so each reader reads it in their language
+    # (venues.activity.sentences); empty for entries written before it was kept.
+    summary_said = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "id"]
@@ -49,7 +52,7 @@ class ActivityEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.summary
+        return self.shown_summary
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -58,3 +61,16 @@ class ActivityEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The activity log is append-only: an entry is never deleted.")
+
+    @property
+    def shown_summary(self) -> str:
+        """The summary in the reader's language; the English as written when its words are not
+        kept (an older entry) or no longer fit the catalogue."""
+        from venues.activity.sentences import Sentence
+
+        if not self.summary_said:
+            return self.summary
+        try:
+            return Sentence.from_json(self.summary_said).read()[:500]
+        except (KeyError, TypeError, ValueError):
+            return self.summary

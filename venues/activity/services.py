@@ -10,6 +10,7 @@ from django.db import transaction
 
 from venues.access import scope_of
 from venues.activity.models import ActivityEntry
+from venues.activity.sentences import Sentence
 
 ACTIONS = {
     "council.created": "Council created",
@@ -53,12 +54,15 @@ def object_type_of(obj) -> str:
     return OBJECT_TYPES.get(name, name)
 
 
-def activity_record(*, actor, action: str, obj, summary: str, venue=None) -> ActivityEntry:
+def activity_record(
+    *, actor, action: str, obj, summary: Sentence | str, venue=None
+) -> ActivityEntry:
     """Record that ``actor`` (a user; None for a command or a job) did ``action`` to ``obj``
     (a saved model instance that lives in a council: see `venues.access.scope_of`), in
-    ``summary``'s words; ``venue``: where it happened, when not where ``obj`` lives (a
-    council-wide voucher redeemed at one venue). Must run inside the transaction of the change
-    it records."""
+    ``summary``'s words (a `Sentence`, which each reader reads in their language; kept in
+    English too); ``venue``: where it happened, when not where ``obj`` lives (a council-wide
+    voucher redeemed at one venue). Must run inside the transaction of the change it
+    records."""
     if action not in ACTIONS:
         raise ValueError(f"unknown activity {action!r}: add it to ACTIONS")
     if not transaction.get_connection().in_atomic_block:
@@ -73,7 +77,8 @@ def activity_record(*, actor, action: str, obj, summary: str, venue=None) -> Act
         action=action,
         object_type=object_type_of(obj),
         object_id=str(obj.pk),
-        summary=summary[:500],
+        summary=(summary.in_english() if isinstance(summary, Sentence) else summary)[:500],
+        summary_said=summary.as_json() if isinstance(summary, Sentence) else {},
     )
 
 

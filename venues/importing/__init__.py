@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
+from venues.activity.sentences import said
 from venues.activity.services import activity_record
 from venues.geocoding import Coordinates, GeocodingFailed, geocode_address
 from venues.models import Council, Venue
@@ -207,9 +209,16 @@ def venues_import(
             actor=actor,
             action="venues.imported",
             obj=council,
-            summary=(
-                f"Imported {source}: {report.created} created, {report.updated} updated, "
-                f"{report.unchanged} unchanged, {len(report.rejected)} rejected."
+            summary=said(
+                gettext_noop(
+                    "Imported %(source)s: %(created)s created, %(updated)s updated, "
+                    "%(unchanged)s unchanged, %(rejected)s rejected."
+                ),
+                source=source,
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                rejected=len(report.rejected),
             ),
         )
     return report

@@ -29,13 +29,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User, normalize_email
 from accounts.services import user_register
 from backend.errors import NOT_FOUND, PERMISSION_DENIED, ApplicationError
 from venues import error_codes
 from venues.access import may
+from venues.activity.sentences import Sentence, english, said
 from venues.activity.services import activity_record
 from venues.invitations.models import Invitation
 from venues.invitations.tokens import invitation_token
@@ -79,10 +80,19 @@ def role_words(role: str, *, council: Council, venue: Venue | None) -> str:
     }
 
 
-def _role_logged(role: str, *, council: Council, venue: Venue | None) -> str:
-    """`role_words` for the activity log, which is kept in English whoever reads the page."""
-    with translation.override("en-gb"):
-        return role_words(role, council=council, venue=venue)
+def _role_logged(role: str, *, council: Council, venue: Venue | None) -> Sentence:
+    """`role_words` for the activity log, which each reader reads in their own language."""
+    if venue is not None:
+        return said(
+            gettext_noop("%(role)s at %(venue)s"),
+            role=said(english(ROLE_NAMES[role])),
+            venue=venue.name,
+        )
+    return said(
+        gettext_noop("%(role)s of %(council)s"),
+        role=said(english(ROLE_NAMES[role])),
+        council=council.name,
+    )
 
 
 def _refuse_unless_may(person, permission: str, target) -> None:
@@ -131,8 +141,11 @@ def invitation_create(
                 actor=invited_by,
                 action="invitation.sent",
                 obj=invitation,
-                summary=f"{email} was invited as "
-                f"{_role_logged(role, council=council, venue=venue)}.",
+                summary=said(
+                    gettext_noop("%(email)s was invited as %(role)s."),
+                    email=email,
+                    role=_role_logged(role, council=council, venue=venue),
+                ),
             )
             _email_on_commit(invitation)
             return invitation
@@ -169,9 +182,11 @@ def _send_again(invitation: Invitation, *, by: User, now) -> Invitation:
         actor=by,
         action="invitation.resent",
         obj=invitation,
-        summary=f"The invitation of {invitation.email} as "
-        f"{_role_logged(invitation.role, council=invitation.council, venue=invitation.venue)} "
-        "was sent again.",
+        summary=said(
+            gettext_noop("The invitation of %(email)s as %(role)s was sent again."),
+            email=invitation.email,
+            role=_role_logged(invitation.role, council=invitation.council, venue=invitation.venue),
+        ),
     )
     _email_on_commit(invitation)
     return invitation
@@ -197,7 +212,9 @@ def invitation_cancel(*, invitation: Invitation, by: User) -> Invitation:
                 actor=by,
                 action="invitation.cancelled",
                 obj=locked,
-                summary=f"The invitation of {locked.email} was cancelled.",
+                summary=said(
+                    gettext_noop("The invitation of %(email)s was cancelled."), email=locked.email
+                ),
             )
     return locked
 
@@ -308,8 +325,11 @@ def _accept(locked: Invitation, user: User) -> Role | None:
         actor=user,
         action="invitation.accepted",
         obj=locked,
-        summary=f"{user.email} accepted the invitation as "
-        f"{_role_logged(locked.role, council=locked.council, venue=locked.venue)}.",
+        summary=said(
+            gettext_noop("%(email)s accepted the invitation as %(role)s."),
+            email=user.email,
+            role=_role_logged(locked.role, council=locked.council, venue=locked.venue),
+        ),
     )
     return role
 

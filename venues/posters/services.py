@@ -6,9 +6,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from backend.errors import ApplicationError, ErrorCode
 from venues import error_codes
+from venues.activity.sentences import said
 from venues.activity.services import activity_record
 from venues.models import Poster, Venue
 from venues.posters.tokens import (
@@ -57,7 +59,11 @@ def poster_create(*, venue: Venue, label: str, created_by) -> Poster:
                     actor=created_by,
                     action="poster.created",
                     obj=poster,
-                    summary=f"Poster '{label}' made for {venue.name}.",
+                    summary=said(
+                        gettext_noop("Poster '%(label)s' made for %(venue)s."),
+                        label=label,
+                        venue=venue.name,
+                    ),
                 )
         except IntegrityError:  # the code was taken
             attempts_left -= 1
@@ -85,7 +91,11 @@ def poster_revoke(*, poster: Poster, revoked_by) -> Poster:
                 actor=revoked_by,
                 action="poster.revoked",
                 obj=poster,
-                summary=f"Poster '{poster.label}' of {poster.venue.name} was revoked.",
+                summary=said(
+                    gettext_noop("Poster '%(label)s' of %(venue)s was revoked."),
+                    label=poster.label,
+                    venue=poster.venue.name,
+                ),
             )
     return poster
 
@@ -103,7 +113,11 @@ def poster_replace(*, poster: Poster, replaced_by) -> Poster:
             actor=replaced_by,
             action="poster.replaced",
             obj=replacement,
-            summary=f"Poster {revoked.label!r} at {revoked.venue.name} replaced after a leak.",
+            summary=said(
+                gettext_noop("Poster '%(label)s' at %(venue)s replaced after a leak."),
+                label=revoked.label,
+                venue=revoked.venue.name,
+            ),
         )
         return replacement
 
