@@ -21,8 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from checkins.alerts.admin import history_url  # (and registers AlertAdmin)
 from checkins.alerts.words import distance_in_words
@@ -193,9 +192,9 @@ class CheckInAdmin(VisitRecordAdmin):
             if grant.voucher_id:
                 given = _("voucher “%(title)s”") % {"title": grant.voucher.title}
             else:
-                given = ngettext(
-                    "%(count)d point", "%(count)d points", grant.points
-                ) % {"count": grant.points}
+                given = ngettext("%(count)d point", "%(count)d points", grant.points) % {
+                    "count": grant.points
+                }
             words = {"offer": grant.offer.title, "given": given}
             if grant.voided_at is None:
                 lines.append(_("%(offer)s: %(given)s") % words)
@@ -243,9 +242,7 @@ class CheckInAdmin(VisitRecordAdmin):
         def perform(data):
             voided = checkin_void(checkin=checkin, by=request.user, reason=data["reason"])
             taken = voided.taken_back
-            message = _(
-                "The check-in is void. Taken back: %(points)s and %(vouchers)s."
-            ) % {
+            message = _("The check-in is void. Taken back: %(points)s and %(vouchers)s.") % {
                 "points": points_in_words(taken.points_taken_back),
                 "vouchers": vouchers_in_words(taken.vouchers_voided),
             }

@@ -38,6 +38,7 @@ def refusal_name(code: str) -> str:
     """The rule's name in the active language; an unknown code as it is."""
     return str(REFUSAL_NAMES.get(code, code))
 
+
 CHECKIN_REQUIRED = ErrorCode("checkin_required", 403)
 INAPPROPRIATE_CONTENT = ErrorCode("inappropriate_content", 400)
 ALREADY_REPORTED = ErrorCode("already_reported", 409)

@@ -10,8 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from checkins.alerts.services import alert_resolve
 from checkins.alerts.words import alert_detail_shown

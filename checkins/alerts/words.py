@@ -74,8 +74,7 @@ def _location_mismatch(facts: dict) -> str:
 def _repeated_refusals(facts: dict) -> str:
     reasons = sorted({refusal_name(code) for code in facts["reasons"]})
     return _(
-        "A resident was refused %(count)d times at %(venue)s in %(minutes)d minutes "
-        "(%(reasons)s)."
+        "A resident was refused %(count)d times at %(venue)s in %(minutes)d minutes (%(reasons)s)."
     ) % {
         "count": facts["count"],
         "venue": facts["venue"],
