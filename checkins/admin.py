@@ -20,13 +20,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from checkins.alerts.admin import history_url  # (and registers AlertAdmin)
 from checkins.alerts.words import distance_in_words
 from checkins.comments import admin as comments_admin  # noqa: F401 (registers CommentAdmin)
-from checkins.error_codes import REFUSAL_NAMES
-from checkins.models import CheckIn, CheckinAttempt
+from checkins.error_codes import REFUSAL_NAMES, refusal_name
+from checkins.models import CheckIn, CheckinAttempt, moment
 from checkins.voiding import REASON_MAX_LENGTH, checkin_void
 from rewards.offers.voiding import voided_grants_of
 from venues.back_office import ScopedAdmin, ScopedRelatedFilter, form_action, posted
@@ -68,17 +69,18 @@ class VisitRecordAdmin(ScopedAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
-    @admin.display(description="visitor", ordering="resident__display_name")
+    @admin.display(description=gettext_lazy("visitor"), ordering="resident__display_name")
     def visitor(self, row):
         if not row.resident_id:
             return "-"
         return format_html(
-            '{} (<a href="{}">history</a>)',
+            '{} (<a href="{}">{}</a>)',
             row.resident.display_name,
             history_url(CheckIn, row.resident_id),
+            _("history"),
         )
 
-    @admin.display(description="distance", ordering="distance_m")
+    @admin.display(description=gettext_lazy("distance"), ordering="distance_m")
     def distance(self, row):
         return "-" if row.distance_m is None else distance_in_words(row.distance_m)
 
@@ -86,7 +88,7 @@ class VisitRecordAdmin(ScopedAdmin):
 class RefusedForFilter(admin.SimpleListFilter):
     """The refusals by the rule's name (the codes are the API's, not the reader's)."""
 
-    title = "refused for"
+    title = gettext_lazy("refused for")
     parameter_name = "reason"
 
     def lookups(self, request, model_admin):
@@ -102,6 +104,10 @@ class CheckinAttemptAdmin(VisitRecordAdmin):
 
     list_display = ["created_at", "rule", "venue", "visitor", "how", "distance", "then"]
     list_filter = [RefusedForFilter, "method", ("venue", ScopedRelatedFilter)]
+
+    def get_fields(self, request, obj=None):
+        # The rule's name in words rather than its code.
+        return ["rule" if field == "reason" else field for field in super().get_fields(request)]
 
     def get_queryset(self, request):
         followed = CheckIn.objects.filter(
@@ -122,33 +128,35 @@ class CheckinAttemptAdmin(VisitRecordAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "rule", "distance", "then"]
 
-    @admin.display(description="refused for", ordering="reason")
+    @admin.display(description=gettext_lazy("refused for"), ordering="reason")
     def rule(self, attempt):
-        return REFUSAL_NAMES.get(attempt.reason, attempt.reason)
+        return refusal_name(attempt.reason)
 
-    @admin.display(description="how", ordering="method")
+    @admin.display(description=gettext_lazy("how"), ordering="method")
     def how(self, attempt):
         return attempt.get_method_display()
 
-    @admin.display(description="then checked in")
+    @admin.display(description=gettext_lazy("then checked in"))
     def then(self, attempt):
         then_id = getattr(attempt, "then_id", None)
         if then_id is None:
             return "-"
         evidence = CheckIn.Evidence(attempt.then_evidence).label
         return format_html(
-            '<a href="{}">yes, with {}</a>',
+            '<a href="{}">{}</a>',
             reverse("admin:checkins_checkin_change", args=[then_id]),
-            evidence,
+            _("yes, with %(evidence)s") % {"evidence": evidence},
         )
 
 
 class VoidForm(forms.Form):
     reason = forms.CharField(
-        label="Why is this check-in void?",
+        label=gettext_lazy("Why is this check-in void?"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept with the check-in, e.g. 'The poster was shared online (alert of 6 Dec)'.",
+        help_text=gettext_lazy(
+            "Kept with the check-in, e.g. 'The poster was shared online (alert of 6 Dec)'."
+        ),
     )
 
 
@@ -164,42 +172,55 @@ class CheckInAdmin(VisitRecordAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "what_it_earned", "void", "shown_by"]
 
-    @admin.display(description="shown by", ordering="evidence")
+    @admin.display(description=gettext_lazy("shown by"), ordering="evidence")
     def shown_by(self, checkin):
         words = checkin.get_evidence_display()
         if checkin.assisted_by_id:
             return f"{words} ({checkin.assisted_by.display_name})"
         return words
 
-    @admin.display(description="state", ordering="voided_at")
+    @admin.display(description=gettext_lazy("state"), ordering="voided_at")
     def state(self, checkin):
-        return f"void: {checkin.void_reason}" if checkin.voided_at else "counted"
+        if checkin.voided_at:
+            return _("void: %(reason)s") % {"reason": checkin.void_reason}
+        return _("counted")
 
-    @admin.display(description="what it earned")
+    @admin.display(description=gettext_lazy("what it earned"))
     def what_it_earned(self, checkin):
         lines = []
         for grant in voided_grants_of(checkin.pk):
-            given = (
-                f"voucher “{grant.voucher.title}”" if grant.voucher_id else f"{grant.points} points"
-            )
+            if grant.voucher_id:
+                given = _("voucher “%(title)s”") % {"title": grant.voucher.title}
+            else:
+                given = ngettext("%(count)d point", "%(count)d points", grant.points) % {
+                    "count": grant.points
+                }
+            words = {"offer": grant.offer.title, "given": given}
             if grant.voided_at is None:
-                lines.append(f"{grant.offer.title}: {given}")
+                lines.append(_("%(offer)s: %(given)s") % words)
             else:
                 whole = 1 if grant.voucher_id else grant.points
                 lines.append(
-                    f"{grant.offer.title}: {given}, {grant.taken_back} of {whole} taken back"
+                    _("%(offer)s: %(given)s, %(taken)d of %(whole)d taken back")
+                    % {**words, "taken": grant.taken_back, "whole": whole}
                 )
-        return "; ".join(lines) or "nothing"
+        return "; ".join(lines) or _("nothing")
 
-    @admin.display(description="void")
+    @admin.display(description=gettext_lazy("void"))
     def void(self, checkin):
         if checkin.voided_at:
-            by = f" by {checkin.voided_by.display_name}" if checkin.voided_by_id else ""
-            when = f"{localtime(checkin.voided_at):%d %b %Y %H:%M}"
-            return f"Voided {when}{by}: {checkin.void_reason}"
+            words = {"when": moment(checkin.voided_at), "reason": checkin.void_reason}
+            if checkin.voided_by_id:
+                return _("Voided %(when)s by %(by)s: %(reason)s") % {
+                    **words,
+                    "by": checkin.voided_by.display_name,
+                }
+            return _("Voided %(when)s: %(reason)s") % words
         return format_html(
-            '<a href="{}">Void this check-in</a> (its points and vouchers are taken back)',
+            '<a href="{}">{}</a> {}',
             reverse("admin:checkins_checkin_void", args=[checkin.pk]),
+            _("Void this check-in"),
+            _("(its points and vouchers are taken back)"),
         )
 
     def get_urls(self):
@@ -215,41 +236,53 @@ class CheckInAdmin(VisitRecordAdmin):
             pk=checkin_id,
         )
         if checkin.voided_at is not None:
-            raise Http404("This check-in is already void.")
+            raise Http404(_("This check-in is already void."))
         page = reverse("admin:checkins_checkin_change", args=[checkin.pk])
 
         def perform(data):
             voided = checkin_void(checkin=checkin, by=request.user, reason=data["reason"])
             taken = voided.taken_back
-            message = (
-                f"The check-in is void. Taken back: {taken.points_taken_back} points and "
-                f"{taken.vouchers_voided} voucher(s)."
-            )
+            message = _("The check-in is void. Taken back: %(points)s and %(vouchers)s.") % {
+                "points": points_in_words(taken.points_taken_back),
+                "vouchers": vouchers_in_words(taken.vouchers_voided),
+            }
             if taken.points_shortfall or taken.vouchers_already_used:
-                message += (
-                    f" Already spent, so not taken back: {taken.points_shortfall} points and "
-                    f"{taken.vouchers_already_used} voucher(s) redeemed."
-                )
+                message += " " + _(
+                    "Already spent, so not taken back: %(points)s and %(vouchers)s redeemed."
+                ) % {
+                    "points": points_in_words(taken.points_shortfall),
+                    "vouchers": vouchers_in_words(taken.vouchers_already_used),
+                }
             return message, page
 
         return form_action(
             self,
             request,
-            title="Void this check-in",
+            title=_("Void this check-in"),
             intro=(
-                "A void check-in no longer counts in the statistics. The points it earned are "
-                "taken back (never below zero: what the resident already spent is recorded as "
-                "a shortfall) and its unredeemed vouchers are cancelled.",
+                _(
+                    "A void check-in no longer counts in the statistics. The points it earned "
+                    "are taken back (never below zero: what the resident already spent is "
+                    "recorded as a shortfall) and its unredeemed vouchers are cancelled."
+                ),
             ),
             facts=(
-                ("Venue", checkin.venue.name),
-                ("Visitor", checkin.resident.display_name),
-                ("When", f"{localtime(checkin.created_at):%d %b %Y %H:%M}"),
-                ("Shown by", self.shown_by(checkin)),
-                ("What it earned", self.what_it_earned(checkin)),
+                (_("Venue"), checkin.venue.name),
+                (_("Visitor"), checkin.resident.display_name),
+                (_("When"), moment(checkin.created_at)),
+                (_("Shown by"), self.shown_by(checkin)),
+                (_("What it earned"), self.what_it_earned(checkin)),
             ),
             form=VoidForm(posted(request)),
-            button="Void it",
+            button=_("Void it"),
             back_url=page,
             perform=perform,
         )
+
+
+def points_in_words(count: int) -> str:
+    return ngettext("%(count)d point", "%(count)d points", count) % {"count": count}
+
+
+def vouchers_in_words(count: int) -> str:
+    return ngettext("%(count)d voucher", "%(count)d vouchers", count) % {"count": count}

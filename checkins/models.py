@@ -5,20 +5,26 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rewards.evidence import Evidence
 from venues.models import Poster, Venue
 
 
+def moment(when) -> str:
+    """A time as the back office shows it, in the reader's language: ``06 Dec 2026 22:48``."""
+    return formats.date_format(timezone.localtime(when), "d M Y H:i")
+
+
 class CheckinMethod(models.TextChoices):
     """What the check-in was made with (API.md): its ``evidence`` says what that proves."""
 
-    GPS = "gps", "the phone's location"
-    QR = "qr", "a poster's code"  # perhaps with a fix
-    SCREEN = "screen", "the desk screen's code"  # the rotating code of the venue's screen
-    STAFF = "staff", "staff at the desk"  # who checked the resident in
+    GPS = "gps", _("the phone's location")
+    QR = "qr", _("a poster's code")  # perhaps with a fix
+    SCREEN = "screen", _("the desk screen's code")  # the rotating code of the venue's screen
+    STAFF = "staff", _("staff at the desk")  # who checked the resident in
 
 
 class CheckIn(models.Model):
@@ -36,13 +42,23 @@ class CheckIn(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkins"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="checkins",
+        verbose_name=_("resident"),
     )
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="checkins")
-    method = models.CharField(max_length=8, choices=CheckinMethod.choices)
-    evidence = models.CharField(max_length=20, choices=Evidence.choices)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="checkins", verbose_name=_("venue")
+    )
+    method = models.CharField(_("method"), max_length=8, choices=CheckinMethod.choices)
+    evidence = models.CharField(_("evidence"), max_length=20, choices=Evidence.choices)
     poster = models.ForeignKey(
-        Poster, on_delete=models.PROTECT, null=True, blank=True, related_name="checkins"
+        Poster,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checkins",
+        verbose_name=_("poster used"),
     )
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,21 +66,28 @@ class CheckIn(models.Model):
         null=True,
         blank=True,
         related_name="checkins_assisted",
+        verbose_name=_("checked in by (staff)"),
     )
-    distance_m = models.FloatField(null=True, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    accuracy_m = models.FloatField(null=True, blank=True)
+    distance_m = models.FloatField(_("distance (m)"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    accuracy_m = models.FloatField(_("accuracy (m)"), null=True, blank=True)
     # Set by the service from the same clock reading its cooldown and travel checks used.
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    voided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
     )
-    void_reason = models.CharField(max_length=500, blank=True)
+    void_reason = models.CharField(_("why it is void"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = "check-in"
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
         ordering = ["-created_at", "id"]
         constraints = [
             # What each method proves, and the rows it needs: a poster for a QR, a fix inside
@@ -137,9 +160,14 @@ class CheckIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = timezone.localtime(self.created_at).strftime("%d %b %Y %H:%M")
-        void = ", void" if self.voided_at else ""
-        return f"{self.venue.name}, {when} ({self.get_evidence_display()}{void})"
+        words = {
+            "venue": self.venue.name,
+            "when": moment(self.created_at),
+            "evidence": self.get_evidence_display(),
+        }
+        if self.voided_at:
+            return gettext("%(venue)s, %(when)s (%(evidence)s, void)") % words
+        return gettext("%(venue)s, %(when)s (%(evidence)s)") % words
 
     @property
     def is_void(self) -> bool:
@@ -168,6 +196,8 @@ class VisitDay(models.Model):
     is_first_in_council = models.BooleanField()
 
     class Meta:
+        verbose_name = _("visit day")
+        verbose_name_plural = _("visit days")
         constraints = [
             models.UniqueConstraint(
                 fields=["venue", "day", "resident"], name="visit_day_once_per_resident"
@@ -199,7 +229,7 @@ class VisitDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resident_id} at {self.venue_id} on {self.day}: {self.checkins}"
+        return f"{self.resident_id}, {self.venue_id}, {self.day}: {self.checkins}"
 
 
 class CheckinAttempt(models.Model):
@@ -208,44 +238,67 @@ class CheckinAttempt(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="checkin_attempts",
+        verbose_name=_("resident"),
     )
     venue = models.ForeignKey(
-        Venue, on_delete=models.CASCADE, null=True, blank=True, related_name="checkin_attempts"
+        Venue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="checkin_attempts",
+        verbose_name=_("venue"),
     )
     poster = models.ForeignKey(
-        Poster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Poster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("poster used"),
     )
-    method = models.CharField(max_length=8, choices=CheckinMethod.choices)
+    method = models.CharField(_("method"), max_length=8, choices=CheckinMethod.choices)
     assisted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by (staff)"),
     )
-    reason = models.CharField(max_length=32, db_index=True)
-    detail = models.CharField(max_length=300)
-    distance_m = models.FloatField(null=True, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    accuracy_m = models.FloatField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.CharField(_("refused for"), max_length=32, db_index=True)
+    detail = models.CharField(_("detail"), max_length=300)
+    distance_m = models.FloatField(_("distance (m)"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    accuracy_m = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = "refused check-in"
+        verbose_name = _("refused check-in")
+        verbose_name_plural = _("refused check-ins")
         ordering = ["-created_at", "id"]
 
     def __str__(self) -> str:
-        where = self.venue.name if self.venue_id else "unknown venue"
-        when = timezone.localtime(self.created_at).strftime("%d %b %Y %H:%M")
-        return f"{self.reason} at {where}, {when}"
+        from checkins.error_codes import refusal_name
+
+        return gettext("%(rule)s (%(venue)s, %(when)s)") % {
+            "rule": refusal_name(self.reason),
+            "venue": self.venue.name if self.venue_id else gettext("unknown venue"),
+            "when": moment(self.created_at),
+        }
 
 
 class AlertKind(models.TextChoices):
     """What an alert is about (``checkins.alerts.rules`` raises them), named for the person who
     reads it."""
 
-    POSTER_LEAK = "poster_leak", "A poster used alone by many residents"
-    LOCATION_MISMATCH = "location_mismatch", "A poster check-in from somewhere else"
-    REPEATED_REFUSALS = "repeated_refusals", "Many refused check-ins"
-    STAFF_BURST = "staff_burst", "Many check-ins by one staff member"
+    POSTER_LEAK = "poster_leak", _("A poster used alone by many residents")
+    LOCATION_MISMATCH = "location_mismatch", _("A poster check-in from somewhere else")
+    REPEATED_REFUSALS = "repeated_refusals", _("Many refused check-ins")
+    STAFF_BURST = "staff_burst", _("Many check-ins by one staff member")
 
 
 class Alert(models.Model):
@@ -260,34 +313,67 @@ class Alert(models.Model):
     Kind = AlertKind
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=32, choices=AlertKind.choices)
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=32, choices=AlertKind.choices)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("venue")
+    )
     poster = models.ForeignKey(
-        Poster, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+        Poster,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("poster used"),
     )
     account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
     )
     checkin = models.ForeignKey(
-        CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+        CheckIn,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("check-in"),
     )
     attempt = models.ForeignKey(
-        CheckinAttempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+        CheckinAttempt,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("refused check-in"),
     )
-    detail = models.CharField(max_length=500)
-    occurrences = models.PositiveIntegerField(default=1)
-    dedupe_key = models.CharField(max_length=200)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
+    # In English, for the API; the back office and the emails say it in the reader's language
+    # from ``facts`` (checkins.alerts.words.alert_detail_shown).
+    detail = models.CharField(_("detail"), max_length=500)
+    # What the rule found (counts, minutes, distances, refusal codes), to word it in any language.
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    occurrences = models.PositiveIntegerField(_("occurrences"), default=1)
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
     # When the venue's managers were emailed (claimed before sending: at most one email).
-    notified_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
-    resolution = models.CharField(max_length=500, blank=True)
+    resolution = models.CharField(_("what was done"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -305,7 +391,10 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.venue.name}"
+        return gettext("%(alert)s (%(venue)s)") % {
+            "alert": self.get_kind_display(),
+            "venue": self.venue.name,
+        }
 
     @property
     def is_resolved(self) -> bool:
@@ -313,8 +402,8 @@ class Alert(models.Model):
 
 
 class CommentStatus(models.TextChoices):
-    VISIBLE = "visible"
-    HIDDEN = "hidden"
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Hidden")
 
 
 class Comment(models.Model):
@@ -327,31 +416,46 @@ class Comment(models.Model):
     Status = CommentStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="comments")
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="comments", verbose_name=_("venue")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("author"),
     )
-    body = models.TextField(max_length=2000)
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.TextField(_("text"), max_length=2000)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     status = models.CharField(
-        max_length=16, choices=CommentStatus.choices, default=CommentStatus.VISIBLE
+        _("status"), max_length=16, choices=CommentStatus.choices, default=CommentStatus.VISIBLE
     )
-    hidden_reason = models.CharField(max_length=200, blank=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(_("why it is hidden"), max_length=200, blank=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
     )
     # The language of the page it was written on ("cy", "en-gb"; empty before it was kept): the
     # reply's email to its author is written in it.
-    language = models.CharField(max_length=8, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
     written_by_minor = models.BooleanField(
+        _("written by someone under 18"),
         default=False,
-        help_text="Written by someone under 18: shown without their name, after a manager "
-        "approved it (the ICO Children's code), for good.",
+        help_text=_(
+            "Written by someone under 18: shown without their name, after a manager "
+            "approved it (the ICO Children's code), for good."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["-created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -368,7 +472,7 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         excerpt = self.body if len(self.body) <= 40 else f"{self.body[:39]}…"
-        return f"“{excerpt}” on {self.venue.name}"
+        return gettext("“%(excerpt)s” (%(venue)s)") % {"excerpt": excerpt, "venue": self.venue.name}
 
     @property
     def author_shown_as(self) -> str:
@@ -394,6 +498,8 @@ class CommentReport(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("comment report")
+        verbose_name_plural = _("comment reports")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -402,12 +508,12 @@ class CommentReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Report of {self.comment}"
+        return gettext("Report: %(comment)s") % {"comment": self.comment}
 
 
 class ReplySignature(models.TextChoices):
-    VENUE = "venue"  # signed with the venue's name: one of its managers wrote it
-    COUNCIL = "council"  # signed with the council's name: a council admin (or superuser) did
+    VENUE = "venue", _("the venue")  # signed with the venue's name: one of its managers wrote it
+    COUNCIL = "council", _("the council")  # the council's name: a council admin (or superuser)
 
 
 class CommentReply(models.Model):
@@ -435,7 +541,8 @@ class CommentReply(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "comment replies"
+        verbose_name = _("comment reply")
+        verbose_name_plural = _("comment replies")
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -450,7 +557,7 @@ class CommentReply(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reply to {self.comment}"
+        return gettext("Reply: %(comment)s") % {"comment": self.comment}
 
     @property
     def signed_by(self) -> str:
@@ -466,8 +573,8 @@ class CommentReply(models.Model):
 
 
 class CommentAlertReason(models.TextChoices):
-    LOW_RATING = "low_rating"
-    REPORTED = "reported"
+    LOW_RATING = "low_rating", _("Low rating")
+    REPORTED = "reported", _("Reported")
 
 
 class CommentAlert(models.Model):
@@ -489,6 +596,8 @@ class CommentAlert(models.Model):
     sent_to = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
+        verbose_name = _("comment alert")
+        verbose_name_plural = _("comment alerts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(reason__in=CommentAlertReason.values), name="comment_alert_reason"
@@ -507,4 +616,7 @@ class CommentAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} alert for {self.comment_id}"
+        return gettext("Alert (%(reason)s): %(comment)s") % {
+            "reason": self.get_reason_display(),
+            "comment": self.comment_id,
+        }

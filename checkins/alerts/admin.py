@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
-from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from checkins.alerts.services import alert_resolve
-from checkins.models import Alert, CheckIn, CheckinAttempt
+from checkins.alerts.words import alert_detail_shown
+from checkins.models import Alert, CheckIn, CheckinAttempt, moment
 from venues.back_office import (
     ScopedAdmin,
     ScopedRelatedFilter,
@@ -31,20 +33,22 @@ def history_url(model, resident_id) -> str:
 
 class ResolveForm(forms.Form):
     resolution = forms.CharField(
-        label="What was done about it?",
+        label=gettext_lazy("What was done about it?"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: 'Poster replaced; the hot drink now needs the location.'",
+        help_text=gettext_lazy(
+            "For example: 'Poster replaced; the hot drink now needs the location.'"
+        ),
     )
 
 
 class OpenOrResolvedFilter(admin.SimpleListFilter):
-    title = "state"
+    title = gettext_lazy("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", "open"), ("resolved", "resolved")]
+        return [("open", _("open")), ("resolved", _("resolved"))]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -61,13 +65,13 @@ class AlertAdmin(ScopedAdmin):
     list_display = ["created_at", "what", "venue", "occurrences", "last_seen_at", "state"]
     list_filter = [OpenOrResolvedFilter, "kind", ("venue", ScopedRelatedFilter)]
     list_select_related = ["venue"]
-    search_fields = ["venue__name", "detail"]
+    search_fields = ["venue__name", "detail"]  # (the English detail)
     date_hierarchy = "created_at"
     actions = ["resolve"]
     fields = [
         "what",
         "venue",
-        "detail",
+        "what_happened",
         "occurrences",
         "created_at",
         "last_seen_at",
@@ -76,42 +80,54 @@ class AlertAdmin(ScopedAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description="alert", ordering="kind")
+    @admin.display(description=gettext_lazy("alert"), ordering="kind")
     def what(self, alert):
         return alert.get_kind_display()
 
-    @admin.display(description="state", ordering="resolved_at")
+    @admin.display(description=gettext_lazy("detail"))
+    def what_happened(self, alert):
+        return alert_detail_shown(alert)
+
+    @admin.display(description=gettext_lazy("state"), ordering="resolved_at")
     def state(self, alert):
         if alert.resolved_at is None:
-            return "open"
-        done = f": {alert.resolution}" if alert.resolution else ""
-        return f"resolved {localtime(alert.resolved_at):%d %b %Y %H:%M}{done}"
+            return _("open")
+        when = moment(alert.resolved_at)
+        if alert.resolution:
+            return _("resolved %(when)s: %(resolution)s") % {
+                "when": when,
+                "resolution": alert.resolution,
+            }
+        return _("resolved %(when)s") % {"when": when}
 
-    @admin.display(description="look at")
+    @admin.display(description=gettext_lazy("look at"))
     def look_at(self, alert):
         links = []
         if alert.account_id and alert.kind != Alert.Kind.STAFF_BURST:
-            links.append(("The resident's check-ins", history_url(CheckIn, alert.account_id)))
+            links.append((_("The resident's check-ins"), history_url(CheckIn, alert.account_id)))
             links.append(
-                ("The resident's refused check-ins", history_url(CheckinAttempt, alert.account_id))
+                (
+                    _("The resident's refused check-ins"),
+                    history_url(CheckinAttempt, alert.account_id),
+                )
             )
         if alert.checkin_id:
             links.append(
                 (
-                    "The check-in (void it from there)",
+                    _("The check-in (void it from there)"),
                     reverse("admin:checkins_checkin_change", args=[alert.checkin_id]),
                 )
             )
         if alert.poster_id and alert.poster.revoked_at is None:
             links.append(
                 (
-                    "Revoke the poster and print its replacement",
+                    _("Revoke the poster and print its replacement"),
                     reverse("admin:venues_poster_replace", args=[alert.poster_id]),
                 )
             )
         if alert.resolved_at is None:
             links.append(
-                ("Mark it resolved", reverse("admin:checkins_alert_resolve", args=[alert.pk]))
+                (_("Mark it resolved"), reverse("admin:checkins_alert_resolve", args=[alert.pk]))
             )
         return (
             format_html_join(
@@ -133,32 +149,34 @@ class AlertAdmin(ScopedAdmin):
 
         def perform(data):
             alert_resolve(alert=alert, by=request.user, resolution=data["resolution"])
-            return "The alert is resolved.", page
+            return _("The alert is resolved."), page
 
         return form_action(
             self,
             request,
-            title="Mark this alert resolved",
-            facts=(("Alert", alert.get_kind_display()), ("At", alert.venue.name)),
-            intro=(alert.detail,),
+            title=_("Mark this alert resolved"),
+            facts=((_("Alert"), alert.get_kind_display()), (_("Venue"), alert.venue.name)),
+            intro=(alert_detail_shown(alert),),
             form=ResolveForm(posted(request)),
-            button="Mark it resolved",
+            button=_("Mark it resolved"),
             back_url=page,
             perform=perform,
         )
 
-    @admin.action(description="Mark the selected alerts resolved")
+    @admin.action(description=gettext_lazy("Mark the selected alerts resolved"))
     def resolve(self, request, queryset):
         def perform(alerts):
             for alert in alerts:
                 alert_resolve(alert=alert, by=request.user)
-            return f"{len(alerts)} alert(s) resolved."
+            return ngettext(
+                "%(count)d alert resolved.", "%(count)d alerts resolved.", len(alerts)
+            ) % {"count": len(alerts)}
 
         return confirmed_action(
             self,
             request,
             queryset,
-            question="Mark these alerts resolved?",
-            button="Yes, they are resolved",
+            question=_("Mark these alerts resolved?"),
+            button=_("Yes, they are resolved"),
             perform=lambda qs: perform(list(qs)),
         )

@@ -13,7 +13,8 @@ threshold is recorded (API.md: "not by a later scheduled job").
   colleague handing out visits to friends shows here.
 
 The last two are the signals the data showed worth a look beyond the two the issue named; their
-thresholds are constants, not settings, until a council asks to tune them.
+thresholds are constants, not settings, until a council asks to tune them. Each stores the
+facts it found (``Alert.facts``), worded in the reader's language by ``checkins.alerts.words``.
 """
 
 from datetime import timedelta
@@ -21,8 +22,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from checkins.alerts.services import alert_raise
-from checkins.alerts.words import distance_in_words, minutes_in_words
-from checkins.error_codes import REFUSAL_NAMES
+from checkins.alerts.words import alert_detail_in_english
 from checkins.models import AlertKind, CheckIn, CheckinAttempt
 from rewards.evidence import Evidence
 
@@ -52,36 +52,31 @@ def poster_leak_watch(*, checkin: CheckIn) -> None:
     if residents <= settings.POSTER_LEAK_RESIDENTS:
         return
     poster = checkin.poster
-    alert_raise(
+    _raise(
         kind=AlertKind.POSTER_LEAK,
         venue=checkin.venue,
         poster=poster,
         checkin=checkin,
         dedupe_key=f"poster_leak:{poster.pk}",
-        detail=(
-            f"The poster “{poster.label}” was used without the phone's location by "
-            f"{residents} residents in the last {minutes} minutes (more than "
-            f"{settings.POSTER_LEAK_RESIDENTS}): a photo of it may be going round. Revoke it "
-            "and print its replacement, and set the venue's offers worth money to need the "
-            "phone's location or the desk screen."
-        ),
+        facts={
+            "poster": poster.label,
+            "residents": residents,
+            "minutes": minutes,
+            "limit": settings.POSTER_LEAK_RESIDENTS,
+        },
     )
 
 
 def location_mismatch_raise(*, attempt: CheckinAttempt, distance_m: float, ago_s: float) -> None:
     """After a poster-only check-in was refused ``location_mismatch``."""
-    alert_raise(
+    _raise(
         kind=AlertKind.LOCATION_MISMATCH,
         venue=attempt.venue,
         poster=attempt.poster,
         account=attempt.resident,
         attempt=attempt,
         dedupe_key=f"location_mismatch:{attempt.venue_id}:{attempt.resident_id}",
-        detail=(
-            f"A resident tried to check in with the poster alone {minutes_in_words(ago_s)} "
-            f"after their phone placed them {distance_in_words(distance_m)} from "
-            f"{attempt.venue.name}. The check-in was refused."
-        ),
+        facts={"ago_s": ago_s, "distance_m": distance_m, "venue": attempt.venue.name},
     )
 
 
@@ -96,19 +91,19 @@ def refusals_watch(*, attempt: CheckinAttempt) -> None:
     count = refusals.count()
     if count < REPEATED_REFUSALS:
         return
-    reasons = sorted(
-        {REFUSAL_NAMES.get(reason, reason) for reason in refusals.values_list("reason", flat=True)}
-    )
-    alert_raise(
+    reasons = sorted(set(refusals.values_list("reason", flat=True)))
+    _raise(
         kind=AlertKind.REPEATED_REFUSALS,
         venue=attempt.venue,
         account=attempt.resident,
         attempt=attempt,
         dedupe_key=f"repeated_refusals:{attempt.venue_id}:{attempt.resident_id}",
-        detail=(
-            f"A resident was refused {count} times at {attempt.venue.name} in "
-            f"{REPEATED_REFUSALS_MINUTES} minutes ({', '.join(reasons)})."
-        ),
+        facts={
+            "count": count,
+            "venue": attempt.venue.name,
+            "minutes": REPEATED_REFUSALS_MINUTES,
+            "reasons": reasons,
+        },
     )
 
 
@@ -122,14 +117,17 @@ def staff_burst_watch(*, checkin: CheckIn) -> None:
     ).count()
     if count <= STAFF_BURST_CHECKINS:
         return
-    alert_raise(
+    _raise(
         kind=AlertKind.STAFF_BURST,
         venue=checkin.venue,
         account=checkin.assisted_by,
         checkin=checkin,
         dedupe_key=f"staff_burst:{checkin.venue_id}:{checkin.assisted_by_id}",
-        detail=(
-            f"One staff member checked in {count} residents at the desk in "
-            f"{STAFF_BURST_MINUTES} minutes (more than {STAFF_BURST_CHECKINS})."
-        ),
+        facts={"count": count, "minutes": STAFF_BURST_MINUTES, "limit": STAFF_BURST_CHECKINS},
     )
+
+
+def _raise(*, kind: str, facts: dict, **alert) -> None:
+    """Raise the alert with its facts, its ``detail`` worded from them in English (the API's);
+    the email and the back office word them in their reader's language."""
+    alert_raise(kind=kind, facts=facts, detail=alert_detail_in_english(kind, facts), **alert)

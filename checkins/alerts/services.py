@@ -16,14 +16,16 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from checkins.alerts.words import alert_detail_shown
 from checkins.models import Alert
 from checkins.tasks import alert_notify_task
 from venues.activity.sentences import english, said
 from venues.activity.services import activity_record
-from venues.models import Role
+from venues.models import Role, staff_email_language
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +36,17 @@ def alert_raise(
     venue,
     dedupe_key: str,
     detail: str,
+    facts: dict | None = None,
     poster=None,
     account=None,
     checkin=None,
     attempt=None,
 ) -> Alert:
-    """Open an alert, or add this occurrence to the open one with ``dedupe_key``."""
+    """Open an alert, or add this occurrence to the open one with ``dedupe_key``. ``detail`` is
+    the English sentence (the API's); ``facts``, what it was worded from (see
+    ``checkins.alerts.words``), lets the email and the back office say it in Welsh."""
     now = timezone.now()
-    fields = {"detail": detail[:500], "last_seen_at": now}
+    fields = {"detail": detail[:500], "facts": facts or {}, "last_seen_at": now}
     for _attempt in range(2):
         bumped = Alert.objects.filter(dedupe_key=dedupe_key, resolved_at__isnull=True).update(
             occurrences=F("occurrences") + 1, **fields
@@ -118,7 +123,7 @@ def alert_notify(*, alert_id) -> bool:
     if not claimed:
         return False
     try:
-        message = _alert_message(Alert.objects.select_related("venue").get(pk=alert_id))
+        message = _alert_message(Alert.objects.select_related("venue__council").get(pk=alert_id))
         if message is None:
             return False
         message.send()
@@ -140,19 +145,26 @@ def alerts_notify_pending(*, within: timedelta = timedelta(days=1)) -> int:
 
 
 def _alert_message(alert: Alert) -> EmailMessage | None:
+    """The alert's email, in Welsh for a Welsh or bilingual council's people (as the comment
+    alerts and the digest, `staff_email_language`): what was found, worded from the alert's
+    facts, and where to act on it."""
     recipients = alert_recipients(alert)
     if not recipients:
         return None
     link = settings.PUBLIC_BASE_URL + reverse("admin:checkins_alert_change", args=[alert.pk])
-    body = (
-        f"{alert.get_kind_display()} at {alert.venue.name}.\n\n"
-        f"{alert.detail}\n\n"
-        f"Look at it, and at the resident's history, in the back office:\n{link}\n\n"
-        "From there you can void a check-in (its points and vouchers are taken back), revoke a "
-        "leaked poster and print its replacement, and mark the alert resolved."
-    )
-    return EmailMessage(
-        subject=f"Check-in alert at {alert.venue.name}: {alert.get_kind_display()}",
-        body=body,
-        to=recipients,
-    )
+    with translation.override(staff_email_language([alert.venue.council])):
+        words = {"alert": alert.get_kind_display(), "venue": alert.venue.shown_name}
+        body = "\n\n".join(
+            [
+                _("%(alert)s at %(venue)s.") % words,
+                alert_detail_shown(alert),
+                _("Look at it, and at the resident's history, in the back office:") + f"\n{link}",
+                _(
+                    "From there you can void a check-in (its points and vouchers are taken "
+                    "back), revoke a leaked poster and print its replacement, and mark the "
+                    "alert resolved."
+                ),
+            ]
+        )
+        subject = _("Check-in alert at %(venue)s: %(alert)s") % words
+    return EmailMessage(subject=subject, body=body, to=recipients)

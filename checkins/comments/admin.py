@@ -18,6 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from backend.errors import ApplicationError
 from checkins.comments.replies import (
@@ -31,6 +33,7 @@ from checkins.comments.services import (
     HIDE_REASONS,
     comment_hide,
     comment_restore,
+    hidden_reason_shown,
 )
 from checkins.models import Comment, CommentReply
 from venues.back_office import ScopedAdmin, ScopedRelatedFilter, confirmed_action
@@ -39,11 +42,11 @@ OTHER_REASON = "other"
 
 
 class ReportedFilter(admin.SimpleListFilter):
-    title = "reports"
+    title = gettext_lazy("reports")
     parameter_name = "reported"
 
     def lookups(self, request, model_admin):
-        return [("open", "with open reports")]
+        return [("open", _("with open reports"))]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -52,11 +55,11 @@ class ReportedFilter(admin.SimpleListFilter):
 
 
 class RepliedFilter(admin.SimpleListFilter):
-    title = "reply"
+    title = gettext_lazy("reply")
     parameter_name = "replied"
 
     def lookups(self, request, model_admin):
-        return [("no", "not replied to"), ("yes", "replied to")]
+        return [("no", _("not replied to")), ("yes", _("replied to"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
@@ -64,16 +67,26 @@ class RepliedFilter(admin.SimpleListFilter):
         return queryset
 
 
+def hide_reason_choices():
+    """The standard reasons, stored in English and offered in the reader's language."""
+    return [
+        *((text, _(text)) for text in HIDE_REASONS),
+        (OTHER_REASON, _("Another reason")),
+    ]
+
+
 class HideReasonForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why are you hiding it?",
-        help_text="Its author sees this reason on their own comment.",
-        choices=[*((text, text) for text in HIDE_REASONS), (OTHER_REASON, "Another reason")],
+        label=gettext_lazy("Why are you hiding it?"),
+        help_text=gettext_lazy("Its author sees this reason on their own comment."),
+        choices=hide_reason_choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose why you are hiding it: its author will see why."},
+        error_messages={
+            "required": gettext_lazy("Choose why you are hiding it: its author will see why.")
+        },
     )
     other_reason = forms.CharField(
-        label="Another reason, in your words",
+        label=gettext_lazy("Another reason, in your words"),
         max_length=HIDDEN_REASON_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"size": 60}),
@@ -83,17 +96,17 @@ class HideReasonForm(forms.Form):
         data = super().clean()
         if data.get("reason") == OTHER_REASON:
             if not (data.get("other_reason") or "").strip():
-                self.add_error("other_reason", "Write the reason its author will see.")
+                self.add_error("other_reason", _("Write the reason its author will see."))
             data["reason"] = (data.get("other_reason") or "").strip()
         return data
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Reply for the venue",
+        label=gettext_lazy("Reply for the venue"),
         max_length=CommentReply.BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 70}),
-        error_messages={"required": "Write the reply."},
+        error_messages={"required": gettext_lazy("Write the reply.")},
     )
 
 
@@ -128,7 +141,7 @@ class CommentAdmin(ScopedAdmin):
         "rating",
         "status",
         "open_reports",
-        "hidden_reason",
+        "why_hidden",
         "hidden_at",
         "created_at",
         "reply_shown",
@@ -149,39 +162,47 @@ class CommentAdmin(ScopedAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="comment")
+    @admin.display(description=gettext_lazy("comment"))
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
 
-    @admin.display(description="author", ordering="author__display_name")
+    @admin.display(description=gettext_lazy("author"), ordering="author__display_name")
     def author_name(self, comment):
         return comment.author_shown_as
 
-    @admin.display(description="open reports", ordering="open_reports")
+    @admin.display(description=gettext_lazy("open reports"), ordering="open_reports")
     def open_reports(self, comment):
         return comment.open_reports
 
-    @admin.display(description="reply")
+    @admin.display(description=gettext_lazy("why it is hidden"))
+    def why_hidden(self, comment):
+        """The reason its author sees, in the reader's language (a standard one translated)."""
+        return hidden_reason_shown(comment) or "-"
+
+    @admin.display(description=gettext_lazy("reply"))
     def reply_state(self, comment):
         replied = getattr(comment, "reply", None) is not None
         return format_html(
-            '<a href="{}">{}<span class="visually-hidden"> to “{}”</span></a>',
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
             reverse("admin:checkins_comment_reply", args=[comment.pk]),
-            "Change reply" if replied else "Reply",
-            Truncator(comment.body).chars(40),
+            _("Change reply") if replied else _("Reply"),
+            _("to “%(comment)s”") % {"comment": Truncator(comment.body).chars(40)},
         )
 
-    @admin.display(description="the venue's reply")
+    @admin.display(description=gettext_lazy("the venue's reply"))
     def reply_shown(self, comment):
         reply = getattr(comment, "reply", None)
         link = reverse("admin:checkins_comment_reply", args=[comment.pk])
         if reply is None:
-            return format_html('None yet. <a href="{}">Reply for the venue</a>', link)
+            return format_html(
+                '{} <a href="{}">{}</a>', _("None yet."), link, _("Reply for the venue")
+            )
         return format_html(
-            '“{}” (signed {}) <a href="{}">Change or take down the reply</a>',
+            '“{}” ({}) <a href="{}">{}</a>',
             reply.body,
-            reply.signed_by,
+            _("signed: %(name)s") % {"name": reply.signed_by},
             link,
+            _("Change or take down the reply"),
         )
 
     # --- The reply page
@@ -194,7 +215,7 @@ class CommentAdmin(ScopedAdmin):
             .first()
         )
         if comment is None:
-            raise Http404("No comment with this id that you manage.")
+            raise Http404(_("No comment with this id that you manage."))
         signature = reply_signature(request.user, comment)
         if signature is None:
             raise PermissionDenied
@@ -213,7 +234,8 @@ class CommentAdmin(ScopedAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Change the reply" if reply else "Reply for the venue",
+            "title": _("Change the reply") if reply else _("Reply for the venue"),
+            "hidden_reason": hidden_reason_shown(comment),
             "comment": comment,
             "reply": reply,
             "signer": signer,
@@ -226,17 +248,17 @@ class CommentAdmin(ScopedAdmin):
         try:
             if request.POST.get("action") == "delete":
                 comment_reply_delete(comment=comment, by=request.user)
-                self.message_user(request, "The reply was taken down.", messages.SUCCESS)
+                self.message_user(request, _("The reply was taken down."), messages.SUCCESS)
                 return True
             if not form.is_valid():
                 return False
             body = form.cleaned_data["body"]
             if reply is None:
                 comment_reply_create(comment=comment, by=request.user, body=body)
-                said = "The reply is published under the comment; its author is emailed it."
+                said = _("The reply is published under the comment; its author is emailed it.")
             else:
                 comment_reply_update(comment=comment, by=request.user, body=body)
-                said = "The reply is changed."
+                said = _("The reply is changed.")
         except ApplicationError as error:
             fields = error.extra.get("fields") or {"body": [error.detail]}
             for name, field_errors in fields.items():
@@ -248,7 +270,7 @@ class CommentAdmin(ScopedAdmin):
 
     # --- Actions
 
-    @admin.action(description="Hide the selected comments")
+    @admin.action(description=gettext_lazy("Hide the selected comments"))
     def hide(self, request, queryset):
         comments = list(queryset)
         form = HideReasonForm(request.POST if request.POST.get("confirmed") == "yes" else None)
@@ -257,8 +279,14 @@ class CommentAdmin(ScopedAdmin):
                 comment_hide(comment=comment, by=request.user, reason=form.cleaned_data["reason"])
             self.message_user(
                 request,
-                f"{len(comments)} comment(s) hidden: they no longer appear to the public, and "
-                "their authors see why.",
+                ngettext(
+                    "%(count)d comment hidden: it no longer appears to the public, and its "
+                    "author sees why.",
+                    "%(count)d comments hidden: they no longer appear to the public, and their "
+                    "authors see why.",
+                    len(comments),
+                )
+                % {"count": len(comments)},
                 messages.SUCCESS,
             )
             return None
@@ -267,7 +295,7 @@ class CommentAdmin(ScopedAdmin):
             "admin/checkins/comment/hide.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Hide these comments from the public?",
+                "title": _("Hide these comments from the public?"),
                 "objects": comments,
                 "form": form,
                 "opts": self.model._meta,
@@ -276,18 +304,22 @@ class CommentAdmin(ScopedAdmin):
             },
         )
 
-    @admin.action(description="Restore the selected comments")
+    @admin.action(description=gettext_lazy("Restore the selected comments"))
     def restore(self, request, queryset):
         def perform(comments):
             for comment in comments:
                 comment_restore(comment=comment, by=request.user)
-            return f"{len(comments)} comment(s) restored: they are public again."
+            return ngettext(
+                "%(count)d comment restored: it is public again.",
+                "%(count)d comments restored: they are public again.",
+                len(comments),
+            ) % {"count": len(comments)}
 
         return confirmed_action(
             self,
             request,
             queryset,
-            question="Make these comments public again?",
-            button="Yes, restore them",
+            question=_("Make these comments public again?"),
+            button=_("Yes, restore them"),
             perform=lambda qs: perform(list(qs)),
         )

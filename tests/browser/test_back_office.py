@@ -102,7 +102,7 @@ def test_a_manager_makes_a_poster_downloads_its_pdf_and_hides_a_comment(pages, w
     assert_accessible(page)
     pages.screenshot(page, "confirm-hide")
     page.get_by_role("button", name="Yes, hide them").click()
-    expect(page.get_by_text("1 comment(s) hidden")).to_be_visible()
+    expect(page.get_by_text("1 comment hidden")).to_be_visible()
     comment.refresh_from_db()
     assert (comment.status, comment.hidden_reason) == ("hidden", "It is advertising or spam.")
     assert str(comment.pk) not in page.request.get(public).text()

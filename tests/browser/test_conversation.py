@@ -153,7 +153,7 @@ def test_offers_in_words_a_comment_a_reply_by_email_and_a_hidden_comments_reason
     assert_accessible(desk)
     pages.screenshot(desk, "back-office-hide-with-a-reason")
     desk.get_by_role("button", name="Yes, hide them").click()
-    expect(desk.get_by_text("1 comment(s) hidden")).to_be_visible()
+    expect(desk.get_by_text("1 comment hidden")).to_be_visible()
 
     # Its author sees why, on their comments and on the venue's page...
     phone.goto("/me/comments/")

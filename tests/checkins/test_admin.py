@@ -77,6 +77,29 @@ def test_a_manager_hides_a_comment_with_a_reason_of_their_own():
     assert (comment.status, comment.hidden_reason) == ("hidden", "Names a member of staff.")
 
 
+def test_in_welsh_the_standard_reasons_are_offered_and_shown_in_welsh_and_stored_in_english():
+    venue = VenueFactory()
+    comment = Comment.objects.create(venue=venue, author=UserFactory(), body="Rude words")
+    client = manager_client(venue)
+    welsh = {"HTTP_ACCEPT_LANGUAGE": "cy"}
+    selected = {"action": "hide", "_selected_action": [str(comment.pk)]}
+    asked = client.post("/admin/checkins/comment/", selected, **welsh).content.decode()
+    assert "Mae&#x27;n sarhaus neu&#x27;n ddifrïol." in asked  # offered in Welsh...
+    assert 'value="It is offensive or abusive."' in asked  # ...and stored in English
+    reason = {"reason": "It is offensive or abusive.", "confirmed": "yes"}
+    assert (
+        client.post("/admin/checkins/comment/", {**selected, **reason}, **welsh).status_code == 302
+    )
+    comment.refresh_from_db()
+    assert comment.hidden_reason == "It is offensive or abusive."
+    page = client.get(f"/admin/checkins/comment/{comment.pk}/change/", **welsh).content.decode()
+    assert "Mae&#x27;n sarhaus neu&#x27;n ddifrïol." in page
+    reply = client.get(f"/admin/checkins/comment/{comment.pk}/reply/", **welsh).content.decode()
+    assert "Mae&#x27;n sarhaus neu&#x27;n ddifrïol." in reply
+    english = client.get(f"/admin/checkins/comment/{comment.pk}/change/").content.decode()
+    assert "It is offensive or abusive." in english
+
+
 def test_a_manager_revokes_a_poster_from_the_back_office_after_confirming():
     venue = VenueFactory()
     poster = poster_create(venue=venue, label="Door", created_by=None)

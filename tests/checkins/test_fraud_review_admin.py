@@ -120,7 +120,7 @@ def test_a_manager_voids_a_check_in_and_its_points_and_voucher_are_taken_back(
     assert refused.status_code == 200 and "This field is required" in text(refused)
     done = browser.post(page, {"reason": "Poster shared online"}, follow=True)
 
-    assert "Taken back: 10 points and 1 voucher(s)" in text(done)
+    assert "Taken back: 10 points and 1 voucher" in text(done)
     checkin.refresh_from_db()
     assert (checkin.void_reason, checkin.voided_by) == ("Poster shared online", manager)
     assert points_balance(resident) == 0

@@ -3,9 +3,10 @@ per signal, emailed once to the venue's managers, listed and resolved over the A
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from checkins.alerts.rules import REPEATED_REFUSALS, STAFF_BURST_CHECKINS
-from checkins.alerts.services import alert_notify
+from checkins.alerts.services import alert_notify, alert_raise
 from checkins.models import Alert
 from checkins.services import checkin_record, checkin_record_assisted
 from checkins.tasks import alerts_notify_pending
@@ -19,6 +20,7 @@ from tests.factories import (
     venue_manager_of,
     venue_staff_of,
 )
+from venues.models import CouncilLanguage
 from venues.posters.services import poster_create
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +167,70 @@ class TestTheEmail:
         monkeypatch.undo()
         assert alert_notify(alert_id=alert.pk) is True
         assert len(mail.outbox) == 1
+
+    @pytest.mark.parametrize("language", [CouncilLanguage.WELSH, CouncilLanguage.BILINGUAL])
+    def test_a_welsh_or_bilingual_councils_people_get_it_in_welsh(
+        self, poster, venue, manager, settings, language
+    ):
+        venue.council.language = language
+        venue.council.save()
+        settings.POSTER_LEAK_RESIDENTS = 1
+        poster_alone(poster, UserFactory.create_batch(2))
+        alert = Alert.objects.get()
+        assert alert_notify(alert_id=alert.pk) is True
+        email = mail.outbox[0]
+        assert email.subject == (
+            "Rhybudd gwirio i mewn (Leeds Central Library): Poster wedi'i ddefnyddio ar ei ben "
+            "ei hun gan lawer o breswylwyr"
+        )
+        assert "Defnyddiwyd y poster “Main door” heb leoliad y ffôn gan 2 o breswylwyr" in (
+            email.body
+        )
+        assert "yn y swyddfa gefn:" in email.body and "Oddi yno gallwch ddiddymu" in email.body
+        assert "was used without" not in email.body and "back office" not in email.body
+        assert f"/admin/checkins/alert/{alert.pk}/change/" in email.body
+        # The API's detail stays English.
+        assert "was used without the phone's location by 2 residents" in alert.detail
+
+    def test_an_english_councils_people_get_it_in_english_whatever_the_language_at_hand(
+        self, poster, venue, manager, settings
+    ):
+        settings.POSTER_LEAK_RESIDENTS = 1
+        poster_alone(poster, UserFactory.create_batch(2))
+        with translation.override("cy"):  # (a job runs in no particular language)
+            assert alert_notify(alert_id=Alert.objects.get().pk) is True
+        email = mail.outbox[0]
+        assert email.subject == (
+            "Check-in alert at Leeds Central Library: A poster used alone by many residents"
+        )
+        assert "The poster “Main door” was used without the phone's location by 2 residents" in (
+            email.body
+        )
+        assert "in the back office:" in email.body
+        assert "Defnyddiwyd" not in email.body
+
+    def test_refusals_are_named_in_welsh_for_a_welsh_council(self, venue, manager, clock):
+        venue.council.language = CouncilLanguage.WELSH
+        venue.council.save()
+        client = client_for(UserFactory())
+        for _ in range(REPEATED_REFUSALS):
+            clock.advance(minutes=1)
+            error(client, "post", CHECKINS, gps(venue, 3000), status=400, code="outside_geofence")
+        alert = Alert.objects.get()
+        assert "Too far from the venue" in alert.detail
+        alert_notify(alert_id=alert.pk)
+        body = mail.outbox[0].body
+        assert "Gwrthodwyd preswylydd 5 o weithiau mewn 60 munud" in body
+        assert "Rhy bell o'r lleoliad" in body and "Too far" not in body
+
+    def test_an_alert_raised_without_facts_is_sent_with_its_detail(self, venue, manager):
+        venue.council.language = CouncilLanguage.WELSH
+        venue.council.save()
+        alert = alert_raise(
+            kind="poster_leak", venue=venue, dedupe_key="poster_leak:x", detail="Seen by staff."
+        )
+        alert_notify(alert_id=alert.pk)
+        assert "\n\nSeen by staff.\n\n" in mail.outbox[0].body
 
 
 class TestTheApi:
