@@ -123,7 +123,7 @@ def alert_notify(*, alert_id) -> bool:
     if not claimed:
         return False
     try:
-        message = _alert_message(Alert.objects.select_related("venue__council").get(pk=alert_id))
+        message = alert_message(Alert.objects.select_related("venue__council").get(pk=alert_id))
         if message is None:
             return False
         message.send()
@@ -144,7 +144,7 @@ def alerts_notify_pending(*, within: timedelta = timedelta(days=1)) -> int:
     return sum(alert_notify(alert_id=alert_id) for alert_id in list(pending))
 
 
-def _alert_message(alert: Alert) -> EmailMessage | None:
+def alert_message(alert: Alert) -> EmailMessage | None:
     """The alert's email, in Welsh for a Welsh or bilingual council's people (as the comment
     alerts and the digest, `staff_email_language`): what was found, worded from the alert's
     facts, and where to act on it."""

@@ -18,6 +18,8 @@ from accounts.email_change import (
     user_email_change_confirm,
     user_email_change_request,
 )
+from checkins.alerts.services import alert_message, alert_raise
+from checkins.alerts.words import alert_detail_in_english
 from checkins.comments.alerts import comment_alert_message
 from checkins.comments.replies import comment_reply_create, comment_reply_message
 from checkins.comments.services import comment_create
@@ -108,6 +110,36 @@ def password_reset_email(venue, comment, language):
     return list(mail.outbox)
 
 
+# One alert of each kind, with the facts its rule records (checkins.alerts.rules).
+ALERT_FACTS = {
+    "poster_leak": {"poster": "Main entrance", "residents": 11, "minutes": 30, "limit": 10},
+    "location_mismatch": {"ago_s": 600.0, "distance_m": 272000.0, "venue": "Bangor Library"},
+    "repeated_refusals": {
+        "count": 6,
+        "venue": "Bangor Library",
+        "minutes": 60,
+        "reasons": ["outside_geofence", "cooldown"],
+    },
+    "staff_burst": {"count": 31, "minutes": 60, "limit": 30},
+}
+
+
+def fraud_alert_emails(venue, comment, language):
+    council_speaks(venue, language)
+    venue_manager_of(venue)
+    messages = []
+    for kind, facts in ALERT_FACTS.items():
+        alert = alert_raise(
+            kind=kind,
+            venue=venue,
+            dedupe_key=f"{kind}:{language}",
+            facts=facts,
+            detail=alert_detail_in_english(kind, facts),
+        )
+        messages.append(alert_message(alert))
+    return messages
+
+
 EMAILS = {
     "invitation": invitation_email,
     "comment alert": comment_alert_email,
@@ -115,6 +147,7 @@ EMAILS = {
     "reply to a comment": reply_email,
     "email change": email_change_emails,
     "password reset": password_reset_email,
+    "fraud alerts": fraud_alert_emails,
 }
 
 
