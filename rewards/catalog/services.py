@@ -45,14 +45,21 @@ def stock_account(item: CatalogItem) -> LedgerAccount:
 
 def _venue_errors(council, venue) -> dict[str, list[str]]:
     if venue is not None and venue.council_id != council.pk:
-        return {"venue": ["The venue is not in that council."]}
+        return {"venue": [_("The venue is not in that council.")]}
     return {}
 
 
 def _stock_errors(account: LedgerAccount, new_stock: int | None) -> dict[str, list[str]]:
     if new_stock is not None and new_stock < account.paid_out:
         return {
-            "stock": [f"{account.paid_out} have already been claimed: the stock cannot be lower."]
+            "stock": [
+                ngettext(
+                    "%(count)d has already been claimed: the stock cannot be lower.",
+                    "%(count)d have already been claimed: the stock cannot be lower.",
+                    account.paid_out,
+                )
+                % {"count": account.paid_out}
+            ]
         }
     return {}
 
@@ -96,7 +103,7 @@ def catalog_item_create(
     stock account."""
     problems = _venue_errors(council, venue)
     if problems:
-        raise ApplicationError(INVALID, "The venue is not in that council.", fields=problems)
+        raise ApplicationError(INVALID, _("The venue is not in that council."), fields=problems)
     item = CatalogItem(
         council=council,
         venue=venue,
@@ -109,7 +116,7 @@ def catalog_item_create(
     )
     problems = _maxima_errors(item)
     if problems:
-        raise ApplicationError(INVALID, "Some fields are invalid.", fields=problems)
+        raise ApplicationError(INVALID, _("Some fields are invalid."), fields=problems)
     with transaction.atomic():
         item.save()
         stock_account(item)
@@ -130,7 +137,7 @@ def catalog_item_update(*, item: CatalogItem, changes: dict, actor=None) -> Cata
         item = CatalogItem.objects.select_for_update().get(pk=item.pk)
         problems = _maxima_errors(CatalogItem(**{**_counts(item), **changes}))
         if problems:
-            raise ApplicationError(INVALID, "Some fields are invalid.", fields=problems)
+            raise ApplicationError(INVALID, _("Some fields are invalid."), fields=problems)
         if "stock" in changes:
             account = account_lock(stock_account(item))
             problems = _stock_errors(account, changes["stock"])

@@ -12,6 +12,7 @@ spendable at the councils still in it.
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from backend.errors import INVALID, ApplicationError
 from rewards import account_names
@@ -68,17 +69,22 @@ def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str
     a merged scheme (it is history), or no council (its points could be spent nowhere)."""
     problems: dict[str | None, list[str]] = {}
     if scheme is not None and scheme.merged_into_id is not None:
-        problems[None] = [f"This scheme was merged into {scheme.merged_into}: it cannot change."]
+        problems[None] = [
+            gettext("This scheme was merged into %(scheme)s: it cannot change.")
+            % {"scheme": scheme.merged_into}
+        ]
     if not councils:
         problems["councils"] = [
-            "Choose at least one council: a scheme with none holds points nobody can spend."
+            gettext(
+                "Choose at least one council: a scheme with none holds points nobody can spend."
+            )
         ]
     return problems
 
 
 def _refuse(problems: dict[str | None, list[str]]) -> None:
     if problems:
-        raise ApplicationError(INVALID, "The scheme was not saved.", fields=problems)
+        raise ApplicationError(INVALID, gettext("The scheme was not saved."), fields=problems)
 
 
 def scheme_create(*, name: str, councils) -> Scheme:
