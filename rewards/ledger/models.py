@@ -128,7 +128,7 @@ class LedgerTransaction(AppendOnlyModel):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.idempotency_key}"
+        return f"{self.get_kind_display()} {self.idempotency_key}"
 
 
 class Entry(AppendOnlyModel):
