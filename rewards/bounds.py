@@ -9,6 +9,7 @@ venue then failed with them.
 
 from django.core.validators import MaxValueValidator
 from django.db.models import CheckConstraint, PositiveIntegerField, Q
+from django.utils.translation import gettext
 
 OFFER_MAXIMA = {
     "points": 1_000_000,
@@ -46,7 +47,7 @@ def upper_bound_constraints(prefix: str, maxima: dict[str, int]) -> list[CheckCo
 def over_maxima_errors(instance, maxima: dict[str, int]) -> dict[str, list[str]]:
     """Each field of ``instance`` over its maximum, with a sentence."""
     return {
-        field: [f"Must be at most {maximum:,}."]
+        field: [gettext("Must be at most %(maximum)s.") % {"maximum": f"{maximum:,}"}]
         for field, maximum in maxima.items()
         if isinstance(getattr(instance, field), int) and getattr(instance, field) > maximum
     }

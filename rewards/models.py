@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from backend.welsh import in_language
 from rewards.bounds import CATALOG_MAXIMA, OFFER_MAXIMA, count_field, upper_bound_constraints
@@ -36,22 +37,24 @@ __all__ = [
 ]
 
 
-WELSH_HELP = "Shown instead of the English to Welsh readers, when set."
+WELSH_HELP = _("Shown instead of the English to Welsh readers, when set.")
 
 
 class OfferRule(models.TextChoices):
-    EVERY_CHECKIN = "every_checkin"  # every accepted check-in
-    FIRST_CHECKIN = "first_checkin"  # the resident's first ever check-in at the venue
-    NTH_CHECKIN = "nth_checkin"  # every every_n-th check-in at the venue
-    FREQUENCY = "frequency"  # the every_n-th check-in within window_days
+    EVERY_CHECKIN = "every_checkin", _("Every check-in")  # every accepted check-in
+    # the resident's first ever check-in at the venue
+    FIRST_CHECKIN = "first_checkin", _("First check-in")
+    NTH_CHECKIN = "nth_checkin", _("Every n-th check-in")  # every every_n-th check-in at the venue
+    # the every_n-th check-in within window_days
+    FREQUENCY = "frequency", _("n check-ins within a number of days")
 
 
 class OfferAudience(models.TextChoices):
     """Who an offer is for (issue 25): a library's holiday reading challenge is for children."""
 
-    EVERYONE = "everyone", "Everyone"
-    CHILDREN = "children", "Children and young people (under 18)"
-    ADULTS = "adults", "Adults (18 and over)"
+    EVERYONE = "everyone", _("Everyone")
+    CHILDREN = "children", _("Children and young people (under 18)")
+    ADULTS = "adults", _("Adults (18 and over)")
 
 
 class Offer(models.Model):
@@ -68,52 +71,83 @@ class Offer(models.Model):
     Rule = OfferRule
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="offers")
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, related_name="offers", verbose_name=_("council")
+    )
     venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("venue"),
     )
-    title = models.CharField(max_length=120)
-    title_cy = models.CharField("title in Welsh", max_length=120, blank=True, help_text=WELSH_HELP)
-    description = models.TextField(blank=True, max_length=2000)
+    title = models.CharField(_("title"), max_length=120)
+    title_cy = models.CharField(
+        _("title in Welsh"), max_length=120, blank=True, help_text=WELSH_HELP
+    )
+    description = models.TextField(_("description"), blank=True, max_length=2000)
     description_cy = models.TextField(
-        "description in Welsh", blank=True, max_length=2000, help_text=WELSH_HELP
+        _("description in Welsh"), blank=True, max_length=2000, help_text=WELSH_HELP
     )
-    rule = models.CharField(max_length=16, choices=OfferRule.choices)
-    points = count_field(OFFER_MAXIMA, "points", default=0)
-    voucher_title = models.CharField(max_length=120, blank=True)
+    rule = models.CharField(_("rule"), max_length=16, choices=OfferRule.choices)
+    points = count_field(OFFER_MAXIMA, "points", default=0, verbose_name=_("points"))
+    voucher_title = models.CharField(_("voucher title"), max_length=120, blank=True)
     voucher_title_cy = models.CharField(
-        "voucher title in Welsh", max_length=120, blank=True, help_text=WELSH_HELP
+        _("voucher title in Welsh"), max_length=120, blank=True, help_text=WELSH_HELP
     )
-    stripe_coupon_id = models.CharField(max_length=100, blank=True)
-    voucher_valid_days = count_field(OFFER_MAXIMA, "voucher_valid_days", null=True)
-    every_n = count_field(OFFER_MAXIMA, "every_n", null=True)
-    window_days = count_field(OFFER_MAXIMA, "window_days", null=True)
-    starts_at = models.DateTimeField(null=True, blank=True)
-    ends_at = models.DateTimeField(null=True, blank=True)
-    max_rewards = count_field(OFFER_MAXIMA, "max_rewards", null=True)
-    per_user_limit = count_field(OFFER_MAXIMA, "per_user_limit", null=True)
-    is_active = models.BooleanField(default=True)
+    stripe_coupon_id = models.CharField(_("Stripe coupon id"), max_length=100, blank=True)
+    voucher_valid_days = count_field(
+        OFFER_MAXIMA, "voucher_valid_days", null=True, verbose_name=_("voucher valid for (days)")
+    )
+    every_n = count_field(OFFER_MAXIMA, "every_n", null=True, verbose_name=_("every n check-ins"))
+    window_days = count_field(
+        OFFER_MAXIMA, "window_days", null=True, verbose_name=_("within (days)")
+    )
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    max_rewards = count_field(OFFER_MAXIMA, "max_rewards", null=True, verbose_name=_("max rewards"))
+    per_user_limit = count_field(
+        OFFER_MAXIMA, "per_user_limit", null=True, verbose_name=_("per user limit")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
     # Which evidence of presence earns it (rewards.evidence): a bit set, read as `accepts`.
-    accepted_evidence = models.PositiveSmallIntegerField(default=ALL_EVIDENCE)
+    accepted_evidence = models.PositiveSmallIntegerField(
+        _("accepted evidence"), default=ALL_EVIDENCE
+    )
     # Who may earn it: anyone under 18 (accounts.ages.is_minor) is a child here.
     audience = models.CharField(
+        _("audience"),
         max_length=10,
         choices=OfferAudience.choices,
         default=OfferAudience.EVERYONE,
-        help_text="Who may earn it. An offer for children accepts the poster, the desk "
-        "screen and staff: a child never needs to share a location.",
+        help_text=_(
+            "Who may earn it. An offer for children accepts the poster, the desk "
+            "screen and staff: a child never needs to share a location."
+        ),
     )
     # The ledger account it pays from, made with the offer: a check-in reads it with the offer.
     pool = models.OneToOneField(
-        LedgerAccount, on_delete=models.PROTECT, related_name="+", editable=False
+        LedgerAccount,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("pool"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
         ordering = ["-created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -198,21 +232,38 @@ class RewardGrant(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="grants")
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="grants", verbose_name=_("offer")
+    )
     resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reward_grants"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reward_grants",
+        verbose_name=_("resident"),
     )
-    checkin_id = models.UUIDField()
-    points = models.PositiveIntegerField(default=0)
+    checkin_id = models.UUIDField(_("check-in id"))
+    points = models.PositiveIntegerField(_("points"), default=0)
     voucher = models.OneToOneField(
-        "Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="grant"
+        "Voucher",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grant",
+        verbose_name=_("voucher"),
     )
-    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    taken_back = models.PositiveIntegerField(null=True, blank=True)
+    transaction = models.ForeignKey(
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ledger transaction"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    taken_back = models.PositiveIntegerField(_("taken back"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("reward given")
+        verbose_name_plural = _("rewards given")
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -229,7 +280,10 @@ class RewardGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.offer_id} for check-in {self.checkin_id}"
+        return gettext("%(offer)s for check-in %(checkin)s") % {
+            "offer": self.offer_id,
+            "checkin": self.checkin_id,
+        }
 
 
 class CatalogItem(models.Model):
@@ -237,19 +291,32 @@ class CatalogItem(models.Model):
     limit of the item's ledger stock account (none: unlimited)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="catalog_items")
-    venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="catalog_items"
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, related_name="catalog_items", verbose_name=_("council")
     )
-    title = models.CharField(max_length=120)
-    title_cy = models.CharField("title in Welsh", max_length=120, blank=True, help_text=WELSH_HELP)
-    cost_points = count_field(CATALOG_MAXIMA, "cost_points")
-    stock = count_field(CATALOG_MAXIMA, "stock", null=True)
-    valid_days = count_field(CATALOG_MAXIMA, "valid_days", null=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="catalog_items",
+        verbose_name=_("venue"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    title_cy = models.CharField(
+        _("title in Welsh"), max_length=120, blank=True, help_text=WELSH_HELP
+    )
+    cost_points = count_field(CATALOG_MAXIMA, "cost_points", verbose_name=_("cost in points"))
+    stock = count_field(CATALOG_MAXIMA, "stock", null=True, verbose_name=_("stock"))
+    valid_days = count_field(
+        CATALOG_MAXIMA, "valid_days", null=True, verbose_name=_("voucher valid for (days)")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("catalog item")
+        verbose_name_plural = _("catalog items")
         ordering = ["title", "id"]
         constraints = [
             models.CheckConstraint(
@@ -268,10 +335,10 @@ class CatalogItem(models.Model):
 
 
 class VoucherStatus(models.TextChoices):
-    ISSUED = "issued", gettext_lazy("Issued")
-    REDEEMED = "redeemed", gettext_lazy("Redeemed")
-    EXPIRED = "expired", gettext_lazy("Expired")
-    VOID = "void", gettext_lazy("Void")
+    ISSUED = "issued", _("Issued")
+    REDEEMED = "redeemed", _("Redeemed")
+    EXPIRED = "expired", _("Expired")
+    VOID = "void", _("Void")
 
 
 class Voucher(models.Model):
@@ -283,44 +350,79 @@ class Voucher(models.Model):
     Status = VoucherStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    code = models.CharField(max_length=16, unique=True)
+    code = models.CharField(_("code"), max_length=16, unique=True)
     resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vouchers"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="vouchers",
+        verbose_name=_("resident"),
     )
-    title = models.CharField(max_length=120)
+    title = models.CharField(_("title"), max_length=120)
     # The Welsh title of the offer's voucher or the catalog item, as it was when issued.
-    title_cy = models.CharField("title in Welsh", max_length=120, blank=True)
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="vouchers")
+    title_cy = models.CharField(_("title in Welsh"), max_length=120, blank=True)
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("council")
+    )
     venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+        verbose_name=_("venue"),
     )
     offer = models.ForeignKey(
-        Offer, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
+        Offer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+        verbose_name=_("offer"),
     )
     catalog_item = models.ForeignKey(
-        CatalogItem, on_delete=models.PROTECT, null=True, blank=True, related_name="vouchers"
+        CatalogItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vouchers",
+        verbose_name=_("catalog item"),
     )
     status = models.CharField(
-        max_length=16, choices=VoucherStatus.choices, default=VoucherStatus.ISSUED
+        _("status"), max_length=16, choices=VoucherStatus.choices, default=VoucherStatus.ISSUED
     )
-    issued_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    redeemed_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    redeemed_at = models.DateTimeField(_("redeemed at"), null=True, blank=True)
     redeemed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("redeemed by"),
     )
     redeemed_venue = models.ForeignKey(
-        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("venue where redeemed"),
     )
     # How often a desk redemption of it was undone: the next redemption's ledger key.
-    redemptions_undone = models.PositiveSmallIntegerField(default=0)
+    redemptions_undone = models.PositiveSmallIntegerField(_("redemptions undone"), default=0)
     # The Stripe promotion code's id (promo_...) once Stripe has created it; its code is `code`.
-    stripe_promotion_code = models.CharField(max_length=100, blank=True)
+    stripe_promotion_code = models.CharField(_("Stripe promotion code"), max_length=100, blank=True)
     issue_transaction = models.OneToOneField(
-        LedgerTransaction, on_delete=models.PROTECT, related_name="issued_voucher"
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        related_name="issued_voucher",
+        verbose_name=_("issuing transaction"),
     )
 
     class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
         ordering = ["-issued_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -372,12 +474,17 @@ class StripePromotionCode(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending"  # to be created
-        CREATED = "created"  # live at the checkout
-        DEACTIVATING = "deactivating"  # the voucher was used or lapsed here: to be turned off
-        DEACTIVATED = "deactivated"
-        CANCELLED = "cancelled"  # the voucher was used or lapsed before its code was made
-        FAILED = "failed"  # given up; manage.py stripe_outbox_retry puts it back
+        PENDING = "pending", pgettext_lazy("promotion code", "Pending")  # to be created
+        CREATED = "created", pgettext_lazy("promotion code", "Created")  # live at the checkout
+        # the voucher was used or lapsed here: to be turned off
+        DEACTIVATING = "deactivating", pgettext_lazy("promotion code", "Deactivating")
+        DEACTIVATED = "deactivated", pgettext_lazy("promotion code", "Deactivated")
+        # the voucher was used or lapsed before its code was made
+        CANCELLED = "cancelled", pgettext_lazy("promotion code", "Cancelled")
+        FAILED = (
+            "failed",
+            pgettext_lazy("promotion code", "Failed"),
+        )  # given up; manage.py stripe_outbox_retry puts it back
 
     # Each state, and where the outbox may move it (rewards.stripe.outbox).
     TRANSITIONS = {
@@ -392,21 +499,29 @@ class StripePromotionCode(models.Model):
     HAS_CODE = (State.CREATED, State.DEACTIVATING, State.DEACTIVATED)
 
     voucher = models.OneToOneField(
-        Voucher, on_delete=models.CASCADE, primary_key=True, related_name="stripe_promotion"
+        Voucher,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stripe_promotion",
+        verbose_name=_("voucher"),
     )
-    coupon_id = models.CharField(max_length=100)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
-    promotion_code_id = models.CharField(max_length=100, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    coupon_id = models.CharField(_("coupon id"), max_length=100)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    promotion_code_id = models.CharField(_("promotion code id"), max_length=100, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # Part of the idempotency key: raised when failed rows are queued again by hand, since
     # Stripe replays a refusal to the same key for 24 hours.
-    key_generation = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    key_generation = models.PositiveSmallIntegerField(_("key generation"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("Stripe promotion code")
+        verbose_name_plural = _("Stripe promotion codes")
         constraints = [
             models.CheckConstraint(
                 # "failed" may have a code (turning it off failed) or not (making it failed).
@@ -441,7 +556,8 @@ class StripePromotionCode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.voucher_id}: {self.state}"
+        """The voucher's code (its promotion code's too) and the state, in words."""
+        return f"{self.voucher.code}: {self.get_state_display()}"
 
     @property
     def idempotency_key(self) -> str:
@@ -452,12 +568,14 @@ class StripePromotionCode(models.Model):
 class StripeEvent(models.Model):
     """A Stripe webhook event, stored once: a delivery Stripe repeats finds its id here."""
 
-    event_id = models.CharField(max_length=255, primary_key=True)
-    type = models.CharField(max_length=100)
-    received_at = models.DateTimeField(auto_now_add=True)
-    outcome = models.CharField(max_length=200, blank=True)
+    event_id = models.CharField(_("event id"), max_length=255, primary_key=True)
+    type = models.CharField(_("type"), max_length=100)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
         ordering = ["-received_at"]
 
     def __str__(self) -> str:

@@ -18,6 +18,8 @@ builds the names of S (one per offer or item in scope).
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rewards import account_names
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction
@@ -92,13 +94,15 @@ class EntryInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="account")
+    @admin.display(description=_("account"))
     def account_name(self, entry: Entry) -> str:
         return entry.account.name
 
-    @admin.display(description="balance effect")
+    @admin.display(description=_("balance effect"))
     def effect(self, entry: Entry) -> str:
-        return "credit (balance up)" if entry.amount > 0 else "debit (balance down)"
+        return (
+            gettext("credit (balance up)") if entry.amount > 0 else gettext("debit (balance down)")
+        )
 
 
 @admin.register(LedgerTransaction)
@@ -122,11 +126,11 @@ class LedgerAccountAdmin(LedgerAdmin):
     fields = [*list_display, "left_under_minimum", "created_at"]
     readonly_fields = fields
 
-    @admin.display(description="balance")
+    @admin.display(description=_("balance"))
     def balance(self, account: LedgerAccount) -> int:
         return account.balance
 
-    @admin.display(description="may still pay out")
+    @admin.display(description=_("may still pay out"))
     def left_under_minimum(self, account: LedgerAccount) -> str:
         left = account.left_under_minimum
-        return "no limit" if left is None else str(left)
+        return gettext("no limit") if left is None else str(left)

@@ -5,8 +5,11 @@ the council or any of its venues (the choices offer nothing else)."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from rewards.back_office.admin import ServiceAdmin, ServiceForm
+from rewards.back_office.admin import ServiceAdmin, ServiceForm, every_venue_of, yes_or_no_icon
 from rewards.catalog.selectors import catalog_stock_left
 from rewards.catalog.services import (
     UPDATABLE_FIELDS,
@@ -23,16 +26,22 @@ ITEM_FIELDS = ["title", "title_cy", "cost_points", "stock", "valid_days", "is_ac
 
 class CatalogItemForm(ServiceForm):
     # The bounds the API's serializers set and the database enforces (no service restates them).
-    cost_points = forms.IntegerField(min_value=1)
-    valid_days = forms.IntegerField(min_value=1, required=False)
+    cost_points = forms.IntegerField(
+        min_value=1, label=capfirst(CatalogItem._meta.get_field("cost_points").verbose_name)
+    )
+    valid_days = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label=capfirst(CatalogItem._meta.get_field("valid_days").verbose_name),
+    )
 
     class Meta:
         model = CatalogItem
         fields = ["council", "venue", *ITEM_FIELDS]
         help_texts = {
-            "council": "For an item of the whole council (council admins only).",
-            "venue": "For one venue's item.",
-            "stock": "How many vouchers in all (empty: no limit).",
+            "council": _("For an item of the whole council (council admins only)."),
+            "venue": _("For one venue's item."),
+            "stock": _("How many vouchers in all (empty: no limit)."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -49,7 +58,7 @@ class CatalogItemForm(ServiceForm):
         if not self.instance._state.adding:
             return catalog_item_update_errors(item=self.instance, changes=self.changes())
         if self.owner() is None:
-            return {"venue": ["Give the venue or, for a council-wide item, the council."]}
+            return {"venue": [gettext("Give the venue or, for a council-wide item, the council.")]}
         return catalog_item_create_errors(
             council=self.owner(), venue=self.cleaned_data.get("venue")
         )
@@ -62,7 +71,7 @@ class CatalogItemForm(ServiceForm):
 class CatalogItemAdmin(ServiceAdmin):
     form = CatalogItemForm
     venue_path, council_path = "venue", "council"
-    list_display = ["title", "where", "cost_points", "stock", "stock_left", "is_active"]
+    list_display = ["title", "where", "cost_points", "stock", "stock_left", "active"]
     list_filter = ["is_active", ("venue", ScopedRelatedFilter), ("council", ScopedRelatedFilter)]
     search_fields = ["title"]
     list_select_related = ["venue", "council"]
@@ -84,15 +93,19 @@ class CatalogItemAdmin(ServiceAdmin):
             item.stock_left = left[item.pk]
         return changelist
 
-    @admin.display(description="where", ordering="venue__name")
+    @admin.display(description=_("where"), ordering="venue__name")
     def where(self, item: CatalogItem) -> str:
-        return item.venue.name if item.venue else f"every venue of {item.council.name}"
+        return every_venue_of(item)
 
-    @admin.display(description="stock left")
+    @admin.display(description=_("stock left"))
     def stock_left(self, item: CatalogItem) -> str:
         if not hasattr(item, "stock_left"):
             item.stock_left = catalog_stock_left([item])[item.pk]
-        return "no limit" if item.stock_left is None else str(item.stock_left)
+        return gettext("no limit") if item.stock_left is None else str(item.stock_left)
+
+    @admin.display(description=_("active"), ordering="is_active")
+    def active(self, item: CatalogItem) -> str:
+        return yes_or_no_icon(item.is_active)
 
     def save_with_service(self, request, form, change):
         if change:

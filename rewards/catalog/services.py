@@ -53,7 +53,14 @@ def _venue_errors(council, venue) -> dict[str, list[str]]:
 def _stock_errors(account: LedgerAccount, new_stock: int | None) -> dict[str, list[str]]:
     if new_stock is not None and new_stock < account.paid_out:
         return {
-            "stock": [f"{account.paid_out} have already been claimed: the stock cannot be lower."]
+            "stock": [
+                ngettext(
+                    "%(count)d has already been claimed: the stock cannot be lower.",
+                    "%(count)d have already been claimed: the stock cannot be lower.",
+                    account.paid_out,
+                )
+                % {"count": account.paid_out}
+            ]
         }
     return {}
 

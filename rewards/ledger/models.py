@@ -2,20 +2,22 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Asset(models.TextChoices):
-    POINTS = "POINTS"
-    VOUCHER = "VOUCHER"
+    POINTS = "POINTS", _("Points")
+    VOUCHER = "VOUCHER", _("Voucher")
 
 
 class TransactionKind(models.TextChoices):
-    EARN = "earn"
-    CLAIM = "claim"
-    REDEEM = "redeem"
-    EXPIRE = "expire"
-    REVERSE = "reverse"
-    ADJUST = "adjust"
+    EARN = "earn", _("Earn")
+    CLAIM = "claim", _("Claim")
+    REDEEM = "redeem", _("Redeem")
+    EXPIRE = "expire", _("Expire")
+    REVERSE = "reverse", _("Reverse")
+    ADJUST = "adjust", _("Adjust")
 
 
 class AppendOnlyError(Exception):
@@ -53,14 +55,16 @@ class LedgerAccount(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    name = models.CharField(max_length=200)
-    asset = models.CharField(max_length=16, choices=Asset.choices)
-    min_balance = models.BigIntegerField(null=True, blank=True)
-    debits_posted = models.BigIntegerField(default=0)
-    credits_posted = models.BigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("name"), max_length=200)
+    asset = models.CharField(_("asset"), max_length=16, choices=Asset.choices)
+    min_balance = models.BigIntegerField(_("minimum balance"), null=True, blank=True)
+    debits_posted = models.BigIntegerField(_("debits posted"), default=0)
+    credits_posted = models.BigIntegerField(_("credits posted"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
         constraints = [
             models.UniqueConstraint(fields=["name", "asset"], name="ledger_account_unique_name"),
             models.CheckConstraint(
@@ -103,21 +107,28 @@ class LedgerTransaction(AppendOnlyModel):
     """One posting: entries that sum to zero per asset, under a unique idempotency key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=16, choices=TransactionKind.choices)
-    idempotency_key = models.CharField(max_length=200, unique=True)
-    request_hash = models.CharField(max_length=64)
-    memo = models.CharField(max_length=300, blank=True)
-    reference = models.CharField(max_length=200, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=TransactionKind.choices)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    memo = models.CharField(_("memo"), max_length=300, blank=True)
+    reference = models.CharField(_("reference"), max_length=200, blank=True, db_index=True)
     reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.idempotency_key}"
+        return f"{self.get_kind_display()} {self.idempotency_key}"
 
 
 class Entry(AppendOnlyModel):
@@ -125,19 +136,32 @@ class Entry(AppendOnlyModel):
 
     id = models.BigAutoField(primary_key=True)
     transaction = models.ForeignKey(
-        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("ledger transaction"),
     )
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
-    asset = models.CharField(max_length=16, choices=Asset.choices)
-    amount = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    account = models.ForeignKey(
+        LedgerAccount,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("ledger account"),
+    )
+    asset = models.CharField(_("asset"), max_length=16, choices=Asset.choices)
+    amount = models.BigIntegerField(_("amount"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "entries"
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_not_zero"),
         ]
         indexes = [models.Index(fields=["account", "id"], name="ledger_entry_account")]
 
     def __str__(self) -> str:
-        return f"{self.amount:+d} {self.asset} to {self.account_id}"
+        return gettext("%(amount)s %(asset)s to account %(account)s") % {
+            "amount": f"{self.amount:+d}",
+            "asset": self.asset,
+            "account": self.account_id,
+        }

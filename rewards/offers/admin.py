@@ -6,8 +6,11 @@ any of its venues (the choices offer nothing else)."""
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from rewards.back_office.admin import ServiceAdmin, ServiceForm
+from rewards.back_office.admin import ServiceAdmin, ServiceForm, every_venue_of
 from rewards.evidence import (
     ALL_EVIDENCE,
     NOT_POSTER_ALONE,
@@ -29,17 +32,21 @@ from venues.back_office import ScopedRelatedFilter
 ACCEPTS_PRESETS = {
     "any": (
         ALL_EVIDENCE,
-        "A photo of the poster is enough: any check-in earns it. Fine for points; a photo of "
-        "the poster online pays everyone who sees it.",
+        _(
+            "A photo of the poster is enough: any check-in earns it. Fine for points; a photo "
+            "of the poster online pays everyone who sees it."
+        ),
     ),
     "present": (
         NOT_POSTER_ALONE,
-        "Needs the phone's location or the desk screen (or staff at the desk). Choose this for "
-        "anything worth money.",
+        _(
+            "Needs the phone's location or the desk screen (or staff at the desk). Choose this "
+            "for anything worth money."
+        ),
     ),
     "in_person": (
         evidence_mask([Evidence.DESK_SCREEN, Evidence.STAFF]),
-        "Only in person at the desk: the code on the desk screen, or staff checking them in.",
+        _("Only in person at the desk: the code on the desk screen, or staff checking them in."),
     ),
 }
 
@@ -51,17 +58,20 @@ class AcceptsField(forms.ChoiceField):
     widget = forms.RadioSelect
 
     def __init__(self, **kwargs):
-        choices = [(key, words) for key, (_, words) in ACCEPTS_PRESETS.items()]
+        choices = [(key, words) for key, (_mask, words) in ACCEPTS_PRESETS.items()]
         super().__init__(choices=choices, **kwargs)
 
     def offer(self, mask: int) -> str:
         """The choice of ``mask``, added when it is no preset; returns its key."""
-        for key, (preset, _) in ACCEPTS_PRESETS.items():
+        for key, (preset, _words) in ACCEPTS_PRESETS.items():
             if preset == mask:
                 return key
         key = f"mask:{mask}"
         names = ", ".join(str(Evidence(kind).label) for kind in evidence_kinds(mask))
-        self.choices = [*self.choices, (key, f"As set through the API: {names}.")]
+        self.choices = [
+            *self.choices,
+            (key, gettext("As set through the API: %(names)s.") % {"names": names}),
+        ]
         return key
 
     def clean(self, value):
@@ -72,11 +82,15 @@ class AcceptsField(forms.ChoiceField):
 
 
 class OfferForm(ServiceForm):
-    voucher_valid_days = forms.IntegerField(min_value=1, required=False)
+    voucher_valid_days = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label=capfirst(Offer._meta.get_field("voucher_valid_days").verbose_name),
+    )
     accepts = AcceptsField(
-        label="Which check-ins earn it",
+        label=_("Which check-ins earn it"),
         initial="any",
-        help_text=(
+        help_text=_(
             "How the resident showed they were there. A check-in that does not earn it still "
             "counts as a visit, and the resident is told what would have."
         ),
@@ -86,12 +100,12 @@ class OfferForm(ServiceForm):
         model = Offer
         fields = ["council", "venue", *EDITABLE_FIELDS]
         help_texts = {
-            "council": "For an offer at every venue of the council (council admins only).",
-            "venue": "For one venue's own offer.",
-            "points": "Points per reward; 0 for a voucher offer.",
-            "voucher_title": "For a voucher offer: what the voucher is for.",
-            "max_rewards": "The budget: how many rewards in all (empty: no limit).",
-            "per_user_limit": "How many rewards one resident may get (empty: no limit).",
+            "council": _("For an offer at every venue of the council (council admins only)."),
+            "venue": _("For one venue's own offer."),
+            "points": _("Points per reward; 0 for a voucher offer."),
+            "voucher_title": _("For a voucher offer: what the voucher is for."),
+            "max_rewards": _("The budget: how many rewards in all (empty: no limit)."),
+            "per_user_limit": _("How many rewards one resident may get (empty: no limit)."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -121,8 +135,11 @@ class OfferForm(ServiceForm):
 
 
 def _units(amount: int, offer: Offer) -> str:
-    unit = "voucher" if offer.voucher_title else "point"
-    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+    if offer.voucher_title:
+        words = ngettext("%(count)s voucher", "%(count)s vouchers", amount)
+    else:
+        words = ngettext("%(count)s point", "%(count)s points", amount)
+    return words % {"count": amount}
 
 
 @admin.register(Offer)
@@ -159,47 +176,47 @@ class OfferAdmin(ServiceAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["where", *self.budget_figures]
 
-    @admin.display(description="where", ordering="venue__name")
+    @admin.display(description=_("where"), ordering="venue__name")
     def where(self, offer: Offer) -> str:
-        return offer.venue.name if offer.venue else f"every venue of {offer.council.name}"
+        return every_venue_of(offer)
 
-    @admin.display(description="earned by")
+    @admin.display(description=_("earned by"))
     def earned_by(self, offer: Offer) -> str:
         if offer.accepted_evidence == ALL_EVIDENCE:
-            return "any check-in"
+            return gettext("any check-in")
         if offer.accepted_evidence == NOT_POSTER_ALONE:
-            return "location or desk screen"
+            return gettext("location or desk screen")
         return ", ".join(str(Evidence(kind).label) for kind in offer.accepts)
 
-    @admin.display(description="reward")
+    @admin.display(description=_("reward"))
     def reward(self, offer: Offer) -> str:
         if offer.voucher_title:
-            return f"voucher: {offer.voucher_title}"
+            return gettext("voucher: %(title)s") % {"title": offer.voucher_title}
         return _units(offer.points, offer)
 
-    @admin.display(description="budget used")
+    @admin.display(description=_("budget used"))
     def budget_used(self, offer: Offer) -> str:
         pool = offer.pool
         return _units(pool.paid_out if pool else 0, offer)
 
-    @admin.display(description="budget left")
+    @admin.display(description=_("budget left"))
     def budget_left(self, offer: Offer) -> str:
         pool = offer.pool
         left = pool.left_under_minimum if pool else None
         if pool is None and offer.max_rewards is not None:  # not made yet: nothing paid
             left = offer.max_rewards * (1 if offer.voucher_title else offer.points)
-        return "no limit" if left is None else _units(left, offer)
+        return gettext("no limit") if left is None else _units(left, offer)
 
-    @admin.display(description="live or ended")
+    @admin.display(description=_("live or ended"))
     def state(self, offer: Offer) -> str:
         now = timezone.now()
         if offer.ends_at and offer.ends_at <= now:
-            return "ended"
+            return gettext("ended")
         if not offer.is_active:
-            return "switched off"
+            return gettext("switched off")
         if offer.starts_at and offer.starts_at > now:
-            return "not started"
-        return "live"
+            return gettext("not started")
+        return gettext("live")
 
     def save_with_service(self, request, form, change):
         if change:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from backend import errors
 from backend.errors import ApplicationError
@@ -105,39 +105,58 @@ def offer_field_errors(offer: Offer) -> dict[str, list[str]]:
         problems.setdefault(field, []).append(message)
 
     if not offer.title.strip():
-        refuse("title", "An offer needs a title.")
+        refuse("title", gettext("An offer needs a title."))
     if offer.rule not in OfferRule.values:
-        refuse("rule", f"Must be one of {', '.join(OfferRule.values)}.")
+        refuse(
+            "rule", gettext("Must be one of %(values)s.") % {"values": ", ".join(OfferRule.values)}
+        )
     if offer.points and offer.voucher_title:
-        refuse("points", "An offer rewards points or a voucher, not both.")
+        refuse("points", gettext("An offer rewards points or a voucher, not both."))
     elif not offer.points and not offer.voucher_title:
-        refuse("points", "An offer rewards points (more than 0) or a voucher (voucher_title).")
+        refuse(
+            "points",
+            gettext("An offer rewards points (more than 0) or a voucher (voucher_title)."),
+        )
     if offer.stripe_coupon_id and not offer.voucher_title:
-        refuse("stripe_coupon_id", "A Stripe coupon comes only with a voucher (voucher_title).")
+        refuse(
+            "stripe_coupon_id",
+            gettext("A Stripe coupon comes only with a voucher (voucher_title)."),
+        )
     if offer.rule in COUNTING_RULES and not offer.every_n:
-        refuse("every_n", f"A {offer.rule} offer needs every_n (at least 1).")
+        refuse(
+            "every_n",
+            gettext("A %(rule)s offer needs every_n (at least 1).") % {"rule": offer.rule},
+        )
     if offer.rule == OfferRule.FREQUENCY and not offer.window_days:
-        refuse("window_days", "A frequency offer needs window_days (at least 1).")
+        refuse("window_days", gettext("A frequency offer needs window_days (at least 1)."))
     if offer.starts_at and offer.ends_at and offer.ends_at <= offer.starts_at:
-        refuse("ends_at", "An offer must end after it starts.")
+        refuse("ends_at", gettext("An offer must end after it starts."))
     for field in ("max_rewards", "per_user_limit", "every_n", "window_days"):
         value = getattr(offer, field)
         if value is not None and value < 1:
-            refuse(field, "Must be at least 1.")
+            refuse(field, gettext("Must be at least 1."))
     for field, messages in over_maxima_errors(offer, OFFER_MAXIMA).items():
         refuse(field, messages[0])
     if not offer.accepted_evidence:
-        refuse("accepts", "An offer must accept at least one kind of evidence of presence.")
+        refuse(
+            "accepts",
+            gettext("An offer must accept at least one kind of evidence of presence."),
+        )
     if offer.audience not in OfferAudience.values:
-        refuse("audience", f"Must be one of {', '.join(OfferAudience.values)}.")
+        refuse(
+            "audience",
+            gettext("Must be one of %(values)s.") % {"values": ", ".join(OfferAudience.values)},
+        )
     elif offer.audience == OfferAudience.CHILDREN and not set(CHILDREN_EARN_WITH) <= set(
         offer.accepts
     ):
         # ICO Children's code: no nudge to share a location to earn more.
         refuse(
             "accepts",
-            "An offer for children must accept the poster, the desk screen and staff: "
-            "a child never needs to share a location to earn it.",
+            gettext(
+                "An offer for children must accept the poster, the desk screen and staff: "
+                "a child never needs to share a location to earn it."
+            ),
         )
     return problems
 
@@ -165,9 +184,13 @@ def offer_coupon_errors(offer: Offer) -> dict[str, list[str]]:
         logger.warning("Stripe coupon %r not checked: %s", offer.stripe_coupon_id, exc)
         return {}
     if coupon is None:
-        return {"stripe_coupon_id": [f"No such coupon: '{offer.stripe_coupon_id}'."]}
+        return {
+            "stripe_coupon_id": [
+                gettext("No such coupon: '%(coupon)s'.") % {"coupon": offer.stripe_coupon_id}
+            ]
+        }
     if not coupon.valid:
-        return {"stripe_coupon_id": ["Stripe says the coupon is no longer valid."]}
+        return {"stripe_coupon_id": [gettext("Stripe says the coupon is no longer valid.")]}
     if coupon.redeem_by is None:
         return {}
     valid_days = offer.voucher_valid_days or settings.VOUCHER_VALID_DAYS
@@ -201,9 +224,9 @@ def _validate_coupon(offer: Offer) -> None:
 
 def _owner_errors(council: Council | None, venue: Venue | None) -> dict[str, list[str]]:
     if venue is not None and council is not None and council.pk != venue.council_id:
-        return {"council": ["A venue offer belongs to the venue's council."]}
+        return {"council": [gettext("A venue offer belongs to the venue's council.")]}
     if venue is None and council is None:
-        return {"venue": ["Name a venue or a council."]}
+        return {"venue": [gettext("Name a venue or a council.")]}
     return {}
 
 
@@ -259,10 +282,17 @@ def offer_create(
 def _rewarded_offer_errors(offer: Offer, old_asset: str, rewards_given: int) -> dict:
     """What a change may not do to an offer that has already rewarded."""
     if pool_asset(offer) != old_asset and rewards_given:
-        return {"points": ["An offer that has rewarded cannot switch what it gives."]}
+        return {"points": [gettext("An offer that has rewarded cannot switch what it gives.")]}
     if offer.max_rewards is not None and offer.max_rewards < rewards_given:
         return {
-            "max_rewards": [f"{rewards_given} rewards were already given; the cap cannot be lower."]
+            "max_rewards": [
+                ngettext(
+                    "%(count)d reward was already given; the cap cannot be lower.",
+                    "%(count)d rewards were already given; the cap cannot be lower.",
+                    rewards_given,
+                )
+                % {"count": rewards_given}
+            ]
         }
     return {}
 

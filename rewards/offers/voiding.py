@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import F, Q
+from django.utils.translation import gettext, ngettext
 
 from rewards import account_names
 from rewards.ledger.models import LedgerAccount, TransactionKind
@@ -125,6 +126,25 @@ def checkin_rewards_take_back(*, checkin_id, now: datetime) -> TakenBack:
             )
         RewardGrant.objects.filter(pk=grant.pk).update(voided_at=now, taken_back=back)
     return taken
+
+
+def grant_in_words(grant: RewardGrant) -> str:
+    """What one grant gave, in the request's language, for the back office's check-in pages:
+    "Ten points: 10 points", "A free coffee: voucher “Free coffee”", and once its check-in was
+    voided what came back ("Ten points: 10 points, 2 of 10 taken back")."""
+    if grant.voucher_id:
+        given = gettext("voucher “%(title)s”") % {"title": grant.voucher.shown_title}
+    else:
+        given = ngettext("%(count)s point", "%(count)s points", grant.points) % {
+            "count": f"{grant.points:,}"
+        }
+    if grant.voided_at is not None:
+        given = gettext("%(given)s, %(taken)s of %(whole)s taken back") % {
+            "given": given,
+            "taken": grant.taken_back,
+            "whole": 1 if grant.voucher_id else grant.points,
+        }
+    return f"{grant.offer.shown_title}: {given}"
 
 
 def voided_grants_of(checkin_id) -> list[RewardGrant]:

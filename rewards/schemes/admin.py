@@ -11,13 +11,15 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rewards.back_office.admin import ServiceAdmin, ServiceForm
 from rewards.schemes.models import Scheme
 from rewards.schemes.selectors import councils_with_schemes, schemes_with_figures
 from rewards.schemes.services import scheme_create, scheme_errors, scheme_update
 
-GROUPING_HELP = (
+GROUPING_HELP = _(
     "Residents of these councils share one points balance. A council you add leaves its old "
     "scheme; if that leaves the old scheme with no council, its residents' points move into "
     "this one. A council you take out gets a scheme of its own and keeps nothing: the points "
@@ -34,7 +36,7 @@ class CouncilCheckboxes(forms.CheckboxSelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["group_label"] = "Councils in this scheme"
+        context["widget"]["group_label"] = gettext("Councils in this scheme")
         return context
 
 
@@ -46,12 +48,16 @@ class CouncilChoice(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, council) -> str:
         if council.current_scheme_id != self.scheme_id and council.current_scheme_size > 1:
-            return f"{council.name} (now grouped in {council.current_scheme_name})"
+            return gettext("%(council)s (now grouped in %(scheme)s)") % {
+                "council": council.name,
+                "scheme": council.current_scheme_name,
+            }
         return council.name
 
 
 class SchemeForm(ServiceForm):
     councils = CouncilChoice(
+        label=_("Councils"),
         queryset=councils_with_schemes(),
         widget=CouncilCheckboxes,
         required=False,  # the service says why none will not do (`scheme_errors`)
@@ -61,7 +67,9 @@ class SchemeForm(ServiceForm):
     class Meta:
         model = Scheme
         fields = ["name"]
-        help_texts = {"name": "What residents see their points called, e.g. “Yorkshire Libraries”."}
+        help_texts = {
+            "name": _("What residents see their points called, e.g. “Yorkshire Libraries”.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,17 +87,17 @@ class SchemeForm(ServiceForm):
 class MergedFilter(admin.SimpleListFilter):
     """Schemes in use by default; the merged ones (history) when asked for."""
 
-    title = "status"
+    title = _("status")
     parameter_name = "merged"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Merged into another"), ("all", "All")]
+        return [("yes", _("Merged into another")), ("all", _("All"))]
 
     def choices(self, changelist):
         yield {
             "selected": self.value() is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": "In use",
+            "display": _("In use"),
         }
         for value, title in self.lookup_choices:
             yield {
@@ -141,19 +149,20 @@ class SchemeAdmin(ServiceAdmin):
             return False  # history: its page only shows where it went
         return super().has_change_permission(request, obj)
 
-    @admin.display(description="councils")
+    @admin.display(description=_("councils"))
     def member_councils(self, scheme: Scheme) -> str:
-        return ", ".join(member.council.name for member in scheme.members.all()) or "none"
+        names = ", ".join(member.council.name for member in scheme.members.all())
+        return names or gettext("none")
 
-    @admin.display(description="wallets", ordering="wallet_count")
+    @admin.display(description=_("wallets"), ordering="wallet_count")
     def wallet_count(self, scheme: Scheme) -> int:
         return scheme.wallet_count
 
-    @admin.display(description="points outstanding", ordering="points_outstanding")
+    @admin.display(description=_("points outstanding"), ordering="points_outstanding")
     def points_outstanding(self, scheme: Scheme) -> int:
         return scheme.points_outstanding
 
-    @admin.display(description="merged into", ordering="merged_into__name")
+    @admin.display(description=_("merged into"), ordering="merged_into__name")
     def merged_into_name(self, scheme: Scheme) -> str:
         if scheme.merged_into is None:
             return "-"
@@ -161,13 +170,16 @@ class SchemeAdmin(ServiceAdmin):
             '<a href="{}">{}</a>', self._change_url(scheme.merged_into), scheme.merged_into
         )
 
-    @admin.display(description="merged into")
+    @admin.display(description=_("merged into"))
     def merged_note(self, scheme: Scheme) -> str:
         return format_html(
-            '<a href="{}">{}</a>. Its councils joined that scheme, and its residents\' points '
-            "were moved there; this page is its history.",
+            '<a href="{}">{}</a>. {}',
             self._change_url(scheme.merged_into),
             scheme.merged_into,
+            gettext(
+                "Its councils joined that scheme, and its residents' points were moved there; "
+                "this page is its history."
+            ),
         )
 
     def _change_url(self, scheme: Scheme) -> str:

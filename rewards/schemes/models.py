@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rewards.ledger.models import LedgerAccount, LedgerTransaction
 from venues.models import Council
@@ -23,18 +25,24 @@ class Scheme(models.Model):
     # append-only history, and every foreign key use it. The API addresses a scheme by
     # ``public_id``, a UUID like every other resource's (API.md, "For the app's developers").
     id = models.BigAutoField(primary_key=True)
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=120)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=120)
     # Set when the scheme was grouped into another: its wallets were moved there, and it has
     # no council left. Kept for the history its lots and statements point at.
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged into"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name = "points scheme"
+        verbose_name = _("points scheme")
+        verbose_name_plural = _("points schemes")
 
     def __str__(self) -> str:
         return self.name
@@ -44,16 +52,27 @@ class SchemeMember(models.Model):
     """A council's place in a scheme: exactly one per council."""
 
     council = models.OneToOneField(
-        Council, on_delete=models.CASCADE, primary_key=True, related_name="points_scheme"
+        Council,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="points_scheme",
+        verbose_name=_("council"),
     )
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="members")
-    joined_at = models.DateTimeField(auto_now_add=True)
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="members", verbose_name=_("points scheme")
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
 
     class Meta:
         ordering = ["scheme", "council"]
+        verbose_name = _("council in a points scheme")
+        verbose_name_plural = _("councils in points schemes")
 
     def __str__(self) -> str:
-        return f"{self.council_id} in {self.scheme_id}"
+        return gettext("council %(council)s, scheme %(scheme)s") % {
+            "council": self.council_id,
+            "scheme": self.scheme_id,
+        }
 
 
 class Wallet(models.Model):
@@ -61,20 +80,34 @@ class Wallet(models.Model):
     account that holds them, so the hot path and the statement find it by key, not by name."""
 
     account = models.OneToOneField(
-        LedgerAccount, on_delete=models.PROTECT, primary_key=True, related_name="points_wallet"
+        LedgerAccount,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="points_wallet",
+        verbose_name=_("ledger account"),
     )
     resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="wallets"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="wallets",
+        verbose_name=_("resident"),
     )
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="wallets")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="wallets", verbose_name=_("points scheme")
+    )
 
     class Meta:
+        verbose_name = _("wallet")
+        verbose_name_plural = _("wallets")
         constraints = [
             models.UniqueConstraint(fields=["resident", "scheme"], name="wallet_one_per_scheme")
         ]
 
     def __str__(self) -> str:
-        return f"{self.resident_id} in {self.scheme_id}"
+        return gettext("resident %(resident)s, scheme %(scheme)s") % {
+            "resident": self.resident_id,
+            "scheme": self.scheme_id,
+        }
 
 
 class PointsLot(models.Model):
@@ -83,17 +116,29 @@ class PointsLot(models.Model):
     lapsed lots. Invariant: a wallet's balance is the sum of its lots' ``remaining``."""
 
     id = models.BigAutoField(primary_key=True)
-    wallet = models.ForeignKey(Wallet, on_delete=models.PROTECT, related_name="lots")
-    resident = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_lots"
+    wallet = models.ForeignKey(
+        Wallet, on_delete=models.PROTECT, related_name="lots", verbose_name=_("wallet")
     )
-    earned = models.PositiveIntegerField()
-    remaining = models.PositiveIntegerField()
-    earned_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="points_lots",
+        verbose_name=_("resident"),
+    )
+    earned = models.PositiveIntegerField(_("earned"))
+    remaining = models.PositiveIntegerField(_("remaining"))
+    earned_at = models.DateTimeField(_("earned at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    transaction = models.ForeignKey(
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ledger transaction"),
+    )
 
     class Meta:
+        verbose_name = _("points lot")
+        verbose_name_plural = _("points lots")
         ordering = ["expires_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -109,4 +154,8 @@ class PointsLot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.remaining}/{self.earned} points until {self.expires_at:%Y-%m-%d}"
+        return gettext("%(remaining)s/%(earned)s points until %(date)s") % {
+            "remaining": self.remaining,
+            "earned": self.earned,
+            "date": f"{self.expires_at:%Y-%m-%d}",
+        }

@@ -69,10 +69,15 @@ def scheme_errors(*, scheme: Scheme | None, councils: list[Council]) -> dict[str
     a merged scheme (it is history), or no council (its points could be spent nowhere)."""
     problems: dict[str | None, list[str]] = {}
     if scheme is not None and scheme.merged_into_id is not None:
-        problems[None] = [f"This scheme was merged into {scheme.merged_into}: it cannot change."]
+        problems[None] = [
+            gettext("This scheme was merged into %(scheme)s: it cannot change.")
+            % {"scheme": scheme.merged_into}
+        ]
     if not councils:
         problems["councils"] = [
-            "Choose at least one council: a scheme with none holds points nobody can spend."
+            gettext(
+                "Choose at least one council: a scheme with none holds points nobody can spend."
+            )
         ]
     return problems
 

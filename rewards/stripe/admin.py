@@ -3,6 +3,8 @@ the promotion-code outbox (with a "queue again" action for failed rows) and the 
 with what each did. Both are records of what happened, so they are read-only."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from rewards.models import StripeEvent, StripePromotionCode
 from rewards.stripe.outbox import promotion_codes_retry_failed
@@ -31,14 +33,19 @@ class StripePromotionCodeAdmin(StripeAdmin):
     list_select_related = ["voucher"]
     actions = ["queue_failed_again"]
 
-    @admin.display(description="voucher", ordering="voucher__code")
+    @admin.display(description=_("voucher"), ordering="voucher__code")
     def voucher_code(self, row):
         return row.voucher.code
 
-    @admin.action(description="Queue the selected failed promotion codes again")
+    @admin.action(description=_("Queue the selected failed promotion codes again"))
     def queue_failed_again(self, request, queryset):
         count = promotion_codes_retry_failed(voucher_ids=queryset.values_list("pk", flat=True))
-        self.message_user(request, f"{count} promotion code(s) queued again.", messages.SUCCESS)
+        message = ngettext(
+            "%(count)d promotion code queued again.",
+            "%(count)d promotion codes queued again.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(StripeEvent)

@@ -6,7 +6,10 @@ are named by their display name; only superusers see an email address."""
 from django.contrib import admin
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from rewards.back_office.admin import every_venue_of
 from rewards.models import Voucher
 from rewards.vouchers.services import normalise_code
 from venues.back_office import ScopedAdmin, ScopedRelatedFilter, back_office_access
@@ -73,20 +76,20 @@ class VoucherAdmin(ScopedAdmin):
         term = normalise_code(search_term) if search_term.strip() else search_term
         return super().get_search_results(request, queryset, term)
 
-    @admin.display(description="resident", ordering="resident__display_name")
+    @admin.display(description=_("resident"), ordering="resident__display_name")
     def resident_name(self, voucher: Voucher) -> str:
         return voucher.resident_shown
 
-    @admin.display(description="redeemed by")
+    @admin.display(description=_("redeemed by"))
     def redeemed_by_name(self, voucher: Voucher) -> str:
         return voucher.redeemer_shown if voucher.redeemed_by_id else "-"
 
-    @admin.display(description="where", ordering="venue__name")
+    @admin.display(description=_("where"), ordering="venue__name")
     def where(self, voucher: Voucher) -> str:
-        return voucher.venue.name if voucher.venue else f"every venue of {voucher.council.name}"
+        return every_venue_of(voucher)
 
-    @admin.display(description="from")
+    @admin.display(description=_("from"))
     def source(self, voucher: Voucher) -> str:
         if voucher.offer_id:
-            return f"offer: {voucher.offer.title}"
-        return f"catalog: {voucher.catalog_item.title}"
+            return gettext("offer: %(title)s") % {"title": voucher.offer.title}
+        return gettext("catalog: %(title)s") % {"title": voucher.catalog_item.title}

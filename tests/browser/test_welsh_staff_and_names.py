@@ -93,6 +93,20 @@ def test_a_manager_switches_the_desk_to_welsh_and_the_back_office_follows(pages,
     page.get_by_role("button", name="Cymraeg").click()  # and back, from the back office
     expect(page.get_by_role("heading", name="Yr hyn rydych chi'n ei reoli")).to_be_visible()
 
+    # The project's own words in the back office: a model's list, its columns, one object's
+    # form with its field names and help texts, all in Welsh.
+    page.locator("#content-main").get_by_role("link", name="Eitemau'r catalog").click()
+    page.wait_for_url("**/admin/rewards/catalogitem/")
+    expect(page.get_by_role("heading", name="Dewis eitem y catalog i'w newid")).to_be_visible()
+    assert_accessible(page)
+    pages.screenshot(page, "back-office-list-in-welsh")
+    page.get_by_role("link", name="Swim session").click()
+    expect(page.get_by_label("Teitl yn Gymraeg")).to_have_value("Sesiwn nofio")
+    body = page.locator("#content").inner_text()
+    assert "Title in Welsh" not in body and "Cost points" not in body
+    assert_accessible(page)
+    pages.screenshot(page, "back-office-item-in-welsh")
+
 
 def test_a_bilingual_councils_poster_voucher_and_wallet_show_the_welsh_names(pages, venue, item):
     offer_create(
