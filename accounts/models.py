@@ -171,7 +171,7 @@ class EmailPreferences(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Email preferences of {self.user_id}"
+        return _("Email preferences: %(user)s") % {"user": self.user_id}
 
 
 # The poster codes' alphabet (venues/posters/tokens.py): no 0/O or 1/I, easy to read out.
@@ -248,7 +248,10 @@ class RefreshTokenRotation(models.Model):
         indexes = [models.Index(fields=["expires_at"], name="token_rotation_expiry")]
 
     def __str__(self) -> str:
-        return f"{self.jti} rotated at {self.rotated_at:%Y-%m-%d %H:%M:%S}"
+        return _("%(jti)s rotated at %(time)s") % {
+            "jti": self.jti,
+            "time": f"{self.rotated_at:%Y-%m-%d %H:%M:%S}",
+        }
 
 
 class RevokedTokenFamily(models.Model):
@@ -274,4 +277,4 @@ class RevokedTokenFamily(models.Model):
         verbose_name_plural = _("revoked token families")
 
     def __str__(self) -> str:
-        return f"{self.family} ({self.reason})"
+        return f"{self.family} ({self.get_reason_display()})"

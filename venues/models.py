@@ -510,7 +510,7 @@ class FoursquareProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.value}"
+        return f"{self.get_field_display()}: {self.value}"
 
 
 class FoursquareTip(models.Model):
@@ -550,4 +550,4 @@ class FoursquareTip(models.Model):
 
     def __str__(self) -> str:
         excerpt = self.text if len(self.text) <= 40 else f"{self.text[:39]}…"
-        return f"Foursquare tip “{excerpt}”"
+        return _("Foursquare tip “%(excerpt)s”") % {"excerpt": excerpt}

@@ -38,14 +38,20 @@ def geocoder_with_a_budget(budget: int = MAX_GEOCODED_ROWS, seconds: float | Non
         used += 1
         if used > budget:
             raise GeocodingFailed(
-                f"more than {budget} rows without coordinates in one file; give this row's "
-                "latitude and longitude"
+                gettext(
+                    "more than %(budget)d rows without coordinates in one file; give this row's "
+                    "latitude and longitude"
+                )
+                % {"budget": budget}
             )
         left = deadline - time.monotonic()
         if left < 0.5:
             raise GeocodingFailed(
-                f"the page's {seconds:g} seconds for geocoding ran out; give this row's latitude "
-                "and longitude, or import the file with manage.py import_venues"
+                gettext(
+                    "the page's %(seconds)s seconds for geocoding ran out; give this row's "
+                    "latitude and longitude, or import the file with manage.py import_venues"
+                )
+                % {"seconds": f"{seconds:g}"}
             )
         return geocode_address(address=address, postcode=postcode, timeout=left)
 
