@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The kinds of venues.models.Role (it cannot be imported here: see the module's docstring);
 # a check constraint holds the values, and tests hold them equal to Role.Kind.
@@ -21,7 +22,7 @@ ROLE_CHOICES = [
 class InvitationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("an invitation", "Cancelled")
     EXPIRED = "expired", _("Expired")
 
 
