@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS as DAY_NAMES
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +65,7 @@ class NewCouncilForm(forms.ModelForm):
     )
 
     website = forms.URLField(
-        label=Council._meta.get_field("website").verbose_name,
+        label=capfirst(Council._meta.get_field("website").verbose_name),
         required=False,
         assume_scheme="https",
     )
@@ -177,17 +178,17 @@ class VenueAdminForm(forms.ModelForm):
         required=False,
         min_value=-90,
         max_value=90,
-        label=Venue._meta.get_field("latitude").verbose_name,
+        label=capfirst(Venue._meta.get_field("latitude").verbose_name),
         help_text=_("Leave empty to find it from the address."),
     )
     longitude = forms.FloatField(
-        label=Venue._meta.get_field("longitude").verbose_name,
+        label=capfirst(Venue._meta.get_field("longitude").verbose_name),
         required=False,
         min_value=-180,
         max_value=180,
     )
     website = forms.URLField(
-        label=Venue._meta.get_field("website").verbose_name,
+        label=capfirst(Venue._meta.get_field("website").verbose_name),
         required=False,
         assume_scheme="https",
         help_text=Venue._meta.get_field("website").help_text,

@@ -7,6 +7,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -90,7 +91,7 @@ class OpeningHoursField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("opening hours"))
+        kwargs.setdefault("label", capfirst(_("opening hours")))
         kwargs.setdefault(
             "help_text",
             _(
