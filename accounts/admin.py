@@ -4,8 +4,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_display import yes_no_icon
 from accounts.models import User
 from accounts.services import user_erase
 
@@ -31,7 +33,7 @@ class UserAdmin(DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
+    list_display = ["email", "display_name", "active", "staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
     search_fields = ["email", "display_name"]
     readonly_fields = ["date_joined", "last_login", "erased_at", "guardian"]
@@ -49,7 +51,15 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Erase the selected people's personal data")
+    @admin.display(description=User._meta.get_field("is_active").verbose_name, ordering="is_active")
+    def active(self, user):
+        return yes_no_icon(user.is_active)
+
+    @admin.display(description=User._meta.get_field("is_staff").verbose_name, ordering="is_staff")
+    def staff(self, user):
+        return yes_no_icon(user.is_staff)
+
+    @admin.action(description=_("Erase the selected people's personal data"))
     def erase_personal_data(self, request, queryset):
         people = [
             user for user in queryset if user.erased_at is None and user.pk != request.user.pk
@@ -60,13 +70,15 @@ class UserAdmin(DjangoUserAdmin):
                 "admin/back_office/confirm_action.html",
                 {
                     **self.admin_site.each_context(request),
-                    "title": "Erase these people's personal data?",
-                    "question": "Erase these people's personal data? Their names, email "
-                    "addresses, comments and locations are deleted and they can no longer sign "
-                    "in; their visits and ledger entries stay, no longer linked to them. This "
-                    "cannot be undone. (Your own account and accounts already erased are left "
-                    "out.)",
-                    "button": "Yes, erase them",
+                    "title": gettext("Erase these people's personal data?"),
+                    "question": gettext(
+                        "Erase these people's personal data? Their names, email addresses, "
+                        "comments and locations are deleted and they can no longer sign in; "
+                        "their visits and ledger entries stay, no longer linked to them. This "
+                        "cannot be undone. (Your own account and accounts already erased are "
+                        "left out.)"
+                    ),
+                    "button": gettext("Yes, erase them"),
                     "objects": people,
                     "opts": self.model._meta,
                     "action": request.POST.get("action"),
@@ -76,7 +88,14 @@ class UserAdmin(DjangoUserAdmin):
         for user in people:
             user_erase(user=user)
         self.message_user(
-            request, f"{len(people)} person(s)' personal data erased.", messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)d person's personal data erased.",
+                "%(count)d people's personal data erased.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
         )
         return None
 

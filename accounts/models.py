@@ -48,21 +48,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    email = models.EmailField(max_length=254, unique=True)
-    display_name = models.CharField(max_length=60)
-    is_active = models.BooleanField(default=True)
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    display_name = models.CharField(_("display name"), max_length=60)
+    is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="Can log into the admin (council and venue back-office staff)."
+        _("staff status"),
+        default=False,
+        help_text=_("Can log into the admin (council and venue back-office staff)."),
     )
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     erased_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the account's personal data was erased."
-    )
-    birth_year = models.PositiveSmallIntegerField(
+        _("erased at"),
         null=True,
         blank=True,
-        help_text="Asked at sign-up (accounts.ages); empty for accounts made before ages were "
-        "asked, until they give it.",
+        help_text=_("When the account's personal data was erased."),
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Asked at sign-up (accounts.ages); empty for accounts made before ages were "
+            "asked, until they give it."
+        ),
     )
     guardian = models.ForeignKey(
         "self",
@@ -70,7 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         null=True,
         blank=True,
         related_name="children",
-        help_text="A child added by a parent or carer: never signs in (accounts.children).",
+        verbose_name=_("guardian"),
+        help_text=_("A child added by a parent or carer: never signs in (accounts.children)."),
     )
 
     objects = UserManager()
@@ -81,6 +90,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["date_joined"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(email=Lower("email")), name="user_email_is_lower_case"
@@ -129,21 +140,29 @@ class EmailPreferences(models.Model):
     CommentAlerts = CommentAlertChoice
 
     user = models.OneToOneField(
-        User, on_delete=models.CASCADE, primary_key=True, related_name="email_preferences"
+        User,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="email_preferences",
+        verbose_name=_("user"),
     )
     wants_reply_emails = models.BooleanField(
-        default=True, help_text="Email me when a venue replies to my comment."
+        _("wants reply emails"),
+        default=True,
+        help_text=_("Email me when a venue replies to my comment."),
     )
     comment_alerts = models.CharField(
+        _("comment alerts"),
         max_length=16,
         choices=CommentAlertChoice.choices,
         default=CommentAlertChoice.AT_ONCE,
-        help_text="Comments rated 1 or 2, or hidden by reports, at the venues I manage.",
+        help_text=_("Comments rated 1 or 2, or hidden by reports, at the venues I manage."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name_plural = "email preferences"
+        verbose_name = _("email preferences")
+        verbose_name_plural = _("email preferences")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(comment_alerts__in=CommentAlertChoice.values),
@@ -152,7 +171,7 @@ class EmailPreferences(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Email preferences of {self.user_id}"
+        return _("Email preferences: %(user)s") % {"user": self.user_id}
 
 
 # The poster codes' alphabet (venues/posters/tokens.py): no 0/O or 1/I, easy to read out.
@@ -170,13 +189,20 @@ class MemberCode(models.Model):
     dash.
     """
 
-    code = models.CharField(max_length=MEMBER_CODE_LENGTH, unique=True)
+    code = models.CharField(_("code"), max_length=MEMBER_CODE_LENGTH, unique=True)
     user = models.OneToOneField(
-        User, on_delete=models.CASCADE, null=True, blank=True, related_name="member_code"
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="member_code",
+        verbose_name=_("user"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("member code")
+        verbose_name_plural = _("member codes")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(user__isnull=False), name="member_code_has_a_holder"
@@ -200,19 +226,32 @@ class RefreshTokenRotation(models.Model):
     expired (``manage.py purge_token_rotations``, daily).
     """
 
-    jti = models.CharField(max_length=255, primary_key=True, help_text="The used token's id.")
-    family = models.CharField(max_length=64, db_index=True, help_text="The sign-in it belongs to.")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    rotated_at = models.DateTimeField()
-    expires_at = models.DateTimeField(help_text="When the used token would have expired.")
-    access = models.TextField()
-    refresh = models.TextField()
+    jti = models.CharField(
+        _("token id"), max_length=255, primary_key=True, help_text=_("The used token's id.")
+    )
+    family = models.CharField(
+        _("family"), max_length=64, db_index=True, help_text=_("The sign-in it belongs to.")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    rotated_at = models.DateTimeField(_("rotated at"))
+    expires_at = models.DateTimeField(
+        _("expires at"), help_text=_("When the used token would have expired.")
+    )
+    access = models.TextField(_("access token"))
+    refresh = models.TextField(_("refresh token"))
 
     class Meta:
+        verbose_name = _("refresh token rotation")
+        verbose_name_plural = _("refresh token rotations")
         indexes = [models.Index(fields=["expires_at"], name="token_rotation_expiry")]
 
     def __str__(self) -> str:
-        return f"{self.jti} rotated at {self.rotated_at:%Y-%m-%d %H:%M:%S}"
+        return _("%(jti)s rotated at %(time)s") % {
+            "jti": self.jti,
+            "time": f"{self.rotated_at:%Y-%m-%d %H:%M:%S}",
+        }
 
 
 class RevokedTokenFamily(models.Model):
@@ -220,17 +259,22 @@ class RevokedTokenFamily(models.Model):
     their short lifetime)."""
 
     class Reason(models.TextChoices):
-        REUSED = "reused", "A used refresh token was sent again after its grace"
-        PASSWORD_CHANGED = "password_changed", "The password changed"
+        REUSED = "reused", _("A used refresh token was sent again after its grace")
+        PASSWORD_CHANGED = "password_changed", _("The password changed")
 
-    family = models.CharField(max_length=64, primary_key=True)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    revoked_at = models.DateTimeField()
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    expires_at = models.DateTimeField(help_text="After this no token of the family is valid.")
+    family = models.CharField(_("family"), max_length=64, primary_key=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    revoked_at = models.DateTimeField(_("revoked at"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    expires_at = models.DateTimeField(
+        _("expires at"), help_text=_("After this no token of the family is valid.")
+    )
 
     class Meta:
-        verbose_name_plural = "revoked token families"
+        verbose_name = _("revoked token family")
+        verbose_name_plural = _("revoked token families")
 
     def __str__(self) -> str:
-        return f"{self.family} ({self.reason})"
+        return f"{self.family} ({self.get_reason_display()})"

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "residents",
     "insight",
     "api_docs",
-    "axes",
+    "venues.admin_config.SignInProtectionConfig",  # django-axes, named in Welsh too
     "django_prometheus",
 ]
 

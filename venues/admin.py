@@ -10,13 +10,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS as DAY_NAMES
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_display import yes_no_icon
 from accounts.models import User, normalize_email
 from backend.errors import ApplicationError
 from venues.access import Level
 from venues.activity import admin as activity_admin  # noqa: F401 (registers it)
-from venues.back_office import ScopedAdmin, ScopedRelatedFilter, back_office_access
+from venues.back_office import (
+    ScopedAdmin,
+    ScopedRelatedFilter,
+    back_office_access,
+)
 from venues.foursquare.admin import (
     FoursquareDriftFilter,
     FoursquareProposalInline,
@@ -40,20 +49,26 @@ from venues.services import (
     venue_deactivate,
     venue_update,
 )
-from venues.validators import normalise_postcode
+from venues.validators import WEEKDAYS, normalise_postcode
 
 
 class NewCouncilForm(forms.ModelForm):
     """A superuser's "New council": the council, and who will run it (invited at once)."""
 
     first_admin_email = forms.EmailField(
-        label="First admin's email",
+        label=_("First admin's email"),
         max_length=254,
-        help_text="They get an invitation to be the council's admin: they then register its "
-        "venues and invite the rest of its people.",
+        help_text=_(
+            "They get an invitation to be the council's admin: they then register its "
+            "venues and invite the rest of its people."
+        ),
     )
 
-    website = forms.URLField(required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=capfirst(Council._meta.get_field("website").verbose_name),
+        required=False,
+        assume_scheme="https",
+    )
 
     class Meta:
         model = Council
@@ -110,7 +125,8 @@ class CouncilAdmin(ScopedAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
-            f"{obj.name} was created, and its first admin was sent an invitation.",
+            gettext("%(council)s was created, and its first admin was sent an invitation.")
+            % {"council": obj.name},
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:venues_council_changelist"))
@@ -162,11 +178,20 @@ class VenueAdminForm(forms.ModelForm):
         required=False,
         min_value=-90,
         max_value=90,
-        help_text="Leave empty to find it from the address.",
+        label=capfirst(Venue._meta.get_field("latitude").verbose_name),
+        help_text=_("Leave empty to find it from the address."),
     )
-    longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
+    longitude = forms.FloatField(
+        label=capfirst(Venue._meta.get_field("longitude").verbose_name),
+        required=False,
+        min_value=-180,
+        max_value=180,
+    )
     website = forms.URLField(
-        required=False, assume_scheme="https", help_text=Venue._meta.get_field("website").help_text
+        label=capfirst(Venue._meta.get_field("website").verbose_name),
+        required=False,
+        assume_scheme="https",
+        help_text=Venue._meta.get_field("website").help_text,
     )
     stored_venue: Venue | None = None
     venue_changes: dict | None = None
@@ -215,7 +240,12 @@ class VenueAdminForm(forms.ModelForm):
         ).exclude(pk=self.instance.pk)
         if same.exists():
             raise forms.ValidationError(
-                {"name": f"{council.name} already has a venue called '{name}' at {postcode}."}
+                {
+                    "name": gettext(
+                        "%(council)s already has a venue called '%(name)s' at %(postcode)s."
+                    )
+                    % {"council": council.name, "name": name, "postcode": postcode}
+                }
             )
 
     def _locate_new(self, cleaned_data) -> None:
@@ -240,7 +270,7 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
         "council",
         "category",
         "postcode",
-        "is_active",
+        "active",
         "foursquare_status",
         "foursquare_differs",
     ]
@@ -276,15 +306,29 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "council"] if obj is not None else fields
 
-    @admin.display(description="Opening hours")
+    @admin.display(
+        description=Venue._meta.get_field("is_active").verbose_name, ordering="is_active"
+    )
+    def active(self, venue):
+        return yes_no_icon(venue.is_active)
+
+    @admin.display(description=_("opening hours"))
     def opening_hours_table(self, venue):
         from venues.opening_hours import opening_hours_text
 
         lines = opening_hours_text(venue.opening_hours).splitlines()
         if not lines:
-            return "Not known: none have been given."
+            return gettext("Not known: none have been given.")
+        # The text is the form's (English day names, which it reads back); shown in the
+        # reader's language here.
+        day_names = dict(zip(WEEKDAYS, DAY_NAMES.values(), strict=True))
         rows = format_html_join(
-            "", "<tr><th>{}</th><td>{}</td></tr>", (ln.split(": ", 1) for ln in lines)
+            "",
+            "<tr><th>{}</th><td>{}</td></tr>",
+            (
+                (day_names[day.lower()], gettext("closed") if spans == "closed" else spans)
+                for day, spans in (ln.split(": ", 1) for ln in lines)
+            ),
         )
         return format_html("<table>{}</table>", rows)
 
@@ -294,7 +338,11 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
         except ApplicationError as refused:
             # Only what changed between the form's checks and the save gets here (another
             # person saved the same name meanwhile); the transaction rolled back.
-            self.message_user(request, f"Not saved: {refused.detail}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not saved: %(reason)s") % {"reason": refused.detail},
+                messages.ERROR,
+            )
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
@@ -311,11 +359,17 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
             obj._state.adding = False
         obj.refresh_from_db()
 
-    @admin.action(description="Deactivate the selected venues")
+    @admin.action(description=_("Deactivate the selected venues"))
     def deactivate(self, request, queryset):
         for venue in queryset:
             venue_deactivate(venue=venue, actor=request.user)
-        self.message_user(request, f"{queryset.count()} venue(s) deactivated.", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d venue deactivated.", "%(count)d venues deactivated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 class RoleGrantForm(RoleTargetForm):
@@ -330,8 +384,10 @@ class RoleGrantForm(RoleTargetForm):
         if email and not User.objects.filter(email=normalize_email(email), is_active=True).exists():
             self.add_error(
                 "email",
-                "No account has this email. Invite the person instead (Invitations > Add): "
-                "they make their account from the invitation's link.",
+                gettext(
+                    "No account has this email. Invite the person instead (Invitations > Add): "
+                    "they make their account from the invitation's link."
+                ),
             )
         return cleaned
 
@@ -356,7 +412,7 @@ class RoleAdmin(ScopedAdmin):
             access.scope_filter(Level.VENUE_MANAGER, venue_path="venue", council_path="council")
         )
 
-    @admin.display(description="person", ordering="user__display_name")
+    @admin.display(description=_("person"), ordering="user__display_name")
     def person(self, role):
         return f"{role.user.display_name} ({role.user.email})"
 
@@ -401,7 +457,11 @@ class RoleAdmin(ScopedAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ApplicationError as refused:  # e.g. the person holds the role already
-            self.message_user(request, f"Not given: {refused.detail}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not given: %(reason)s") % {"reason": refused.detail},
+                messages.ERROR,
+            )
             return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from backend.transitions import check_move
 from backend.welsh import in_language
@@ -19,9 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 class CouncilLanguage(models.TextChoices):
-    ENGLISH = "en-gb", "English"
-    WELSH = "cy", "Cymraeg (Welsh)"
-    BILINGUAL = "bilingual", "Bilingual: Welsh first, then English"
+    ENGLISH = "en-gb", _("English")
+    WELSH = "cy", _("Cymraeg (Welsh)")
+    BILINGUAL = "bilingual", _("Bilingual: Welsh first, then English")
 
 
 def staff_email_language(councils) -> str:
@@ -36,26 +37,31 @@ class Council(models.Model):
     """A local authority: it registers venues and appoints the people who run them."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     name_cy = models.CharField(
-        "name in Welsh",
+        _("name in Welsh"),
         max_length=200,
         blank=True,
-        help_text="Shown instead of the name to Welsh readers, when set (e.g. Cyngor Gwynedd).",
+        help_text=_("Shown instead of the name to Welsh readers, when set (e.g. Cyngor Gwynedd)."),
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(_("website"), blank=True)
     language = models.CharField(
+        _("language"),
         max_length=16,
         choices=CouncilLanguage.choices,
         default=CouncilLanguage.ENGLISH,
-        help_text="The language of its posters, and of its venues' pages for a resident who "
-        "has not chosen one. Bilingual puts Welsh first.",
+        help_text=_(
+            "The language of its posters, and of its venues' pages for a resident who "
+            "has not chosen one. Bilingual puts Welsh first."
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("council")
+        verbose_name_plural = _("councils")
 
     def __str__(self) -> str:
         return self.name
@@ -76,24 +82,29 @@ class CouncilLink(models.Model):
     LABEL_MAX_LENGTH = 80
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="links")
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="links", verbose_name=_("council")
+    )
     label = models.CharField(
+        _("label"),
         max_length=LABEL_MAX_LENGTH,
-        help_text="What people see, e.g. 'Leeds Libraries on Facebook'.",
+        help_text=_("What people see, e.g. 'Leeds Libraries on Facebook'."),
     )
     label_cy = models.CharField(
-        "label in Welsh",
+        _("label in Welsh"),
         max_length=LABEL_MAX_LENGTH,
         blank=True,
-        help_text="Shown instead of the label to Welsh readers, when set.",
+        help_text=_("Shown instead of the label to Welsh readers, when set."),
     )
-    url = models.URLField("address (URL)", max_length=500)
+    url = models.URLField(_("address (URL)"), max_length=500)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Links are listed by this number, smallest first."
+        _("position"), default=0, help_text=_("Links are listed by this number, smallest first.")
     )
 
     class Meta:
         ordering = ["position", "label", "id"]
+        verbose_name = _("council link")
+        verbose_name_plural = _("council links")
         constraints = [
             models.UniqueConstraint(fields=["council", "url"], name="council_link_once"),
             models.CheckConstraint(condition=~Q(label=""), name="council_link_has_label"),
@@ -112,14 +123,14 @@ class CouncilLink(models.Model):
 
 
 class VenueCategory(models.TextChoices):
-    LIBRARY = "library"
-    LEISURE_CENTRE = "leisure_centre"
-    MUSEUM = "museum"
-    PARK = "park"
-    COMMUNITY_CENTRE = "community_centre"
-    THEATRE = "theatre"
-    COUNCIL_OFFICE = "council_office"
-    OTHER = "other"
+    LIBRARY = "library", _("Library")
+    LEISURE_CENTRE = "leisure_centre", _("Leisure centre")
+    MUSEUM = "museum", _("Museum")
+    PARK = "park", _("Park")
+    COMMUNITY_CENTRE = "community_centre", _("Community centre")
+    THEATRE = "theatre", _("Theatre")
+    COUNCIL_OFFICE = "council_office", _("Council office")
+    OTHER = "other", _("Other")
 
 
 class Venue(models.Model):
@@ -128,10 +139,10 @@ class Venue(models.Model):
     Category = VenueCategory
 
     class FoursquareStatus(models.TextChoices):
-        PENDING = "pending"
-        LINKED = "linked"
-        UNMATCHED = "unmatched"
-        ERROR = "error"
+        PENDING = "pending", _("Pending")
+        LINKED = "linked", _("Linked")
+        UNMATCHED = "unmatched", _("Unmatched")
+        ERROR = "error", _("Error")
 
     # Where a Foursquare link may go from each status (set_foursquare_status refuses the rest).
     # A linked venue keeps its place id, so it is never matched again and cannot become
@@ -148,52 +159,67 @@ class Venue(models.Model):
     RADIUS_DEFAULT_M = 100
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="venues")
-    name = models.CharField(max_length=200)
+    council = models.ForeignKey(
+        Council, on_delete=models.PROTECT, related_name="venues", verbose_name=_("council")
+    )
+    name = models.CharField(_("name"), max_length=200)
     # Shown instead of name and description to a reader whose language is Welsh, when set.
-    name_cy = models.CharField("name in Welsh", max_length=200, blank=True)
-    description = models.TextField(blank=True, max_length=2000)
-    description_cy = models.TextField("description in Welsh", blank=True, max_length=2000)
-    slug = models.SlugField(max_length=220)
-    category = models.CharField(max_length=32, choices=Category.choices)
+    name_cy = models.CharField(_("name in Welsh"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    description_cy = models.TextField(_("description in Welsh"), blank=True, max_length=2000)
+    slug = models.SlugField(_("slug"), max_length=220)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     # Empty for the few venues listed by coordinates or postcode alone (small branch libraries).
-    address = models.CharField(max_length=300, blank=True)
-    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=8, validators=[validate_postcode])
     # WGS-84 degrees. Many published coordinates are postcode centroids: hence radius_m.
-    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    latitude = models.FloatField(
+        _("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
     radius_m = models.PositiveIntegerField(
+        _("radius (m)"),
         default=RADIUS_DEFAULT_M,
         validators=[MinValueValidator(RADIUS_MIN_M), MaxValueValidator(RADIUS_MAX_M)],
-        help_text="How far from the coordinates a check-in is still at the venue.",
+        help_text=_("How far from the coordinates a check-in is still at the venue."),
     )
-    is_active = models.BooleanField(default=True)
-    opening_hours = models.JSONField(default=dict, blank=True, validators=[validate_opening_hours])
+    is_active = models.BooleanField(_("active"), default=True)
+    opening_hours = models.JSONField(
+        _("opening hours"), default=dict, blank=True, validators=[validate_opening_hours]
+    )
     website = models.URLField(
-        blank=True, help_text="The venue's own page; compared with Foursquare's."
+        _("website"), blank=True, help_text=_("The venue's own page; compared with Foursquare's.")
     )
 
     foursquare_place_id = models.CharField(
+        _("Foursquare place id"),
         max_length=64,
         blank=True,
         validators=[
-            RegexValidator(r"^[0-9A-Za-z_-]*$", "A Foursquare place id is letters and digits.")
+            RegexValidator(r"^[0-9A-Za-z_-]*$", _("A Foursquare place id is letters and digits."))
         ],
     )
     foursquare_status = models.CharField(
-        max_length=16, choices=FoursquareStatus.choices, default=FoursquareStatus.PENDING
+        _("Foursquare status"),
+        max_length=16,
+        choices=FoursquareStatus.choices,
+        default=FoursquareStatus.PENDING,
     )
-    foursquare_synced_at = models.DateTimeField(null=True, blank=True)
-    foursquare_error = models.TextField(blank=True)
+    foursquare_synced_at = models.DateTimeField(_("Foursquare synced at"), null=True, blank=True)
+    foursquare_error = models.TextField(_("Foursquare error"), blank=True)
     # Where Foursquare's listing differs from this record, as the last sync saw it:
     # [{"field", "council", "foursquare"}] (venues.foursquare.drift).
-    foursquare_drift = models.JSONField(default=list, blank=True)
+    foursquare_drift = models.JSONField(_("Foursquare drift"), default=list, blank=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90), name="venue_latitude_range"
@@ -270,32 +296,45 @@ class Role(models.Model):
     """
 
     class Kind(models.TextChoices):
-        COUNCIL_ADMIN = "council_admin"
-        VENUE_MANAGER = "venue_manager"
-        VENUE_STAFF = "venue_staff"
+        COUNCIL_ADMIN = "council_admin", _("council admin")
+        VENUE_MANAGER = "venue_manager", _("venue manager")
+        VENUE_STAFF = "venue_staff", _("venue staff")
 
     VENUE_KINDS = (Kind.VENUE_MANAGER, Kind.VENUE_STAFF)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("user"),
     )
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="roles")
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="roles", verbose_name=_("council")
+    )
     venue = models.ForeignKey(
-        Venue, on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+        Venue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("venue"),
     )
-    role = models.CharField(max_length=32, choices=Kind.choices)
+    role = models.CharField(_("role"), max_length=32, choices=Kind.choices)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("granted by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -318,7 +357,11 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         target = self.venue.name if self.venue_id else self.council.name
-        return f"{self.user.display_name}: {self.get_role_display().lower()} of {target}"
+        return _("%(person)s: %(role)s of %(place)s") % {
+            "person": self.user.display_name,
+            "role": self.get_role_display(),
+            "place": target,
+        }
 
 
 class Poster(models.Model):
@@ -327,23 +370,39 @@ class Poster(models.Model):
     again. Printed posters cannot rotate: a leaked one is revoked."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="posters")
-    label = models.CharField(max_length=100, help_text="Where it hangs, e.g. 'Main entrance'.")
-    token = models.TextField(unique=True, editable=False)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="posters", verbose_name=_("venue")
+    )
+    label = models.CharField(
+        _("label"), max_length=100, help_text=_("Where it hangs, e.g. 'Main entrance'.")
+    )
+    token = models.TextField(_("token"), unique=True, editable=False)
     # Printed under the QR for people who cannot scan it, typed in at /q/; the compact token
     # is this code, signed (venues/posters/tokens.py).
-    code = models.CharField(max_length=8, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    code = models.CharField(_("code"), max_length=8, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
     )
 
     class Meta:
         ordering = ["-created_at", "id"]
+        verbose_name = _("poster")
+        verbose_name_plural = _("posters")
 
     def __str__(self) -> str:
         return f"{self.label}, {self.venue.name}"
@@ -361,30 +420,42 @@ class FoursquarePlace(models.Model):
     """
 
     class LinkedBy(models.TextChoices):
-        MATCH = "match"
-        SEARCH = "search"
-        MANUAL = "manual"
+        MATCH = "match", _("match")
+        SEARCH = "search", _("search")
+        MANUAL = "manual", _("manual")
 
     venue = models.OneToOneField(
-        Venue, on_delete=models.CASCADE, primary_key=True, related_name="foursquare_place"
+        Venue,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="foursquare_place",
+        verbose_name=_("venue"),
     )
-    place_id = models.CharField(max_length=64)
-    linked_by = models.CharField(max_length=8, choices=LinkedBy.choices)
-    match_score = models.FloatField(null=True, blank=True)
-    name = models.CharField(max_length=300)
-    categories = models.JSONField(default=list, blank=True)
-    address = models.CharField(max_length=300, blank=True)
-    locality = models.CharField(max_length=200, blank=True)
-    postcode = models.CharField(max_length=16, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    website = models.URLField(max_length=500, blank=True)
-    rating = models.FloatField(null=True, blank=True, help_text="0-10, from Foursquare users.")
-    popularity = models.FloatField(null=True, blank=True, help_text="0-1, relative foot traffic.")
-    hours = models.JSONField(default=dict, blank=True)
-    tips_count = models.PositiveIntegerField(null=True, blank=True)
-    date_closed = models.DateField(null=True, blank=True)
-    fetched_at = models.DateTimeField()
+    place_id = models.CharField(_("place id"), max_length=64)
+    linked_by = models.CharField(_("linked by"), max_length=8, choices=LinkedBy.choices)
+    match_score = models.FloatField(_("match score"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    locality = models.CharField(_("locality"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    rating = models.FloatField(
+        _("rating"), null=True, blank=True, help_text=_("0-10, from Foursquare users.")
+    )
+    popularity = models.FloatField(
+        _("popularity"), null=True, blank=True, help_text=_("0-1, relative foot traffic.")
+    )
+    hours = models.JSONField(_("hours"), default=dict, blank=True)
+    tips_count = models.PositiveIntegerField(_("number of tips"), null=True, blank=True)
+    date_closed = models.DateField(_("date closed"), null=True, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    class Meta:
+        verbose_name = _("Foursquare place")
+        verbose_name_plural = _("Foursquare places")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.place_id})"
@@ -395,29 +466,36 @@ class FoursquareProposal(models.Model):
     once: the same (place, field, value) is never sent twice, whatever Foursquare decided."""
 
     class Field(models.TextChoices):
-        NAME = "name"
-        ADDRESS = "address"
-        POSTCODE = "postcode"
-        COORDINATES = "coordinates"
-        WEBSITE = "website"
-        CLOSED = "closed", "closed (venue deactivated)"
+        NAME = "name", _("name")
+        ADDRESS = "address", _("address")
+        POSTCODE = "postcode", _("postcode")
+        COORDINATES = "coordinates", _("coordinates")
+        WEBSITE = "website", _("website")
+        CLOSED = "closed", _("closed (venue deactivated)")
 
     SENDING = "sending"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="foursquare_proposals")
-    place_id = models.CharField(max_length=64)
-    field = models.CharField(max_length=16, choices=Field.choices)
-    value = models.CharField(max_length=500)
-    suggestion_id = models.CharField(max_length=64, blank=True, db_index=True)
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.CASCADE,
+        related_name="foursquare_proposals",
+        verbose_name=_("venue"),
+    )
+    place_id = models.CharField(_("place id"), max_length=64)
+    field = models.CharField(_("field"), max_length=16, choices=Field.choices)
+    value = models.CharField(_("value"), max_length=500)
+    suggestion_id = models.CharField(_("suggestion id"), max_length=64, blank=True, db_index=True)
     # Foursquare's word for where the proposal stands; "sending" while the call is in flight.
-    status = models.CharField(max_length=32, default=SENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    checked_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=32, default=SENDING)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "field"]
+        verbose_name = _("Foursquare proposal")
+        verbose_name_plural = _("Foursquare proposals")
         constraints = [
             models.UniqueConstraint(
                 fields=["place_id", "field", "value"], name="foursquare_proposal_once"
@@ -432,7 +510,7 @@ class FoursquareProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.value}"
+        return f"{self.get_field_display()}: {self.value}"
 
 
 class FoursquareTip(models.Model):
@@ -444,20 +522,24 @@ class FoursquareTip(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="foursquare_tips")
-    place_id = models.CharField(max_length=64)
-    tip_id = models.CharField(max_length=64)
-    text = models.TextField()
-    lang = models.CharField(max_length=16, blank=True)
-    url = models.URLField(max_length=500, blank=True)
-    agree_count = models.PositiveIntegerField(null=True, blank=True)
-    disagree_count = models.PositiveIntegerField(null=True, blank=True)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="foursquare_tips", verbose_name=_("venue")
+    )
+    place_id = models.CharField(_("place id"), max_length=64)
+    tip_id = models.CharField(_("tip id"), max_length=64)
+    text = models.TextField(_("text"))
+    lang = models.CharField(_("language"), max_length=16, blank=True)
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)
+    agree_count = models.PositiveIntegerField(_("agreed"), null=True, blank=True)
+    disagree_count = models.PositiveIntegerField(_("disagreed"), null=True, blank=True)
     # When its author wrote it, as Foursquare says; when we fetched it.
-    created_at = models.DateTimeField()
-    fetched_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("written at"))
+    fetched_at = models.DateTimeField(_("fetched at"))
 
     class Meta:
         ordering = ["-created_at", "id"]
+        verbose_name = _("Foursquare tip")
+        verbose_name_plural = _("Foursquare tips")
         constraints = [
             models.UniqueConstraint(fields=["venue", "tip_id"], name="foursquare_tip_once"),
         ]
@@ -468,4 +550,4 @@ class FoursquareTip(models.Model):
 
     def __str__(self) -> str:
         excerpt = self.text if len(self.text) <= 40 else f"{self.text[:39]}…"
-        return f"Foursquare tip “{excerpt}”"
+        return _("Foursquare tip “%(excerpt)s”") % {"excerpt": excerpt}

@@ -7,6 +7,9 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from venues.validators import WEEKDAYS, validate_opening_hours
 
@@ -39,7 +42,9 @@ def opening_hours_parse(text: str) -> dict:
         try:
             hours = json.loads(text)
         except (ValueError, RecursionError) as exc:
-            raise forms.ValidationError("This looks like JSON but cannot be read.") from exc
+            raise forms.ValidationError(
+                gettext("This looks like JSON but cannot be read.")
+            ) from exc
         return _validated(hours)
     hours: dict[str, list[dict[str, str]]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -50,7 +55,11 @@ def opening_hours_parse(text: str) -> dict:
         day = next((d for d in WEEKDAYS if d.startswith(day) and len(day) >= 3), None)
         if day is None:
             raise forms.ValidationError(
-                f"Line {number}: start with a day, e.g. 'Monday: 09:00-17:00' or 'Sunday: closed'."
+                gettext(
+                    "Line %(number)d: start with a day, e.g. 'Monday: 09:00-17:00' or "
+                    "'Sunday: closed'."
+                )
+                % {"number": number}
             )
         spans = match.group(2)
         if spans.lower() in ("", "closed", "-"):
@@ -61,7 +70,8 @@ def opening_hours_parse(text: str) -> dict:
             interval = _INTERVAL.match(span.strip())
             if interval is None:
                 raise forms.ValidationError(
-                    f"Line {number}: write times as 09:00-17:00, separated by commas."
+                    gettext("Line %(number)d: write times as 09:00-17:00, separated by commas.")
+                    % {"number": number}
                 )
             intervals.append({"opens": _hhmm(interval[1]), "closes": _hhmm(interval[2])})
         hours[day] = intervals
@@ -81,10 +91,13 @@ class OpeningHoursField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("label", capfirst(_("opening hours")))
         kwargs.setdefault(
             "help_text",
-            "One line per day, e.g. 'Monday: 09:00-13:00, 14:00-17:30' or 'Sunday: closed'. "
-            "Leave it empty when the hours are not known.",
+            _(
+                "One line per day, e.g. 'Monday: 09:00-13:00, 14:00-17:30' or 'Sunday: closed'. "
+                "Leave it empty when the hours are not known."
+            ),
         )
         super().__init__(**kwargs)
 

@@ -3,6 +3,8 @@ council, by whom and when, filtered by council, kind of change, venue and date. 
 everyone, superusers included (as the ledger is)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from venues.activity.models import ActivityEntry
 from venues.activity.services import ACTIONS
@@ -10,7 +12,7 @@ from venues.back_office import ScopedAdmin, ScopedRelatedFilter, back_office_acc
 
 
 class ActionFilter(admin.SimpleListFilter):
-    title = "what happened"
+    title = _("what happened")
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
@@ -44,12 +46,12 @@ class ActivityAdmin(ScopedAdmin):
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) and super().has_view_permission(request, obj)
 
-    @admin.display(description="who", ordering="actor__display_name")
+    @admin.display(description=_("who"), ordering="actor__display_name")
     def who(self, entry: ActivityEntry) -> str:
         if entry.actor is None:
-            return "a command or background job"
+            return gettext("a command or background job")
         return f"{entry.actor.display_name} ({entry.actor.email})"
 
-    @admin.display(description="what happened", ordering="action")
+    @admin.display(description=_("what happened"), ordering="action")
     def what(self, entry: ActivityEntry) -> str:
         return ACTIONS.get(entry.action, entry.action)

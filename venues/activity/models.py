@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivityEntry(models.Model):
@@ -15,10 +16,20 @@ class ActivityEntry(models.Model):
     changed or deleted once written (a record of what happened, as the ledger is)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    at = models.DateTimeField(default=timezone.now)
-    council = models.ForeignKey("venues.Council", on_delete=models.CASCADE, related_name="activity")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    council = models.ForeignKey(
+        "venues.Council",
+        on_delete=models.CASCADE,
+        related_name="activity",
+        verbose_name=_("council"),
+    )
     venue = models.ForeignKey(
-        "venues.Venue", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "venues.Venue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("venue"),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -26,21 +37,22 @@ class ActivityEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Who did it; empty for a command or a background job.",
+        verbose_name=_("actor"),
+        help_text=_("Who did it; empty for a command or a background job."),
     )
     # "<object>.<verb in the past>", e.g. "offer.created" (venues.activity.services.ACTIONS).
-    action = models.CharField(max_length=64)
-    object_type = models.CharField(max_length=32)
-    object_id = models.CharField(max_length=64)
-    summary = models.CharField(max_length=500)
+    action = models.CharField(_("action"), max_length=64)
+    object_type = models.CharField(_("object type"), max_length=32)
+    object_id = models.CharField(_("object id"), max_length=64)
+    summary = models.CharField(_("summary"), max_length=500)
     # The summary's words and values, so each reader reads it in their language
     # (venues.activity.sentences); empty for entries written before it was kept.
-    summary_said = models.JSONField(default=dict, blank=True)
+    summary_said = models.JSONField(_("summary's words"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "id"]
-        verbose_name = "activity log entry"
-        verbose_name_plural = "activity log entries"
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log entries")
         indexes = [
             models.Index(fields=["council", "-at"], name="activity_council_newest"),
         ]

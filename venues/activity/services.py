@@ -7,42 +7,43 @@ here too: ``activity_record(actor=..., action="checkin.voided", obj=checkin, sum
 """
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from venues.access import scope_of
 from venues.activity.models import ActivityEntry
 from venues.activity.sentences import Sentence
 
 ACTIONS = {
-    "council.created": "Council created",
-    "venue.created": "Venue registered",
-    "venue.changed": "Venue changed",
-    "venue.deactivated": "Venue deactivated",
-    "venues.imported": "Venues imported",
-    "role.granted": "Role granted",
-    "role.revoked": "Role ended",
-    "invitation.sent": "Invitation sent",
-    "invitation.resent": "Invitation sent again",
-    "invitation.cancelled": "Invitation cancelled",
-    "invitation.accepted": "Invitation accepted",
-    "poster.created": "Poster made",
-    "poster.revoked": "Poster revoked",
-    "offer.created": "Offer created",
-    "offer.changed": "Offer changed",
-    "catalog_item.created": "Catalog item created",
-    "catalog_item.changed": "Catalog item changed",
-    "comment.hidden": "Comment hidden",
-    "comment.restored": "Comment restored",
-    "voucher.redeemed": "Voucher redeemed",
-    "voucher.redeem_undone": "Voucher redemption undone",
-    "checkin.assisted": "Resident checked in by staff",
-    "checkin.voided": "Check-in voided",
-    "alert.resolved": "Fraud alert resolved",
-    "poster.replaced": "Poster replaced",
-    "comment.replied": "Reply posted",
-    "comment.reply_changed": "Reply changed",
-    "comment.reply_deleted": "Reply deleted",
-    "council_link.saved": "Council link saved",
-    "council_link.deleted": "Council link removed",
+    "council.created": _("Council created"),
+    "venue.created": _("Venue registered"),
+    "venue.changed": _("Venue changed"),
+    "venue.deactivated": _("Venue deactivated"),
+    "venues.imported": _("Venues imported"),
+    "role.granted": _("Role granted"),
+    "role.revoked": _("Role ended"),
+    "invitation.sent": _("Invitation sent"),
+    "invitation.resent": _("Invitation sent again"),
+    "invitation.cancelled": _("Invitation cancelled"),
+    "invitation.accepted": _("Invitation accepted"),
+    "poster.created": _("Poster made"),
+    "poster.revoked": _("Poster revoked"),
+    "offer.created": _("Offer created"),
+    "offer.changed": _("Offer changed"),
+    "catalog_item.created": _("Catalog item created"),
+    "catalog_item.changed": _("Catalog item changed"),
+    "comment.hidden": _("Comment hidden"),
+    "comment.restored": _("Comment restored"),
+    "voucher.redeemed": _("Voucher redeemed"),
+    "voucher.redeem_undone": _("Voucher redemption undone"),
+    "checkin.assisted": _("Resident checked in by staff"),
+    "checkin.voided": _("Check-in voided"),
+    "alert.resolved": _("Fraud alert resolved"),
+    "poster.replaced": _("Poster replaced"),
+    "comment.replied": _("Reply posted"),
+    "comment.reply_changed": _("Reply changed"),
+    "comment.reply_deleted": _("Reply deleted"),
+    "council_link.saved": _("Council link saved"),
+    "council_link.deleted": _("Council link removed"),
 }
 
 # What an object is called in the log (a model's name otherwise).

@@ -22,6 +22,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from venues.access import Access, Level, request_access
 from venues.models import Council, Venue
@@ -135,7 +136,9 @@ class ScopedAdmin(BoundedDateDrillDown, admin.ModelAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django sends someone who opens an object outside their scope to the index with
         # "perhaps it was deleted"; say 404, as the API does for what a caller may not see.
-        raise Http404(f"No {opts.verbose_name} with this id that you manage.")
+        raise Http404(
+            gettext("No %(name)s with this id that you manage.") % {"name": opts.verbose_name}
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         access = back_office_access(request)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from venues.activity.sentences import said
 from venues.activity.services import activity_record
@@ -85,9 +85,14 @@ def _parse_coordinate(raw: str, label: str, low: float, high: float) -> float:
     try:
         value = float(raw)
     except ValueError as exc:
-        raise _RowRejected(f"{label} '{raw}' is not a number") from exc
+        raise _RowRejected(
+            gettext("%(column)s '%(value)s' is not a number") % {"column": label, "value": raw}
+        ) from exc
     if not low <= value <= high:
-        raise _RowRejected(f"{label} {value} is out of range ({low:g} to {high:g})")
+        raise _RowRejected(
+            gettext("%(column)s %(value)s is out of range (%(low)s to %(high)s)")
+            % {"column": label, "value": value, "low": f"{low:g}", "high": f"{high:g}"}
+        )
     return value
 
 
@@ -96,29 +101,36 @@ def _clean_row(line: int, row: dict[str, str], warnings: list[str]) -> _CleanRow
         return (row.get(column) or "").strip()
 
     if any("\x00" in (value or "") for value in row.values() if isinstance(value, str)):
-        raise _RowRejected("the row holds a NUL character (is this a spreadsheet, not CSV?)")
+        raise _RowRejected(
+            gettext("the row holds a NUL character (is this a spreadsheet, not CSV?)")
+        )
 
     name, address = text("name"), text("address")
     if not name:
-        raise _RowRejected("name is missing")
+        raise _RowRejected(gettext("name is missing"))
     if len(name) > 200:
-        raise _RowRejected("name is longer than 200 characters")
+        raise _RowRejected(gettext("name is longer than 200 characters"))
     if len(address) > 300:
-        raise _RowRejected("address is longer than 300 characters")
+        raise _RowRejected(gettext("address is longer than 300 characters"))
     postcode = normalise_postcode(text("postcode"))
     try:
         validate_postcode(postcode)
     except ValidationError as exc:
-        raise _RowRejected(f"postcode '{text('postcode')}' is not a UK postcode") from exc
+        raise _RowRejected(
+            gettext("postcode '%(postcode)s' is not a UK postcode") % {"postcode": text("postcode")}
+        ) from exc
     category = _normalise_category(text("category"))
     if category is None:
         category = Venue.Category.OTHER
-        warnings.append(f"line {line}: unknown category '{text('category')}' imported as 'other'")
+        warnings.append(
+            gettext("line %(line)d: unknown category '%(category)s' imported as 'other'")
+            % {"line": line, "category": text("category")}
+        )
     raw_lat, raw_lng = text("latitude"), text("longitude")
     if not raw_lat and not raw_lng:
         latitude = longitude = None
     elif not raw_lat or not raw_lng:
-        raise _RowRejected("latitude and longitude must both be given, or both left empty")
+        raise _RowRejected(gettext("latitude and longitude must both be given, or both left empty"))
     else:
         latitude = _parse_coordinate(raw_lat, "latitude", -90, 90)
         longitude = _parse_coordinate(raw_lng, "longitude", -180, 180)
@@ -144,14 +156,19 @@ def read_venue_csv(text: str) -> list[CsvRow]:
         header = [column.strip().lower() for column in next(reader, [])]
         missing = [column for column in REQUIRED_COLUMNS if column not in header]
         if missing:
-            raise ImportFileError(f"The header lacks the column(s): {', '.join(missing)}.")
+            raise ImportFileError(
+                gettext("The header lacks the column(s): %(columns)s.")
+                % {"columns": ", ".join(missing)}
+            )
         rows, previous_end = [], reader.line_num
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
             if record:
                 rows.append(CsvRow(dict(zip(header, record, strict=False)), start))
     except csv.Error as exc:
-        raise ImportFileError(f"Not a readable CSV file: {exc}") from exc
+        raise ImportFileError(
+            gettext("Not a readable CSV file: %(reason)s") % {"reason": exc}
+        ) from exc
     return rows
 
 
@@ -173,12 +190,16 @@ def venues_import(
             clean = _clean_row(line, row, report.warnings)
             key = (clean.name, clean.postcode)
             if key in clean_rows:
-                raise _RowRejected(f"duplicate of line {clean_rows[key].line}")
+                raise _RowRejected(
+                    gettext("duplicate of line %(line)d") % {"line": clean_rows[key].line}
+                )
             if clean.latitude is None:
                 try:
                     found = geocode(address=clean.address, postcode=clean.postcode)
                 except GeocodingFailed as exc:
-                    raise _RowRejected(f"the address could not be geocoded: {exc}") from exc
+                    raise _RowRejected(
+                        gettext("the address could not be geocoded: %(reason)s") % {"reason": exc}
+                    ) from exc
                 clean.latitude, clean.longitude = found.latitude, found.longitude
             clean_rows[key] = clean
         except _RowRejected as exc:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from venues.back_office import back_office_access
 from venues.geocoding import Coordinates, GeocodingFailed, geocode_address
@@ -36,14 +38,20 @@ def geocoder_with_a_budget(budget: int = MAX_GEOCODED_ROWS, seconds: float | Non
         used += 1
         if used > budget:
             raise GeocodingFailed(
-                f"more than {budget} rows without coordinates in one file; give this row's "
-                "latitude and longitude"
+                gettext(
+                    "more than %(budget)d rows without coordinates in one file; give this row's "
+                    "latitude and longitude"
+                )
+                % {"budget": budget}
             )
         left = deadline - time.monotonic()
         if left < 0.5:
             raise GeocodingFailed(
-                f"the page's {seconds:g} seconds for geocoding ran out; give this row's latitude "
-                "and longitude, or import the file with manage.py import_venues"
+                gettext(
+                    "the page's %(seconds)s seconds for geocoding ran out; give this row's "
+                    "latitude and longitude, or import the file with manage.py import_venues"
+                )
+                % {"seconds": f"{seconds:g}"}
             )
         return geocode_address(address=address, postcode=postcode, timeout=left)
 
@@ -51,10 +59,10 @@ def geocoder_with_a_budget(budget: int = MAX_GEOCODED_ROWS, seconds: float | Non
 
 
 class VenueImportForm(forms.Form):
-    council = forms.ModelChoiceField(queryset=None, label="Council", empty_label=None)
+    council = forms.ModelChoiceField(queryset=None, label=_("Council"), empty_label=None)
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV (Excel: 'CSV UTF-8'), at most 5 MB.",
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV (Excel: 'CSV UTF-8'), at most 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -66,12 +74,12 @@ class VenueImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if self.body_too_large or upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB.")
+            raise forms.ValidationError(gettext("The file is larger than 5 MB."))
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(
-                "The file is not UTF-8 text. In Excel, save it as 'CSV UTF-8'."
+                gettext("The file is not UTF-8 text. In Excel, save it as 'CSV UTF-8'.")
             ) from exc
         try:
             return read_venue_csv(text)
@@ -96,7 +104,7 @@ def import_view(model_admin, request):
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": "Import venues from CSV",
+        "title": gettext("Import venues from CSV"),
         "form": form,
     }
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from backend.errors import ApplicationError
 from venues.access import Access, Level, grant_permission
@@ -32,13 +34,13 @@ class RoleTargetForm(forms.ModelForm):
     the choice is checked again (a hand-made POST gets an error, not a role)."""
 
     access: Access  # set by the admin that builds the form
-    email = forms.EmailField(label="Email", max_length=254)
+    email = forms.EmailField(label=_("Email"), max_length=254)
 
     class Meta:
         fields = ["email", "role", "council", "venue"]
         help_texts = {
-            "council": "For a council admin. Leave empty for a venue role.",
-            "venue": "For a venue manager or venue staff.",
+            "council": _("For a council admin. Leave empty for a venue role."),
+            "venue": _("For a venue manager or venue staff."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -85,20 +87,24 @@ class RoleTargetForm(forms.ModelForm):
             return cleaned
         if role == Role.Kind.COUNCIL_ADMIN:
             if council is None:
-                self.add_error("council", "Choose the council this person will administer.")
+                self.add_error(
+                    "council", gettext("Choose the council this person will administer.")
+                )
                 return cleaned
             if venue is not None:
-                self.add_error("venue", "A council admin covers the whole council: no venue.")
+                self.add_error(
+                    "venue", gettext("A council admin covers the whole council: no venue.")
+                )
                 return cleaned
             target = council
         else:
             if venue is None:
-                self.add_error("venue", "Choose the venue of this role.")
+                self.add_error("venue", gettext("Choose the venue of this role."))
                 return cleaned
             cleaned["council"] = venue.council
             target = venue
         if not self.access.may(grant_permission(role), target):
-            self.add_error("role", "You cannot give this role here.")
+            self.add_error("role", gettext("You cannot give this role here."))
         return cleaned
 
 
@@ -106,12 +112,12 @@ class StatusFilter(admin.SimpleListFilter):
     """Pending invitations first (what there is to cancel or send again); any status, or all,
     one press away."""
 
-    title = "status"
+    title = _("status")
     parameter_name = "status"
     ALL = "all"
 
     def lookups(self, request, model_admin):
-        return [*Invitation.Status.choices, (self.ALL, "All")]
+        return [*Invitation.Status.choices, (self.ALL, _("All"))]
 
     def value(self):
         return super().value() or Invitation.Status.PENDING
@@ -183,13 +189,13 @@ class InvitationAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # an invitation is sent, then cancelled or sent again: never edited
 
-    @admin.display(description="where", ordering="venue__name")
+    @admin.display(description=_("where"), ordering="venue__name")
     def where(self, invitation: Invitation) -> str:
         return invitation.venue.name if invitation.venue_id else invitation.council.name
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def status(self, invitation: Invitation) -> str:
-        return invitation.status
+        return Invitation.Status(invitation.status).label
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -208,14 +214,18 @@ class InvitationAdmin(ScopedAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ApplicationError as refused:  # e.g. the person already holds the role
-            self.message_user(request, f"Not sent: {refused.detail}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("Not sent: %(reason)s") % {"reason": refused.detail},
+                messages.ERROR,
+            )
             return HttpResponseRedirect(request.get_full_path())
 
     def add_view(self, request, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "show_save_and_continue": False,
-            "title": "Invite someone",
+            "title": gettext("Invite someone"),
         }
         return super().add_view(request, form_url, extra_context)
 
@@ -223,14 +233,20 @@ class InvitationAdmin(ScopedAdmin):
         days = settings.INVITATION_VALID_DAYS
         self.message_user(
             request,
-            f"Invitation sent to {obj.email}: its link works for {days} days.",
+            ngettext(
+                "Invitation sent to %(email)s: its link works for %(days)d day.",
+                "Invitation sent to %(email)s: its link works for %(days)d days.",
+                days,
+            )
+            % {"email": obj.email, "days": days},
             messages.SUCCESS,
         )
         if "_addanother" in request.POST:
             return HttpResponseRedirect(request.path)
         return HttpResponseRedirect(reverse("admin:venues_invitation_changelist"))
 
-    def _each(self, request, queryset, service, done: str) -> str:
+    def _each(self, request, queryset, service, done) -> str:
+        """Runs ``service`` on each invitation; ``done(count)`` says how many it did."""
         succeeded, refusals = 0, []
         for invitation in queryset.select_related("council", "venue"):
             try:
@@ -238,22 +254,32 @@ class InvitationAdmin(ScopedAdmin):
                 succeeded += 1
             except ApplicationError as refused:
                 refusals.append(f"{invitation.email}: {refused.detail}")
-        message = f"{succeeded} invitation(s) {done}."
+        message = done(succeeded) % {"count": succeeded}
         if refusals:
-            message += " Not done: " + "; ".join(refusals)
+            message += " " + gettext("Not done: %(refusals)s") % {"refusals": "; ".join(refusals)}
         return message
 
-    @admin.action(description="Send the selected invitations again")
+    @admin.action(description=_("Send the selected invitations again"))
     def send_again(self, request, queryset):
-        self.message_user(request, self._each(request, queryset, invitation_resend, "sent again"))
+        def done(count):
+            return ngettext(
+                "%(count)d invitation sent again.", "%(count)d invitations sent again.", count
+            )
 
-    @admin.action(description="Cancel the selected invitations")
+        self.message_user(request, self._each(request, queryset, invitation_resend, done))
+
+    @admin.action(description=_("Cancel the selected invitations"))
     def cancel(self, request, queryset):
+        def done(count):
+            return ngettext(
+                "%(count)d invitation cancelled.", "%(count)d invitations cancelled.", count
+            )
+
         return confirmed_action(
             self,
             request,
             queryset,
-            question="Cancel these invitations? Their links will stop working.",
-            button="Yes, cancel them",
-            perform=lambda selected: self._each(request, selected, invitation_cancel, "cancelled"),
+            question=gettext("Cancel these invitations? Their links will stop working."),
+            button=gettext("Yes, cancel them"),
+            perform=lambda selected: self._each(request, selected, invitation_cancel, done),
         )

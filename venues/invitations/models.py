@@ -7,21 +7,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The kinds of venues.models.Role (it cannot be imported here: see the module's docstring);
 # a check constraint holds the values, and tests hold them equal to Role.Kind.
 ROLE_CHOICES = [
-    ("council_admin", "council admin"),
-    ("venue_manager", "venue manager"),
-    ("venue_staff", "venue staff"),
+    ("council_admin", _("council admin")),
+    ("venue_manager", _("venue manager")),
+    ("venue_staff", _("venue staff")),
 ]
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    CANCELLED = "cancelled", pgettext_lazy("an invitation", "Cancelled")
+    EXPIRED = "expired", _("Expired")
 
 
 class Invitation(models.Model):
@@ -33,7 +35,10 @@ class Invitation(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     council = models.ForeignKey(
-        "venues.Council", on_delete=models.CASCADE, related_name="invitations"
+        "venues.Council",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("council"),
     )
     venue = models.ForeignKey(
         "venues.Venue",
@@ -41,27 +46,47 @@ class Invitation(models.Model):
         null=True,
         blank=True,
         related_name="invitations",
+        verbose_name=_("venue"),
     )
-    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
-    email = models.EmailField(max_length=254, help_text="Whoever holds it may accept.")
+    role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
+    email = models.EmailField(
+        _("email"), max_length=254, help_text=_("Whoever holds it may accept.")
+    )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    nonce = models.CharField(max_length=32, editable=False)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    nonce = models.CharField(_("nonce"), max_length=32, editable=False)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
     )
 
     class Meta:
         ordering = ["-created_at", "id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -9,7 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from venues.back_office import (
     ScopedAdmin,
@@ -69,30 +73,32 @@ class PosterAdmin(ScopedAdmin):
         )
         obj.pk, obj.token, obj._state.adding = poster.pk, poster.token, False
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, poster):
         if poster.revoked_at:
-            return f"Revoked {poster.revoked_at:%d %b %Y}"
-        return "In use"
+            return gettext("Revoked %(date)s") % {
+                "date": date_format(timezone.localtime(poster.revoked_at), "d M Y")
+            }
+        return gettext("In use")
 
-    @admin.display(description="code under the QR")
+    @admin.display(description=_("code under the QR"))
     def typed_code(self, poster):
         return poster_code_display(poster.code)
 
-    @admin.display(description="poster link")
+    @admin.display(description=_("poster link"))
     def link(self, poster):
         return poster_url(poster)
 
-    @admin.display(description="print")
+    @admin.display(description=_("print"))
     def downloads(self, poster):
         if poster.revoked_at:
             return "-"
         return format_html(
-            '<a href="{}">PDF (A4)</a> &middot; <a href="{}">PNG</a> &middot; '
-            '<a href="{}">revoke and print a replacement</a>',
+            '<a href="{}">PDF (A4)</a> &middot; <a href="{}">PNG</a> &middot; <a href="{}">{}</a>',
             reverse("admin:venues_poster_print", args=[poster.pk, "pdf"]),
             reverse("admin:venues_poster_print", args=[poster.pk, "png"]),
             reverse("admin:venues_poster_replace", args=[poster.pk]),
+            gettext("revoke and print a replacement"),
         )
 
     def get_urls(self):
@@ -113,9 +119,11 @@ class PosterAdmin(ScopedAdmin):
             replacement = poster_replace(poster=poster, replaced_by=request.user)
             pdf = reverse("admin:venues_poster_print", args=[replacement.pk, "pdf"])
             message = format_html(
-                "“{}” is revoked: its QR code and its typed code no longer check anyone in. "
-                'Its replacement is ready: <a href="{}">print it (PDF, A4)</a> and put it up '
-                "in place of the old one.",
+                gettext(
+                    "“{}” is revoked: its QR code and its typed code no longer check anyone in. "
+                    'Its replacement is ready: <a href="{}">print it (PDF, A4)</a> and put it up '
+                    "in place of the old one."
+                ),
                 poster.label,
                 pdf,
             )
@@ -124,18 +132,21 @@ class PosterAdmin(ScopedAdmin):
         return form_action(
             self,
             request,
-            title="Revoke this poster and print its replacement",
+            title=gettext("Revoke this poster and print its replacement"),
             intro=(
-                "The poster is revoked at once: check-ins with its QR code or typed code are "
-                "refused from now on. A new poster with the same label is made for you to print.",
+                gettext(
+                    "The poster is revoked at once: check-ins with its QR code or typed code are "
+                    "refused from now on. A new poster with the same label is made for you to "
+                    "print."
+                ),
             ),
             facts=(
-                ("Poster", poster.label),
-                ("Venue", poster.venue.name),
-                ("Code under the QR", poster_code_display(poster.code)),
+                (gettext("Poster"), poster.label),
+                (gettext("Venue"), poster.venue.name),
+                (gettext("Code under the QR"), poster_code_display(poster.code)),
             ),
             form=forms.Form(posted(request)),
-            button="Revoke it and make the replacement",
+            button=gettext("Revoke it and make the replacement"),
             back_url=reverse("admin:venues_poster_change", args=[poster.pk]),
             perform=perform,
         )
@@ -157,18 +168,24 @@ class PosterAdmin(ScopedAdmin):
         response["Content-Disposition"] = f'attachment; filename="{poster_filename(poster, kind)}"'
         return response
 
-    @admin.action(description="Revoke the selected posters")
+    @admin.action(description=_("Revoke the selected posters"))
     def revoke(self, request, queryset):
         def perform(posters):
             for poster in posters:
                 poster_revoke(poster=poster, revoked_by=request.user)
-            return f"{len(posters)} poster(s) revoked: their QR codes no longer check anyone in."
+            return ngettext(
+                "%(count)d poster revoked: its QR code no longer checks anyone in.",
+                "%(count)d posters revoked: their QR codes no longer check anyone in.",
+                len(posters),
+            ) % {"count": len(posters)}
 
         return confirmed_action(
             self,
             request,
             queryset,
-            question="Revoke these posters? Check-ins with them will be refused from now on.",
-            button="Yes, revoke them",
+            question=gettext(
+                "Revoke these posters? Check-ins with them will be refused from now on."
+            ),
+            button=gettext("Yes, revoke them"),
             perform=lambda qs: perform(list(qs)),
         )
