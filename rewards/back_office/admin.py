@@ -20,8 +20,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 from django.http import HttpResponseRedirect
-from django.templatetags.static import static
-from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from backend.errors import ApplicationError
@@ -34,13 +32,6 @@ def every_venue_of(thing) -> str:
     if thing.venue:
         return thing.venue.name
     return gettext("every venue of %(council)s") % {"council": thing.council.name}
-
-
-def yes_or_no_icon(value: bool) -> str:
-    """Django's tick or cross of a list's boolean column, its alternative text in the reader's
-    language (Django's own ``boolean=True`` column says "True" in every language)."""
-    icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
-    return format_html('<img src="{}" alt="{}">', icon, gettext("Yes") if value else gettext("No"))
 
 
 class ServiceForm(forms.ModelForm):

@@ -9,7 +9,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rewards.back_office.admin import ServiceAdmin, ServiceForm, every_venue_of, yes_or_no_icon
+from accounts.admin_display import yes_no_icon
+from rewards.back_office.admin import ServiceAdmin, ServiceForm, every_venue_of
 from rewards.catalog.selectors import catalog_stock_left
 from rewards.catalog.services import (
     UPDATABLE_FIELDS,
@@ -105,7 +106,7 @@ class CatalogItemAdmin(ServiceAdmin):
 
     @admin.display(description=_("active"), ordering="is_active")
     def active(self, item: CatalogItem) -> str:
-        return yes_or_no_icon(item.is_active)
+        return yes_no_icon(item.is_active)
 
     def save_with_service(self, request, form, change):
         if change:

@@ -50,6 +50,7 @@ SAME_IN_BOTH = {
     "https",
     "http",
     "www",
+    "algorithm",  # a password hash's part, as Django's own Welsh keeps it
 }
 
 _ATTRIBUTES = re.compile(r'\b(?:aria-label|alt|title|placeholder)="([^"]*)"')
@@ -94,8 +95,9 @@ def english_left(segment: str, data: list[str]) -> str:
     for value in data:
         if len(value) >= 3 and value in rest:
             rest = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", rest)
-    # Emails, web addresses, paths, and identifiers (cookie names, domains).
-    rest = re.sub(r"\S+@\S+|https?://\S+|/\S*|\S+[._]\S+", " ", rest)
+    # Emails, web addresses, paths, identifiers (cookie names, domains) and masked secrets.
+    rest = re.sub(r"\S+@\S+|https?://\S+|/\S*|\S+[._]\S+|\S*\*{2,}\S*", " ", rest)
+    rest = re.sub(r"\b\w*\d\w*\b", " ", rest)  # names with digits: md5, sha256, A4
     words = re.findall(r"[A-Za-zÀ-ÿŵŷŴŶ\u2019']{2,}", rest)
     return " ".join(
         word
