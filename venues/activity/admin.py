@@ -28,7 +28,7 @@ class ActivityAdmin(ScopedAdmin):
     council_path = "council"
     is_read_only = True
     date_hierarchy = "at"
-    list_display = ["at", "who", "what", "summary", "venue"]
+    list_display = ["at", "who", "what", "in_words", "venue"]
     list_filter = [
         ActionFilter,
         ("council", ScopedRelatedFilter),
@@ -36,7 +36,7 @@ class ActivityAdmin(ScopedAdmin):
     ]
     search_fields = ["summary", "actor__email", "actor__display_name"]
     list_select_related = ["actor", "venue", "council"]
-    fields = ["at", "who", "what", "summary", "council", "venue", "object_type", "object_id"]
+    fields = ["at", "who", "what", "in_words", "council", "venue", "object_type", "object_id"]
     readonly_fields = fields
 
     def has_module_permission(self, request):
@@ -55,3 +55,8 @@ class ActivityAdmin(ScopedAdmin):
     @admin.display(description=_("what happened"), ordering="action")
     def what(self, entry: ActivityEntry) -> str:
         return ACTIONS.get(entry.action, entry.action)
+
+    @admin.display(description=_("summary"))
+    def in_words(self, entry: ActivityEntry) -> str:
+        """The summary in the reader's language (the English is kept as the record)."""
+        return entry.shown_summary

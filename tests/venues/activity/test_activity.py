@@ -179,3 +179,40 @@ def test_the_back_office_page_shows_a_council_admin_their_councils_activity_only
     manager = Client()
     manager.force_login(venue_manager_of(venue))
     assert manager.get("/admin/venues/activityentry/").status_code == 403
+
+
+def test_a_welsh_reader_reads_the_log_in_welsh_and_the_record_stays_english(venue):
+    """The entry keeps the English sentence (the record, searched by the back office); the
+    back office and the API show its words in the reader's language, with the same values."""
+    admin = council_admin_of(venue.council)
+    poster_create(venue=venue, label="Main door", created_by=admin)
+    entry = ActivityEntry.objects.get()
+    assert entry.summary == "Poster 'Main door' made for Leeds Central Library."
+
+    api = client_for(admin)
+    welsh = api.get(url(venue.council), HTTP_ACCEPT_LANGUAGE="cy").json()["results"][0]
+    assert welsh["summary"] == (
+        "Poster 'Main door' wedi'i wneud (lleoliad: Leeds Central Library)."
+    )
+    english = api.get(url(venue.council)).json()["results"][0]
+    assert english["summary"] == entry.summary
+
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/admin/venues/activityentry/", HTTP_ACCEPT_LANGUAGE="cy")
+    assert "wedi&#x27;i wneud (lleoliad: Leeds Central Library)" in page.content.decode()
+
+
+def test_an_entry_from_before_its_words_were_kept_shows_as_written(venue):
+    entry = entry_with_plain_words(venue)
+    assert entry.summary_said == {}
+    assert entry.shown_summary == "Written before: plain English."
+
+
+def entry_with_plain_words(venue):
+    from django.db import transaction
+
+    with transaction.atomic():
+        return activity_record(
+            actor=None, action="venue.changed", obj=venue, summary="Written before: plain English."
+        )
