@@ -26,3 +26,29 @@ def test_the_back_office_header_fits_a_tablet_in_english_and_welsh(pages):
     assert nav_right <= width
     assert_accessible(page)
     pages.screenshot(page, "welsh")
+
+
+def test_a_long_welsh_heading_is_not_under_the_pages_buttons(pages):
+    """A list's heading and its "Add ..." button side by side at tablet width: Django lifts the
+    button into the heading's line, where the longer Welsh heading ran under it."""
+    venue = VenueFactory()
+    admin = council_admin_of(venue.council)
+    page = pages.open(tablet=True)
+    page.goto("/admin/rewards/catalogitem/")
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Cymraeg").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    heading = page.locator("#content h1").bounding_box()
+    tools = page.locator(".object-tools").bounding_box()
+    overlap = not (
+        tools["y"] >= heading["y"] + heading["height"]
+        or heading["y"] >= tools["y"] + tools["height"]
+        or tools["x"] >= heading["x"] + heading["width"]
+        or heading["x"] >= tools["x"] + tools["width"]
+    )
+    assert not overlap, (heading, tools)
+    results = page.locator("#changelist .changelist-form-container").bounding_box()
+    assert results["y"] >= tools["y"] + tools["height"]  # the list under them, full width
+    pages.screenshot(page, "list-heading-in-welsh")
