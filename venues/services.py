@@ -390,7 +390,7 @@ def role_revoke(*, role: Role, actor: User | None = None) -> None:
 
 
 # A role's kind in the activity log's sentences (the catalogue has their Welsh).
-ROLE_KIND_WORDS = {
+ROLE_KIND_WORDS: dict[str, str] = {
     Role.Kind.COUNCIL_ADMIN: gettext_noop("council admin"),
     Role.Kind.VENUE_MANAGER: gettext_noop("venue manager"),
     Role.Kind.VENUE_STAFF: gettext_noop("venue staff"),

@@ -269,7 +269,7 @@ def offer_create(
                     title=offer.title,
                     venue=offer.venue.name,
                 )
-                if offer.venue_id
+                if offer.venue is not None
                 else said(
                     gettext_noop("Offer '%(title)s' created for the whole council."),
                     title=offer.title,
@@ -354,7 +354,7 @@ def offer_update(*, offer: Offer, changes: dict, actor=None) -> Offer:
                     venue=offer.venue.name,
                     fields=changed_fields_text(changes),
                 )
-                if offer.venue_id
+                if offer.venue is not None
                 else said(
                     gettext_noop("Offer '%(title)s' for the whole council: changed %(fields)s."),
                     title=offer.title,
