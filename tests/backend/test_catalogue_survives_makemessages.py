@@ -35,17 +35,19 @@ needs_gettext = pytest.mark.skipif(
 
 
 def _welsh(po: polib.POFile) -> dict[str, str]:
-    """msgid (with its plural, if any) -> its Welsh, for every translated, current entry."""
+    """msgid (with its context and plural, if any) -> its Welsh, for every translated, current
+    entry."""
     found = {}
     for entry in po:
         if entry.obsolete or "fuzzy" in entry.flags:
             continue
+        msgid = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
         if entry.msgid_plural:
             forms = [entry.msgstr_plural[index] for index in sorted(entry.msgstr_plural)]
             if all(forms):
-                found[f"{entry.msgid}\x00{entry.msgid_plural}"] = "\x00".join(forms)
+                found[f"{msgid}\x00{entry.msgid_plural}"] = "\x00".join(forms)
         elif entry.msgstr:
-            found[entry.msgid] = entry.msgstr
+            found[msgid] = entry.msgstr
     return found
 
 
