@@ -101,8 +101,8 @@ def test_a_council_goes_live_on_its_own(pages, tmp_path):
 
     # ... and invites a manager for the library and a member of its staff.
     for email, role in (
-        ("mo@kirklees.gov.uk", "Venue Manager"),
-        ("sam@kirklees.gov.uk", "Venue Staff"),
+        ("mo@kirklees.gov.uk", "venue manager"),
+        ("sam@kirklees.gov.uk", "venue staff"),
     ):
         admin_page.goto("/admin/venues/invitation/")
         admin_page.get_by_role("link", name="Invite someone").click()
@@ -117,7 +117,7 @@ def test_a_council_goes_live_on_its_own(pages, tmp_path):
         expect(admin_page.get_by_text(f"Invitation sent to {email}")).to_be_visible()
     pending = admin_page.locator("#result_list tbody tr")
     expect(pending).to_have_count(2)
-    expect(admin_page.locator("#result_list")).to_contain_text("pending")
+    expect(admin_page.locator("#result_list")).to_contain_text("Pending")
     checked(pages, admin_page, "pending-invitations")
 
     # The manager accepts and lands in the back office, with their venue and nothing else.
