@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.dates import WEEKDAYS as DAY_NAMES
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_display import yes_no_icon
@@ -314,20 +314,21 @@ class VenueAdmin(VenueFoursquareAdminMixin, ScopedAdmin):
 
     @admin.display(description=_("opening hours"))
     def opening_hours_table(self, venue):
-        from venues.opening_hours import opening_hours_text
-
-        lines = opening_hours_text(venue.opening_hours).splitlines()
-        if not lines:
+        hours = venue.opening_hours
+        if not hours:
             return gettext("Not known: none have been given.")
-        # The text is the form's (English day names, which it reads back); shown in the
-        # reader's language here.
         day_names = dict(zip(WEEKDAYS, DAY_NAMES.values(), strict=True))
+        closed = pgettext("opening hours", "closed")
         rows = format_html_join(
             "",
             "<tr><th>{}</th><td>{}</td></tr>",
             (
-                (day_names[day.lower()], gettext("closed") if spans == "closed" else spans)
-                for day, spans in (ln.split(": ", 1) for ln in lines)
+                (
+                    day_names[day],
+                    ", ".join(f"{i['opens']}-{i['closes']}" for i in hours.get(day) or [])
+                    or closed,
+                )
+                for day in WEEKDAYS
             ),
         )
         return format_html("<table>{}</table>", rows)

@@ -1,6 +1,10 @@
 """Opening hours as people write them, for the back office: one line per day,
 ``Monday: 09:00-13:00, 14:00-17:30`` or ``Sunday: closed``, to and from the stored form
-``{"monday": [{"opens": "09:00", "closes": "13:00"}, ...]}`` (venues.validators)."""
+``{"monday": [{"opens": "09:00", "closes": "13:00"}, ...]}`` (venues.validators).
+
+Written in the reader's language (``Dydd Llun: 09:00-13:00``, ``Dydd Sul: ar gau`` for a Welsh
+reader) and read in either: a Welsh council's staff type Welsh day names, and a form written in
+one language and saved in the other still reads."""
 
 import json
 import re
@@ -8,12 +12,46 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from venues.validators import WEEKDAYS, validate_opening_hours
 
-_LINE = re.compile(r"^\s*([A-Za-z]+)\s*:?\s*(.*?)\s*$")
+_LINE = re.compile(r"^\s*(?:dydd\s+)?([^\W\d_]+)\s*:?\s*(.*?)\s*$", re.IGNORECASE)
+# Each day's names, English and Welsh ("Dydd Llun" is read without its "Dydd"); a day is
+# recognised by the first three letters or more of one of its names.
+_DAY_NAMES = {
+    "monday": ("monday", "llun"),
+    "tuesday": ("tuesday", "mawrth"),
+    "wednesday": ("wednesday", "mercher"),
+    "thursday": ("thursday", "iau"),
+    "friday": ("friday", "gwener"),
+    "saturday": ("saturday", "sadwrn"),
+    "sunday": ("sunday", "sul"),
+}
+_CLOSED = ("", "-", "closed", "ar gau", "wedi cau", "cau")
+# The day names as the text is written, in the reader's language (Django's catalogue has them).
+_DAY_WRITTEN = {
+    "monday": _("Monday"),
+    "tuesday": _("Tuesday"),
+    "wednesday": _("Wednesday"),
+    "thursday": _("Thursday"),
+    "friday": _("Friday"),
+    "saturday": _("Saturday"),
+    "sunday": _("Sunday"),
+}
+
+
+def _day_of(word: str) -> str | None:
+    word = word.lower()
+    if len(word) < 3:
+        return None
+    return next(
+        (day for day, names in _DAY_NAMES.items() if any(n.startswith(word) for n in names)),
+        None,
+    )
+
+
 _INTERVAL = re.compile(r"^(\d{1,2}[:.]\d{2})\s*(?:-|\u2013|to)\s*(\d{1,2}[:.]\d{2})$")
 
 
@@ -23,15 +61,17 @@ def _hhmm(text: str) -> str:
 
 
 def opening_hours_text(hours: dict) -> str:
-    """One line per day; empty when no hours were given at all (not known: not "closed" seven
-    days a week). Once some are given, a day left out is closed (API.md)."""
+    """One line per day, in the reader's language; empty when no hours were given at all (not
+    known: not "closed" seven days a week). Once some are given, a day left out is closed
+    (API.md)."""
     if not hours:
         return ""
     lines = []
+    closed = pgettext("opening hours", "closed")
     for day in WEEKDAYS:
         intervals = hours.get(day) or []
         spans = ", ".join(f"{i['opens']}-{i['closes']}" for i in intervals)
-        lines.append(f"{day.capitalize()}: {spans or 'closed'}")
+        lines.append(f"{_DAY_WRITTEN[day]}: {spans or closed}")
     return "\n".join(lines)
 
 
@@ -51,9 +91,8 @@ def opening_hours_parse(text: str) -> dict:
         if not line.strip():
             continue
         match = _LINE.match(line)
-        day = match.group(1).lower() if match else ""
-        day = next((d for d in WEEKDAYS if d.startswith(day) and len(day) >= 3), None)
-        if day is None:
+        day = _day_of(match.group(1)) if match else None
+        if match is None or day is None:
             raise forms.ValidationError(
                 gettext(
                     "Line %(number)d: start with a day, e.g. 'Monday: 09:00-17:00' or "
@@ -62,7 +101,7 @@ def opening_hours_parse(text: str) -> dict:
                 % {"number": number}
             )
         spans = match.group(2)
-        if spans.lower() in ("", "closed", "-"):
+        if spans.lower() in _CLOSED:
             hours[day] = []
             continue
         intervals = []

@@ -171,6 +171,31 @@ class TestVenueEditsInTheAdmin:
             "saturday": [{"opens": "10:00", "closes": "16:00"}],
         }
 
+    def test_opening_hours_are_written_and_read_in_welsh_too(self, venue, queued):
+        """A Welsh reader's form says "Dydd Llun: ..." and "ar gau"; Welsh day names (with or
+        without "Dydd") and the English ones are read alike."""
+        client = logged_in(grant(UserFactory(), venue, Role.Kind.COUNCIL_ADMIN))
+        hours = "Dydd Llun: 09:00-13:00\nMawrth: 10:00-12:00\nDydd Sadwrn: ar gau\nfri: 08:00-09:00"
+        response = client.post(
+            f"/admin/venues/venue/{venue.pk}/change/",
+            self.change_form(venue, opening_hours=hours),
+            HTTP_ACCEPT_LANGUAGE="cy",
+        )
+        assert response.status_code == 302
+        venue.refresh_from_db()
+        assert venue.opening_hours == {
+            "monday": [{"opens": "09:00", "closes": "13:00"}],
+            "tuesday": [{"opens": "10:00", "closes": "12:00"}],
+            "friday": [{"opens": "08:00", "closes": "09:00"}],
+        }
+        page = client.get(f"/admin/venues/venue/{venue.pk}/change/", HTTP_ACCEPT_LANGUAGE="cy")
+        text = page.context["adminform"].form["opening_hours"].value()
+        assert text.splitlines()[:3] == [
+            "Dydd Llun: 09:00-13:00",
+            "Dydd Mawrth: 10:00-12:00",
+            "Dydd Mercher: ar gau",
+        ]
+
     @pytest.mark.parametrize(
         "hours",
         ["Funday: 09:00-17:00", "Monday: 9 till 5", "Monday: 17:00-09:00", '{"a":' + "[" * 50_000],
