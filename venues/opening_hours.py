@@ -11,6 +11,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS as DAY_NAMES
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -30,16 +31,8 @@ _DAY_NAMES = {
     "sunday": ("sunday", "sul"),
 }
 _CLOSED = ("", "-", "closed", "ar gau", "wedi cau", "cau")
-# The day names as the text is written, in the reader's language (Django's catalogue has them).
-_DAY_WRITTEN = {
-    "monday": _("Monday"),
-    "tuesday": _("Tuesday"),
-    "wednesday": _("Wednesday"),
-    "thursday": _("Thursday"),
-    "friday": _("Friday"),
-    "saturday": _("Saturday"),
-    "sunday": _("Sunday"),
-}
+# The day names as the text is written, in the reader's language (Django's, Monday first).
+_DAY_WRITTEN = dict(zip(WEEKDAYS, DAY_NAMES.values(), strict=True))
 
 
 def _day_of(word: str) -> str | None:
