@@ -15,6 +15,7 @@ from backend.idempotency import IDEMPOTENCY_KEY_REUSED
 from backend.updates import model_update, refuse_unknown_fields
 from rewards import account_names, error_codes
 from rewards.bounds import CATALOG_MAXIMA, over_maxima_errors
+from rewards.ledger.memos import memo
 from rewards.ledger.models import Asset, LedgerAccount
 from rewards.ledger.services import (
     IdempotencyConflict,
@@ -182,7 +183,7 @@ def catalog_claim(*, resident, item: CatalogItem, idempotency_key: str) -> Vouch
                 amount=item.cost_points,
                 sink=sink_account(account_names.SPENT_POINTS),
                 idempotency_key=account_names.claim_points_key(idempotency_key),
-                memo=f"Claimed: {item.title}",
+                memo=memo("claimed", title=item.title),
                 reference=account_names.catalog_reference(item.pk),
             )
             return voucher_issue(

@@ -130,6 +130,13 @@ class LedgerTransaction(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.idempotency_key}"
 
+    @property
+    def memo_shown(self) -> str:
+        """The memo in the reader's language (the ledger keeps it in English: memos.py)."""
+        from rewards.ledger.memos import memo_in_words
+
+        return memo_in_words(self.memo)
+
 
 class Entry(AppendOnlyModel):
     """One leg of a transaction: a credit (positive) or debit (negative) of one account."""

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rewards.ledger.memos import memo as memo_of
 from rewards.ledger.models import Entry, LedgerAccount, LedgerTransaction, TransactionKind
 
 
@@ -369,7 +370,7 @@ def ledger_reverse(
         kind=TransactionKind.REVERSE,
         legs=legs,
         idempotency_key=idempotency_key,
-        memo=memo or f"Reverses {original.idempotency_key}",
+        memo=memo or memo_of("reverses", key=original.idempotency_key),
         reference=original.reference,
         reverses=original,
     )

@@ -37,6 +37,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from accounts import ages
 from rewards import account_names
 from rewards.evidence import offer_accepts_evidence
+from rewards.ledger.memos import memo
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, Posting, accounts_lock, ledger_post_fresh
 from rewards.models import OfferAudience, OfferRule, RewardGrant, Voucher
@@ -330,9 +331,9 @@ def _give(earning: list[LiveOffer], resident, checkin_id, now: datetime) -> tupl
             legs=[Leg(reward.pool, -reward.amount), Leg(reward.target, reward.amount)],
             idempotency_key=account_names.offer_grant_key(reward.offer.id, checkin_id),
             memo=(
-                f"Voucher: {reward.offer.voucher_title}"
+                memo("voucher", title=reward.offer.voucher_title)
                 if reward.offer.voucher_title
-                else f"Offer: {reward.offer.title}"
+                else memo("offer", title=reward.offer.title)
             ),
             reference=reference,
         )

@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext, ngettext
 
 from rewards import account_names
+from rewards.ledger.memos import memo
 from rewards.ledger.models import LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, ledger_post
 from rewards.models import RewardGrant, Voucher, VoucherStatus
@@ -68,7 +69,7 @@ def _points_back(grant: RewardGrant, *, checkin_id, now: datetime) -> int:
         kind=TransactionKind.REVERSE,
         legs=[Leg(wallet, -taking), Leg(pool, taking)],
         idempotency_key=account_names.checkin_void_key(checkin_id, grant.pk),
-        memo=f"Void: {grant.offer.title}",
+        memo=memo("void", title=grant.offer.title),
         reference=account_names.checkin_reference(checkin_id),
         reverses=grant.transaction,
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from backend.errors import INVALID, ApplicationError
 from rewards import account_names
+from rewards.ledger.memos import memo
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, ledger_post
 from rewards.schemes.models import PointsLot, Scheme, SchemeMember, Wallet
@@ -218,7 +219,7 @@ def _wallet_move(*, resident_id, from_id: int, into_id: int) -> int:
                 into_scheme_id=into_id,
                 debits_before=source.account.debits_posted,
             ),
-            memo=f"Points moved: {names[from_id]} joined {names[into_id]}"[:300],
+            memo=memo("points_moved", source=names[from_id], into=names[into_id]),
             reference=account_names.scheme_reference(into_id),
         )
         PointsLot.objects.filter(pk__in=[lot.pk for lot in lots]).update(wallet_id=target.pk)

@@ -36,6 +36,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from backend.errors import INVALID, NOT_FOUND, PERMISSION_DENIED, ApplicationError
 from backend.transitions import may_move
 from rewards import account_names, error_codes
+from rewards.ledger.memos import memo
 from rewards.ledger.models import LedgerTransaction
 from rewards.ledger.services import ledger_reverse
 from rewards.models import Voucher, VoucherStatus
@@ -214,7 +215,7 @@ def voucher_redeem_undo(*, voucher: Voucher, by) -> Voucher:
         ledger_reverse(
             original=redemption,
             idempotency_key=account_names.voucher_redeem_undo_key(voucher.pk, undone),
-            memo=f"Voucher {voucher.code} redemption undone",
+            memo=memo("redemption_undone", code=voucher.code),
         )
         voucher.status = VoucherStatus.ISSUED
         voucher.redeemed_at = voucher.redeemed_by = voucher.redeemed_venue = None

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from backend.transitions import TransitionError, check_move
 from rewards import account_names
+from rewards.ledger.memos import memo
 from rewards.ledger.models import Asset, LedgerAccount, TransactionKind
 from rewards.ledger.services import Leg, account_get_or_create, ledger_post, ledger_reverse
 from rewards.models import CatalogItem, Offer, Voucher, VoucherStatus
@@ -112,7 +113,7 @@ def voucher_issue(
             kind=TransactionKind.EARN if offer is not None else TransactionKind.CLAIM,
             legs=[Leg(source_account, -1), Leg(held_account(resident, source), 1)],
             idempotency_key=idempotency_key,
-            memo=f"Voucher: {title}",
+            memo=memo("voucher", title=title),
             reference=reference,
         )
         existing = Voucher.objects.filter(issue_transaction=posted).first()
@@ -159,7 +160,7 @@ def voucher_settle(
         ledger_reverse(
             original=voucher.issue_transaction,
             idempotency_key=idempotency_key,
-            memo=f"Voucher {voucher.code} {status}",
+            memo=memo(f"voucher_{status}", code=voucher.code),
         )
     else:
         source = source_name(offer=voucher.offer, catalog_item=voucher.catalog_item)
@@ -170,7 +171,7 @@ def voucher_settle(
                 Leg(account_get_or_create(name=SINK_BY_STATUS[status], asset=Asset.VOUCHER), 1),
             ],
             idempotency_key=idempotency_key,
-            memo=f"Voucher {voucher.code} {status}",
+            memo=memo(f"voucher_{status}", code=voucher.code),
             reference=account_names.voucher_reference(voucher.pk),
         )
     voucher.status = status

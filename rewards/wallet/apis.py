@@ -43,7 +43,10 @@ class LedgerStatementApi(PaginatedListApi):
         )
         amount = serializers.IntegerField(help_text="Points in (+) or out (-) of the wallet.")
         balance_after = serializers.IntegerField(help_text="That scheme's wallet balance after it.")
-        memo = serializers.CharField(source="transaction.memo")
+        memo = serializers.CharField(
+            source="transaction.memo_shown",
+            help_text="What the entry was for, in the reader's language (`Accept-Language`).",
+        )
 
     @extend_schema(
         operation_id="me_ledger_list",

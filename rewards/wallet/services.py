@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rewards import account_names
+from rewards.ledger.memos import memo as memo_of
 from rewards.ledger.models import Asset, LedgerAccount, LedgerTransaction, TransactionKind
 from rewards.ledger.services import (
     InsufficientBalance,
@@ -154,7 +155,7 @@ def points_expire_lapsed(*, now: datetime | None = None) -> int:
                     Leg(expired, lot.remaining),
                 ],
                 idempotency_key=account_names.lot_expire_key(lot.pk),
-                memo=f"{lot.remaining} points earned {lot.earned_at:%Y-%m-%d} lapsed",
+                memo=memo_of("lapsed", points=lot.remaining, date=f"{lot.earned_at:%Y-%m-%d}"),
                 reference=account_names.lot_reference(lot.pk),
             )
             lot.remaining = 0

@@ -178,3 +178,19 @@ def test_points_show_per_scheme_and_an_item_says_what_the_resident_lacks_there(
     assert "You need 20 more points earned at Havering." in words  # Romford swim, 30
     swim_here = words.split("Swim session")[1].split("Points statement")[0]
     assert "You need" not in swim_here  # 45 points with this council: enough
+
+
+def test_the_statement_says_what_each_entry_was_for_in_the_readers_language(
+    browser, resident, item
+):
+    """The ledger keeps its memos in English (the record); a Welsh reader's statement says
+    them in Welsh, with the same titles."""
+    from rewards.ledger.models import LedgerTransaction
+
+    give_points(resident, 40, council=item.council)
+    key = claim_key(browser.get("/wallet/").content.decode(), item)
+    browser.post(f"/wallet/claim/{item.pk}/", {"claim_key": key})
+    assert LedgerTransaction.objects.filter(memo="Claimed: Swim session").exists()
+    assert "(Claimed: Swim session)" in text(browser.get("/wallet/"))
+    welsh = text(browser.get("/wallet/", HTTP_ACCEPT_LANGUAGE="cy"))
+    assert "(Hawliwyd: Swim session)" in welsh and "Claimed" not in welsh
