@@ -7,6 +7,8 @@ The pages are those of the every-page back-office walk (every registered model's
 page and one object's page, so a model registered later is walked too), the index, each app's
 index and the project's own admin views."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.db import transaction
@@ -146,3 +148,14 @@ def test_every_action_asks_and_answers_in_welsh(world):
                 if words:
                     found[f"{model._meta.label} {action} step {step + 1}"] = words
     assert not found, report(found)
+
+
+def test_a_lists_count_puts_the_singular_after_the_number_in_welsh(world):
+    """Welsh says "3 cynnig" (singular after a number); Django's count takes the plural name
+    for any number but 1, as English does."""
+    client = Client()
+    client.force_login(world.superuser)
+    welsh = client.get("/admin/rewards/offer/", **WELSH).content.decode()
+    english = client.get("/admin/rewards/offer/", **ENGLISH).content.decode()
+    assert re.search(r"\b6 cynnig\b", welsh) and "6 cynigion" not in welsh
+    assert re.search(r"\b6 offers\b", english)
