@@ -53,6 +53,7 @@ def own_views(world) -> list[tuple[str, str]]:
         ("checkins reply", reverse("admin:checkins_comment_reply", args=[comment.pk])),
         ("checkins resolve", reverse("admin:checkins_alert_resolve", args=[alert.pk])),
         ("venues poster replace", reverse("admin:venues_poster_replace", args=[poster.pk])),
+        ("venues import", reverse("admin:venues_venue_import")),
         ("password change", reverse("admin:password_change")),
     ]
     return views

@@ -58,7 +58,8 @@ _BUTTON_VALUES = re.compile(r'<input[^>]*type="(?:submit|button)"[^>]*value="([^
 
 
 def segments(html: str) -> set[str]:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    # Scripts and styles are not read; <code> is what a machine reads (a CSV header, a path).
+    html = re.sub(r"<(script|style|code)\b.*?</\1>", " ", html, flags=re.S | re.I)
     html = re.sub(r"<!--.*?-->", " ", html, flags=re.S)
     found = set()
     for text in [
