@@ -146,6 +146,10 @@ MUTATED_AFTER = {
     "diwrnod": {2: "ddiwrnod", 3: "diwrnod", 6: "diwrnod"},
     "munud": {2: "funud", 3: "munud", 6: "munud"},
     "gwobr": {2: "wobr", 3: "gwobr", 6: "gwobr"},
+    "canlyniad": {2: "ganlyniad", 3: "chanlyniad", 6: "chanlyniad"},
+    "person": {2: "berson", 3: "pherson", 6: "pherson"},
+    "poster": {2: "boster", 3: "phoster", 6: "phoster"},
+    "cod": {2: "god", 3: "chod", 6: "chod"},
 }
 
 

@@ -94,7 +94,7 @@ def english_left(segment: str, data: list[str]) -> str:
     """What remains of ``segment`` once data, numbers, codes and shared words are taken out."""
     rest = segment
     for value in data:
-        if len(value) >= 3 and value in rest:
+        if len(value) >= 2 and value in rest:
             rest = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", rest)
     # Emails, web addresses, paths, identifiers (cookie names, domains) and masked secrets.
     rest = re.sub(r"\S+@\S+|https?://\S+|/\S*|\S+[._]\S+|\S*\*{2,}\S*", " ", rest)

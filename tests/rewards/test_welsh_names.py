@@ -137,7 +137,7 @@ def test_a_catalog_items_welsh_title_is_written_and_read_through_the_api(venue):
 
 
 def test_an_offer_in_words_uses_the_welsh_voucher_title_for_a_welsh_reader(offer):
-    assert offer_summary(offer, "cy").sentence == "Taleb am “Coffi am ddim” bob ymweliad."
+    assert offer_summary(offer, "cy").sentence == "Taleb ar gyfer “Coffi am ddim” bob ymweliad."
     assert offer_summary(offer, "en-gb").sentence == "A voucher for “Free coffee” every visit."
 
 

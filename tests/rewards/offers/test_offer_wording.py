@@ -43,12 +43,12 @@ def venue():
         (
             {"points": 0, "voucher_title": "Free hot drink"},
             "A voucher for “Free hot drink” every visit.",
-            "Taleb am “Free hot drink” bob ymweliad.",
+            "Taleb ar gyfer “Free hot drink” bob ymweliad.",
         ),
         (
             {"rule": "first_checkin", "points": 0, "voucher_title": "Free hot drink"},
             "A voucher for “Free hot drink” on your first visit.",
-            "Taleb am “Free hot drink” ar eich ymweliad cyntaf.",
+            "Taleb ar gyfer “Free hot drink” ar eich ymweliad cyntaf.",
         ),
         (
             {"rule": "nth_checkin", "every_n": 5},
@@ -58,7 +58,7 @@ def venue():
         (
             {"rule": "nth_checkin", "every_n": 2, "points": 0, "voucher_title": "Free swim"},
             "Every 2nd visit: a voucher for “Free swim”.",
-            "Bob 2il ymweliad: taleb am “Free swim”.",
+            "Bob 2il ymweliad: taleb ar gyfer “Free swim”.",
         ),
         ({"rule": "nth_checkin", "every_n": 1}, "10 points every visit.", "10 pwynt bob ymweliad."),
         (
