@@ -8,6 +8,7 @@ the programs built on it). Cells are neutralised against formulas by the API's `
 """
 
 from checkins.comments.selectors import comments_written
+from insight.stats.exports import comment_row
 from insight.stats.selectors import DateRange
 
 FIGURE_HEADERS = [
@@ -43,15 +44,8 @@ def days_rows(stats: dict) -> list[list]:
 def comments_rows(*, venues, period: DateRange) -> list[list]:
     lower, upper = period.bounds()
     rows = [["Written at", "Venue", "Author", "Rating (1-5)", "Status", "Comment"]]
-    for comment in comments_written(venues=venues, lower=lower, upper=upper):
-        rows.append(
-            [
-                comment.created_at.isoformat(),
-                comment.venue.name,
-                comment.author_shown_as,
-                comment.rating,
-                comment.status,
-                comment.body,
-            ]
-        )
+    rows += [
+        comment_row(comment)
+        for comment in comments_written(venues=venues, lower=lower, upper=upper)
+    ]
     return rows

@@ -62,18 +62,20 @@ def stats_rows(stats: dict, *, scope: str, scope_name: str, comments: Iterable) 
     rows += [[], ["date", "checkins"]]
     rows += [[day["date"].isoformat(), day["count"]] for day in stats["checkins_by_day"]]
     rows += [[], ["comment_written_at", "venue", "author", "rating", "status", "comment"]]
-    for comment in comments:
-        rows.append(
-            [
-                comment.created_at.isoformat(),
-                comment.venue.name,
-                comment.author_shown_as,
-                comment.rating,
-                comment.status,
-                comment.body,
-            ]
-        )
+    rows += [comment_row(comment) for comment in comments]
     return rows
+
+
+def comment_row(comment) -> list:
+    """A comment as a CSV row: when, where, who, rating, status, what (both exports)."""
+    return [
+        comment.created_at.isoformat(),
+        comment.venue.name,
+        comment.author_shown_as,
+        comment.rating,
+        comment.status,
+        comment.body,
+    ]
 
 
 def _figures(row: dict) -> list:
