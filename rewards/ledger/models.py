@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rewards.ledger.memos import memo_in_words
+
 
 class Asset(models.TextChoices):
     POINTS = "POINTS", _("Points")
@@ -133,8 +135,6 @@ class LedgerTransaction(AppendOnlyModel):
     @property
     def memo_shown(self) -> str:
         """The memo in the reader's language (the ledger keeps it in English: memos.py)."""
-        from rewards.ledger.memos import memo_in_words
-
         return memo_in_words(self.memo)
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from venues.activity.sentences import Sentence
+
 
 class ActivityEntry(models.Model):
     """One change a person made (or a command or job, with no ``actor``): what, to which
@@ -78,8 +80,6 @@ class ActivityEntry(models.Model):
     def shown_summary(self) -> str:
         """The summary in the reader's language; the English as written when its words are not
         kept (an older entry) or no longer fit the catalogue."""
-        from venues.activity.sentences import Sentence
-
         if not self.summary_said:
             return self.summary
         try:
